@@ -1,0 +1,165 @@
+"""Conditions over one value: the operators of fit rules and of event property filters.
+
+Text comparisons ignore case, because CRM data and form input never agree on it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+from urllib.parse import urlsplit
+
+OPERATORS = (
+    "equals", "not_equals", "in", "not_in", "contains", "regex", "glob", "range",
+    "is_set", "is_empty",
+)
+
+
+class ConditionError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    op: str
+    value: Any = None
+    values: tuple[Any, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    _test: Callable[[Any], bool] = dc_field(default=lambda v: False, repr=False, compare=False)
+
+    def matches(self, value: Any) -> bool:
+        return self._test(value)
+
+    def describe(self) -> str:
+        if self.op in ("in", "not_in"):
+            return f"{self.field} {self.op} {list(self.values)}"
+        if self.op == "range":
+            return f"{self.field} in range {self.low}..{self.high}"
+        if self.op in ("is_set", "is_empty"):
+            return f"{self.field} {self.op}"
+        return f"{self.field} {self.op} {self.value!r}"
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().casefold()
+
+
+def as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
+    """Build a condition from its TOML table; raise ConditionError naming the bad key."""
+    name = raw.get("field")
+    if require_field and (not isinstance(name, str) or not name.strip()):
+        raise ConditionError("field", "name the attribute to test, e.g. field = \"title\"")
+    name = str(name).strip()
+    op = raw.get("op", "equals")
+    if op not in OPERATORS:
+        raise ConditionError("op", f"unknown operator {op!r}; use one of {', '.join(OPERATORS)}")
+
+    if op in ("equals", "not_equals", "contains"):
+        value = raw.get("value")
+        if value is None or isinstance(value, list | dict):
+            raise ConditionError("value", f"operator '{op}' needs one value, e.g. value = \"ceo\"")
+        needle = _text(value)
+        if op == "equals":
+            test: Callable[[Any], bool] = lambda v: not is_empty(v) and _text(v) == needle
+        elif op == "not_equals":
+            test = lambda v: is_empty(v) or _text(v) != needle
+        else:
+            test = lambda v: not is_empty(v) and needle in _text(v)
+        return Condition(name, op, value=value, _test=test)
+
+    if op in ("in", "not_in"):
+        values = raw.get("values", raw.get("value"))
+        if not isinstance(values, list) or not values:
+            raise ConditionError("values", f"operator '{op}' needs a list, e.g. "
+                                 "values = [\"Hospitality\", \"Restaurants\"]")
+        wanted = frozenset(_text(v) for v in values)
+        if op == "in":
+            test = lambda v: not is_empty(v) and _text(v) in wanted
+        else:
+            test = lambda v: is_empty(v) or _text(v) not in wanted
+        return Condition(name, op, values=tuple(values), _test=test)
+
+    if op == "regex":
+        pattern = raw.get("value")
+        if not isinstance(pattern, str) or not pattern:
+            raise ConditionError("value", "operator 'regex' needs a pattern, e.g. "
+                                 "value = \"\\\\b(ceo|founder)\\\\b\"")
+        try:
+            rx = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise ConditionError("value", f"the regular expression {pattern!r} is invalid: "
+                                 f"{exc}") from exc
+        test = lambda v: not is_empty(v) and rx.search(str(v)) is not None
+        return Condition(name, op, value=pattern, _test=test)
+
+    if op == "glob":
+        pattern = raw.get("value")
+        if not isinstance(pattern, str) or not pattern:
+            raise ConditionError("value", "operator 'glob' needs a pattern, e.g. "
+                                 "value = \"/pricing*\"")
+        pat = pattern.casefold()
+
+        def test(v: Any) -> bool:
+            if is_empty(v):
+                return False
+            text = str(v).strip().casefold()
+            if fnmatch.fnmatchcase(text, pat):
+                return True
+            # a URL pattern like "/pricing*" is meant for the path, whatever the host
+            if "://" in text and pat.startswith("/"):
+                return fnmatch.fnmatchcase(urlsplit(text).path or "/", pat)
+            return False
+
+        return Condition(name, op, value=pattern, _test=test)
+
+    if op == "range":
+        low, high = raw.get("min"), raw.get("max")
+        for key, bound in (("min", low), ("max", high)):
+            if bound is not None and (isinstance(bound, bool) or
+                                      not isinstance(bound, int | float)):
+                raise ConditionError(key, f"expected a number, got {bound!r}")
+        if low is None and high is None:
+            raise ConditionError("min", "operator 'range' needs min, max or both, "
+                                 "e.g. min = 50, max = 200")
+        if low is not None and high is not None and low > high:
+            raise ConditionError("max", f"max ({high}) is below min ({low})")
+        lo = float(low) if low is not None else None
+        hi = float(high) if high is not None else None
+
+        def test(v: Any) -> bool:
+            n = as_number(v)
+            return n is not None and (lo is None or n >= lo) and (hi is None or n <= hi)
+
+        return Condition(name, op, low=lo, high=hi, _test=test)
+
+    if op == "is_set":
+        return Condition(name, op, _test=lambda v: not is_empty(v))
+    return Condition(name, op, _test=is_empty)

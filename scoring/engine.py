@@ -1,0 +1,220 @@
+"""Scoring: fit from attributes, engagement from the decayed rule states, and the breakdown.
+
+Pure functions; the caller passes `now`. The breakdown lines are rounded to one decimal and the
+totals are the sums of the rounded lines, so the breakdown always adds up to the score shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from scoring.conditions import is_empty
+from scoring.model import ScoringModel
+from scoring.state import DAY, LeadState, RuleState, decay_factor
+
+STANDARD_FIELDS = (
+    "email", "external_id", "first_name", "last_name", "title", "company", "industry",
+    "company_size", "country", "source",
+)
+
+
+def to_epoch(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def from_epoch(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    occurred_at: datetime
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    rule_id: str
+    dimension: str  # "fit" | "engagement"
+    label: str
+    points: float  # after decay and caps, rounded to 0.1
+    nominal: float  # before decay
+    evidence: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule_id, "dim": self.dimension, "label": self.label,
+                "points": self.points, "nominal": self.nominal, "evidence": self.evidence}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> BreakdownLine:
+        return cls(d["rule"], d["dim"], d["label"], d["points"], d["nominal"], dict(d["evidence"]))
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    fit: float
+    engagement: float
+    fit_grade: str
+    engagement_level: int
+    qualifies: bool  # meets the MQL threshold and both minimums
+    band: str  # "mql" | "nurture" | "cold"
+    fast_track: tuple[datetime, str] | None  # a hand-raiser still within its hold
+    lines: tuple[BreakdownLine, ...]
+    computed_at: datetime
+
+    @property
+    def grade(self) -> str:
+        return f"{self.fit_grade}{self.engagement_level}"
+
+    @property
+    def alertable(self) -> bool:
+        return self.qualifies or self.fast_track is not None
+
+    def breakdown_json(self) -> list[dict[str, Any]]:
+        return [line.to_dict() for line in self.lines]
+
+
+def lead_facts(standard: Mapping[str, Any], attributes: Mapping[str, Any] | None = None
+               ) -> dict[str, Any]:
+    """The values fit rules can test, keyed case-insensitively; standard fields win."""
+    facts: dict[str, Any] = {}
+    for key, value in (attributes or {}).items():
+        facts[str(key).strip().casefold()] = value
+        facts["attributes." + str(key).strip().casefold()] = value
+    for key in STANDARD_FIELDS:
+        if key in standard and not is_empty(standard[key]):
+            facts[key] = standard[key]
+    email = facts.get("email")
+    if isinstance(email, str) and "@" in email:
+        facts["email_domain"] = email.rsplit("@", 1)[1].lower()
+    return facts
+
+
+def fit_lines(model: ScoringModel, facts: Mapping[str, Any]) -> list[BreakdownLine]:
+    best: dict[str, BreakdownLine] = {}
+    lines: list[BreakdownLine] = []
+    for rule in model.fit_rules:
+        value = facts.get(rule.condition.field.casefold())
+        if not rule.condition.matches(value):
+            continue
+        line = BreakdownLine(rule.id, "fit", rule.label, float(rule.points), float(rule.points),
+                             {"field": rule.condition.field, "value": value})
+        if rule.group is None:
+            lines.append(line)
+        elif rule.group not in best or line.points > best[rule.group].points:
+            best[rule.group] = line
+    lines.extend(best.values())
+    order = {r.id: i for i, r in enumerate(model.fit_rules)}
+    return sorted(lines, key=lambda ln: order[ln.rule_id])
+
+
+def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str]:
+    """Fold one event into the lead's state; return the ids of the rules it matched."""
+    t = to_epoch(event.occurred_at)
+    matched: list[str] = []
+    positive = False
+    props = {str(k).casefold(): v for k, v in event.properties.items()}
+    for rule in model.rules_for_event(event.type):
+        if all(c.matches(props.get(c.field.casefold())) for c in rule.where):
+            rs = state.rules.get(rule.id)
+            if rs is None:
+                rs = state.rules[rule.id] = RuleState()
+            rs.add(rule, t)
+            matched.append(rule.id)
+            positive = positive or rule.points > 0
+    if event.type in model.fast_track.events:
+        positive = True
+        if state.fast_track is None or t >= state.fast_track[0]:
+            state.fast_track = (t, event.type)
+    if state.last_event is None or t > state.last_event:
+        state.last_event = t
+    if positive and (state.last_positive is None or t > state.last_positive):
+        state.last_positive = t
+    return matched
+
+
+def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[BreakdownLine]:
+    lines = []
+    for rule in model.engagement_rules:
+        rs = state.rules.get(rule.id)
+        if rs is None or rs.n == 0:
+            continue
+        hl = rule.decay_seconds
+        if rule.is_threshold:
+            buckets = rs.in_window(rule, now)
+            count = len([b for _, b in buckets if b[0] > 0]) if rule.distinct_days \
+                else int(sum(b[0] for _, b in buckets))
+            if count < rule.min_count:
+                continue
+            nominal = float(rule.points)
+            # the points fade from the latest matching event, which lies inside the window
+            raw = nominal * decay_factor(now - rs.last, hl)
+        elif rs.days is not None:
+            buckets = rs.in_window(rule, now)
+            count = int(sum(b[0] for _, b in buckets))
+            if count == 0:
+                continue
+            raw = sum(b[1] * decay_factor(now - d * DAY, hl) for d, b in buckets)
+            nominal = float(rule.points * count)
+        else:
+            count = rs.n
+            raw = rs.acc * decay_factor(now - rs.ref, hl)
+            nominal = float(rule.points * count)
+        capped = False
+        if rule.cap is not None:
+            nominal = max(-rule.cap, min(rule.cap, nominal))
+            if abs(raw) > rule.cap:
+                raw, capped = (rule.cap if raw > 0 else -rule.cap), True
+        points = round(raw, 1)
+        if points == 0:
+            continue
+        evidence: dict[str, Any] = {
+            "event": rule.event, "count": count,
+            "first": from_epoch(rs.first).isoformat(), "last": from_epoch(rs.last).isoformat(),
+        }
+        if rule.window_days:
+            evidence["window_days"] = rule.window_days
+        if capped:
+            evidence["capped"] = True
+        lines.append(BreakdownLine(rule.id, "engagement", rule.label, points, nominal, evidence))
+    return lines
+
+
+def _total(lines: Iterable[BreakdownLine]) -> float:
+    return round(sum(line.points for line in lines), 1)
+
+
+def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: datetime
+          ) -> Score:
+    t_now = to_epoch(now)
+    fit = fit_lines(model, facts)
+    eng = engagement_lines(model, state, t_now)
+    fit_total, eng_total = _total(fit), _total(eng)
+    total = round(fit_total + eng_total, 1)
+    th = model.thresholds
+    qualifies = total >= th.mql and fit_total >= th.min_fit and eng_total >= th.min_engagement
+    band = "mql" if qualifies else ("nurture" if total >= th.nurture_min else "cold")
+    fast = None
+    if state.fast_track is not None:
+        ft_time, ft_type = state.fast_track
+        if t_now - ft_time <= model.fast_track.hold_days * DAY:
+            fast = (from_epoch(ft_time), ft_type)
+    return Score(total, fit_total, eng_total, model.grades.fit_grade(fit_total),
+                 model.grades.engagement_level(eng_total), qualifies, band, fast,
+                 (*fit, *eng), now if now.tzinfo else now.replace(tzinfo=UTC))
+
+
+def score_events(model: ScoringModel, facts: Mapping[str, Any], events: Iterable[Event],
+                 now: datetime, state: LeadState | None = None) -> tuple[Score, LeadState]:
+    """Score a lead from its events (used when rebuilding after a model change, and in tests)."""
+    state = state or LeadState()
+    for event in sorted(events, key=lambda e: to_epoch(e.occurred_at)):
+        apply_event(model, state, event)
+    return score(model, facts, state, now), state
