@@ -1,3 +1,0 @@
-"""Command line."""
-def main() -> None:
-    pass
