@@ -7,16 +7,28 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import generate
+from bot.cli import db, demo, generate, imports, leads, model
+from bot.cli.common import state
 
 app = typer.Typer(
     name="sdrbot",
     help="sdrbot: explainable lead scoring and MQL alerts for SDR teams in Slack.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
 )
 
-for module in (generate,):
+
+@app.callback()
+def _root(
+    database_url: str | None = typer.Option(
+        None, "--database-url", envvar="DATABASE_URL", show_envvar=True,
+        help="Database to use (default: sqlite:///sdrbot.db in this folder)."),
+) -> None:
+    state.database_url = database_url
+
+
+for module in (demo, imports, leads, model, generate, db):
     module.register(app)
 
 

@@ -1,12 +1,62 @@
-"""`sdrbot generate`: synthetic sample data (placeholder until the generator lands)."""
+"""`sdrbot generate`: write synthetic leads, events and their hidden truth as CSV files."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.sample import generate
+
+
+def _check(leads: int, days: int, seed: int, out: Path) -> None:
+    # Usage errors exit with code 2, like the ones Click raises for malformed options.
+    if leads < 1:
+        raise click.UsageError("--leads must be at least 1")
+    if days < 1:
+        raise click.UsageError("--days must be at least 1")
+    if seed < 0:
+        raise click.UsageError("--seed must be 0 or greater")
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out must be a directory, but {out} is a file")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("generate")
-    def generate_cmd() -> None:
-        """Write a synthetic leads.csv and events.csv."""
-        raise typer.Exit(1)
+    def generate_cmd(
+        leads: int = typer.Option(500, "--leads", help="How many leads to generate."),
+        days: int = typer.Option(90, "--days", help="Spread the events over the last D days."),
+        out: Path = typer.Option(Path("sample"), "--out", help="Directory for the CSV files."),
+        seed: int = typer.Option(42, "--seed", help="Same seed, same data."),
+    ) -> None:
+        """Write a synthetic leads.csv, events.csv and truth.csv (the hidden propensity)."""
+        _check(leads, days, seed, out)
+        console = Console()
+        columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(f"Generating {leads:,} leads", total=leads)
+            summary = generate(leads, days, out, seed=seed, now=datetime.now(UTC),
+                               progress=lambda n: bar.advance(task, n))
+
+        table = Table(title=f"Sample data in {out}")
+        table.add_column("File")
+        table.add_column("Rows", justify="right")
+        table.add_column("What")
+        table.add_row(str(summary.paths["leads"]), f"{summary.leads:,}", "leads with attributes")
+        table.add_row(str(summary.paths["events"]), f"{summary.events:,}",
+                      f"events of the last {days} days, oldest first")
+        table.add_row(str(summary.paths["truth"]), f"{summary.leads:,}",
+                      f"hidden truth: {summary.converted:,} converted "
+                      f"({summary.conversion_rate:.1%})")
+        console.print(table)
+        console.print("Next, load them:")
+        console.print(f"  sdrbot import leads {summary.paths['leads']}", markup=False,
+                      highlight=False)
+        console.print(f"  sdrbot import events {summary.paths['events']}", markup=False,
+                      highlight=False)

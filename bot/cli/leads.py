@@ -1,0 +1,175 @@
+"""`sdrbot lead`, `sdrbot leads`, `sdrbot rescore`, `sdrbot export leads`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from bot.cli.common import actor, console, engine, fail, now, points, progress_bar
+from bot.usecases.rescore import count_leads, rescore_all
+from scoring.lifecycle import Status
+from storage.db import session_scope
+from storage.repositories import leads as repo
+
+EXPORT_COLUMNS = ["id", "external_id", "email", "status", "score", "fit", "engagement", "grade",
+                  "is_mql"]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lead")(lead_cmd)
+    app.command("leads")(leads_cmd)
+    app.command("rescore")(rescore_cmd)
+    export = typer.Typer(help="Export data as CSV.", no_args_is_help=True)
+    app.add_typer(export, name="export")
+    export.command("leads")(export_cmd)
+
+
+def lead_cmd(query: str = typer.Argument(..., help="E-mail, CRM id or sdrbot id.")) -> None:
+    """Show one lead: status, score, grade, the breakdown, recent events and transitions."""
+    with session_scope(engine()) as session:
+        lead = repo.find_lead(session=session, query=query)
+        if lead is None:
+            matches = repo.search_leads(session=session, query=query)
+            if len(matches) == 1:
+                lead = matches[0]
+            elif matches:
+                console.print(f"{len(matches)} leads match {query!r}; name one of them:")
+                for m in matches:
+                    console.print(Text(f"  {m.id}  {m.email or m.external_id}  {m.name}  "
+                                       f"{m.company or ''}"))
+                raise typer.Exit(1)
+            else:
+                raise fail(f"no lead matches {query!r}; try an e-mail, a CRM id, or part of a "
+                           "name or company (see `sdrbot leads`)")
+        assert lead.id is not None
+        sc = repo.score_of(session=session, lead_id=lead.id)
+        events = repo.recent_events(session=session, lead_id=lead.id)
+        history = repo.transitions_of(session=session, lead_id=lead.id)
+
+    head = Text()
+    head.append(f"{lead.name}", style="bold")
+    head.append(f"  <{lead.email or '-'}>  id {lead.id}"
+                f"{'  CRM ' + lead.external_id if lead.external_id else ''}\n")
+    head.append(f"{lead.title or '-'} at {lead.company or '-'} · {lead.industry or '-'} · "
+                f"{lead.company_size if lead.company_size is not None else '?'} employees · "
+                f"{lead.country or '-'} · source {lead.source or '-'}\n")
+    head.append(f"Status {lead.status.upper()}", style="bold")
+    head.append(f" since {lead.status_since:%Y-%m-%d %H:%M} UTC · owner {lead.owner or '-'}")
+    console.print(head)
+    if lead.attributes:
+        console.print(Text("Attributes: " + ", ".join(f"{k}={v}" for k, v in
+                                                      sorted(lead.attributes.items()))))
+    if sc is None:
+        console.print("Not scored yet (run `sdrbot rescore`).")
+    else:
+        console.print(Text(f"Score {sc.score:g} = fit {sc.fit:g} + engagement {sc.engagement:g}"
+                           f" · grade {sc.fit_grade}{sc.engagement_level} · {sc.band}"
+                           f"{' · FAST TRACK (' + sc.fast_track + ')' if sc.fast_track else ''}"
+                           f" · model v{sc.model_version}", style="bold"))
+        table = Table(title="Breakdown", show_lines=False)
+        for column in ("dimension", "rule", "points", "evidence"):
+            table.add_column(column, justify="right" if column == "points" else "left")
+        for line in sc.breakdown:
+            table.add_row(line["dim"], Text(line["label"]), points(line["points"]),
+                          Text(_evidence(line)))
+        console.print(table)
+    if events:
+        table = Table(title="Recent events")
+        for column in ("when (UTC)", "type", "properties"):
+            table.add_column(column)
+        for ev in events:
+            table.add_row(f"{ev.occurred_at:%Y-%m-%d %H:%M}", ev.type,
+                          Text(json.dumps(ev.properties, ensure_ascii=False)[:80]))
+        console.print(table)
+    if history:
+        table = Table(title="Lifecycle")
+        for column in ("when (UTC)", "from", "to", "cause", "by"):
+            table.add_column(column)
+        for t in history:
+            table.add_row(f"{t.at:%Y-%m-%d %H:%M}", t.from_status, t.to_status, t.cause,
+                          Text(t.actor))
+        console.print(table)
+
+
+def _evidence(line: dict[str, object]) -> str:
+    ev = line.get("evidence") or {}
+    assert isinstance(ev, dict)
+    if line["dim"] == "fit":
+        return f"{ev.get('field')} = {ev.get('value')}"
+    text = f"{ev.get('count')}× {ev.get('event')}, last {str(ev.get('last'))[:10]}"
+    nominal = line.get("nominal")
+    if isinstance(nominal, int | float) and nominal != line["points"]:
+        text += f" (nominal {points(nominal)}{', capped' if ev.get('capped') else ''})"
+    return text
+
+
+def leads_cmd(
+    status: str | None = typer.Option(None, help="Only leads in this status, e.g. mql."),
+    limit: int = typer.Option(20, min=1, help="How many to show."),
+) -> None:
+    """List leads by score, highest first."""
+    if status is not None and status not in {s.value for s in Status}:
+        raise fail(f"unknown status {status!r}; use one of "
+                   f"{', '.join(s.value for s in Status)}", 2)
+    with session_scope(engine()) as session:
+        rows = repo.ranked(session=session, status=status, limit=limit)
+    table = Table(title=f"Leads{' in ' + status if status else ''} by score")
+    for column in ("id", "name", "company", "title", "status", "score", "fit", "eng", "grade",
+                   "top reason"):
+        table.add_column(column, justify="right" if column in ("id", "score", "fit", "eng")
+                         else "left")
+    for lead, sc in rows:
+        top = max(sc.breakdown, key=lambda ln: ln["points"])["label"] if sc and sc.breakdown \
+            else ""
+        table.add_row(str(lead.id), Text(lead.name), Text(lead.company or ""),
+                      Text(lead.title or ""), lead.status,
+                      f"{sc.score:g}" if sc else "-", f"{sc.fit:g}" if sc else "-",
+                      f"{sc.engagement:g}" if sc else "-",
+                      f"{sc.fit_grade}{sc.engagement_level}" if sc else "-", Text(top))
+    console.print(table)
+    if not rows:
+        console.print("No leads yet: `sdrbot import leads FILE.csv` (or `sdrbot generate` for a "
+                      "sample).")
+
+
+def rescore_cmd() -> None:
+    """Rescore every lead under the active model as of now (decay, expiry, new MQLs)."""
+    eng = engine()
+    total = count_leads(eng)
+    with progress_bar("Rescoring", total) as advance:
+        summary = rescore_all(eng, now=now(), actor=f"{actor()} rescore", progress=advance)
+    console.print(f"Rescored {summary.scored} lead(s).")
+    for key, count in sorted(summary.transitions.items()):
+        console.print(f"  {key}: {count}")
+    if summary.alerts:
+        console.print(f"  MQL alerts queued: {summary.alerts}")
+
+
+def export_cmd(out: Path = typer.Option(..., "--out", help="The CSV file to write.")) -> None:
+    """One row per lead: ids, status, score, fit, engagement, grade, is_mql and its attributes."""
+    if out.parent and not out.parent.exists():
+        raise fail(f"the folder {out.parent} does not exist; create it first", 2)
+    with session_scope(engine()) as session:
+        rows = list(repo.iter_export_rows(session=session))
+    attr_names = sorted({k for r in rows for k in (r["attributes"] or {})} -
+                        set(EXPORT_COLUMNS))
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(EXPORT_COLUMNS + attr_names)
+        for r in rows:
+            grade = f"{r['fit_grade']}{r['engagement_level']}" if r["fit_grade"] else ""
+            attrs = r["attributes"] or {}
+            writer.writerow([r["id"], r["external_id"] or "", r["email"] or "", r["status"],
+                             _num(r["score"]), _num(r["fit"]), _num(r["engagement"]), grade,
+                             "true" if r["status"] == "mql" else "false",
+                             *[attrs.get(a, "") for a in attr_names]])
+    console.print(f"Wrote {len(rows)} lead(s) to {out}.")
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"

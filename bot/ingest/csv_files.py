@@ -1,0 +1,201 @@
+"""CSV files of leads and events: header mapping, row parsing, errors by line.
+
+Excel's habits are tolerated (a byte-order mark, ';' or tab as separator, "First Name" headers).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from bot.ingest.records import (
+    EventIn,
+    LeadIn,
+    RowError,
+    RowRejected,
+    normalise_event_type,
+    parse_company_size,
+    parse_identity,
+    parse_timestamp,
+    typed_value,
+)
+
+LEAD_ALIASES = {
+    "email": "email", "e_mail": "email", "email_address": "email", "mail": "email",
+    "id": "external_id", "external_id": "external_id", "crm_id": "external_id",
+    "first_name": "first_name", "firstname": "first_name", "given_name": "first_name",
+    "vorname": "first_name",
+    "last_name": "last_name", "lastname": "last_name", "surname": "last_name",
+    "family_name": "last_name", "nachname": "last_name",
+    "title": "title", "job_title": "title", "position": "title", "role": "title",
+    "company": "company", "company_name": "company", "organization": "company",
+    "organisation": "company", "firma": "company",
+    "industry": "industry", "branche": "industry",
+    "company_size": "company_size", "employees": "company_size",
+    "number_of_employees": "company_size", "employee_count": "company_size",
+    "country": "country", "land": "country",
+    "source": "source", "lead_source": "source",
+}
+EVENT_COLUMNS = {"email": "email", "e_mail": "email", "id": "external_id",
+                 "external_id": "external_id", "type": "type", "event": "type",
+                 "event_type": "type", "occurred_at": "occurred_at", "timestamp": "occurred_at",
+                 "message_id": "message_id", "event_id": "message_id"}
+
+
+class CSVFileError(ValueError):
+    """The file as a whole cannot be read; nothing of it was imported."""
+
+
+def header_key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+@dataclass
+class CSVSource:
+    path: Path
+    handle: IO[str]
+    reader: Iterator[list[str]]
+    header: list[str]
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        reader = self.reader
+        width = len(self.header)
+        for values in reader:
+            line = reader.line_num  # type: ignore[attr-defined]
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > width:
+                yield line, {"__too_many__": str(len(values))}
+                continue
+            yield line, dict(zip(self.header, values, strict=False))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def open_csv(path: Path) -> CSVSource:
+    if not path.exists():
+        raise CSVFileError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise CSVFileError(f"{path} is a folder; give the CSV file inside it")
+    handle = path.open(newline="", encoding="utf-8-sig")
+    try:
+        sample = handle.read(16384)
+    except UnicodeDecodeError:
+        handle.close()
+        raise CSVFileError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and try again"
+                           ) from None
+    handle.seek(0)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(handle, dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        raise CSVFileError(f"{path} is empty; the first line must name the columns") from None
+    return CSVSource(path, handle, reader, [h.strip() for h in header])
+
+
+def count_rows(path: Path) -> int:
+    with path.open("rb") as f:
+        return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
+
+
+def _too_many(line: int, row: dict[str, str]) -> RowError | None:
+    if "__too_many__" in row:
+        return RowError(line, "", f"has {row['__too_many__']} values but the header names fewer "
+                        "columns; quote values that contain the separator")
+    return None
+
+
+def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[str, str]:
+    """Map each header to a standard field, or keep it as a custom attribute."""
+    mapping: dict[str, str] = {}
+    for name in header:
+        key = header_key(name)
+        if id_column is not None and (name == id_column or key == header_key(id_column)):
+            mapping[name] = "external_id"
+        elif id_column is not None and LEAD_ALIASES.get(key) == "external_id":
+            mapping[name] = "attr:" + name
+        else:
+            mapping[name] = LEAD_ALIASES.get(key, "attr:" + name)
+    if id_column is not None and "external_id" not in mapping.values():
+        raise CSVFileError(f"{path}: --id-column {id_column!r} is not a column; the columns are "
+                           f"{', '.join(header)}")
+    if not {"email", "external_id"} & set(mapping.values()):
+        raise CSVFileError(f"{path} has no 'email' or 'id' column (its columns: "
+                           f"{', '.join(header)}). Add one, or name the column that holds the "
+                           "CRM id with --id-column NAME")
+    return mapping
+
+
+def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[LeadIn | RowError]:
+    mapping = lead_columns(source.header, id_column, source.path)
+    id_name = id_column or "id"
+    for line, row in source.rows():
+        if (err := _too_many(line, row)) is not None:
+            yield err
+            continue
+        try:
+            std: dict[str, str] = {}
+            attrs: dict[str, object] = {}
+            for name, value in row.items():
+                target = mapping[name]
+                if target.startswith("attr:"):
+                    if value.strip():
+                        attrs[target[5:]] = typed_value(value)
+                else:
+                    std[target] = value
+            identity = parse_identity(std.pop("email", None), std.pop("external_id", None), line,
+                                      id_name)
+            fields: dict[str, object] = {k: v.strip() for k, v in std.items() if v.strip()}
+            if "company_size" in std:
+                size = parse_company_size(std["company_size"], line)
+                fields.pop("company_size", None)
+                if size is not None:
+                    fields["company_size"] = size
+            yield LeadIn(identity, fields, attrs, line)
+        except RowRejected as exc:
+            yield exc.error
+
+
+def read_events(source: CSVSource, now: datetime) -> Iterator[EventIn | RowError]:
+    mapping = {name: EVENT_COLUMNS.get(header_key(name), "prop:" + name)
+               for name in source.header}
+    targets = set(mapping.values())
+    missing = [c for c in ("type", "occurred_at") if c not in targets]
+    if not {"email", "external_id"} & targets:
+        missing.insert(0, "email (or id)")
+    if missing:
+        raise CSVFileError(f"{source.path} lacks the column(s) {', '.join(missing)} (its columns: "
+                           f"{', '.join(source.header)}); an event row needs email or id, type "
+                           "and occurred_at")
+    for line, row in source.rows():
+        if (err := _too_many(line, row)) is not None:
+            yield err
+            continue
+        try:
+            std: dict[str, str] = {}
+            props: dict[str, object] = {}
+            for name, value in row.items():
+                target = mapping[name]
+                if target.startswith("prop:"):
+                    if value.strip():
+                        props[target[5:]] = typed_value(value)
+                else:
+                    std[target] = value
+            identity = parse_identity(std.get("email"), std.get("external_id"), line)
+            kind = normalise_event_type(std.get("type", ""), line)
+            when = parse_timestamp(std.get("occurred_at", ""), line, now=now)
+            yield EventIn(identity, kind, when, props, (std.get("message_id") or "").strip()
+                          or None, line)
+        except RowRejected as exc:
+            yield exc.error

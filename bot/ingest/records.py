@@ -1,0 +1,153 @@
+"""What the doors (CSV, HTTP API) hand to the use cases: validated leads and events.
+
+Parsing turns raw text into these or into a RowError that says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+STANDARD_LEAD_FIELDS = ("email", "external_id", "first_name", "last_name", "title", "company",
+                        "industry", "company_size", "country", "source")
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 1-based line in the file, header included; 0 when there is no file
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        at = f"line {self.line}" if self.line else "record"
+        return f"{at}, field '{self.field}': {self.message}" if self.field else \
+            f"{at}: {self.message}"
+
+
+class RowRejected(ValueError):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Identity:
+    email: str | None = None
+    external_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"e:{self.email}" if self.email else f"x:{self.external_id}"
+
+
+@dataclass
+class LeadIn:
+    identity: Identity
+    fields: dict[str, Any]  # standard fields present in the input (never identity ones)
+    attributes: dict[str, Any]
+    line: int = 0
+
+
+@dataclass
+class EventIn:
+    identity: Identity
+    type: str
+    occurred_at: datetime
+    properties: dict[str, Any] = field(default_factory=dict)
+    message_id: str | None = None
+    line: int = 0
+
+    def idempotency_key(self) -> str:
+        if self.message_id:
+            return "m:" + self.message_id[:190]
+        # without a delivery id, the same row is the same event: re-importing changes nothing
+        body = json.dumps([self.identity.key, self.type, self.occurred_at.isoformat(),
+                           sorted(self.properties.items())], default=str, separators=(",", ":"))
+        return "h:" + hashlib.blake2b(body.encode(), digest_size=20).hexdigest()
+
+
+def normalise_email(raw: str, line: int) -> str:
+    email = raw.strip().lower()
+    if not _EMAIL.match(email):
+        raise RowRejected(RowError(line, "email", f"{raw!r} is not an e-mail address "
+                                   "(expected name@company.com)"))
+    return email
+
+
+def parse_identity(email: str | None, external_id: str | None, line: int,
+                   id_field: str = "id") -> Identity:
+    email = (email or "").strip()
+    external = (external_id or "").strip()
+    if not email and not external:
+        raise RowRejected(RowError(line, "email", f"the row has neither an e-mail nor an "
+                                   f"'{id_field}'; every row needs one of them"))
+    return Identity(normalise_email(email, line) if email else None, external or None)
+
+
+def parse_timestamp(raw: str, line: int, field_name: str = "occurred_at",
+                    *, now: datetime | None = None) -> datetime:
+    text = raw.strip()
+    if not text:
+        raise RowRejected(RowError(line, field_name, "is empty; write the time in ISO 8601, "
+                                   "e.g. 2026-03-04T10:15:00Z"))
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise RowRejected(RowError(line, field_name, f"{raw!r} is not an ISO 8601 date-time; "
+                                   "write it like 2026-03-04T10:15:00Z (no zone means UTC)")
+                          ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    if now is not None and (moment - now).total_seconds() > 86400:
+        raise RowRejected(RowError(line, field_name, f"{raw!r} lies more than a day in the "
+                                   "future; check the date and its time zone"))
+    return moment
+
+
+def parse_company_size(raw: Any, line: int) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise RowRejected(RowError(line, "company_size", f"expected a number of employees, "
+                                   f"got {raw!r}"))
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(",", "").replace("_", "")
+        try:
+            value = float(text)
+        except ValueError:
+            hint = " (a range such as '51-200' is not a number: give one, e.g. 120)" \
+                if re.match(r"^\d+\s*[-–]\s*\d+$", text) else ""
+            raise RowRejected(RowError(line, "company_size", f"expected a number of employees "
+                                       f"such as 120, got {raw!r}{hint}")) from None
+    if value < 0 or value != int(value):
+        raise RowRejected(RowError(line, "company_size", f"expected a whole, non-negative number "
+                                   f"of employees, got {raw!r}"))
+    return int(value)
+
+
+def typed_value(raw: str) -> Any:
+    """Custom attributes and properties keep numbers as numbers."""
+    text = raw.strip()
+    if re.fullmatch(r"-?\d{1,15}", text):
+        return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
+    return text
+
+
+def normalise_event_type(raw: str, line: int) -> str:
+    kind = re.sub(r"[\s\-]+", "_", raw.strip()).lower()
+    if not kind:
+        raise RowRejected(RowError(line, "type", "is empty; name the event type, e.g. page_view"))
+    if len(kind) > 100:
+        raise RowRejected(RowError(line, "type", "is longer than 100 characters"))
+    return kind

@@ -1,0 +1,96 @@
+"""Use case `upsert_leads`: create or update leads and rescore them (one transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.ingest.records import LeadIn, RowError
+from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
+from storage.repositories import bulk
+
+
+@dataclass
+class LeadBatchResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    settle: SettleSummary = field(default_factory=SettleSummary)
+
+
+def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
+    result = LeadBatchResult()
+    if not leads:
+        return result
+    s = ctx.session
+    by_email = bulk.lead_ids_by(s, "email", [x.identity.email for x in leads if x.identity.email])
+    by_ext = bulk.lead_ids_by(s, "external_id",
+                              [x.identity.external_id for x in leads if x.identity.external_id])
+    existing = bulk.lead_rows(s, set(by_email.values()) | set(by_ext.values()))
+    current: dict[int, dict[str, Any]] = {i: dict(r._mapping) for i, r in existing.items()}
+    pending_new: dict[str, dict[str, Any]] = {}  # identity key -> row, for repeats in the batch
+    changed: set[int] = set()
+
+    for item in leads:
+        ident = item.identity
+        a = by_email.get(ident.email) if ident.email else None
+        b = by_ext.get(ident.external_id) if ident.external_id else None
+        if a is not None and b is not None and a != b:
+            result.errors.append(RowError(item.line, "email", f"{ident.email} belongs to lead "
+                                          f"{a} but id {ident.external_id!r} to lead {b}; fix "
+                                          "one of them so the row names a single lead"))
+            continue
+        lead_id = a if a is not None else b
+        if lead_id is None:
+            row = pending_new.get(ident.key) or (
+                pending_new.get(f"x:{ident.external_id}") if ident.external_id else None)
+            if row is None:
+                row = {"email": ident.email, "external_id": ident.external_id, "status": "lead",
+                       "status_since": ctx.now, "created_at": ctx.now, "updated_at": ctx.now,
+                       "attributes": {}, **{f: None for f in bulk_fields()}}
+                pending_new[ident.key] = row
+                if ident.external_id:
+                    pending_new[f"x:{ident.external_id}"] = row
+                result.created += 1
+            _merge(row, item)
+            continue
+        row = current[lead_id]
+        before = (dict(row), dict(row["attributes"] or {}))
+        _merge(row, item)
+        if (dict(row), dict(row["attributes"] or {})) != before:
+            row["updated_at"] = ctx.now
+            changed.add(lead_id)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+    new_rows = list({id(r): r for r in pending_new.values()}.values())
+    new_ids = bulk.insert_returning_ids(s, bulk.LEAD, new_rows)
+    if changed:
+        cols = ["id", *bulk_fields(), "email", "external_id", "attributes", "updated_at"]
+        bulk.update_many(s, bulk.LEAD, "id", [{c: current[i][c] for c in cols} for i in changed])
+    touched = list(changed) + new_ids
+    if touched:
+        states, has_score = load_states(ctx, touched)
+        rows = bulk.lead_rows(s, touched)
+        work = [LeadWork(rows[i], states[i], i in has_score) for i in touched]
+        result.settle, _ = settle(ctx, work)
+    return result
+
+
+def bulk_fields() -> tuple[str, ...]:
+    return ("first_name", "last_name", "title", "company", "industry", "company_size",
+            "country", "source")
+
+
+def _merge(row: dict[str, Any], item: LeadIn) -> None:
+    """Cells that are filled win; empty cells never erase what is stored."""
+    if item.identity.email and not row.get("email"):
+        row["email"] = item.identity.email
+    if item.identity.external_id and not row.get("external_id"):
+        row["external_id"] = item.identity.external_id
+    for key, value in item.fields.items():
+        row[key] = value
+    if item.attributes:
+        row["attributes"] = {**(row.get("attributes") or {}), **item.attributes}

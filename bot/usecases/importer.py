@@ -1,0 +1,118 @@
+"""Import a CSV file of leads or events in chunks, each chunk one transaction.
+
+A chunk that the database refuses is retried row by row, so one bad row costs only itself and
+no row is ever half-imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from bot.ingest.csv_files import open_csv, read_events, read_leads
+from bot.ingest.records import EventIn, LeadIn, RowError
+from bot.usecases.import_leads import upsert_leads
+from bot.usecases.record_events import record_events
+from bot.usecases.settle import Ctx, SettleSummary
+from storage.db import session_scope
+from storage.repositories import models
+
+Kind = Literal["leads", "events"]
+CHUNK = 5000
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    kind: Kind
+    rows: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    settle: SettleSummary = field(default_factory=SettleSummary)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.errors)
+
+
+def import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor: str,
+                id_column: str | None = None, chunk: int = CHUNK,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
+    report = ImportReport(path, kind)
+    source = open_csv(path)
+    try:
+        items = read_leads(source, id_column) if kind == "leads" else read_events(source, now)
+        for batch in _batches(items, chunk, report):
+            _apply(engine, kind, batch, report, now=now, actor=actor)
+            if progress:
+                progress(len(batch))
+    finally:
+        source.close()
+    report.errors.sort(key=lambda e: e.line)
+    return report
+
+
+def _batches(items: Iterator[LeadIn | EventIn | RowError], size: int, report: ImportReport
+             ) -> Iterator[list[LeadIn | EventIn]]:
+    batch: list[LeadIn | EventIn] = []
+    for item in items:
+        report.rows += 1
+        if isinstance(item, RowError):
+            report.errors.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
+           *, now: datetime, actor: str) -> None:
+    try:
+        _run(engine, kind, batch, report, now=now, actor=actor)
+    except (IntegrityError, DBAPIError) as exc:
+        if len(batch) == 1:
+            report.errors.append(RowError(batch[0].line, "", "the database refused the row: "
+                                          f"{_short(exc)}"))
+            return
+        for item in batch:  # find the culprit; keep every good row
+            _apply(engine, kind, [item], report, now=now, actor=actor)
+
+
+def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
+         *, now: datetime, actor: str) -> None:
+    with session_scope(engine) as session:
+        row = models.ensure_active(session=session, now=now)
+        assert row.version is not None
+        ctx = Ctx(session, models.parsed(row), row.version, now, actor)
+        if kind == "leads":
+            res = upsert_leads(ctx, [b for b in batch if isinstance(b, LeadIn)])
+            report.errors.extend(res.errors)
+            report.created += res.created
+            report.updated += res.updated
+            report.unchanged += res.unchanged
+            report.accepted += res.created + res.updated + res.unchanged
+            report.settle.add(res.settle)
+        else:
+            ev = record_events(ctx, [b for b in batch if isinstance(b, EventIn)])
+            report.accepted += ev.accepted
+            report.duplicates += ev.duplicates
+            report.created += ev.leads_created
+            report.settle.add(ev.settle)
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

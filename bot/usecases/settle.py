@@ -1,0 +1,162 @@
+"""Score a set of leads, decide their lifecycle transitions, and write it all in one go.
+
+Every door ends here: CSV imports, the HTTP API, rescoring and model changes. What it writes
+(current score, transitions, snapshots, the alert in the outbox) lands in the caller's
+transaction, so a lead never becomes an MQL without its alert, or the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, score
+from scoring.lifecycle import Status, Transition, evaluate
+from scoring.model import ScoringModel
+from scoring.state import LeadState
+from storage.repositories import bulk
+
+
+@dataclass
+class Ctx:
+    session: Session
+    model: ScoringModel
+    version: int
+    now: datetime
+    actor: str
+
+
+@dataclass
+class LeadWork:
+    lead: Any  # a lead row (mapping-like): id, status, status_since, standard fields, attributes
+    state: LeadState
+    has_score: bool
+
+
+@dataclass
+class Settled:
+    lead_id: int
+    score: Score
+    transition: Transition | None
+
+
+@dataclass
+class SettleSummary:
+    scored: int = 0
+    transitions: dict[str, int] = field(default_factory=dict)
+    alerts: int = 0
+
+    def add(self, other: SettleSummary) -> None:
+        self.scored += other.scored
+        self.alerts += other.alerts
+        for k, v in other.transitions.items():
+            self.transitions[k] = self.transitions.get(k, 0) + v
+
+
+def facts_of(lead: Any) -> dict[str, Any]:
+    return lead_facts(lead._mapping if hasattr(lead, "_mapping") else lead,
+                      lead.attributes or {})
+
+
+def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState], set[int]]:
+    """Current states of the leads; leads scored under another model are rebuilt from events."""
+    ids = list(lead_ids)
+    rows = bulk.score_rows(ctx.session, ids)
+    states: dict[int, LeadState] = {}
+    stale = []
+    for lead_id in ids:
+        row = rows.get(lead_id)
+        if row is None or row.model_version != ctx.version:
+            stale.append(lead_id)
+        else:
+            states[lead_id] = LeadState.from_json(row.state)
+    states.update(rebuild_states(ctx, stale))
+    return states, set(rows)
+
+
+def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
+    states = {lead_id: LeadState() for lead_id in lead_ids}
+    ev = bulk.EVENT
+    for part in bulk.chunks(lead_ids):
+        stmt = (select(ev.c.lead_id, ev.c.type, ev.c.occurred_at, ev.c.properties)
+                .where(ev.c.lead_id.in_(part)).order_by(ev.c.lead_id, ev.c.occurred_at))
+        for lead_id, kind, at, props in ctx.session.execute(stmt):
+            apply_event(ctx.model, states[lead_id], Event(kind, at, props or {}))
+    return states
+
+
+def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]]:
+    summary = SettleSummary()
+    settled: list[Settled] = []
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for item in work:
+        lead = item.lead
+        sc = score(ctx.model, facts_of(lead), item.state, ctx.now)
+        ft = item.state.fast_track
+        transition = evaluate(Status(lead.status), sc, status_since=lead.status_since,
+                              last_positive=item.state.last_positive,
+                              fast_track_at=ft[0] if ft else None)
+        settled.append(Settled(lead.id, sc, transition))
+        row = score_row(lead.id, ctx.version, sc, item.state)
+        (updates if item.has_score else inserts).append(row)
+    bulk.insert_many(ctx.session, bulk.SCORE, inserts)
+    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", updates)
+    summary.scored = len(settled)
+    write_transitions(ctx, [s for s in settled if s.transition is not None], summary)
+    return summary, settled
+
+
+def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[str, Any]:
+    last = state.last_event
+    return {
+        "lead_id": lead_id, "model_version": version, "score": sc.total, "fit": sc.fit,
+        "engagement": sc.engagement, "fit_grade": sc.fit_grade,
+        "engagement_level": sc.engagement_level, "band": sc.band, "qualifies": sc.qualifies,
+        "fast_track": sc.fast_track[1] if sc.fast_track else None,
+        "breakdown": sc.breakdown_json(), "state": state.to_json(),
+        "last_event_at": None if last is None else from_epoch(last), "computed_at": sc.computed_at,
+    }
+
+
+def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) -> None:
+    if not items:
+        return
+    transitions, snapshots, leads, alerts = [], [], [], []
+    for s in items:
+        t = s.transition
+        assert t is not None
+        details = {"score": s.score.total, "grade": s.score.grade, "model_version": ctx.version}
+        if s.score.fast_track:
+            details["fast_track"] = s.score.fast_track[1]
+        transitions.append({"lead_id": s.lead_id, "from_status": str(t.from_status),
+                            "to_status": str(t.to_status), "cause": t.cause, "actor": ctx.actor,
+                            "at": t.at, "details": details})
+        snapshots.append({"lead_id": s.lead_id, "model_version": ctx.version,
+                          "score": s.score.total, "fit": s.score.fit,
+                          "engagement": s.score.engagement, "grade": s.score.grade,
+                          "breakdown": s.score.breakdown_json(), "reason": f"to:{t.to_status}",
+                          "computed_at": ctx.now})
+        leads.append({"id": s.lead_id, "status": str(t.to_status), "status_since": t.at,
+                      "updated_at": ctx.now})
+        key = f"{t.from_status}->{t.to_status}"
+        summary.transitions[key] = summary.transitions.get(key, 0) + 1
+        if t.to_status == Status.MQL:
+            alerts.append({
+                "kind": "slack.alert", "lead_id": s.lead_id,
+                "dedupe_key": f"alert:{s.lead_id}:{int(t.at.timestamp() * 1_000_000)}",
+                "payload": {"lead_id": s.lead_id, "cause": t.cause, "score": s.score.total,
+                            "grade": s.score.grade},
+                "status": "pending", "attempts": 0, "next_attempt_at": ctx.now,
+                "created_at": ctx.now, "result": {},
+            })
+    bulk.insert_many(ctx.session, bulk.TRANSITION, transitions)
+    bulk.insert_many(ctx.session, bulk.SNAPSHOT, snapshots)
+    bulk.update_many(ctx.session, bulk.LEAD, "id", leads)
+    bulk.insert_ignoring_duplicates(ctx.session, bulk.OUTBOX, alerts, "dedupe_key")
+    summary.alerts += len(alerts)

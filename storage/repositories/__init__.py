@@ -1,0 +1,1 @@
+"""Repository functions: each takes the session as the keyword argument `session`."""

@@ -1,0 +1,13 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from storage.tables.events import Event
+from storage.tables.leads import Lead, LeadBase, LeadPublic
+from storage.tables.models import ModelVersion
+from storage.tables.outbox import OutboxMessage
+from storage.tables.scores import LeadScore, ScoreSnapshot
+from storage.tables.transitions import LifecycleTransition
+
+__all__ = [
+    "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore", "LifecycleTransition",
+    "ModelVersion", "OutboxMessage", "ScoreSnapshot",
+]

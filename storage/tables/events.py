@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, json_type
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_lead_time", "lead_id", "occurred_at"),
+        Index("ux_event_idempotency_key", "idempotency_key", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
+                                          nullable=False))
+    type: str = Field(max_length=100)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    properties: dict[str, Any] = Field(default_factory=dict,
+                                       sa_column=Column(json_type(), nullable=False))
+    # a delivery id (Segment messageId) or a digest of the row: the same event is stored once
+    idempotency_key: str = Field(max_length=200)
+    source: str = Field(default="csv", max_length=20)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, json_type
+
+
+class LeadScore(SQLModel, table=True):
+    """The current score of a lead and the decaying per-rule state it is computed from."""
+
+    __tablename__ = "lead_score"
+    __table_args__ = (Index("ix_lead_score_score", "score"),)
+
+    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
+                                          primary_key=True))
+    model_version: int
+    score: float
+    fit: float
+    engagement: float
+    fit_grade: str = Field(max_length=1)
+    engagement_level: int
+    band: str = Field(max_length=10)
+    qualifies: bool
+    fast_track: str | None = Field(default=None, max_length=100)
+    breakdown: list[dict[str, Any]] = Field(default_factory=list,
+                                            sa_column=Column(json_type(), nullable=False))
+    state: dict[str, Any] = Field(default_factory=dict,
+                                  sa_column=Column(json_type(), nullable=False))
+    last_event_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    computed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ScoreSnapshot(SQLModel, table=True):
+    """A score as it was at a moment that matters: a transition, a decision, a model change."""
+
+    __tablename__ = "score_snapshot"
+    __table_args__ = (Index("ix_score_snapshot_lead", "lead_id", "computed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
+                                          nullable=False))
+    model_version: int
+    score: float
+    fit: float
+    engagement: float
+    grade: str = Field(max_length=2)
+    breakdown: list[dict[str, Any]] = Field(default_factory=list,
+                                            sa_column=Column(json_type(), nullable=False))
+    reason: str = Field(max_length=40)
+    computed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
