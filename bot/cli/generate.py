@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,16 +13,16 @@ from rich.table import Table
 from bot.sample import generate
 
 
-def _check(leads: int, days: int, seed: int, out: Path) -> None:
-    # Usage errors exit with code 2, like the ones Click raises for malformed options.
+def _problem(leads: int, days: int, seed: int, out: Path) -> str | None:
     if leads < 1:
-        raise click.UsageError("--leads must be at least 1")
+        return "--leads must be at least 1"
     if days < 1:
-        raise click.UsageError("--days must be at least 1")
+        return "--days must be at least 1"
     if seed < 0:
-        raise click.UsageError("--seed must be 0 or greater")
+        return "--seed must be 0 or greater"
     if out.exists() and not out.is_dir():
-        raise click.UsageError(f"--out must be a directory, but {out} is a file")
+        return f"--out must be a directory, but {out} is a file"
+    return None
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +34,11 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(42, "--seed", help="Same seed, same data."),
     ) -> None:
         """Write a synthetic leads.csv, events.csv and truth.csv (the hidden propensity)."""
-        _check(leads, days, seed, out)
+        problem = _problem(leads, days, seed, out)
+        if problem:
+            # Exit code 2 and this wording match the usage errors Typer reports for bad options.
+            typer.echo(f"Error: {problem}\nTry 'sdrbot generate --help' for help.", err=True)
+            raise typer.Exit(2)
         console = Console()
         columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn())
