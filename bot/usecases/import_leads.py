@@ -66,7 +66,7 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
             result.unchanged += 1
 
     new_rows = list({id(r): r for r in pending_new.values()}.values())
-    new_ids = bulk.insert_returning_ids(s, bulk.LEAD, new_rows)
+    new_ids = [lead_id for lead_id, _, _ in bulk.insert_leads(s, new_rows)]
     if changed:
         cols = ["id", *bulk_fields(), "email", "external_id", "attributes", "updated_at"]
         bulk.update_many(s, bulk.LEAD, "id", [{c: current[i][c] for c in cols} for i in changed])

@@ -36,7 +36,7 @@ def resolve(session: Session, identities: Iterable[Identity], *, create: bool, n
     rows: list[dict[str, Any]] = [{"email": i.email, "external_id": i.external_id, "status": "lead",
              "status_since": now, "created_at": now, "updated_at": now, "attributes": {},
              "source": source} for i in missing]
-    ids = bulk.insert_returning_ids(session, bulk.LEAD, rows)
-    for ident, lead_id in zip(missing, ids, strict=True):
-        found[ident.key] = lead_id
-    return found, len(ids)
+    inserted = bulk.insert_leads(session, rows)
+    for lead_id, email, external_id in inserted:
+        found[Identity(email, None if email else external_id).key] = lead_id
+    return found, len(inserted)

@@ -59,12 +59,16 @@ def score_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     return rows
 
 
-def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+def insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str | None,
+                                                                              str | None]]:
+    """Insert leads; return (id, email, external_id) of each, in no particular order.
+
+    Asking for the ids in parameter order makes SQLAlchemy insert row by row on SQLite.
+    """
     if not rows:
         return []
-    result = session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                             rows)
-    return [r[0] for r in result]
+    stmt = LEAD.insert().returning(LEAD.c.id, LEAD.c.email, LEAD.c.external_id)
+    return [(r[0], r[1], r[2]) for r in session.execute(stmt, rows)]
 
 
 def existing_event_keys(session: Session, keys: Iterable[str]) -> set[str]:

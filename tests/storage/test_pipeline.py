@@ -1,0 +1,197 @@
+"""The way of one event, through the real database (SQLite, and PostgreSQL when reachable)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from bot.ingest.csv_files import CSVFileError
+from bot.usecases.importer import import_file
+from bot.usecases.rescore import rescore_all
+from storage.db import session_scope
+from storage.repositories import bulk, models
+from storage.repositories import leads as repo
+from storage.tables import Lead, LeadScore
+from tests.conftest import NOW
+from tests.storage.helpers import CEO, EVENT_HEADER, LEAD_HEADER, MANAGER, write_csv
+
+T = (NOW - timedelta(hours=2)).isoformat()
+
+
+def count(engine: Engine, table: object) -> int:
+    with session_scope(engine) as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
+
+
+def lead(engine: Engine, email: str) -> tuple[Lead, LeadScore | None]:
+    with session_scope(engine) as s:
+        found = repo.find_lead(session=s, query=email)
+        assert found is not None and found.id is not None
+        return found, repo.score_of(session=s, lead_id=found.id)
+
+
+def load(engine: Engine, tmp_path: Path, leads: list[list[object]], events: list[list[object]]
+         ) -> None:
+    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, leads)
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, events)
+    assert not import_file(engine, lf, "leads", now=NOW, actor="test").errors
+    assert not import_file(engine, ef, "events", now=NOW, actor="test").errors
+
+
+def test_seed_ceo_becomes_mql_with_alert_in_the_same_transaction(engine: Engine, tmp_path: Path
+                                                                 ) -> None:
+    load(engine, tmp_path, [CEO], [
+        ["ceo@hotel.example", "webinar_attended", T, "", ""],
+        ["ceo@hotel.example", "page_view", T, "https://x.example/product/tour", ""],
+    ])
+    found, sc = lead(engine, "ceo@hotel.example")
+    assert found.status == "mql"
+    assert sc is not None and (sc.fit, sc.engagement, sc.score) == (75, 55, 130)
+    assert sorted(line["points"] for line in sc.breakdown) == [20, 25, 25, 30, 30]
+    with session_scope(engine) as s:
+        history = repo.transitions_of(session=s, lead_id=found.id or 0)
+        outbox = list(s.execute(select(bulk.OUTBOX)))
+        snapshots = list(s.execute(select(bulk.SNAPSHOT)))
+    assert [(t.from_status, t.to_status, t.cause) for t in history] == [("lead", "mql", "score")]
+    assert len(outbox) == 1 and outbox[0].kind == "slack.alert"
+    assert outbox[0].lead_id == found.id and outbox[0].status == "pending"
+    assert len(snapshots) == 1 and snapshots[0].score == 130
+
+
+def test_manager_with_one_whitepaper_scores_35(engine: Engine, tmp_path: Path) -> None:
+    load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "content_download", T, "",
+                                        "whitepaper"]])
+    found, sc = lead(engine, "mgr@soft.example")
+    assert sc is not None and sc.score == 35 and found.status == "lead"
+    assert count(engine, bulk.OUTBOX) == 0
+
+
+def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    events = [["ceo@hotel.example", "webinar_attended", T, "", ""],
+              ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""]]
+    load(engine, tmp_path, [CEO, MANAGER], events)
+    before = [count(engine, t) for t in (bulk.LEAD, bulk.EVENT, bulk.TRANSITION, bulk.OUTBOX)]
+    ef = write_csv(tmp_path / "again.csv", EVENT_HEADER, events)
+    report = import_file(engine, ef, "events", now=NOW, actor="test")
+    lf = write_csv(tmp_path / "again_leads.csv", LEAD_HEADER, [CEO, MANAGER])
+    leads_report = import_file(engine, lf, "leads", now=NOW, actor="test")
+    assert report.accepted == 0 and report.duplicates == 2
+    assert leads_report.unchanged == 2 and leads_report.updated == 0
+    after = [count(engine, t) for t in (bulk.LEAD, bulk.EVENT, bulk.TRANSITION, bulk.OUTBOX)]
+    assert after == before
+
+
+def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_path: Path) -> None:
+    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, [
+        CEO,
+        ["", "", "No", "Identity", "CEO", "X", "", "", "", ""],
+        ["bad@x.example", "", "", "", "", "", "", "about fifty", "", ""],
+        ["range@x.example", "", "", "", "", "", "", "51-200", "", ""],
+        ["not-an-email", "", "", "", "", "", "", "", "", ""],
+        MANAGER,
+    ])
+    report = import_file(engine, lf, "leads", now=NOW, actor="test")
+    assert report.created == 2 and report.rejected == 4
+    by_line = {e.line: e for e in report.errors}
+    assert by_line[3].field == "email" and "neither an e-mail nor an 'id'" in by_line[3].message
+    assert by_line[4].field == "company_size" and "about fifty" in by_line[4].message
+    assert "range" in by_line[5].message
+    assert by_line[6].field == "email" and "not an e-mail" in by_line[6].message
+    assert count(engine, bulk.LEAD) == 2
+
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, [
+        ["ceo@hotel.example", "webinar_attended", "03/04/2026", "", ""],
+        ["ceo@hotel.example", "", T, "", ""],
+        ["ceo@hotel.example", "page_view", (NOW + timedelta(days=30)).isoformat(), "", ""],
+        ["ceo@hotel.example", "page_view", T, "https://x.example/", ""],
+    ])
+    events = import_file(engine, ef, "events", now=NOW, actor="test")
+    assert events.accepted == 1 and events.rejected == 3
+    messages = {e.line: (e.field, e.message) for e in events.errors}
+    assert messages[2][0] == "occurred_at" and "ISO 8601" in messages[2][1]
+    assert messages[3][0] == "type"
+    assert messages[4][0] == "occurred_at" and "future" in messages[4][1]
+    assert count(engine, bulk.EVENT) == 1
+
+
+def test_file_level_problems_import_nothing(engine: Engine, tmp_path: Path) -> None:
+    no_id = write_csv(tmp_path / "noid.csv", ["name", "company"], [["A", "B"]])
+    with pytest.raises(CSVFileError, match="no 'email' or 'id' column.*--id-column"):
+        import_file(engine, no_id, "leads", now=NOW, actor="test")
+    no_type = write_csv(tmp_path / "notype.csv", ["email", "occurred_at"], [["a@b.example", T]])
+    with pytest.raises(CSVFileError, match="lacks the column"):
+        import_file(engine, no_type, "events", now=NOW, actor="test")
+    with pytest.raises(CSVFileError, match="no such file"):
+        import_file(engine, tmp_path / "missing.csv", "leads", now=NOW, actor="test")
+    assert count(engine, bulk.LEAD) == 0
+
+
+def test_id_column_custom_attributes_and_updates(engine: Engine, tmp_path: Path) -> None:
+    lf = write_csv(tmp_path / "crm.csv", ["Contact ID", "E-Mail", "Job Title", "Employees",
+                                          "Lifetime Value", "Segment"],
+                   [["C-9", "x@y.example", "Head of Sales", "80", "1200.5", "SMB"]])
+    report = import_file(engine, lf, "leads", now=NOW, actor="test", id_column="Contact ID")
+    assert report.created == 1 and not report.errors
+    found, sc = lead(engine, "C-9")
+    assert found.email == "x@y.example" and found.title == "Head of Sales"
+    assert found.company_size == 80
+    assert found.attributes == {"Lifetime Value": 1200.5, "Segment": "SMB"}
+    assert sc is not None and sc.fit == 45  # manager 20 + size 25
+
+    update = write_csv(tmp_path / "upd.csv", ["email", "title", "Segment", "Region"],
+                       [["x@y.example", "CEO", "", "EMEA"]])
+    report = import_file(engine, update, "leads", now=NOW, actor="test")
+    assert report.updated == 1
+    found, sc = lead(engine, "x@y.example")
+    assert found.title == "CEO" and found.external_id == "C-9"
+    assert found.attributes == {"Lifetime Value": 1200.5, "Segment": "SMB", "Region": "EMEA"}
+    assert sc is not None and sc.fit == 55
+
+
+def test_events_for_unknown_leads_create_them(engine: Engine, tmp_path: Path) -> None:
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER,
+                   [["new@lead.example", "demo_request", T, "", ""]])
+    report = import_file(engine, ef, "events", now=NOW, actor="test")
+    assert report.created == 1 and report.accepted == 1
+    found, sc = lead(engine, "new@lead.example")
+    assert found.status == "mql" and sc is not None and sc.fast_track == "demo_request"
+    assert count(engine, bulk.OUTBOX) == 1
+
+
+def test_rescore_decays_and_expires_a_stale_mql(engine: Engine, tmp_path: Path) -> None:
+    load(engine, tmp_path, [CEO], [
+        ["ceo@hotel.example", "webinar_attended", T, "", ""],
+        ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""],
+    ])
+    summary = rescore_all(engine, now=NOW + timedelta(days=400), actor="test")
+    assert summary.transitions == {"mql->nurturing": 1}
+    found, sc = lead(engine, "ceo@hotel.example")
+    assert found.status == "nurturing" and sc is not None and sc.engagement == 0
+    # rescoring again at the same time changes nothing more
+    assert rescore_all(engine, now=NOW + timedelta(days=400), actor="test").transitions == {}
+
+
+def test_model_apply_rebuilds_from_events_and_rollback_restores(engine: Engine, tmp_path: Path
+                                                                ) -> None:
+    load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "content_download", T, "",
+                                        "whitepaper"]])
+    with session_scope(engine) as s:
+        text = models.ensure_active(session=s, now=NOW).toml
+        assert "points = 15\ncap = 30\n" in text
+        models.add_version(session=s, created_by="test", now=NOW, activate=True,
+                           text=text.replace("points = 15\ncap = 30\n", "points = 40\ncap = 40\n"))
+    rescore_all(engine, now=NOW, actor="test")
+    _, sc = lead(engine, "mgr@soft.example")
+    assert sc is not None and sc.model_version == 2 and sc.score == 60
+
+    with session_scope(engine) as s:
+        first = models.get_version(session=s, version=1)
+        assert first is not None
+        models.activate_version(session=s, version=first, now=NOW)
+    rescore_all(engine, now=NOW, actor="test")
+    _, sc = lead(engine, "mgr@soft.example")
+    assert sc is not None and sc.model_version == 1 and sc.score == 35
