@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.ingest.csv_files import open_csv, read_events, read_leads
 from bot.ingest.records import EventIn, LeadIn, RowError
+from bot.usecases.bulk_events import EventImport
 from bot.usecases.import_leads import upsert_leads
-from bot.usecases.record_events import record_events
 from bot.usecases.settle import Ctx, SettleSummary
 from storage.db import session_scope
 from storage.repositories import models
@@ -50,14 +50,18 @@ def import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor:
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     report = ImportReport(path, kind)
     source = open_csv(path)
+    bulk_events = EventImport(now=now, actor=actor) if kind == "events" else None
     try:
         items = read_leads(source, id_column) if kind == "leads" else read_events(source, now)
         for batch in _batches(items, chunk, report):
-            _apply(engine, kind, batch, report, now=now, actor=actor)
+            _apply(engine, kind, batch, report, now=now, actor=actor, events=bulk_events)
             if progress:
                 progress(len(batch))
     finally:
         source.close()
+        if bulk_events is not None:
+            # even after an error: what was stored is scored
+            report.settle.add(bulk_events.finish(engine))
     report.errors.sort(key=lambda e: e.line)
     return report
 
@@ -79,20 +83,22 @@ def _batches(items: Iterator[LeadIn | EventIn | RowError], size: int, report: Im
 
 
 def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
-           *, now: datetime, actor: str) -> None:
+           *, now: datetime, actor: str, events: EventImport | None) -> None:
     try:
-        _run(engine, kind, batch, report, now=now, actor=actor)
+        _run(engine, kind, batch, report, now=now, actor=actor, events=events)
     except (IntegrityError, DBAPIError) as exc:
+        if events is not None:
+            events.rolled_back()
         if len(batch) == 1:
             report.errors.append(RowError(batch[0].line, "", "the database refused the row: "
                                           f"{_short(exc)}"))
             return
         for item in batch:  # find the culprit; keep every good row
-            _apply(engine, kind, [item], report, now=now, actor=actor)
+            _apply(engine, kind, [item], report, now=now, actor=actor, events=events)
 
 
 def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
-         *, now: datetime, actor: str) -> None:
+         *, now: datetime, actor: str, events: EventImport | None) -> None:
     with session_scope(engine) as session:
         row = models.ensure_active(session=session, now=now)
         assert row.version is not None
@@ -106,11 +112,11 @@ def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Impo
             report.accepted += res.created + res.updated + res.unchanged
             report.settle.add(res.settle)
         else:
-            ev = record_events(ctx, [b for b in batch if isinstance(b, EventIn)])
+            assert events is not None
+            ev = events.add(ctx, [b for b in batch if isinstance(b, EventIn)])
             report.accepted += ev.accepted
             report.duplicates += ev.duplicates
             report.created += ev.leads_created
-            report.settle.add(ev.settle)
 
 
 def _short(exc: Exception) -> str:

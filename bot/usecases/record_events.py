@@ -22,10 +22,9 @@ class EventBatchResult:
     settle: SettleSummary = field(default_factory=SettleSummary)
 
 
-def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> EventBatchResult:
-    result = EventBatchResult()
-    if not events:
-        return result
+def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult
+           ) -> list[tuple[str, EventIn]]:
+    """The events not stored before (nor twice in this batch), with their idempotency keys."""
     keyed = []
     seen: set[str] = set()
     for ev in events:
@@ -35,9 +34,17 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
             continue
         seen.add(key)
         keyed.append((key, ev))
+    if not keyed:
+        return []
     known = bulk.existing_event_keys(ctx.session, seen)
     fresh = [(k, ev) for k, ev in keyed if k not in known]
     result.duplicates += len(keyed) - len(fresh)
+    return fresh
+
+
+def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> EventBatchResult:
+    result = EventBatchResult()
+    fresh = dedupe(ctx, events, result)
     if not fresh:
         return result
 

@@ -71,7 +71,7 @@ def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState]
     stale = []
     for lead_id in ids:
         row = rows.get(lead_id)
-        if row is None or row.model_version != ctx.version:
+        if row is None or row.model_version != ctx.version or row.dirty:
             stale.append(lead_id)
         else:
             states[lead_id] = LeadState.from_json(row.state)
@@ -121,6 +121,7 @@ def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[s
         "fast_track": sc.fast_track[1] if sc.fast_track else None,
         "breakdown": sc.breakdown_json(), "state": state.to_json(),
         "last_event_at": None if last is None else from_epoch(last), "computed_at": sc.computed_at,
+        "dirty": False,
     }
 
 

@@ -32,6 +32,9 @@ class LeadScore(SQLModel, table=True):
                                   sa_column=Column(json_type(), nullable=False))
     last_event_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     computed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # events were stored but the state has not taken them in yet (a bulk import in progress or
+    # interrupted): the next scoring of this lead rebuilds its state from the events
+    dirty: bool = False
 
 
 class ScoreSnapshot(SQLModel, table=True):

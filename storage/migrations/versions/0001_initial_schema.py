@@ -2,11 +2,12 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:59:53.461106
+Create Date: 2026-11-23 00:07:54.344685
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
 from sqlalchemy.dialects import postgresql
 import storage.types
@@ -87,6 +88,7 @@ def upgrade() -> None:
     sa.Column('state', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('last_event_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('computed_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('dirty', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['lead_id'], ['lead.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('lead_id')
     )
