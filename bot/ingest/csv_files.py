@@ -15,6 +15,7 @@ from typing import IO
 
 from bot.ingest.records import (
     EventIn,
+    Identity,
     LeadIn,
     RowError,
     RowRejected,
@@ -178,24 +179,38 @@ def read_events(source: CSVSource, now: datetime) -> Iterator[EventIn | RowError
         raise CSVFileError(f"{source.path} lacks the column(s) {', '.join(missing)} (its columns: "
                            f"{', '.join(source.header)}); an event row needs email or id, type "
                            "and occurred_at")
-    for line, row in source.rows():
-        if (err := _too_many(line, row)) is not None:
-            yield err
-            continue
+    # a file repeats the same leads and types many times: parse each distinct value once
+    identities: dict[tuple[str, str], Identity] = {}
+    kinds: dict[str, str] = {}
+    column = {target: i for i, target in enumerate(mapping[name] for name in source.header)}
+    i_email, i_ext = column.get("email"), column.get("external_id")
+    i_type, i_time, i_msg = column["type"], column["occurred_at"], column.get("message_id")
+    props_at = [(i, t[5:]) for t, i in column.items() if t.startswith("prop:")]
+    width = len(source.header)
+    reader = source.reader
+    for values in reader:
+        line = reader.line_num  # type: ignore[attr-defined]
+        if len(values) != width:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > width:
+                yield RowError(line, "", f"has {len(values)} values but the header names "
+                               f"{width} columns; quote values that contain the separator")
+                continue
+            values = values + [""] * (width - len(values))
         try:
-            std: dict[str, str] = {}
-            props: dict[str, object] = {}
-            for name, value in row.items():
-                target = mapping[name]
-                if target.startswith("prop:"):
-                    if value.strip():
-                        props[target[5:]] = typed_value(value)
-                else:
-                    std[target] = value
-            identity = parse_identity(std.get("email"), std.get("external_id"), line)
-            kind = normalise_event_type(std.get("type", ""), line)
-            when = parse_timestamp(std.get("occurred_at", ""), line, now=now)
-            yield EventIn(identity, kind, when, props, (std.get("message_id") or "").strip()
-                          or None, line)
+            ident_key = (values[i_email] if i_email is not None else "",
+                         values[i_ext] if i_ext is not None else "")
+            identity = identities.get(ident_key)
+            if identity is None:
+                identity = identities[ident_key] = parse_identity(*ident_key, line)
+            raw_kind = values[i_type]
+            kind = kinds.get(raw_kind)
+            if kind is None:
+                kind = kinds[raw_kind] = normalise_event_type(raw_kind, line)
+            when = parse_timestamp(values[i_time], line, now=now)
+            props = {name: typed_value(values[i]) for i, name in props_at if values[i].strip()}
+            message_id = values[i_msg].strip() if i_msg is not None else ""
+            yield EventIn(identity, kind, when, props, message_id or None, line)
         except RowRejected as exc:
             yield exc.error

@@ -6,11 +6,12 @@ Parsing turns raw text into these or into a RowError that says what is wrong and
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 STANDARD_LEAD_FIELDS = ("email", "external_id", "first_name", "last_name", "title", "company",
                         "industry", "company_size", "country", "source")
@@ -67,9 +68,9 @@ class EventIn:
         if self.message_id:
             return "m:" + self.message_id[:190]
         # without a delivery id, the same row is the same event: re-importing changes nothing
-        body = json.dumps([self.identity.key, self.type, self.occurred_at.isoformat(),
-                           sorted(self.properties.items())], default=str, separators=(",", ":"))
-        return "h:" + hashlib.blake2b(body.encode(), digest_size=20).hexdigest()
+        body = orjson.dumps([self.identity.key, self.type, self.occurred_at.isoformat(),
+                             self.properties], option=orjson.OPT_SORT_KEYS, default=str)
+        return "h:" + hashlib.blake2b(body, digest_size=20).hexdigest()
 
 
 def normalise_email(raw: str, line: int) -> str:
@@ -137,6 +138,8 @@ def parse_company_size(raw: Any, line: int) -> int | None:
 def typed_value(raw: str) -> Any:
     """Custom attributes and properties keep numbers as numbers."""
     text = raw.strip()
+    if not text or not (text[0].isdigit() or text[0] == "-"):
+        return text
     if re.fullmatch(r"-?\d{1,15}", text):
         return int(text)
     if re.fullmatch(r"-?\d+\.\d+", text):

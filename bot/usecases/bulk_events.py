@@ -34,6 +34,7 @@ class EventImport:
         self.source = source
         self.states: dict[int, LeadState] = {}
         self.rebuild: set[int] = set()  # leads of a chunk the database refused
+        self.has_score: set[int] = set()
         self._pending: set[int] = set()
 
     def add(self, ctx: Ctx, events: list[EventIn]) -> EventBatchResult:
@@ -49,7 +50,9 @@ class EventImport:
         self._pending = touched
         unseen = [i for i in touched if i not in self.states]
         if unseen:
-            self.states.update(load_states(ctx, unseen)[0])
+            states, scored = load_states(ctx, unseen)
+            self.states.update(states)
+            self.has_score |= scored
         rows = []
         for key, ev in fresh:
             lead_id = ids[ev.identity.key]
@@ -58,7 +61,7 @@ class EventImport:
             rows.append({"lead_id": lead_id, "type": ev.type, "occurred_at": ev.occurred_at,
                          "properties": ev.properties, "idempotency_key": key,
                          "source": self.source, "received_at": ctx.now})
-        bulk.insert_many(ctx.session, bulk.EVENT, rows)
+        bulk.fast_insert(ctx.session, bulk.EVENT, rows)
         for part in bulk.chunks(sorted(touched)):
             ctx.session.execute(update(bulk.SCORE).where(bulk.SCORE.c.lead_id.in_(part))
                                 .values(dirty=True))
@@ -84,13 +87,15 @@ class EventImport:
                 ctx = Ctx(session, models.parsed(row), row.version, self.now, self.actor)
                 leads = bulk.lead_rows(session, part)
                 missing = [i for i in part if i not in self.states and i in leads]
-                states = {**self.states, **load_states(ctx, missing)[0]} if missing \
-                    else self.states
-                scored = bulk.score_rows(session, part)
+                states, scored = self.states, self.has_score
+                if missing:  # refused chunks: start again from what is stored
+                    rebuilt, also = load_states(ctx, missing)
+                    states, scored = {**states, **rebuilt}, scored | also
                 work = [LeadWork(leads[i], states[i], i in scored) for i in part if i in leads]
                 summary.add(settle(ctx, work)[0])
             if progress:
                 progress(len(part))
         self.states.clear()
         self.rebuild.clear()
+        self.has_score.clear()
         return summary

@@ -61,7 +61,7 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
         rows.append({"lead_id": lead_id, "type": ev.type, "occurred_at": ev.occurred_at,
                      "properties": ev.properties, "idempotency_key": key, "source": source,
                      "received_at": ctx.now})
-    bulk.insert_many(ctx.session, bulk.EVENT, rows)
+    bulk.fast_insert(ctx.session, bulk.EVENT, rows)
     result.accepted = len(rows)
 
     leads = bulk.lead_rows(ctx.session, lead_ids)

@@ -105,7 +105,7 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
         settled.append(Settled(lead.id, sc, transition))
         row = score_row(lead.id, ctx.version, sc, item.state)
         (updates if item.has_score else inserts).append(row)
-    bulk.insert_many(ctx.session, bulk.SCORE, inserts)
+    bulk.fast_insert(ctx.session, bulk.SCORE, inserts)
     bulk.update_many(ctx.session, bulk.SCORE, "lead_id", updates)
     summary.scored = len(settled)
     write_transitions(ctx, [s for s in settled if s.transition is not None], summary)

@@ -6,9 +6,12 @@ Row-at-a-time ORM work would cost more than the scoring itself at a million even
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+import orjson
+
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -85,15 +88,66 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         session.execute(table.insert(), rows)
 
 
-def update_many(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
-    """UPDATE table SET <the other keys> WHERE key = :key, for each row (executemany)."""
+def _driver_value(dialect: str) -> Any:
+    """Convert a value as the column types would, without SQLAlchemy's per-value machinery."""
+    sqlite = dialect == "sqlite"
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict | list):
+            return orjson.dumps(value).decode()
+        if isinstance(value, datetime):
+            if value.tzinfo is not None and value.utcoffset():
+                value = value.astimezone(UTC)
+            if sqlite:  # the text form storage.types.UTCDateTime uses on SQLite
+                return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value
+
+    return convert
+
+
+def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str
+                ) -> list[tuple[Any, ...]]:
+    """Driver parameters; only the columns that hold JSON or times in the first row convert."""
+    convert = _driver_value(dialect)
+    first = rows[0]
+    slow = {c for c in columns if isinstance(first[c], dict | list | datetime)}
+    if not slow:
+        return [tuple(r[c] for c in columns) for r in rows]
+    # a column can be None in the first row and a datetime later: convert those too
+    maybe = {c for c in columns if first[c] is None}
+    slow |= maybe
+    return [tuple(convert(r[c]) if c in slow else r[c] for c in columns) for r in rows]
+
+
+def _placeholder(dialect: str) -> str:
+    return "?" if dialect == "sqlite" else "%s"
+
+
+def fast_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows through the driver's executemany (hot paths: events, scores)."""
     if not rows:
         return
+    dialect = session.get_bind().dialect.name
+    columns = list(rows[0])
+    mark = _placeholder(dialect)
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    params = _row_params(rows, columns, dialect)
+    session.connection().exec_driver_sql(sql, params)
+
+
+def update_many(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
+    """UPDATE table SET <the other keys> WHERE key = <key>, for each row (executemany)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
     columns = [c for c in rows[0] if c != key]
-    stmt = (update(table).where(table.c[key] == bindparam("_key"))
-            .values({c: bindparam(c) for c in columns}))
-    params = [{"_key": r[key], **{c: r[c] for c in columns}} for r in rows]
-    session.connection().execute(stmt, params)
+    mark = _placeholder(dialect)
+    sql = (f"UPDATE {table.name} SET {', '.join(f'{c} = {mark}' for c in columns)} "
+           f"WHERE {key} = {mark}")
+    params = _row_params(rows, [*columns, key], dialect)
+    session.connection().exec_driver_sql(sql, params)
 
 
 def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[str, Any]],
