@@ -25,12 +25,12 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.ingest.csv_files import count_rows  # noqa: E402
-from bot.sample.generator import generate  # noqa: E402
-from bot.usecases.importer import import_file  # noqa: E402
-from bot.usecases.rescore import rescore_all  # noqa: E402
-from storage.db import make_engine  # noqa: E402
-from storage.schema import upgrade  # noqa: E402
+from bot.ingest.csv_files import count_rows
+from bot.sample.generator import generate
+from bot.usecases.importer import import_file
+from bot.usecases.rescore import rescore_all
+from storage.db import make_engine
+from storage.schema import upgrade
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -102,7 +102,7 @@ def main() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory(prefix="sdrbot-bench-") as tmp:
         folder = Path(tmp)
-        t_gen, summary = timed(f"generate {args.leads:,} leads", generate, args.leads, args.days,
+        _, summary = timed(f"generate {args.leads:,} leads", generate, args.leads, args.days,
                                folder / "data", now=now)
         print(f"  ({summary.events:,} events)")
         if args.db in ("sqlite", "both"):
