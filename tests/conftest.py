@@ -37,7 +37,7 @@ def _pg_available() -> str | None:
                "set TEST_DATABASE_URL to run the PostgreSQL tests"
 
 
-_PG_PROBLEM: str | None | bool = False
+_PG_PROBLEM: str | bool | None = False
 
 
 def pg_problem() -> str | None:

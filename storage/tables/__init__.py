@@ -1,5 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from storage.tables.alerts import SlackAlert
+from storage.tables.decisions import Decision
 from storage.tables.events import Event
 from storage.tables.leads import Lead, LeadBase, LeadPublic
 from storage.tables.models import ModelVersion
@@ -8,6 +10,6 @@ from storage.tables.scores import LeadScore, ScoreSnapshot
 from storage.tables.transitions import LifecycleTransition
 
 __all__ = [
-    "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore", "LifecycleTransition",
-    "ModelVersion", "OutboxMessage", "ScoreSnapshot",
+    "Decision", "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore", "LifecycleTransition",
+    "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SlackAlert",
 ]

@@ -120,7 +120,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_pa
 
 def test_file_level_problems_import_nothing(engine: Engine, tmp_path: Path) -> None:
     no_id = write_csv(tmp_path / "noid.csv", ["name", "company"], [["A", "B"]])
-    with pytest.raises(CSVFileError, match="no 'email' or 'id' column.*--id-column"):
+    with pytest.raises(CSVFileError, match=r"no 'email' or 'id' column.*--id-column"):
         import_file(engine, no_id, "leads", now=NOW, actor="test")
     no_type = write_csv(tmp_path / "notype.csv", ["email", "occurred_at"], [["a@b.example", T]])
     with pytest.raises(CSVFileError, match="lacks the column"):
