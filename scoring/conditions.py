@@ -6,6 +6,7 @@ Text comparisons ignore case, because CRM data and form input never agree on it.
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,26 +51,59 @@ class Condition:
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """None, a blank string, or an empty list/dict: nothing is known about the field."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, list | tuple | dict | set | frozenset) and not value
+
+
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    """The form two values are compared in: trimmed, case-folded, numbers canonical.
+
+    120, 120.0, "120" and " 120.0 " all compare equal, so a company size imported as text
+    still matches `value = 120`.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _DECIMAL.match(text):
+            value = float(text)
+        else:
+            return text.casefold()
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value).strip().casefold()
 
 
 def as_number(value: Any) -> float | None:
+    """A finite number from an int, float or numeric text ("1,200" and " 120 " work); else None."""
     if isinstance(value, bool):
         return None
+    number: float
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            return float(value.strip().replace(",", ""))
+            number = float(value.strip().replace(",", ""))
         except ValueError:
             return None
-    return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _plain(value: Any) -> str:
+    """A value as text for regex and glob: trimmed, whole floats without '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+CONDITION_KEYS = frozenset({"field", "op", "value", "values", "min", "max"})
 
 
 def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
@@ -86,6 +120,9 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
         value = raw.get("value")
         if value is None or isinstance(value, list | dict):
             raise ConditionError("value", f"operator '{op}' needs one value, e.g. value = \"ceo\"")
+        if isinstance(value, str) and not value.strip():
+            raise ConditionError("value", f"operator '{op}' needs a non-empty value; to test "
+                                 "for a missing value use op = \"is_empty\" or \"is_set\"")
         needle = _text(value)
         if op == "equals":
             test: Callable[[Any], bool] = lambda v: not is_empty(v) and _text(v) == needle
@@ -117,7 +154,7 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
         except re.error as exc:
             raise ConditionError("value", f"the regular expression {pattern!r} is invalid: "
                                  f"{exc}") from exc
-        test = lambda v: not is_empty(v) and rx.search(str(v)) is not None
+        test = lambda v: not is_empty(v) and rx.search(_plain(v)) is not None
         return Condition(name, op, value=pattern, _test=test)
 
     if op == "glob":
@@ -130,12 +167,17 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
         def test(v: Any) -> bool:
             if is_empty(v):
                 return False
-            text = str(v).strip().casefold()
+            text = _plain(v).casefold()
             if fnmatch.fnmatchcase(text, pat):
                 return True
-            # a URL pattern like "/pricing*" is meant for the path, whatever the host
-            if "://" in text and pat.startswith("/"):
-                return fnmatch.fnmatchcase(urlsplit(text).path or "/", pat)
+            # a URL pattern like "/pricing*" is meant for the path, whatever the host and query
+            if pat.startswith("/"):
+                url = text if "://" in text or text.startswith("/") else "//" + text
+                try:
+                    path = urlsplit(url).path or "/"
+                except ValueError:  # e.g. a malformed IPv6 host
+                    return False
+                return fnmatch.fnmatchcase(path, pat)
             return False
 
         return Condition(name, op, value=pattern, _test=test)

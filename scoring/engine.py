@@ -1,11 +1,14 @@
 """Scoring: fit from attributes, engagement from the decayed rule states, and the breakdown.
 
-Pure functions; the caller passes `now`. The breakdown lines are rounded to one decimal and the
-totals are the sums of the rounded lines, so the breakdown always adds up to the score shown.
+Pure functions; the caller passes `now`. Every breakdown line is rounded to whole points (half
+away from zero) and the totals are the sums of the rounded lines. Sums of whole numbers are exact
+in floating point, so the breakdown always adds up to the score shown and fit + engagement is
+exactly the total, whatever the order of addition.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,7 +46,7 @@ class BreakdownLine:
     rule_id: str
     dimension: str  # "fit" | "engagement"
     label: str
-    points: float  # after decay and caps, rounded to 0.1
+    points: float  # after decay and caps, rounded to whole points
     nominal: float  # before decay
     evidence: dict[str, Any]
 
@@ -131,13 +134,24 @@ def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str
             positive = positive or rule.points > 0
     if event.type in model.fast_track.events:
         positive = True
-        if state.fast_track is None or t >= state.fast_track[0]:
+        # the latest hand-raiser; on a tie the type decides, so the order of arrival does not
+        if state.fast_track is None or (t, event.type) > state.fast_track:
             state.fast_track = (t, event.type)
     if state.last_event is None or t > state.last_event:
         state.last_event = t
     if positive and (state.last_positive is None or t > state.last_positive):
         state.last_positive = t
     return matched
+
+
+def round_points(raw: float) -> float:
+    """Whole points, half away from zero (12.5 -> 13, -2.5 -> -3).
+
+    The value is first cut to 6 decimals so that the tiny floating-point differences of adding
+    the same events in another order can never tip a line over a .5 boundary.
+    """
+    x = round(raw, 6)
+    return math.copysign(math.floor(abs(x) + 0.5), x) + 0.0
 
 
 def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[BreakdownLine]:
@@ -147,21 +161,23 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
         if rs is None or rs.n == 0:
             continue
         hl = rule.decay_seconds
-        if rule.is_threshold:
+        first, last = rs.first, rs.last
+        if rs.days is not None:
             buckets = rs.in_window(rule, now)
-            count = len([b for _, b in buckets if b[0] > 0]) if rule.distinct_days \
-                else int(sum(b[0] for _, b in buckets))
+            if not buckets:
+                continue
+            first = min(b.first for b in buckets)
+            last = max(b.ref for b in buckets)
+        if rule.is_threshold:
+            count = len(buckets) if rule.distinct_days else sum(b.count for b in buckets)
             if count < rule.min_count:
                 continue
             nominal = float(rule.points)
-            # the points fade from the latest matching event, which lies inside the window
-            raw = nominal * decay_factor(now - rs.last, hl)
+            # the points fade from the latest matching event inside the window
+            raw = nominal * decay_factor(now - last, hl)
         elif rs.days is not None:
-            buckets = rs.in_window(rule, now)
-            count = int(sum(b[0] for _, b in buckets))
-            if count == 0:
-                continue
-            raw = sum(b[1] * decay_factor(now - d * DAY, hl) for d, b in buckets)
+            count = sum(b.count for b in buckets)
+            raw = sum(b.value(now, hl) for b in buckets)
             nominal = float(rule.points * count)
         else:
             count = rs.n
@@ -172,12 +188,12 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
             nominal = max(-rule.cap, min(rule.cap, nominal))
             if abs(raw) > rule.cap:
                 raw, capped = (rule.cap if raw > 0 else -rule.cap), True
-        points = round(raw, 1)
+        points = round_points(raw)
         if points == 0:
             continue
         evidence: dict[str, Any] = {
             "event": rule.event, "count": count,
-            "first": from_epoch(rs.first).isoformat(), "last": from_epoch(rs.last).isoformat(),
+            "first": from_epoch(first).isoformat(), "last": from_epoch(last).isoformat(),
         }
         if rule.window_days:
             evidence["window_days"] = rule.window_days
@@ -188,7 +204,7 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
 
 
 def _total(lines: Iterable[BreakdownLine]) -> float:
-    return round(sum(line.points for line in lines), 1)
+    return float(sum(line.points for line in lines))
 
 
 def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: datetime
@@ -197,7 +213,7 @@ def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: 
     fit = fit_lines(model, facts)
     eng = engagement_lines(model, state, t_now)
     fit_total, eng_total = _total(fit), _total(eng)
-    total = round(fit_total + eng_total, 1)
+    total = fit_total + eng_total  # exact: all three are whole numbers
     th = model.thresholds
     qualifies = total >= th.mql and fit_total >= th.min_fit and eng_total >= th.min_engagement
     band = "mql" if qualifies else ("nurture" if total >= th.nurture_min else "cold")

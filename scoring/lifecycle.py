@@ -75,10 +75,18 @@ def require(a: Status, b: Status) -> None:
 
 def decide(status: Status, decision: Decision, at: datetime) -> Transition:
     """An SDR's decision on an MQL."""
+    choices = ", ".join(d.value for d in Decision)
+    try:
+        decision = Decision(decision)
+    except ValueError:
+        raise TransitionError(f"unknown decision {decision!r}; the decisions are: {choices}"
+                              ) from None
     if status != S.MQL:
-        raise TransitionError(f"only an MQL can be decided on; this lead is '{status}'")
+        raise TransitionError(f"only an MQL can be decided on ({choices}); this lead is "
+                              f"'{status}', from which it can move to: "
+                              f"{', '.join(sorted(ALLOWED[Status(status)])) or 'nothing'}")
     target = DECISION_TARGET[decision]
-    return Transition(status, target, f"decision:{decision}", at)
+    return Transition(S.MQL, target, f"decision:{decision.value}", at)
 
 
 def evaluate(status: Status, score: Score, *, status_since: datetime | None,

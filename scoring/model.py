@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from scoring.conditions import OPERATORS, Condition, ConditionError, parse_condition
+from scoring.conditions import (
+    CONDITION_KEYS,
+    OPERATORS,
+    Condition,
+    ConditionError,
+    parse_condition,
+)
 
 CANONICAL_EVENT_TYPES = (
     "page_view",
@@ -188,6 +194,7 @@ def load_model(text: str, source: str = "model") -> ScoringModel:
 class _Builder:
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = issues
+        self.ids: list[str] = []  # every valid rule id seen, including rules with other mistakes
 
     def err(self, where: str, fld: str, message: str) -> None:
         self.issues.append(Issue(where, fld, message))
@@ -215,7 +222,15 @@ class _Builder:
     def build(self, data: dict[str, Any], text: str) -> ScoringModel | None:
         self.unknown_keys(data, _TOP_KEYS | {"engagement_rule"}, "top level")
         meta = data.get("model", {})
-        name = str(meta.get("name", "Unnamed model")) if isinstance(meta, dict) else "Unnamed model"
+        name = "Unnamed model"
+        if not isinstance(meta, dict):
+            self.err("[model]", "", "must be a table with the model's name, e.g. "
+                     "[model] name = \"Our ICP 2025\"")
+        elif "name" in meta:
+            if isinstance(meta["name"], str) and meta["name"].strip():
+                name = meta["name"].strip()
+            else:
+                self.err("[model]", "name", f"expected a non-empty text, got {meta['name']!r}")
 
         thresholds = self.thresholds(data.get("thresholds", {}))
         defaults = data.get("engagement", {})
@@ -232,11 +247,12 @@ class _Builder:
         fit_rules = self.fit_rules(data.get("fit", []))
         eng_rules = self.engagement_rules(data.get("engagement_rule", []), half_life, window)
         seen: set[str] = set()
-        for rid in [r.id for r in fit_rules] + [r.id for r in eng_rules]:
+        for rid in self.ids:
             if rid in seen:
                 self.err(f"rule '{rid}'", "id", "is used twice; every rule needs its own id")
             seen.add(rid)
-        if not fit_rules and not eng_rules:
+        raw_fit, raw_eng = data.get("fit", []), data.get("engagement_rule", [])
+        if raw_fit == [] and raw_eng == []:
             self.err("top level", "", "the model has no rules; add [[fit]] or [[engagement_rule]]")
         return ScoringModel(name, tuple(fit_rules), tuple(eng_rules), thresholds, grades,
                             fast_track, source=text)
@@ -311,6 +327,7 @@ class _Builder:
             rid = f"#{index}"
         else:
             where = f"{kind} '{rid}' (#{index})"
+            self.ids.append(rid)
         self.unknown_keys(raw, allowed, where)
         return rid, where, raw
 
@@ -410,6 +427,10 @@ class _Builder:
             return ()
         conds = []
         for item in items:
+            name = item.get("field", "?")
+            for key in sorted(set(item) - CONDITION_KEYS):
+                self.err(where, f"where.{name}.{key}", "unknown setting; allowed in a filter: "
+                         f"{', '.join(sorted(CONDITION_KEYS))}")
             try:
                 conds.append(parse_condition(item, require_field=True))
             except ConditionError as exc:

@@ -6,11 +6,13 @@ small summary of the events it matched:
 * rules without a window keep one decayed sum and the time it was taken (`acc` at `ref`): the
   value at any later time is `acc * 2 ** (-(now - ref) / half_life)`;
 * rules with a window, and count rules ("3+ visits on different days"), keep one bucket per UTC
-  day inside the window: the count and the points normalised to the start of that day. Buckets
-  that have left the window are dropped, so the state stays bounded by the window's length.
+  day: the number of events that day, their decayed sum at the day's latest event (`acc` at
+  `ref`, as above) and the day's first event time (for the evidence). Buckets that have left the
+  window are dropped, so the state stays bounded by the window's length.
 
-Both are exact for decay; windows are counted in whole UTC days ("within the last 30 days" means
-today and the 29 days before).
+Both are exact for decay; every factor applied is at most 1, so no half-life is too short to
+compute. Windows are counted in whole UTC days ("within the last 30 days" means today and the
+29 days before).
 """
 
 from __future__ import annotations
@@ -29,6 +31,32 @@ def decay_factor(age_seconds: float, half_life_seconds: float) -> float:
     return math.exp2(-max(0.0, age_seconds) / half_life_seconds)
 
 
+def fold(acc: float, ref: float, points: float, t: float, half_life_seconds: float
+         ) -> tuple[float, float]:
+    """Add `points` earned at `t` to the decayed sum `acc` taken at `ref`; return the new pair.
+
+    The pair always refers to the latest time seen, so events may arrive in any order.
+    """
+    if t >= ref:
+        return acc * decay_factor(t - ref, half_life_seconds) + points, t
+    return acc + points * decay_factor(ref - t, half_life_seconds), ref
+
+
+class Bucket:
+    """The events one rule matched on one UTC day."""
+
+    __slots__ = ("acc", "count", "first", "ref")
+
+    def __init__(self, count: int, acc: float, ref: float, first: float) -> None:
+        self.count = count
+        self.acc = acc  # decayed sum of the day's points, taken at `ref`
+        self.ref = ref  # the day's latest event
+        self.first = first  # the day's earliest event
+
+    def value(self, now: float, half_life_seconds: float) -> float:
+        return self.acc * decay_factor(now - self.ref, half_life_seconds)
+
+
 class RuleState:
     """What one rule has seen of one lead. Times are UTC epoch seconds."""
 
@@ -40,7 +68,7 @@ class RuleState:
         self.last = -math.inf
         self.acc = 0.0
         self.ref = 0.0
-        self.days: dict[int, list[float]] | None = None
+        self.days: dict[int, Bucket] | None = None
 
     def add(self, rule: EngagementRule, t: float) -> None:
         self.n += 1
@@ -51,40 +79,55 @@ class RuleState:
             if self.days is None:
                 self.days = {}
             day = int(t // DAY)
-            bucket = self.days.setdefault(day, [0, 0.0])
-            bucket[0] += 1
-            bucket[1] += rule.points / decay_factor(t - day * DAY, hl)
-            if rule.window_days > 0:
+            bucket = self.days.get(day)
+            if bucket is None:
+                self.days[day] = Bucket(1, float(rule.points), t, t)
+            else:
+                bucket.count += 1
+                bucket.acc, bucket.ref = fold(bucket.acc, bucket.ref, rule.points, t, hl)
+                bucket.first = min(bucket.first, t)
+            if rule.window_days > 0 and len(self.days) > rule.window_days:
                 oldest = int(self.last // DAY) - rule.window_days + 1
-                if len(self.days) > rule.window_days:
-                    for d in [d for d in self.days if d < oldest]:
-                        del self.days[d]
+                for d in [d for d in self.days if d < oldest]:
+                    del self.days[d]
             return
         if self.n == 1:
             self.acc, self.ref = float(rule.points), t
-        elif t >= self.ref:
-            self.acc = self.acc * decay_factor(t - self.ref, hl) + rule.points
-            self.ref = t
         else:
-            self.acc += rule.points * decay_factor(self.ref - t, hl)
+            self.acc, self.ref = fold(self.acc, self.ref, rule.points, t, hl)
 
-    def in_window(self, rule: EngagementRule, now: float) -> list[tuple[int, list[float]]]:
+    def in_window(self, rule: EngagementRule, now: float) -> list[Bucket]:
+        """The day buckets that count at `now` (all of them for a rule without a window)."""
         assert self.days is not None
         if rule.window_days <= 0:
-            return list(self.days.items())
+            return list(self.days.values())
         oldest = int(now // DAY) - rule.window_days + 1
-        return [(d, b) for d, b in self.days.items() if d >= oldest]
+        return [b for d, b in self.days.items() if d >= oldest]
 
     def to_json(self) -> list[Any]:
-        days = None if self.days is None else [[d, b[0], b[1]] for d, b in self.days.items()]
-        return [self.n, self.first, self.last, self.acc, self.ref, days]
+        days = None if self.days is None else [
+            [d, b.count, b.acc, b.ref, b.first] for d, b in sorted(self.days.items())
+        ]
+        # JSON has no infinity (PostgreSQL rejects it): an empty state's bounds are written as null
+        first = self.first if math.isfinite(self.first) else None
+        last = self.last if math.isfinite(self.last) else None
+        return [self.n, first, last, self.acc, self.ref, days]
 
     @classmethod
     def from_json(cls, raw: list[Any]) -> RuleState:
         s = cls()
-        s.n, s.first, s.last, s.acc, s.ref, days = raw
+        s.n, first, last, s.acc, s.ref, days = raw
+        s.first = math.inf if first is None else float(first)
+        s.last = -math.inf if last is None else float(last)
         if days is not None:
-            s.days = {int(d): [c, v] for d, c, v in days}
+            s.days = {}
+            for item in days:
+                if len(item) == 3:  # first format: points normalised to the start of the day
+                    d, c, v = item
+                    s.days[int(d)] = Bucket(int(c), float(v), int(d) * DAY, int(d) * DAY)
+                else:
+                    d, c, acc, ref, first = item
+                    s.days[int(d)] = Bucket(int(c), float(acc), float(ref), float(first))
         return s
 
 
