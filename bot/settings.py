@@ -1,22 +1,152 @@
-"""One typed settings object: secrets from the environment / `.env`, behaviour from TOML."""
+"""One typed settings object: secrets from the environment / `.env`, behaviour from TOML.
+
+The TOML file (`SDRBOT_CONFIG`, default `./sdrbot.toml`; see `sdrbot.example.toml`) holds what
+an operator tunes: channels, who may decide, the reason lists, SLA, timezone, locale. The
+essential channels can also come from `SDRBOT_*_CHANNEL`, which win over the file, so a
+container can run without one.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
 
 from storage.db import DEFAULT_DATABASE_URL
 
+DEFAULT_CONFIG = Path("sdrbot.toml")
+RECYCLE_REASONS = ("Bad timing", "No budget yet", "Not the decision maker", "No reply",
+                   "Needs more nurturing")
+DISQUALIFY_REASONS = ("Wrong ICP", "Competitor", "Student", "Spam", "Duplicate",
+                      "Existing customer")
+_SECTIONS: dict[str, set[str]] = {
+    "slack": {"alert_channel", "handover_channel", "digest_channel"},
+    "roles": {"deciders", "decider_groups"},
+    "decisions": {"recycle_reasons", "disqualify_reasons"},
+    "sla": {"working_hours"},
+    "general": {"timezone", "locale"},
+}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A token or signing secret: usable through `.value`, never shown by repr() or str()."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self.value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: Secret = Secret("")
+    slack_signing_secret: Secret = Secret("")
+    slack_app_token: Secret = Secret("")
+    slack_api_url: str | None = None  # a fake Slack or an enterprise proxy
+    alert_channel: str = "#sdr-alerts"
+    handover_channel: str = "#ae-handover"
+    digest_channel: str = "#marketing"
+    deciders: tuple[str, ...] = ()  # Slack user ids; with no deciders and groups, anyone
+    decider_groups: tuple[str, ...] = ()  # Slack user group ids
+    recycle_reasons: tuple[str, ...] = RECYCLE_REASONS
+    disqualify_reasons: tuple[str, ...] = DISQUALIFY_REASONS
+    sla_working_hours: float = 4.0
+    timezone: str = "UTC"
+    locale: str = "en"
+    config_path: Path | None = None  # the file read, if any
 
     @classmethod
-    def load(cls, env_file: Path | None = Path(".env")) -> Settings:
+    def load(cls, env_file: Path | None = Path(".env"),
+             environ: Mapping[str, str] | None = None) -> Settings:
         if env_file is not None and env_file.exists():
             load_dotenv(env_file, override=False)
-        return cls(database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+        env = os.environ if environ is None else environ
+        explicit = env.get("SDRBOT_CONFIG")
+        path = Path(explicit) if explicit else DEFAULT_CONFIG
+        if explicit and not path.exists():
+            raise SettingsError(f"SDRBOT_CONFIG names {path}, which does not exist; copy "
+                                "sdrbot.example.toml there or unset SDRBOT_CONFIG")
+        config = read_config(path) if path.exists() else {}
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
+            slack_signing_secret=Secret(env.get("SLACK_SIGNING_SECRET", "")),
+            slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            config_path=path if path.exists() else None,
+            **_behaviour(config, env),
+        )
+
+    def may_decide(self, user_id: str, groups: tuple[str, ...] = ()) -> bool:
+        """Whether this Slack user may claim and decide (no roles configured: anyone)."""
+        if not self.deciders and not self.decider_groups:
+            return True
+        return user_id in self.deciders or bool(set(groups) & set(self.decider_groups))
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise SettingsError(f"{path}: unknown section [{section}]; the sections are "
+                                f"{', '.join(sorted(_SECTIONS))}")
+        if not isinstance(value, dict):
+            raise SettingsError(f"{path}: [{section}] must be a table")
+        unknown = set(value) - _SECTIONS[section]
+        if unknown:
+            raise SettingsError(f"{path}: unknown key {section}.{sorted(unknown)[0]}; [{section}] "
+                                f"takes {', '.join(sorted(_SECTIONS[section]))}")
+    return {f"{s}.{k}": v for s, table in data.items() for k, v in table.items()}
+
+
+def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("alert", "handover", "digest"):
+        value = env.get(f"SDRBOT_{name.upper()}_CHANNEL") or config.get(f"slack.{name}_channel")
+        if value is not None:
+            out[f"{name}_channel"] = _text(f"slack.{name}_channel", value)
+    for key, attr in (("roles.deciders", "deciders"), ("roles.decider_groups", "decider_groups"),
+                      ("decisions.recycle_reasons", "recycle_reasons"),
+                      ("decisions.disqualify_reasons", "disqualify_reasons")):
+        if key in config:
+            out[attr] = _texts(key, config[key])
+    if "sla.working_hours" in config:
+        hours = config["sla.working_hours"]
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
+            raise SettingsError(f"sla.working_hours must be a positive number, not {hours!r}")
+        out["sla_working_hours"] = float(hours)
+    for key in ("timezone", "locale"):
+        if f"general.{key}" in config:
+            out[key] = _text(f"general.{key}", config[f"general.{key}"])
+    return out
+
+
+def _text(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(f"{key} must be a non-empty string, not {value!r}")
+    return value.strip()
+
+
+def _texts(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise SettingsError(f"{key} must be a list of strings, not {value!r}")
+    return tuple(_text(f"{key}[{i}]", v) for i, v in enumerate(value))

@@ -1,0 +1,76 @@
+"""Settings: secrets from the environment, behaviour from TOML, helpful errors, no leaks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DISQUALIFY_REASONS, Settings, SettingsError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load(tmp_path: Path, toml: str | None = None, **env: str) -> Settings:
+    if toml is not None:
+        (tmp_path / "c.toml").write_text(toml, encoding="utf-8")
+        env.setdefault("SDRBOT_CONFIG", str(tmp_path / "c.toml"))
+    return Settings.load(env_file=None, environ=env)
+
+
+def test_defaults_without_file_or_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    monkeypatch.chdir(tmp_path)
+    s = load(tmp_path)
+    assert s.database_url == "sqlite:///sdrbot.db" and s.config_path is None
+    assert s.alert_channel == "#sdr-alerts" and s.disqualify_reasons == DISQUALIFY_REASONS
+    assert not s.slack_bot_token and s.may_decide("U_ANYONE")
+
+
+def test_the_example_file_loads(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "sdrbot.example.toml", tmp_path / "sdrbot.toml")
+    s = load(tmp_path, SDRBOT_CONFIG=str(tmp_path / "sdrbot.toml"))
+    assert s.timezone == "Europe/Berlin" and s.handover_channel == "#ae-handover"
+    assert "Competitor" in s.disqualify_reasons and s.sla_working_hours == 4
+
+
+def test_environment_channels_win_over_the_file(tmp_path: Path) -> None:
+    s = load(tmp_path, '[slack]\nalert_channel = "#from-file"\ndigest_channel = "#mkt"\n',
+             SDRBOT_ALERT_CHANNEL="C0ALERTS01", SLACK_API_URL="http://127.0.0.1:9/api/")
+    assert (s.alert_channel, s.digest_channel) == ("C0ALERTS01", "#mkt")
+    assert s.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+def test_roles_limit_who_may_decide(tmp_path: Path) -> None:
+    s = load(tmp_path, '[roles]\ndeciders = ["U1"]\ndecider_groups = ["S9"]\n')
+    assert s.may_decide("U1") and s.may_decide("U2", ("S9",))
+    assert not s.may_decide("U2") and not s.may_decide("U2", ("S8",))
+
+
+def test_secrets_never_show_in_repr_or_str(tmp_path: Path) -> None:
+    s = load(tmp_path, SLACK_BOT_TOKEN="xoxb-very-secret", SLACK_SIGNING_SECRET="sign-secret",
+             SLACK_APP_TOKEN="xapp-secret")
+    assert s.slack_bot_token.value == "xoxb-very-secret"
+    shown = repr(s) + str(s) + f"{s.slack_app_token}"
+    for value in ("xoxb-very-secret", "sign-secret", "xapp-secret"):
+        assert value not in shown
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[slack\n", "not valid TOML"),
+    ("[slak]\n", r"unknown section \[slak\]"),
+    ("[slack]\nalert_chanel = 'x'\n", "unknown key slack.alert_chanel"),
+    ("[roles]\ndeciders = 'U1'\n", "roles.deciders must be a list"),
+    ("[decisions]\nrecycle_reasons = ['ok', '']\n", r"recycle_reasons\[1\] must be"),
+    ("[sla]\nworking_hours = -1\n", "positive number"),
+    ("slack = 1\n", r"\[slack\] must be a table"),
+])
+def test_mistakes_in_the_file_are_named(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load(tmp_path, toml)
+
+
+def test_a_missing_explicit_config_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="does not exist"):
+        load(tmp_path, SDRBOT_CONFIG=str(tmp_path / "nope.toml"))
