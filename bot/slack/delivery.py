@@ -1,0 +1,206 @@
+"""Sending one outbox row to Slack, by kind, and finding it again after a crash.
+
+Every message the bot posts carries metadata with its outbox id. A row that was attempted
+before may have reached Slack without the database hearing of it (a crash, a timeout after
+Slack accepted the post), so before posting it again the sender looks for that metadata in the
+channel (or thread) and, when it is there, records the existing message instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from bot.slack import render
+from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
+from bot.slack.blocks.alert import METADATA_EVENT
+from bot.usecases.decide import user_of
+from storage.db import session_scope
+from storage.repositories import decisions as decisions_repo
+from storage.tables import Decision, OutboxMessage, SlackAlert
+
+OUTBOX_EVENT = "sdrbot_outbox"
+RECOVERY_PAGES = 5  # 1000 newest messages: far more than a burst posts before a restart
+
+
+class Defer(Exception):
+    """Not a failure: the row waits (e.g. for its alert to reach Slack first)."""
+
+
+class Permanent(Exception):
+    """Retrying cannot help; the row is marked failed."""
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    kind: str
+    lead_id: int | None
+    payload: Mapping[str, Any]
+    attempts: int  # before this attempt: > 0 means it may already be in Slack
+    result: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Delivered:
+    result: dict[str, Any]
+    alert: SlackAlert | None = None  # for an alert: where it landed
+
+
+@dataclass
+class Pacer:
+    """About one message per second per channel, Slack's posting limit, without 429s first."""
+
+    interval: float = 1.0
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    last: dict[str, float] = field(default_factory=dict)
+
+    def wait(self, channel: str) -> None:
+        due = self.last.get(channel, float("-inf")) + self.interval
+        now = self.monotonic()
+        if due > now:
+            self.sleep(due - now)
+        self.last[channel] = max(due, now)
+
+
+@dataclass
+class Delivery:
+    engine: Engine
+    client: WebClient
+    alert_channel: str
+    handover_channel: str
+    pacer: Pacer
+
+    def send(self, row: Row, now: datetime) -> Delivered:
+        handler = {"slack.alert": self.alert, "slack.update": self.update,
+                   "slack.thread": self.thread, "slack.handover": self.handover}.get(row.kind)
+        if handler is None:
+            raise Permanent(f"unknown outbox kind {row.kind!r}")
+        return handler(row, now)
+
+    def alert(self, row: Row, now: datetime) -> Delivered:
+        lead_id = int(row.payload["lead_id"])
+        with session_scope(self.engine) as s:
+            view = render.alert_view(s, lead_id)
+        if view is None:
+            raise Permanent(f"lead #{lead_id} no longer exists")
+        channel = str(row.result.get("channel") or row.payload.get("channel")
+                      or self.alert_channel)
+        message = alert_message(view)
+        message["metadata"]["event_payload"]["outbox_id"] = row.id
+        check_message(message)
+        ts = self._find(channel, row.id, self._history(channel)) if row.attempts else None
+        if ts is None:
+            channel, ts = self._post(channel, message)
+        alert = SlackAlert(lead_id=lead_id, outbox_id=row.id, channel=channel, ts=ts,
+                           posted_at=now)
+        return Delivered({"channel": channel, "ts": ts}, alert)
+
+    def update(self, row: Row, now: datetime) -> Delivered:
+        alert = self._alert_of(row)
+        with session_scope(self.engine) as s:
+            view = render.alert_view(s, alert.lead_id)
+        if view is None:
+            raise Permanent(f"lead #{alert.lead_id} no longer exists")
+        message = alert_message(view)
+        message["metadata"]["event_payload"]["outbox_id"] = alert.outbox_id
+        check_message(message)
+        self.client.chat_update(channel=alert.channel, ts=alert.ts, **message)
+        return Delivered({"channel": alert.channel, "ts": alert.ts})
+
+    def thread(self, row: Row, now: datetime) -> Delivered:
+        alert = self._alert_of(row)
+        message = thread_note(render.decision_view(row.payload["note"]))
+        found = self._find(alert.channel, row.id, self._replies(alert)) if row.attempts else None
+        channel, ts = (alert.channel, found) if found else self._post(
+            alert.channel, self._tagged(message, row), thread_ts=alert.ts)
+        return Delivered({"channel": channel, "ts": ts, "thread_ts": alert.ts})
+
+    def handover(self, row: Row, now: datetime) -> Delivered:
+        with session_scope(self.engine) as s:
+            decision = s.get(Decision, int(row.payload["decision_id"]))
+            view = render.alert_view(s, int(row.payload["lead_id"]))
+            alert = decisions_repo.latest_alert(session=s, lead_id=int(row.payload["lead_id"]))
+        if decision is None or view is None:
+            raise Permanent("the decision or the lead of this handover no longer exists")
+        message = handover_message(view, render.bant_answers(decision.bant, decision.notes),
+                                   promoted_by=user_of(decision.decided_by),
+                                   alert_link=self._permalink(alert))
+        channel = self.handover_channel
+        found = self._find(channel, row.id, self._history(channel)) if row.attempts else None
+        if found:
+            return Delivered({"channel": channel, "ts": found})
+        channel, ts = self._post(channel, self._tagged(message, row))
+        return Delivered({"channel": channel, "ts": ts})
+
+    # helpers ---------------------------------------------------------------------------------
+
+    def _alert_of(self, row: Row) -> SlackAlert:
+        lead_id = int(row.payload["lead_id"])
+        with session_scope(self.engine) as s:
+            alert = decisions_repo.latest_alert(session=s, lead_id=lead_id)
+            pending = s.scalar(select(func.count()).where(
+                col(OutboxMessage.kind) == "slack.alert", col(OutboxMessage.lead_id) == lead_id,
+                col(OutboxMessage.status) == "pending"))
+        if alert is None:
+            if pending:
+                raise Defer(f"the alert of lead #{lead_id} is not in Slack yet")
+            raise Permanent(f"lead #{lead_id} has no alert in Slack to update")
+        return alert
+
+    @staticmethod
+    def _tagged(message: dict[str, Any], row: Row) -> dict[str, Any]:
+        check_message(message)
+        return {**message, "metadata": {"event_type": OUTBOX_EVENT,
+                                        "event_payload": {"outbox_id": row.id,
+                                                          "kind": row.kind}}}
+
+    def _post(self, channel: str, message: dict[str, Any], **extra: Any) -> tuple[str, str]:
+        self.pacer.wait(channel)
+        response = self.client.chat_postMessage(channel=channel, **message, **extra)
+        return str(response["channel"]), str(response["ts"])
+
+    def _permalink(self, alert: SlackAlert | None) -> str | None:
+        if alert is None:
+            return None
+        try:
+            return str(self.client.chat_getPermalink(channel=alert.channel,
+                                                     message_ts=alert.ts)["permalink"])
+        except SlackApiError:  # the handover is worth more than its link
+            return None
+
+    def _history(self, channel: str) -> Iterator[dict[str, Any]]:
+        return self._pages(self.client.conversations_history, channel=channel)
+
+    def _replies(self, alert: SlackAlert) -> Iterator[dict[str, Any]]:
+        return self._pages(self.client.conversations_replies, channel=alert.channel, ts=alert.ts)
+
+    @staticmethod
+    def _pages(method: Callable[..., Any], **args: Any) -> Iterator[dict[str, Any]]:
+        cursor = None
+        for _ in range(RECOVERY_PAGES):
+            page = method(include_all_metadata=True, limit=200, cursor=cursor, **args)
+            yield from page.get("messages") or []
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return
+
+    @staticmethod
+    def _find(channel: str, outbox_id: int, messages: Iterator[dict[str, Any]]) -> str | None:
+        """The ts of the message this outbox row already posted, if Slack has it."""
+        for message in messages:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") in (METADATA_EVENT, OUTBOX_EVENT) and \
+                    (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
+                return str(message["ts"])
+        return None

@@ -1,0 +1,72 @@
+"""From stored rows to the Slack builders' view models (no Slack calls, no writes).
+
+Messages are rendered when they are sent, not when they are queued, so an alert posted late or
+updated twice shows the lead as it is now: its current score, owner and decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.slack.blocks import AlertView, BantAnswers, DecisionView, reasons_from_breakdown
+from bot.usecases.decide import user_of
+from scoring.lifecycle import DECISION_TARGET, Decision
+from storage.repositories import decisions as decisions_repo
+from storage.repositories import leads as leads_repo
+from storage.tables import Event, Lead
+
+TIMELINE = 15  # the handover shows up to 15 events, the alert its first 5
+_DETAIL_KEYS = ("url", "asset", "asset_type", "form", "webinar")
+_DECIDED = {str(status) for status in DECISION_TARGET.values()}
+
+
+def _detail(event: Event) -> str:
+    props = event.properties or {}
+    return next((str(props[k]) for k in _DETAIL_KEYS if props.get(k)), "")
+
+
+def decision_view(note: Mapping[str, Any]) -> DecisionView:
+    """A queued thread note (see bot.usecases.decide) as the builders' view."""
+    return DecisionView(outcome=str(note["outcome"]), decided_by=str(note["by"]),
+                        decided_at=datetime.fromisoformat(str(note["at"])),
+                        reason=note.get("reason"), notes=note.get("notes"))
+
+
+def alert_view(session: Session, lead_id: int) -> AlertView | None:
+    """The alert of a lead as it stands; None when the lead is gone."""
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        return None
+    score = leads_repo.score_of(session=session, lead_id=lead_id)
+    events = leads_repo.recent_events(session=session, lead_id=lead_id, limit=TIMELINE)
+    history = leads_repo.transitions_of(session=session, lead_id=lead_id, limit=5)
+    to_mql = next((t for t in history if t.to_status == "mql"), None)
+    decision = None
+    if lead.status in _DECIDED:
+        last = decisions_repo.latest_decision(session=session, lead_id=lead_id)
+        if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
+            decision = DecisionView(last.decision, user_of(last.decided_by), last.decided_at,
+                                    last.reason, last.notes)
+    return AlertView(
+        lead_id=lead_id, name=lead.name, email=lead.email or "", title=lead.title,
+        company=lead.company, score=score.score if score else 0,
+        fit=score.fit if score else 0, engagement=score.engagement if score else 0,
+        fit_grade=score.fit_grade if score else "D",
+        engagement_level=score.engagement_level if score else 4,
+        reasons=reasons_from_breakdown(score.breakdown) if score else (),
+        timeline=[(e.occurred_at, e.type, _detail(e)) for e in events],
+        fast_track=score.fast_track if score else None,
+        re_mql=bool(to_mql and to_mql.cause.startswith("re_mql")),
+        owner_slack_id=lead.owner, status=lead.status, decision=decision)
+
+
+def bant_answers(bant: Mapping[str, Any], notes: str | None) -> BantAnswers:
+    return BantAnswers(budget=str(bant.get("budget") or "unknown"),
+                       authority=str(bant.get("authority") or "unknown"),
+                       need=str(bant.get("need") or "unknown"),
+                       timing=str(bant.get("timing") or "later"), notes=notes,
+                       ae_slack_id=bant.get("ae_slack_id") or None)
