@@ -81,7 +81,7 @@ def claim(engine: Engine, *, lead_id: int, user_id: str, now: datetime) -> Resul
             return Result(True, lead_id, CLAIM, lead.status)
         if lead.owner:
             return Result(False, lead_id, CLAIM, lead.status, prior=Prior(CLAIM, lead.owner, None))
-        return Result(False, lead_id, CLAIM, lead.status, prior=_prior(s, lead))
+        return Result(False, lead_id, CLAIM, lead.status, prior=prior_of(s, lead))
 
 
 def decide(engine: Engine, *, lead_id: int, outcome: str, actor: str, now: datetime,
@@ -107,7 +107,7 @@ def decide(engine: Engine, *, lead_id: int, outcome: str, actor: str, now: datet
             return Result(True, lead_id, outcome, target, decision_id=row.id)
     with session_scope(engine) as s:
         lead = _lead(s, lead_id)
-        return Result(False, lead_id, outcome, lead.status, prior=_prior(s, lead))
+        return Result(False, lead_id, outcome, lead.status, prior=prior_of(s, lead))
 
 
 def _record(s: Session, lead_id: int, outcome: str, actor: str, now: datetime,
@@ -151,7 +151,7 @@ def _lead(s: Session, lead_id: int) -> Lead:
     return lead
 
 
-def _prior(s: Session, lead: Lead) -> Prior | None:
+def prior_of(s: Session, lead: Lead) -> Prior | None:
     """The decision that moved the lead on, if its current status is that decision's doing."""
     last = repo.latest_decision(session=s, lead_id=lead.id or 0)
     if last is None or DECISION_TARGET.get(Outcome(last.decision)) != lead.status:

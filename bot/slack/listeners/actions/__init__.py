@@ -1,0 +1,92 @@
+"""The alert's buttons: Claim decides at once; Promote, Recycle and Disqualify open a modal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.slack import replies
+from bot.slack.blocks import promote_modal, reason_modal
+from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
+from bot.slack.services import Services, services
+from bot.usecases.decide import LeadNotFound, Result, claim, prior_of
+from storage.db import session_scope
+from storage.tables import Lead
+
+log = logging.getLogger(__name__)
+ACTIONS = (ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY)
+
+
+def register(app: App) -> None:
+    app.action(ACTION_CLAIM)(on_claim)
+    app.action(ACTION_PROMOTE)(on_open_modal)
+    app.action(ACTION_RECYCLE)(on_open_modal)
+    app.action(ACTION_DISQUALIFY)(on_open_modal)
+
+
+def _whisper(client: WebClient, body: dict[str, Any], text: str) -> None:
+    """An ephemeral answer to the clicking user, where they clicked."""
+    channel = (body.get("channel") or {}).get("id") or \
+        (body.get("container") or {}).get("channel_id")
+    client.chat_postEphemeral(channel=str(channel), user=body["user"]["id"], text=text)
+
+
+def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
+    user = body["user"]["id"]
+    if svc.settings.may_decide(user):
+        return True
+    _whisper(client, body, replies.not_allowed(user))
+    return False
+
+
+def on_claim(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+             context: dict[str, Any]) -> None:
+    ack()
+    svc = services(context)
+    if not _allowed(svc, client, body):
+        return
+    try:
+        result = claim(svc.engine, lead_id=int(action["value"]), user_id=body["user"]["id"],
+                       now=svc.clock())
+    except LeadNotFound:
+        _whisper(client, body, replies.unknown_lead(action["value"]))
+        return
+    if result.won:
+        svc.wake()
+    else:
+        _whisper(client, body, replies.too_late(result))
+
+
+def on_open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                  context: dict[str, Any]) -> None:
+    ack()
+    svc = services(context)
+    if not _allowed(svc, client, body):
+        return
+    lead_id = int(action["value"])
+    lead = _open_lead(svc.engine, lead_id)
+    if isinstance(lead, str):
+        _whisper(client, body, lead)
+        return
+    kind = action["action_id"].removeprefix("lead_")
+    settings = svc.settings
+    view = promote_modal(lead_id, lead.name) if kind == "promote" else reason_modal(
+        kind, lead_id, lead.name,
+        settings.recycle_reasons if kind == "recycle" else settings.disqualify_reasons)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _open_lead(engine: Engine, lead_id: int) -> Lead | str:
+    """The lead if it can still be decided, else the answer explaining why not."""
+    with session_scope(engine) as s:
+        lead = s.get(Lead, lead_id)
+        if lead is None:
+            return replies.unknown_lead(lead_id)
+        if lead.status != "mql":
+            return replies.too_late(Result(False, lead_id, "open", lead.status,
+                                           prior=prior_of(s, lead)))
+        return lead
