@@ -88,8 +88,13 @@ class OutboxSender:
                 self._deliver(row, report)
         return report
 
-    def run(self, stop: threading.Event, idle: float = 1.0) -> None:
-        """Drain until `stop` is set; the bot runs this in a background thread."""
+    def run(self, stop: threading.Event, idle: float = 1.0,
+            wake: threading.Event | None = None) -> None:
+        """Drain until `stop` is set; the bot runs this in a background thread.
+
+        Between rounds it waits `idle` seconds, or less when `wake` is set (a click that
+        queued an alert update should not wait for the next poll).
+        """
         while not stop.is_set():
             try:
                 report = self.drain_once()
@@ -97,7 +102,9 @@ class OutboxSender:
                 log.exception("outbox sender: drain failed; trying again")
                 report = Report()
             if report.sent + report.retried == 0:
-                stop.wait(idle)
+                (wake or stop).wait(idle)
+                if wake is not None:
+                    wake.clear()
 
     def _due(self, now: datetime) -> list[Row]:
         stmt = (select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.lead_id, OUTBOX.c.payload,

@@ -1,0 +1,73 @@
+"""`sdrbot run`: the bot, over Socket Mode or HTTP, with the outbox sender beside it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import typer
+
+from bot.cli.common import console, engine, fail, now
+from bot.settings import Settings, SettingsError
+from bot.slack.app import build_app
+from bot.slack.outbox import OutboxSender, make_client
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+def run(
+    http: bool = typer.Option(False, "--http", help="Serve Slack's requests over HTTP."),
+    socket: bool = typer.Option(False, "--socket", help="Connect over Socket Mode."),
+    port: int = typer.Option(3000, "--port", help="HTTP port (with --http)."),
+    host: str = typer.Option("0.0.0.0", "--host", help="HTTP address to listen on."),
+) -> None:
+    """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port."""
+    if http and socket:
+        raise fail("choose one of --http and --socket", 2)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from exc
+    if not settings.slack_bot_token:
+        raise fail("SLACK_BOT_TOKEN is not set. Create the Slack app from "
+                   "bot/slack/manifest.yml, install it, and put its bot token (xoxb-…) into "
+                   ".env", 2)
+    use_socket = socket or (bool(settings.slack_app_token) and not http)
+    if use_socket and not settings.slack_app_token:
+        raise fail("--socket needs SLACK_APP_TOKEN (an app-level token, xapp-…, with the "
+                   "connections:write scope)", 2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s")
+    eng = engine()
+    client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
+    stop, wake = threading.Event(), threading.Event()
+    try:
+        bolt = build_app(settings, engine=eng, client=client, clock=now, wake=wake.set,
+                         socket_mode=use_socket)
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from exc
+    sender = OutboxSender(eng, client, now, alert_channel=settings.alert_channel,
+                          handover_channel=settings.handover_channel)
+    thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
+                              name="outbox", daemon=True)
+    thread.start()
+    try:
+        if use_socket:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            console.print("sdrbot is connecting to Slack over Socket Mode.")
+            SocketModeHandler(bolt, settings.slack_app_token.value).start()
+        else:
+            import uvicorn
+
+            from bot.http.app import create_http_app
+
+            console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
+            uvicorn.run(create_http_app(bolt, engine=eng), host=host, port=port,
+                        log_level="info")
+    finally:
+        stop.set()
+        wake.set()
+        thread.join(timeout=10)

@@ -1,0 +1,39 @@
+"""The bot's HTTP door: Slack's requests at POST /slack/events, and GET /healthz.
+
+Bolt verifies each request's signature and age (401 otherwise). The request goes through
+slack_bolt's Starlette/FastAPI conversions, but `App.dispatch` runs in the thread pool: it is
+synchronous and would otherwise stall every other request while it waits for the ack.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+
+def create_http_app(bolt: App, *, engine: Engine) -> FastAPI:
+    api = FastAPI(title="sdrbot", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        answer = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(answer)
+
+    @api.get("/healthz")
+    def healthz() -> JSONResponse:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except SQLAlchemyError as exc:
+            return JSONResponse({"status": "unavailable",
+                                 "database": type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return api
