@@ -16,7 +16,16 @@ from typing import Any
 
 from scoring.conditions import is_empty
 from scoring.model import ScoringModel
-from scoring.state import DAY, LeadState, RuleState, decay_factor
+from scoring.state import (
+    B_ACC,
+    B_COUNT,
+    B_FIRST,
+    B_REF,
+    DAY,
+    LeadState,
+    RuleState,
+    decay_factor,
+)
 
 STANDARD_FIELDS = (
     "email", "external_id", "first_name", "last_name", "title", "company", "industry",
@@ -84,28 +93,61 @@ class Score:
         return [line.to_dict() for line in self.lines]
 
 
-def lead_facts(standard: Mapping[str, Any], attributes: Mapping[str, Any] | None = None
-               ) -> dict[str, Any]:
-    """The values fit rules can test, keyed case-insensitively; standard fields win."""
-    facts: dict[str, Any] = {}
-    for key, value in (attributes or {}).items():
-        facts[str(key).strip().casefold()] = value
-        facts["attributes." + str(key).strip().casefold()] = value
-    for key in STANDARD_FIELDS:
-        if key in standard and not is_empty(standard[key]):
-            facts[key] = standard[key]
-    email = facts.get("email")
-    if isinstance(email, str) and "@" in email:
-        facts["email_domain"] = email.rsplit("@", 1)[1].lower()
+def lead_facts(standard: Mapping[str, Any], attributes: Mapping[str, Any] | None = None,
+               fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The values fit rules can test, keyed case-insensitively; standard fields win.
+
+    With `fields` (a model's `fit_fields`) only those are looked up: scoring a hundred thousand
+    leads should not copy every attribute of every lead.
+    """
+    attrs = attributes or {}
+    if fields is None:
+        facts: dict[str, Any] = {}
+        for key, value in attrs.items():
+            facts[str(key).strip().casefold()] = value
+            facts["attributes." + str(key).strip().casefold()] = value
+        for key in STANDARD_FIELDS:
+            if key in standard and not is_empty(standard[key]):
+                facts[key] = standard[key]
+        email = facts.get("email")
+        if isinstance(email, str) and "@" in email:
+            facts["email_domain"] = email.rsplit("@", 1)[1].lower()
+        return facts
+    facts = {}
+    folded: dict[str, Any] | None = None
+    for key in fields:
+        if key in _STANDARD and not is_empty(value := standard[key]):
+            facts[key] = value
+        elif key == "email_domain":
+            email = standard["email"]
+            if isinstance(email, str) and "@" in email:
+                facts[key] = email.rsplit("@", 1)[1].lower()
+        elif attrs:
+            if folded is None:
+                folded = {str(k).strip().casefold(): v for k, v in attrs.items()}
+            name = key[len("attributes."):] if key.startswith("attributes.") else key
+            if name in folded:
+                facts[key] = folded[name]
     return facts
+
+
+_STANDARD = frozenset(STANDARD_FIELDS)
 
 
 def fit_lines(model: ScoringModel, facts: Mapping[str, Any]) -> list[BreakdownLine]:
     best: dict[str, BreakdownLine] = {}
     lines: list[BreakdownLine] = []
-    for rule in model.fit_rules:
+    memo = model.fit_memo
+    for index, rule in enumerate(model.fit_rules):
         value = facts.get(rule.condition.field.casefold())
-        if not rule.condition.matches(value):
+        try:
+            # the same titles, sizes and industries recur across thousands of leads
+            matched = memo[(index, value)]
+        except KeyError:
+            matched = memo[(index, value)] = rule.condition.matches(value)
+        except TypeError:  # an unhashable value (a list attribute)
+            matched = rule.condition.matches(value)
+        if not matched:
             continue
         line = BreakdownLine(rule.id, "fit", rule.label, float(rule.points), float(rule.points),
                              {"field": rule.condition.field, "value": value})
@@ -113,9 +155,11 @@ def fit_lines(model: ScoringModel, facts: Mapping[str, Any]) -> list[BreakdownLi
             lines.append(line)
         elif rule.group not in best or line.points > best[rule.group].points:
             best[rule.group] = line
-    lines.extend(best.values())
-    order = {r.id: i for i, r in enumerate(model.fit_rules)}
-    return sorted(lines, key=lambda ln: order[ln.rule_id])
+    if best:
+        lines.extend(best.values())
+        order = model.fit_order
+        lines.sort(key=lambda ln: order[ln.rule_id])
+    return lines
 
 
 def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str]:
@@ -123,9 +167,14 @@ def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str
     t = to_epoch(event.occurred_at)
     matched: list[str] = []
     positive = False
-    props = {str(k).casefold(): v for k, v in event.properties.items()}
+    props = event.properties
+    if any(isinstance(k, str) and k != k.casefold() for k in props):
+        props = {str(k).casefold(): v for k, v in props.items()}
     for rule in model.rules_for_event(event.type):
-        if all(c.matches(props.get(c.field.casefold())) for c in rule.where):
+        for cond in rule.where:
+            if not cond.matches(props.get(cond.field.casefold())):
+                break
+        else:
             rs = state.rules.get(rule.id)
             if rs is None:
                 rs = state.rules[rule.id] = RuleState()
@@ -166,18 +215,21 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
             buckets = rs.in_window(rule, now)
             if not buckets:
                 continue
-            first = min(b.first for b in buckets)
-            last = max(b.ref for b in buckets)
+            # buckets are in day order: the earliest event is in the first, the latest in the last
+            first, last = buckets[0][B_FIRST], buckets[-1][B_REF]
         if rule.is_threshold:
-            count = len(buckets) if rule.distinct_days else sum(b.count for b in buckets)
+            count = len(buckets) if rule.distinct_days else sum(b[B_COUNT] for b in buckets)
             if count < rule.min_count:
                 continue
             nominal = float(rule.points)
             # the points fade from the latest matching event inside the window
             raw = nominal * decay_factor(now - last, hl)
         elif rs.days is not None:
-            count = sum(b.count for b in buckets)
-            raw = sum(b.value(now, hl) for b in buckets)
+            count = 0
+            raw = 0.0
+            for b in buckets:
+                count += b[B_COUNT]
+                raw += b[B_ACC] * decay_factor(now - b[B_REF], hl)
             nominal = float(rule.points * count)
         else:
             count = rs.n
@@ -192,8 +244,7 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
         if points == 0:
             continue
         evidence: dict[str, Any] = {
-            "event": rule.event, "count": count,
-            "first": from_epoch(first).isoformat(), "last": from_epoch(last).isoformat(),
+            "event": rule.event, "count": count, "first": _iso(first), "last": _iso(last),
         }
         if rule.window_days:
             evidence["window_days"] = rule.window_days
@@ -201,6 +252,10 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
             evidence["capped"] = True
         lines.append(BreakdownLine(rule.id, "engagement", rule.label, points, nominal, evidence))
     return lines
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat()
 
 
 def _total(lines: Iterable[BreakdownLine]) -> float:

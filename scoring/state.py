@@ -42,19 +42,10 @@ def fold(acc: float, ref: float, points: float, t: float, half_life_seconds: flo
     return acc + points * decay_factor(ref - t, half_life_seconds), ref
 
 
-class Bucket:
-    """The events one rule matched on one UTC day."""
-
-    __slots__ = ("acc", "count", "first", "ref")
-
-    def __init__(self, count: int, acc: float, ref: float, first: float) -> None:
-        self.count = count
-        self.acc = acc  # decayed sum of the day's points, taken at `ref`
-        self.ref = ref  # the day's latest event
-        self.first = first  # the day's earliest event
-
-    def value(self, now: float, half_life_seconds: float) -> float:
-        return self.acc * decay_factor(now - self.ref, half_life_seconds)
+# a day bucket is a plain list, exactly as stored in JSON, so loading a state creates no objects:
+# [day, count, acc (decayed sum of the day's points taken at ref), ref (the day's latest event),
+#  first (the day's earliest event)]
+B_DAY, B_COUNT, B_ACC, B_REF, B_FIRST = range(5)
 
 
 class RuleState:
@@ -68,66 +59,67 @@ class RuleState:
         self.last = -math.inf
         self.acc = 0.0
         self.ref = 0.0
-        self.days: dict[int, Bucket] | None = None
+        self.days: list[list[Any]] | None = None  # day buckets, oldest first
 
     def add(self, rule: EngagementRule, t: float) -> None:
         self.n += 1
-        self.first = min(self.first, t)
-        self.last = max(self.last, t)
+        if t < self.first:
+            self.first = t
+        if t > self.last:
+            self.last = t
         hl = rule.decay_seconds
         if rule.window_days > 0 or rule.is_threshold:
-            if self.days is None:
-                self.days = {}
-            day = int(t // DAY)
-            bucket = self.days.get(day)
-            if bucket is None:
-                self.days[day] = Bucket(1, float(rule.points), t, t)
-            else:
-                bucket.count += 1
-                bucket.acc, bucket.ref = fold(bucket.acc, bucket.ref, rule.points, t, hl)
-                bucket.first = min(bucket.first, t)
-            if rule.window_days > 0 and len(self.days) > rule.window_days:
-                oldest = int(self.last // DAY) - rule.window_days + 1
-                for d in [d for d in self.days if d < oldest]:
-                    del self.days[d]
+            self._add_to_day(rule, t, hl)
             return
         if self.n == 1:
             self.acc, self.ref = float(rule.points), t
         else:
             self.acc, self.ref = fold(self.acc, self.ref, rule.points, t, hl)
 
-    def in_window(self, rule: EngagementRule, now: float) -> list[Bucket]:
+    def _add_to_day(self, rule: EngagementRule, t: float, hl: float) -> None:
+        if self.days is None:
+            self.days = []
+        days = self.days
+        day = int(t // DAY)
+        # events mostly arrive in time order: the newest bucket is the one to look at first
+        index = len(days)
+        while index > 0 and days[index - 1][B_DAY] > day:
+            index -= 1
+        if index > 0 and days[index - 1][B_DAY] == day:
+            bucket = days[index - 1]
+            bucket[B_COUNT] += 1
+            bucket[B_ACC], bucket[B_REF] = fold(bucket[B_ACC], bucket[B_REF], rule.points, t, hl)
+            if t < bucket[B_FIRST]:
+                bucket[B_FIRST] = t
+        else:
+            days.insert(index, [day, 1, float(rule.points), t, t])
+        if rule.window_days > 0 and len(days) > rule.window_days:
+            oldest = int(self.last // DAY) - rule.window_days + 1
+            self.days = [b for b in days if b[B_DAY] >= oldest]
+
+    def in_window(self, rule: EngagementRule, now: float) -> list[list[Any]]:
         """The day buckets that count at `now` (all of them for a rule without a window)."""
         assert self.days is not None
         if rule.window_days <= 0:
-            return list(self.days.values())
+            return self.days
         oldest = int(now // DAY) - rule.window_days + 1
-        return [b for d, b in self.days.items() if d >= oldest]
+        days = self.days
+        if not days or days[0][B_DAY] >= oldest:
+            return days
+        return [b for b in days if b[B_DAY] >= oldest]
 
     def to_json(self) -> list[Any]:
-        days = None if self.days is None else [
-            [d, b.count, b.acc, b.ref, b.first] for d, b in sorted(self.days.items())
-        ]
         # JSON has no infinity (PostgreSQL rejects it): an empty state's bounds are written as null
         first = self.first if math.isfinite(self.first) else None
         last = self.last if math.isfinite(self.last) else None
-        return [self.n, first, last, self.acc, self.ref, days]
+        return [self.n, first, last, self.acc, self.ref, self.days]
 
     @classmethod
     def from_json(cls, raw: list[Any]) -> RuleState:
-        s = cls()
-        s.n, first, last, s.acc, s.ref, days = raw
-        s.first = math.inf if first is None else float(first)
-        s.last = -math.inf if last is None else float(last)
-        if days is not None:
-            s.days = {}
-            for item in days:
-                if len(item) == 3:  # first format: points normalised to the start of the day
-                    d, c, v = item
-                    s.days[int(d)] = Bucket(int(c), float(v), int(d) * DAY, int(d) * DAY)
-                else:
-                    d, c, acc, ref, first = item
-                    s.days[int(d)] = Bucket(int(c), float(acc), float(ref), float(first))
+        s = cls.__new__(cls)
+        s.n, first, last, s.acc, s.ref, s.days = raw
+        s.first = math.inf if first is None else first
+        s.last = -math.inf if last is None else last
         return s
 
 

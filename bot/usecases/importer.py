@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from bot.ingest.csv_files import open_csv, read_events, read_leads
 from bot.ingest.records import EventIn, LeadIn, RowError
 from bot.usecases.bulk_events import EventImport
+from bot.usecases.gcpause import paused_gc
 from bot.usecases.import_leads import upsert_leads
 from bot.usecases.settle import Ctx, SettleSummary
 from storage.db import session_scope
@@ -48,6 +49,14 @@ class ImportReport:
 def import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor: str,
                 id_column: str | None = None, chunk: int = CHUNK,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    with paused_gc():
+        return _import_file(engine, path, kind, now=now, actor=actor, id_column=id_column,
+                            chunk=chunk, progress=progress)
+
+
+def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor: str,
+                 id_column: str | None, chunk: int,
+                 progress: Callable[[int], None] | None) -> ImportReport:
     report = ImportReport(path, kind)
     source = open_csv(path)
     bulk_events = EventImport(now=now, actor=actor) if kind == "events" else None

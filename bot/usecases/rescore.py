@@ -2,21 +2,29 @@
 
 Leads already scored under the active model decay from their stored state; leads scored under
 another version are rebuilt from their events. Each chunk of leads is one transaction.
+
+Scoring is CPU work and the database is not the bottleneck, so a large rescore of a database on
+disk runs in one worker process per core, each taking ranges of lead ids.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
-from storage.db import session_scope
+from bot.usecases.gcpause import paused_gc
+from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_for_rescore, settle
+from storage.db import make_engine, session_scope
 from storage.repositories import bulk, models
 
 CHUNK = 2000
+RANGE = 10_000  # leads per task handed to a worker
+PARALLEL_FROM = 20_000  # below this, starting workers costs more than it saves
 
 
 def count_leads(engine: Engine) -> int:
@@ -25,20 +33,71 @@ def count_leads(engine: Engine) -> int:
 
 
 def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK,
-                progress: Callable[[int], None] | None = None) -> SettleSummary:
+                progress: Callable[[int], None] | None = None,
+                workers: int | None = None) -> SettleSummary:
+    with session_scope(engine) as session:
+        models.ensure_active(session=session, now=now)  # before any worker looks for it
+        low, high, count = session.execute(
+            select(func.min(bulk.LEAD.c.id), func.max(bulk.LEAD.c.id), func.count())).one()
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if count == 0:
+        return SettleSummary()
+    if workers < 2 or count < PARALLEL_FROM or not _shareable(engine):
+        with paused_gc():
+            return rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
+                                 progress=progress)
+    url = engine.url.render_as_string(hide_password=False)
     summary = SettleSummary()
-    last_id = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_worker, url, start, min(start + RANGE - 1, high), now, actor,
+                               chunk) for start in range(low, high + 1, RANGE)]
+        for future in as_completed(futures):
+            part, done = future.result()
+            summary.add(part)
+            if progress:
+                progress(done)
+    return summary
+
+
+def _shareable(engine: Engine) -> bool:
+    """A database other processes can open: not an in-memory SQLite."""
+    database = engine.url.database
+    return engine.dialect.name != "sqlite" or bool(database and database != ":memory:")
+
+
+def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int
+            ) -> tuple[SettleSummary, int]:
+    engine = make_engine(url)
+    counted: list[int] = []
+    try:
+        with paused_gc():
+            summary = rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
+                                    progress=counted.append)
+    finally:
+        engine.dispose()
+    return summary, sum(counted)
+
+
+def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: str,
+                  chunk: int = CHUNK, progress: Callable[[int], None] | None = None
+                  ) -> SettleSummary:
+    """Rescore the leads with ids in [low, high], a chunk per transaction."""
+    summary = SettleSummary()
+    last_id = low - 1
     while True:
         with session_scope(engine) as session:
             row = models.ensure_active(session=session, now=now)
             assert row.version is not None
             ctx = Ctx(session, models.parsed(row), row.version, now, actor)
-            leads = list(session.execute(select(bulk.LEAD).where(bulk.LEAD.c.id > last_id)
+            leads = list(session.execute(select(*bulk.scoring_columns(ctx.model))
+                                         .where(bulk.LEAD.c.id > last_id,
+                                                bulk.LEAD.c.id <= high)
                                          .order_by(bulk.LEAD.c.id).limit(chunk)))
             if not leads:
                 break
-            states, has_score = load_states(ctx, [r.id for r in leads])
-            part, _ = settle(ctx, [LeadWork(r, states[r.id], r.id in has_score) for r in leads])
+            loaded = load_for_rescore(ctx, [r.id for r in leads])
+            part, _ = settle(ctx, [LeadWork(lead, state, has, stored) for lead, (_, state, has,
+                                   stored) in zip(leads, loaded, strict=True)])
             summary.add(part)
             last_id = leads[-1].id
         if progress:

@@ -36,6 +36,9 @@ class LeadWork:
     lead: Any  # a lead row (mapping-like): id, status, status_since, standard fields, attributes
     state: LeadState
     has_score: bool
+    # the stored score row when `state` is exactly the stored state (a rescore): then the state
+    # needs no writing, and an unchanged score no writing at all
+    stored: Any = None
 
 
 @dataclass
@@ -58,15 +61,17 @@ class SettleSummary:
             self.transitions[k] = self.transitions.get(k, 0) + v
 
 
-def facts_of(lead: Any) -> dict[str, Any]:
-    return lead_facts(lead._mapping if hasattr(lead, "_mapping") else lead,
-                      lead.attributes or {})
+def facts_of(lead: Any, model: ScoringModel) -> dict[str, Any]:
+    mapping = lead._mapping if hasattr(lead, "_mapping") else lead
+    # rows of a rescore carry attributes only when a rule needs them; a miss would cost a KeyError
+    attributes = mapping["attributes"] if "attributes" in lead._fields else None
+    return lead_facts(mapping, attributes or {}, fields=model.fit_fields)
 
 
 def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState], set[int]]:
     """Current states of the leads; leads scored under another model are rebuilt from events."""
     ids = list(lead_ids)
-    rows = bulk.score_rows(ctx.session, ids)
+    rows = bulk.score_states(ctx.session, ids)
     states: dict[int, LeadState] = {}
     stale = []
     for lead_id in ids:
@@ -77,6 +82,22 @@ def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState]
             states[lead_id] = LeadState.from_json(row.state)
     states.update(rebuild_states(ctx, stale))
     return states, set(rows)
+
+
+def load_for_rescore(ctx: Ctx, lead_ids: list[int]) -> list[tuple[int, LeadState, bool, Any]]:
+    """(lead id, state, has a score row, the stored score row if the state is as stored)."""
+    rows = bulk.score_full(ctx.session, lead_ids)
+    stale = [i for i in lead_ids if (r := rows.get(i)) is None or r.model_version != ctx.version
+             or r.dirty]
+    rebuilt = rebuild_states(ctx, stale)
+    out = []
+    for lead_id in lead_ids:
+        if lead_id in rebuilt:
+            out.append((lead_id, rebuilt[lead_id], lead_id in rows, None))
+        else:
+            row = rows[lead_id]
+            out.append((lead_id, LeadState.from_json(row.state), True, row))
+    return out
 
 
 def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
@@ -95,33 +116,52 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
     settled: list[Settled] = []
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    score_only: list[dict[str, Any]] = []
     for item in work:
         lead = item.lead
-        sc = score(ctx.model, facts_of(lead), item.state, ctx.now)
+        sc = score(ctx.model, facts_of(lead, ctx.model), item.state, ctx.now)
         ft = item.state.fast_track
         transition = evaluate(Status(lead.status), sc, status_since=lead.status_since,
                               last_positive=item.state.last_positive,
                               fast_track_at=ft[0] if ft else None)
         settled.append(Settled(lead.id, sc, transition))
+        if item.stored is not None:
+            row = score_fields(lead.id, sc)
+            if not _same(row, item.stored):
+                score_only.append(row)
+            continue
         row = score_row(lead.id, ctx.version, sc, item.state)
         (updates if item.has_score else inserts).append(row)
     bulk.fast_insert(ctx.session, bulk.SCORE, inserts)
     bulk.update_many(ctx.session, bulk.SCORE, "lead_id", updates)
+    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", score_only)
     summary.scored = len(settled)
     write_transitions(ctx, [s for s in settled if s.transition is not None], summary)
     return summary, settled
 
 
+SCORE_FIELDS = ("score", "fit", "engagement", "fit_grade", "engagement_level", "band",
+                "qualifies", "fast_track", "breakdown")
+
+
+def score_fields(lead_id: int, sc: Score) -> dict[str, Any]:
+    return {
+        "lead_id": lead_id, "score": sc.total, "fit": sc.fit, "engagement": sc.engagement,
+        "fit_grade": sc.fit_grade, "engagement_level": sc.engagement_level, "band": sc.band,
+        "qualifies": sc.qualifies, "fast_track": sc.fast_track[1] if sc.fast_track else None,
+        "breakdown": sc.breakdown_json(), "computed_at": sc.computed_at,
+    }
+
+
+def _same(row: dict[str, Any], stored: Any) -> bool:
+    return all(row[f] == getattr(stored, f) for f in SCORE_FIELDS)
+
+
 def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[str, Any]:
     last = state.last_event
     return {
-        "lead_id": lead_id, "model_version": version, "score": sc.total, "fit": sc.fit,
-        "engagement": sc.engagement, "fit_grade": sc.fit_grade,
-        "engagement_level": sc.engagement_level, "band": sc.band, "qualifies": sc.qualifies,
-        "fast_track": sc.fast_track[1] if sc.fast_track else None,
-        "breakdown": sc.breakdown_json(), "state": state.to_json(),
-        "last_event_at": None if last is None else from_epoch(last), "computed_at": sc.computed_at,
-        "dirty": False,
+        **score_fields(lead_id, sc), "model_version": version, "state": state.to_json(),
+        "last_event_at": None if last is None else from_epoch(last), "dirty": False,
     }
 
 

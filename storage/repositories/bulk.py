@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-
 from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -44,6 +43,24 @@ def lead_ids_by(session: Session, column: str, keys: Iterable[str]) -> dict[str,
     return found
 
 
+def scoring_columns(model: Any) -> list[Any]:
+    """The lead columns scoring reads: status, and only the fields the model's fit rules test."""
+    names = ["id", "status", "status_since"]
+    needs_attributes = False
+    for name in getattr(model, "fit_fields", ()):
+        if name == "email_domain":
+            name = "email"
+        if name in LEAD.c and name not in names:
+            names.append(name)
+        elif name not in LEAD.c:
+            needs_attributes = True
+    # standard fields a rule does not test still come as None, so every lookup works
+    columns = [LEAD.c[n] for n in names]
+    if needs_attributes:
+        columns.append(LEAD.c.attributes)
+    return columns
+
+
 def lead_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
@@ -58,6 +75,31 @@ def score_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     rows: dict[int, Any] = {}
     for part in chunks(ids):
         for row in session.execute(select(SCORE).where(SCORE.c.lead_id.in_(part))):
+            rows[row.lead_id] = row
+    return rows
+
+
+def score_states(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
+    """What scoring needs of the stored scores: version, dirty mark and state (no breakdown)."""
+    ids = list(set(lead_ids))
+    rows: dict[int, Any] = {}
+    stmt = select(SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state)
+    for part in chunks(ids):
+        for row in session.execute(stmt.where(SCORE.c.lead_id.in_(part))):
+            rows[row.lead_id] = row
+    return rows
+
+
+def score_full(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
+    """The stored scores with their state, to rescore and compare (no timestamps)."""
+    ids = list(set(lead_ids))
+    rows: dict[int, Any] = {}
+    stmt = select(SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state,
+                  SCORE.c.score, SCORE.c.fit, SCORE.c.engagement, SCORE.c.fit_grade,
+                  SCORE.c.engagement_level, SCORE.c.band, SCORE.c.qualifies,
+                  SCORE.c.fast_track, SCORE.c.breakdown)
+    for part in chunks(ids):
+        for row in session.execute(stmt.where(SCORE.c.lead_id.in_(part))):
             rows[row.lead_id] = row
     return rows
 
@@ -110,13 +152,14 @@ def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str
                 ) -> list[tuple[Any, ...]]:
     """Driver parameters; only the columns that hold JSON or times in the first row convert."""
     convert = _driver_value(dialect)
-    first = rows[0]
-    slow = {c for c in columns if isinstance(first[c], dict | list | datetime)}
+    slow = set()
+    for c in columns:
+        # the first value that is not None tells the column's kind
+        sample = next((r[c] for r in rows if r[c] is not None), None)
+        if isinstance(sample, dict | list | datetime):
+            slow.add(c)
     if not slow:
         return [tuple(r[c] for c in columns) for r in rows]
-    # a column can be None in the first row and a datetime later: convert those too
-    maybe = {c for c in columns if first[c] is None}
-    slow |= maybe
     return [tuple(convert(r[c]) if c in slow else r[c] for c in columns) for r in rows]
 
 

@@ -492,16 +492,6 @@ def test_empty_state_from_json() -> None:
     assert LeadState.from_json({}).to_json() == LeadState().to_json()
 
 
-def test_first_state_format_is_still_read() -> None:
-    # buckets were [day, count, points normalised to the start of the day]
-    day = int(T0.timestamp() // 86400)
-    raw = {"r": {"webinar_attended": [1, T0.timestamp(), T0.timestamp(), 0.0, 0.0,
-                                      [[day, 1, 25 / 2 ** (-0.5 / 90)]]]},
-           "le": T0.timestamp(), "lp": T0.timestamp(), "ft": None}
-    state = LeadState.from_json(raw)
-    assert points(score(MODEL, {}, state, at(90))) == {"webinar_attended": 13}
-
-
 def test_apply_event_reports_matched_rules_and_tracks_times() -> None:
     state = LeadState()
     assert apply_event(MODEL, state, visit(T0, "/product/x")) == ["product_page", VISITS]
