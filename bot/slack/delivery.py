@@ -8,6 +8,7 @@ channel (or thread) and, when it is there, records the existing message instead.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,10 +24,13 @@ from sqlmodel import col, select
 from bot.slack import render
 from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
 from bot.slack.blocks.alert import METADATA_EVENT
+from bot.slack.channels import ChannelIds
 from bot.usecases.decide import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
 from storage.tables import Decision, OutboxMessage, SlackAlert
+
+log = logging.getLogger(__name__)
 
 OUTBOX_EVENT = "sdrbot_outbox"
 RECOVERY_PAGES = 5  # 1000 newest messages: far more than a burst posts before a restart
@@ -80,6 +84,7 @@ class Delivery:
     alert_channel: str
     handover_channel: str
     pacer: Pacer
+    channel_ids: ChannelIds
 
     def send(self, row: Row, now: datetime) -> Delivered:
         handler = {"slack.alert": self.alert, "slack.update": self.update,
@@ -94,17 +99,14 @@ class Delivery:
             view = render.alert_view(s, lead_id)
         if view is None:
             raise Permanent(f"lead #{lead_id} no longer exists")
-        channel = str(row.result.get("channel") or row.payload.get("channel")
-                      or self.alert_channel)
+        requested = str(row.payload.get("channel") or self.alert_channel)
         message = alert_message(view)
         message["metadata"]["event_payload"]["outbox_id"] = row.id
         check_message(message)
-        ts = self._find(channel, row.id, self._history(channel)) if row.attempts else None
-        if ts is None:
-            channel, ts = self._post(channel, message)
+        channel, ts = self._post_once(requested, row, message)
         alert = SlackAlert(lead_id=lead_id, outbox_id=row.id, channel=channel, ts=ts,
                            posted_at=now)
-        return Delivered({"channel": channel, "ts": ts}, alert)
+        return Delivered({"channel": channel, "ts": ts, "requested": requested}, alert)
 
     def update(self, row: Row, now: datetime) -> Delivered:
         alert = self._alert_of(row)
@@ -136,12 +138,9 @@ class Delivery:
         message = handover_message(view, render.bant_answers(decision.bant, decision.notes),
                                    promoted_by=user_of(decision.decided_by),
                                    alert_link=self._permalink(alert))
-        channel = self.handover_channel
-        found = self._find(channel, row.id, self._history(channel)) if row.attempts else None
-        if found:
-            return Delivered({"channel": channel, "ts": found})
-        channel, ts = self._post(channel, self._tagged(message, row))
-        return Delivered({"channel": channel, "ts": ts})
+        requested = self.handover_channel
+        channel, ts = self._post_once(requested, row, self._tagged(message, row))
+        return Delivered({"channel": channel, "ts": ts, "requested": requested})
 
     # helpers ---------------------------------------------------------------------------------
 
@@ -165,9 +164,25 @@ class Delivery:
                                         "event_payload": {"outbox_id": row.id,
                                                           "kind": row.kind}}}
 
+    def _post_once(self, requested: str, row: Row, message: dict[str, Any]
+                   ) -> tuple[str, str]:
+        """Post a top-level message, unless an earlier attempt of this row already did."""
+        channel_id = self.channel_ids.get(requested)
+        if row.attempts:
+            if channel_id is None:
+                log.warning("outbox row %s: cannot check #%s for an earlier copy (its channel "
+                            "id is not known yet; configure channel ids to avoid this)",
+                            row.id, requested.lstrip("#"))
+            else:
+                found = self._find(channel_id, row.id, self._history(channel_id))
+                if found:
+                    return channel_id, found
+        return self._post(requested, message)
+
     def _post(self, channel: str, message: dict[str, Any], **extra: Any) -> tuple[str, str]:
         self.pacer.wait(channel)
         response = self.client.chat_postMessage(channel=channel, **message, **extra)
+        self.channel_ids.learn(channel, str(response["channel"]))
         return str(response["channel"]), str(response["ts"])
 
     def _permalink(self, alert: SlackAlert | None) -> str | None:

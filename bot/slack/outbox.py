@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from bot.slack.blocks.limits import BlockKitLimitError
+from bot.slack.channels import ChannelIds
 from bot.slack.delivery import Defer, Delivered, Delivery, Pacer, Permanent, Row
 from storage.db import session_scope
 from storage.repositories.bulk import OUTBOX
@@ -78,7 +79,7 @@ class OutboxSender:
         self.clock = clock
         self.batch = batch
         self.delivery = Delivery(engine, client, alert_channel, handover_channel,
-                                 pacer or Pacer(pace))
+                                 pacer or Pacer(pace), ChannelIds(engine))
 
     def drain_once(self) -> Report:
         """Send every row due now (up to `batch`); callable directly from tests."""

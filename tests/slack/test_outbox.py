@@ -44,7 +44,8 @@ def test_an_alert_is_posted_once_and_remembered(sqlite_engine: Engine, fake: Fak
     assert message["metadata"]["event_payload"]["lead_id"] == lead_id
     assert "Anna Adler" in message["text"]
     [row] = outbox(sqlite_engine)
-    assert row.status == "sent" and row.result == {"channel": ALERTS, "ts": message["ts"]}
+    assert row.status == "sent"
+    assert row.result == {"channel": ALERTS, "ts": message["ts"], "requested": ALERTS}
     with session_scope(sqlite_engine) as session:
         [ref] = session.scalars(select(SlackAlert))
         assert (ref.lead_id, ref.channel, ref.ts) == (lead_id, ALERTS, message["ts"])
@@ -113,6 +114,44 @@ def test_a_crash_between_slack_and_the_commit_leaves_no_visible_duplicate(
     assert len(fake.calls_to("chat.postMessage")) == 1
     [row] = outbox(sqlite_engine)
     assert row.status == "sent" and row.result["ts"] == message["ts"]
+
+
+def test_recovery_finds_the_id_of_a_channel_configured_by_name(
+        sqlite_engine: Engine, fake: FakeSlack, clock: Clock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_mql(sqlite_engine, clock(), alert=True)
+    make_mql(sqlite_engine, clock(), email="b@x.example", alert=True)
+    client = make_client(fake.token, fake.base_url)
+    first = OutboxSender(sqlite_engine, client, clock, alert_channel="#sdr-alerts",
+                         handover_channel=HANDOVER, pace=0, batch=1)
+    assert first.drain_once().sent == 1
+
+    def crash(*args: object) -> None:
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(first, "_sent", crash)
+    with pytest.raises(SystemExit):
+        first.drain_once()
+    clock.advance(LEASE.total_seconds())
+    restarted = OutboxSender(sqlite_engine, client, clock, alert_channel="#sdr-alerts",
+                             handover_channel=HANDOVER, pace=0)
+    assert restarted.drain_once().sent == 1
+    assert len(fake.messages(ALERTS)) == 2 and len(fake.calls_to("chat.postMessage")) == 2
+    assert [c.args["channel"] for c in fake.calls_to("conversations.history")] == [ALERTS]
+
+
+def test_without_a_known_channel_id_a_retry_posts_without_checking(
+        sqlite_engine: Engine, fake: FakeSlack, clock: Clock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    make_mql(sqlite_engine, clock(), alert=True)
+    fake.fail_next("chat.postMessage", 500)
+    s = OutboxSender(sqlite_engine, make_client(fake.token, fake.base_url), clock,
+                     alert_channel="sdr-alerts", handover_channel=HANDOVER, pace=0)
+    s.drain_once()
+    clock.advance(5)
+    assert s.drain_once().sent == 1
+    assert len(fake.messages(ALERTS)) == 1 and not fake.calls_to("conversations.history")
+    assert "channel id is not known yet" in caplog.text
 
 
 def test_a_timeout_after_slack_posted_is_not_posted_again(sqlite_engine: Engine,
