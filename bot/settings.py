@@ -93,12 +93,6 @@ class Settings:
             **_behaviour(config, env),
         )
 
-    def may_decide(self, user_id: str, groups: tuple[str, ...] = ()) -> bool:
-        """Whether this Slack user may claim and decide (no roles configured: anyone)."""
-        if not self.deciders and not self.decider_groups:
-            return True
-        return user_id in self.deciders or bool(set(groups) & set(self.decider_groups))
-
 
 def read_config(path: Path) -> dict[str, Any]:
     try:

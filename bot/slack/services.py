@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.slack.roles import Deciders
 
 CONTEXT_KEY = "sdrbot"
 
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     engine: Engine
     clock: Callable[[], datetime]
+    deciders: Deciders
     # nudges the outbox sender, so an alert update follows a click at once, not at the next poll
     wake: Callable[[], None] = field(default=_nothing)
 

@@ -96,7 +96,16 @@ def files_complete_upload(ws: Workspace, args: dict[str, Any], ctx: Context) -> 
     return {"files": shown}
 
 
+def usergroups_users_list(ws: Workspace, args: dict[str, Any], ctx: Context
+                          ) -> dict[str, Any]:
+    members = ws.usergroups.get(str(args["usergroup"]))
+    if members is None:
+        raise SlackError("no_such_subteam")
+    return {"users": list(members)}
+
+
 HANDLERS: dict[str, Handler] = {
+    "usergroups.users.list": usergroups_users_list,
     "conversations.open": conversations_open,
     "auth.test": auth_test,
     "users.info": users_info,

@@ -113,6 +113,10 @@ class FakeSlack:
         with self.lock:
             return self.workspace.add_user(id, name, email=email, **profile)
 
+    def add_usergroup(self, group_id: str, members: Iterable[str]) -> None:
+        with self.lock:
+            self.workspace.usergroups[group_id] = list(members)
+
     def channel_id(self, ref: str) -> str:
         with self.lock:
             channel = self.workspace.resolve_channel(ref)

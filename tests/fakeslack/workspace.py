@@ -40,6 +40,7 @@ class Workspace:
     def __init__(self) -> None:
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, list[str]] = {}  # group id -> member user ids
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> in posting order
         self.ephemerals: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}

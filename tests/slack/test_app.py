@@ -234,3 +234,15 @@ def test_app_home_shows_a_home_tab(bot: Bot) -> None:
     bot.send(event("app_home_opened", ANNA, tab="home"), "application/json")
     home = bot.fake.home_view(ANNA)
     assert home is not None and "sdrbot" in json.dumps(home)
+
+
+def test_members_of_a_decider_group_may_decide(sqlite_engine: Engine, fake: FakeSlack,
+                                               clock: Clock) -> None:
+    fake.add_usergroup("S0SDRTEAM1", [ANNA])
+    bot = Bot(sqlite_engine, fake, clock, decider_groups=("S0SDRTEAM1",))
+    lead_id = make_mql(sqlite_engine, clock(), alert=True)
+    bot.sender.drain_once()
+    bot.click(ACTION_CLAIM, lead_id, BEN)
+    bot.click(ACTION_CLAIM, lead_id, ANNA)
+    assert bot.lead(lead_id).owner == ANNA
+    assert len(bot.ephemerals_for(BEN)) == 1 and not bot.ephemerals_for(ANNA)

@@ -37,7 +37,7 @@ def _whisper(client: WebClient, body: dict[str, Any], text: str) -> None:
 
 def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
     user = body["user"]["id"]
-    if svc.settings.may_decide(user):
+    if svc.deciders.allows(user):
         return True
     _whisper(client, body, replies.not_allowed(user))
     return False

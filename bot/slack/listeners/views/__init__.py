@@ -29,7 +29,7 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebC
               context: dict[str, Any]) -> None:
     svc = services(context)
     user = body["user"]["id"]
-    if not svc.settings.may_decide(user):
+    if not svc.deciders.allows(user):
         ack(response_action="errors", errors={"notes": replies.not_allowed(user)[:150]})
         return
     outcome = _OUTCOME[view["callback_id"]]
