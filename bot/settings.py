@@ -30,6 +30,7 @@ _SECTIONS: dict[str, set[str]] = {
     "decisions": {"recycle_reasons", "disqualify_reasons"},
     "sla": {"working_hours"},
     "general": {"timezone", "locale"},
+    "outbox": {"lease_seconds", "pace_seconds"},
 }
 
 
@@ -67,6 +68,8 @@ class Settings:
     recycle_reasons: tuple[str, ...] = RECYCLE_REASONS
     disqualify_reasons: tuple[str, ...] = DISQUALIFY_REASONS
     sla_working_hours: float = 4.0
+    outbox_lease_seconds: float = 60.0  # a sender that died holds its row this long
+    outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
     timezone: str = "UTC"
     locale: str = "en"
     config_path: Path | None = None  # the file read, if any
@@ -123,15 +126,23 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
                       ("decisions.disqualify_reasons", "disqualify_reasons")):
         if key in config:
             out[attr] = _texts(key, config[key])
-    if "sla.working_hours" in config:
-        hours = config["sla.working_hours"]
-        if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
-            raise SettingsError(f"sla.working_hours must be a positive number, not {hours!r}")
-        out["sla_working_hours"] = float(hours)
+    for key, attr, zero_ok in (("sla.working_hours", "sla_working_hours", False),
+                               ("outbox.lease_seconds", "outbox_lease_seconds", False),
+                               ("outbox.pace_seconds", "outbox_pace_seconds", True)):
+        if key in config:
+            out[attr] = _number(key, config[key], zero_ok)
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
     return out
+
+
+def _number(key: str, value: Any, zero_ok: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (
+            value == 0 and not zero_ok):
+        kind = "a number, 0 or more" if zero_ok else "a positive number"
+        raise SettingsError(f"{key} must be {kind}, not {value!r}")
+    return float(value)
 
 
 def _text(key: str, value: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 import typer
 
@@ -49,7 +50,9 @@ def run(
     except SettingsError as exc:
         raise fail(str(exc), 2) from exc
     sender = OutboxSender(eng, client, now, alert_channel=settings.alert_channel,
-                          handover_channel=settings.handover_channel)
+                          handover_channel=settings.handover_channel,
+                          pace=settings.outbox_pace_seconds,
+                          lease=timedelta(seconds=settings.outbox_lease_seconds))
     thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
                               name="outbox", daemon=True)
     thread.start()

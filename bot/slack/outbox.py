@@ -74,8 +74,10 @@ class Report:
 class OutboxSender:
     def __init__(self, engine: Engine, client: WebClient, clock: Callable[[], datetime], *,
                  alert_channel: str, handover_channel: str, pace: float = 1.0,
-                 batch: int = 50, pacer: Pacer | None = None) -> None:
+                 batch: int = 50, pacer: Pacer | None = None, lease: timedelta = LEASE
+                 ) -> None:
         self.engine = engine
+        self.lease = lease
         self.clock = clock
         self.batch = batch
         self.delivery = Delivery(engine, client, alert_channel, handover_channel,
@@ -121,7 +123,7 @@ class OutboxSender:
         now = self.clock()
         stmt = (update(OUTBOX).where(OUTBOX.c.id == row.id, OUTBOX.c.status == "pending",
                                      OUTBOX.c.attempts == row.attempts)
-                .values(attempts=row.attempts + 1, next_attempt_at=now + LEASE))
+                .values(attempts=row.attempts + 1, next_attempt_at=now + self.lease))
         with session_scope(self.engine) as s:
             return bool(s.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 

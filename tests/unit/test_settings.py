@@ -33,6 +33,7 @@ def test_the_example_file_loads(tmp_path: Path) -> None:
     s = load(tmp_path, SDRBOT_CONFIG=str(tmp_path / "sdrbot.toml"))
     assert s.timezone == "Europe/Berlin" and s.handover_channel == "#ae-handover"
     assert "Competitor" in s.disqualify_reasons and s.sla_working_hours == 4
+    assert (s.outbox_lease_seconds, s.outbox_pace_seconds) == (60, 1)
 
 
 def test_environment_channels_win_over_the_file(tmp_path: Path) -> None:
@@ -63,6 +64,8 @@ def test_secrets_never_show_in_repr_or_str(tmp_path: Path) -> None:
     ("[roles]\ndeciders = 'U1'\n", "roles.deciders must be a list"),
     ("[decisions]\nrecycle_reasons = ['ok', '']\n", r"recycle_reasons\[1\] must be"),
     ("[sla]\nworking_hours = -1\n", "positive number"),
+    ("[outbox]\nlease_seconds = 0\n", "outbox.lease_seconds must be a positive number"),
+    ("[outbox]\npace_seconds = -1\n", "outbox.pace_seconds must be a number, 0 or more"),
     ("slack = 1\n", r"\[slack\] must be a table"),
 ])
 def test_mistakes_in_the_file_are_named(tmp_path: Path, toml: str, message: str) -> None:
