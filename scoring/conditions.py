@@ -14,6 +14,8 @@ from dataclasses import field as dc_field
 from typing import Any
 from urllib.parse import urlsplit
 
+MEMO_LIMIT = 50_000
+
 OPERATORS = (
     "equals", "not_equals", "in", "not_in", "contains", "regex", "glob", "range",
     "is_set", "is_empty",
@@ -36,9 +38,20 @@ class Condition:
     low: float | None = None
     high: float | None = None
     _test: Callable[[Any], bool] = dc_field(default=lambda v: False, repr=False, compare=False)
+    # the same URLs, forms and asset types recur across a million events: remember the answers
+    _memo: dict[Any, bool] = dc_field(default_factory=dict, repr=False, compare=False)
 
     def matches(self, value: Any) -> bool:
-        return self._test(value)
+        memo = self._memo
+        try:
+            return memo[value]
+        except KeyError:
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+            result = memo[value] = self._test(value)
+            return result
+        except TypeError:  # unhashable (a list or dict property)
+            return self._test(value)
 
     def describe(self) -> str:
         if self.op in ("in", "not_in"):

@@ -39,7 +39,8 @@ def make_mql(engine: Engine, now: datetime, *, email: str = "anna@hotel.example"
         for i, (kind, props) in enumerate([("webinar_attended", {}),
                                            ("page_view", {"url": "https://x.example/product"})]):
             s.add(Event(lead_id=lead.id, type=kind, occurred_at=now - timedelta(hours=2 - i),
-                        properties=props, idempotency_key=f"{email}:{i}", received_at=now))
+                        properties=props, idempotency_key=abs(hash((email, i))) >> 1,
+                        received_at=now))
         if alert:
             s.add(OutboxMessage(kind="slack.alert", lead_id=lead.id,
                                 dedupe_key=f"alert:{lead.id}:1",

@@ -36,6 +36,8 @@ class EventImport:
         self.rebuild: set[int] = set()  # leads of a chunk the database refused
         self.has_score: set[int] = set()
         self._pending: set[int] = set()
+        self.lead_ids: dict[str, int] = {}  # identity key -> lead id, for this import
+        self._new_keys: list[str] = []
 
     def add(self, ctx: Ctx, events: list[EventIn]) -> EventBatchResult:
         """Store one chunk of events (in the caller's transaction) and fold them into the states."""
@@ -43,9 +45,16 @@ class EventImport:
         fresh = dedupe(ctx, events, result)
         if not fresh:
             return result
-        ids, result.leads_created = leads_index.resolve(
-            ctx.session, (ev.identity for _, ev in fresh), create=True, now=ctx.now,
-            source=f"{self.source} event")
+        ids = self.lead_ids
+        unknown = {ev.identity.key: ev.identity for _, ev in fresh if ev.identity.key not in ids}
+        if unknown:
+            found, result.leads_created = leads_index.resolve(
+                ctx.session, unknown.values(), create=True, now=ctx.now,
+                source=f"{self.source} event")
+            ids.update(found)
+            self._new_keys = list(found)
+        else:
+            self._new_keys = []
         touched = {ids[ev.identity.key] for _, ev in fresh}
         self._pending = touched
         unseen = [i for i in touched if i not in self.states]
@@ -62,7 +71,8 @@ class EventImport:
                          "properties": ev.properties, "idempotency_key": key,
                          "source": self.source, "received_at": ctx.now})
         bulk.fast_insert(ctx.session, bulk.EVENT, rows)
-        for part in bulk.chunks(sorted(touched)):
+        # a lead stays dirty until finish() scores it: marking it once, at first touch, is enough
+        for part in bulk.chunks(sorted(unseen)):
             ctx.session.execute(update(bulk.SCORE).where(bulk.SCORE.c.lead_id.in_(part))
                                 .values(dirty=True))
         result.accepted = len(rows)
@@ -74,6 +84,9 @@ class EventImport:
             self.states.pop(lead_id, None)
         self.rebuild |= self._pending
         self._pending = set()
+        for key in self._new_keys:  # the leads this chunk created may be gone with it
+            self.lead_ids.pop(key, None)
+        self._new_keys = []
 
     def finish(self, engine: Engine, progress: Callable[[int], None] | None = None
                ) -> SettleSummary:

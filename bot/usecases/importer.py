@@ -25,7 +25,7 @@ from storage.db import session_scope
 from storage.repositories import models
 
 Kind = Literal["leads", "events"]
-CHUNK = 5000
+CHUNK = 20_000
 
 
 @dataclass

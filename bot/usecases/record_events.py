@@ -23,10 +23,10 @@ class EventBatchResult:
 
 
 def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult
-           ) -> list[tuple[str, EventIn]]:
+           ) -> list[tuple[int, EventIn]]:
     """The events not stored before (nor twice in this batch), with their idempotency keys."""
     keyed = []
-    seen: set[str] = set()
+    seen: set[int] = set()
     for ev in events:
         key = ev.idempotency_key()
         if key in seen:

@@ -116,9 +116,9 @@ def insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int
     return [(r[0], r[1], r[2]) for r in session.execute(stmt, rows)]
 
 
-def existing_event_keys(session: Session, keys: Iterable[str]) -> set[str]:
+def existing_event_keys(session: Session, keys: Iterable[int]) -> set[int]:
     keys = list(set(keys))
-    found: set[str] = set()
+    found: set[int] = set()
     for part in chunks(keys):
         found.update(session.scalars(select(EVENT.c.idempotency_key)
                                      .where(EVENT.c.idempotency_key.in_(part))))
@@ -133,16 +133,25 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 def _driver_value(dialect: str) -> Any:
     """Convert a value as the column types would, without SQLAlchemy's per-value machinery."""
     sqlite = dialect == "sqlite"
+    last: list[Any] = [None, None]  # many rows share one timestamp (received_at, computed_at)
 
     def convert(value: Any) -> Any:
         if isinstance(value, dict | list):
             return orjson.dumps(value).decode()
         if isinstance(value, datetime):
-            if value.tzinfo is not None and value.utcoffset():
-                value = value.astimezone(UTC)
+            if value is last[0]:
+                return last[1]
+            result: Any
+            if value.tzinfo is None:
+                result = value.replace(tzinfo=UTC)
+            elif value.utcoffset():
+                result = value.astimezone(UTC)
+            else:
+                result = value
             if sqlite:  # the text form storage.types.UTCDateTime uses on SQLite
-                return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-            return value if value.tzinfo else value.replace(tzinfo=UTC)
+                result = result.isoformat(sep=" ", timespec="microseconds")[:26]
+            last[0], last[1] = value, result
+            return result
         return value
 
     return convert
@@ -150,17 +159,17 @@ def _driver_value(dialect: str) -> Any:
 
 def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str
                 ) -> list[tuple[Any, ...]]:
-    """Driver parameters; only the columns that hold JSON or times in the first row convert."""
-    convert = _driver_value(dialect)
-    slow = set()
+    """Driver parameters in column order; only columns that hold JSON or times convert."""
+    converters: dict[str, Any] = {}
     for c in columns:
         # the first value that is not None tells the column's kind
         sample = next((r[c] for r in rows if r[c] is not None), None)
         if isinstance(sample, dict | list | datetime):
-            slow.add(c)
-    if not slow:
+            converters[c] = _driver_value(dialect)
+    if not converters:
         return [tuple(r[c] for c in columns) for r in rows]
-    return [tuple(convert(r[c]) if c in slow else r[c] for c in columns) for r in rows]
+    steps = [(c, converters.get(c)) for c in columns]
+    return [tuple(r[c] if f is None else f(r[c]) for c, f in steps) for r in rows]
 
 
 def _placeholder(dialect: str) -> str:

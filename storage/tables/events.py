@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, json_type
@@ -24,6 +24,6 @@ class Event(SQLModel, table=True):
     properties: dict[str, Any] = Field(default_factory=dict,
                                        sa_column=Column(json_type(), nullable=False))
     # a delivery id (Segment messageId) or a digest of the row: the same event is stored once
-    idempotency_key: str = Field(max_length=200)
+    idempotency_key: int = Field(sa_column=Column(BigInteger, nullable=False))
     source: str = Field(default="csv", max_length=20)
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

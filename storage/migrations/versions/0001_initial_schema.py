@@ -63,7 +63,7 @@ def upgrade() -> None:
     sa.Column('type', sa.String(length=100), nullable=False),
     sa.Column('occurred_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('properties', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+    sa.Column('idempotency_key', sa.BigInteger(), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('received_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['lead_id'], ['lead.id'], ondelete='CASCADE'),
