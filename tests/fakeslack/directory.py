@@ -104,7 +104,17 @@ def usergroups_users_list(ws: Workspace, args: dict[str, Any], ctx: Context
     return {"users": list(members)}
 
 
+def conversations_info(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    channel = ws.channels.get(str(args["channel"]))  # ids only, like Slack
+    if channel is None:
+        raise SlackError("channel_not_found")
+    return {"channel": {"id": channel.id, "name": channel.name, "is_channel": not channel.is_im,
+                        "is_im": channel.is_im, "is_private": False,
+                        "is_member": channel.is_member, "is_archived": channel.is_archived}}
+
+
 HANDLERS: dict[str, Handler] = {
+    "conversations.info": conversations_info,
     "usergroups.users.list": usergroups_users_list,
     "conversations.open": conversations_open,
     "auth.test": auth_test,

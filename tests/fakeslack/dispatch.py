@@ -120,8 +120,10 @@ class Api:
                     result["response_metadata"] = {"messages": err.messages}
             if ctx.warnings:
                 self.problems.append(Problem(method, "warning", tuple(ctx.warnings), False))
+        headers = {"X-OAuth-Scopes": ",".join(self.workspace.scopes)} \
+            if method == "auth.test" and result["ok"] else None
         return self._answer(method, args, transport, 200, result,
-                            fatal=result.get("error") in VALIDATION_ERRORS)
+                            fatal=result.get("error") in VALIDATION_ERRORS, headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any], transport: str, status: int,
                 body: dict[str, Any], *, fatal: bool = False,

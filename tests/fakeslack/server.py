@@ -117,6 +117,11 @@ class FakeSlack:
         with self.lock:
             self.workspace.usergroups[group_id] = list(members)
 
+    def set_scopes(self, scopes: Iterable[str]) -> None:
+        """The bot token's scopes, as auth.test reports them in X-OAuth-Scopes."""
+        with self.lock:
+            self.workspace.scopes = list(scopes)
+
     def channel_id(self, ref: str) -> str:
         with self.lock:
             channel = self.workspace.resolve_channel(ref)

@@ -41,6 +41,11 @@ class Workspace:
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}  # group id -> member user ids
+        # what auth.test reports in X-OAuth-Scopes
+        self.scopes: list[str] = ["chat:write", "chat:write.public", "channels:history",
+                                  "channels:read", "groups:history", "groups:read", "commands",
+                                  "users:read", "users:read.email", "usergroups:read",
+                                  "files:write"]
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> in posting order
         self.ephemerals: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
