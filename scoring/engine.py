@@ -164,13 +164,19 @@ def fit_lines(model: ScoringModel, facts: Mapping[str, Any]) -> list[BreakdownLi
 
 def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str]:
     """Fold one event into the lead's state; return the ids of the rules it matched."""
-    t = to_epoch(event.occurred_at)
     matched: list[str] = []
+    fold_event(model, state, event.type, to_epoch(event.occurred_at), event.properties, matched)
+    return matched
+
+
+def fold_event(model: ScoringModel, state: LeadState, kind: str, t: float,
+               properties: Mapping[str, Any], matched: list[str] | None = None) -> None:
+    """apply_event without the Event object: the bulk import folds a million of them."""
     positive = False
-    props = event.properties
+    props = properties
     if any(isinstance(k, str) and k != k.casefold() for k in props):
         props = {str(k).casefold(): v for k, v in props.items()}
-    for rule in model.rules_for_event(event.type):
+    for rule in model.rules_for_event(kind):
         for cond in rule.where:
             if not cond.matches(props.get(cond.field.casefold())):
                 break
@@ -179,18 +185,18 @@ def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str
             if rs is None:
                 rs = state.rules[rule.id] = RuleState()
             rs.add(rule, t)
-            matched.append(rule.id)
+            if matched is not None:
+                matched.append(rule.id)
             positive = positive or rule.points > 0
-    if event.type in model.fast_track.events:
+    if kind in model.fast_track.events:
         positive = True
         # the latest hand-raiser; on a tie the type decides, so the order of arrival does not
-        if state.fast_track is None or (t, event.type) > state.fast_track:
-            state.fast_track = (t, event.type)
+        if state.fast_track is None or (t, kind) > state.fast_track:
+            state.fast_track = (t, kind)
     if state.last_event is None or t > state.last_event:
         state.last_event = t
     if positive and (state.last_positive is None or t > state.last_positive):
         state.last_positive = t
-    return matched
 
 
 def round_points(raw: float) -> float:

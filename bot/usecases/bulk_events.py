@@ -10,21 +10,26 @@ events the next time anything scores it (`sdrbot rescore`, another import, the A
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 
+import orjson
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from bot.ingest.records import EventIn
 from bot.usecases import leads_index
+from bot.usecases.gcpause import paused_gc
+from bot.usecases.parallel import url_of, use_workers
 from bot.usecases.record_events import EventBatchResult, dedupe
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
-from scoring.engine import Event, apply_event
+from scoring.engine import fold_event
 from scoring.state import LeadState
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
 from storage.repositories import bulk, models
 
 SETTLE_CHUNK = 2000
+TASK = 10_000  # leads per task handed to a worker process
 
 
 class EventImport:
@@ -62,15 +67,14 @@ class EventImport:
             states, scored = load_states(ctx, unseen)
             self.states.update(states)
             self.has_score |= scored
+        model, states, source = ctx.model, self.states, self.source
         rows = []
         for key, ev in fresh:
             lead_id = ids[ev.identity.key]
-            apply_event(ctx.model, self.states[lead_id],
-                        Event(ev.type, ev.occurred_at, ev.properties))
-            rows.append({"lead_id": lead_id, "type": ev.type, "occurred_at": ev.occurred_at,
-                         "properties": ev.properties, "idempotency_key": key,
-                         "source": self.source, "received_at": ctx.now})
-        bulk.fast_insert(ctx.session, bulk.EVENT, rows)
+            fold_event(model, states[lead_id], ev.type, ev.occurred_at.timestamp(),
+                       ev.properties)
+            rows.append((lead_id, ev.type, ev.occurred_at, ev.properties, key, source))
+        bulk.insert_events(ctx.session, rows, received_at=ctx.now)
         # a lead stays dirty until finish() scores it: marking it once, at first touch, is enough
         for part in bulk.chunks(sorted(unseen)):
             ctx.session.execute(update(bulk.SCORE).where(bulk.SCORE.c.lead_id.in_(part))
@@ -91,24 +95,65 @@ class EventImport:
     def finish(self, engine: Engine, progress: Callable[[int], None] | None = None
                ) -> SettleSummary:
         """Score every touched lead once; each chunk of leads is one transaction."""
-        summary = SettleSummary()
         ids = sorted(set(self.states) | self.rebuild)
-        for part in bulk.chunks(ids, SETTLE_CHUNK):
-            with session_scope(engine) as session:
-                row = models.ensure_active(session=session, now=self.now)
-                assert row.version is not None
-                ctx = Ctx(session, models.parsed(row), row.version, self.now, self.actor)
-                leads = bulk.lead_rows(session, part)
-                missing = [i for i in part if i not in self.states and i in leads]
-                states, scored = self.states, self.has_score
-                if missing:  # refused chunks: start again from what is stored
-                    rebuilt, also = load_states(ctx, missing)
-                    states, scored = {**states, **rebuilt}, scored | also
-                work = [LeadWork(leads[i], states[i], i in scored) for i in part if i in leads]
-                summary.add(settle(ctx, work)[0])
-            if progress:
-                progress(len(part))
-        self.states.clear()
-        self.rebuild.clear()
-        self.has_score.clear()
-        return summary
+        try:
+            workers = use_workers(engine, len(ids))
+            if not workers:
+                return settle_leads(engine, ids, self.states, self.has_score, now=self.now,
+                                    actor=self.actor, progress=progress)
+            summary = SettleSummary()
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = []
+                for start in range(0, len(ids), TASK):
+                    part = ids[start:start + TASK]
+                    # states travel as JSON: compact, and the workers need no pickled classes
+                    payload = orjson.dumps({str(i): self.states[i].to_json() for i in part
+                                            if i in self.states})
+                    futures.append(pool.submit(_settle_worker, url_of(engine), part, payload,
+                                               [i for i in part if i in self.has_score],
+                                               self.now, self.actor))
+                for future in as_completed(futures):
+                    part_summary, done = future.result()
+                    summary.add(part_summary)
+                    if progress:
+                        progress(done)
+            return summary
+        finally:
+            self.states.clear()
+            self.rebuild.clear()
+            self.has_score.clear()
+
+
+def settle_leads(engine: Engine, ids: list[int], states: dict[int, LeadState],
+                 has_score: set[int], *, now: datetime, actor: str,
+                 progress: Callable[[int], None] | None = None) -> SettleSummary:
+    """Score the given leads from the given states (rebuilding the ones missing from events)."""
+    summary = SettleSummary()
+    for part in bulk.chunks(ids, SETTLE_CHUNK):
+        with session_scope(engine) as session:
+            row = models.ensure_active(session=session, now=now)
+            assert row.version is not None
+            ctx = Ctx(session, models.parsed(row), row.version, now, actor)
+            leads = bulk.lead_rows(session, part)
+            missing = [i for i in part if i not in states and i in leads]
+            these, scored = states, has_score
+            if missing:  # refused chunks: start again from what is stored
+                rebuilt, also = load_states(ctx, missing)
+                these, scored = {**states, **rebuilt}, scored | also
+            work = [LeadWork(leads[i], these[i], i in scored) for i in part if i in leads]
+            summary.add(settle(ctx, work)[0])
+        if progress:
+            progress(len(part))
+    return summary
+
+
+def _settle_worker(url: str, ids: list[int], payload: bytes, has_score: list[int],
+                   now: datetime, actor: str) -> tuple[SettleSummary, int]:
+    engine = make_engine(url)
+    try:
+        with paused_gc():
+            states = {int(k): LeadState.from_json(v) for k, v in orjson.loads(payload).items()}
+            return settle_leads(engine, ids, states, set(has_score), now=now,
+                                actor=actor), len(ids)
+    finally:
+        engine.dispose()

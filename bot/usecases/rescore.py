@@ -9,7 +9,6 @@ disk runs in one worker process per core, each taking ranges of lead ids.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
@@ -18,13 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.usecases.gcpause import paused_gc
+from bot.usecases.parallel import url_of, use_workers
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_for_rescore, settle
 from storage.db import make_engine, session_scope
 from storage.repositories import bulk, models
 
 CHUNK = 2000
 RANGE = 10_000  # leads per task handed to a worker
-PARALLEL_FROM = 20_000  # below this, starting workers costs more than it saves
 
 
 def count_leads(engine: Engine) -> int:
@@ -39,14 +38,14 @@ def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK
         models.ensure_active(session=session, now=now)  # before any worker looks for it
         low, high, count = session.execute(
             select(func.min(bulk.LEAD.c.id), func.max(bulk.LEAD.c.id), func.count())).one()
-    workers = workers if workers is not None else (os.cpu_count() or 1)
     if count == 0:
         return SettleSummary()
-    if workers < 2 or count < PARALLEL_FROM or not _shareable(engine):
+    workers = use_workers(engine, count, workers)
+    if not workers:
         with paused_gc():
             return rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
                                  progress=progress)
-    url = engine.url.render_as_string(hide_password=False)
+    url = url_of(engine)
     summary = SettleSummary()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_worker, url, start, min(start + RANGE - 1, high), now, actor,
@@ -57,12 +56,6 @@ def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK
             if progress:
                 progress(done)
     return summary
-
-
-def _shareable(engine: Engine) -> bool:
-    """A database other processes can open: not an in-memory SQLite."""
-    database = engine.url.database
-    return engine.dialect.name != "sqlite" or bool(database and database != ":memory:")
 
 
 def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int

@@ -1,0 +1,36 @@
+"""Spreading CPU-bound scoring over the machine's cores (one worker process each).
+
+Scoring is pure Python and the database waits on it, not the other way round; on a 2-core
+machine a second process nearly halves a rescore. Small jobs and in-memory SQLite databases
+(which another process cannot open) stay in the calling process.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy.engine import Engine
+
+PARALLEL_FROM = 20_000  # leads; below this, starting workers costs more than it saves
+
+
+def worker_count(requested: int | None = None) -> int:
+    return requested if requested is not None else (os.cpu_count() or 1)
+
+
+def shareable(engine: Engine) -> bool:
+    """A database other processes can open: not an in-memory SQLite."""
+    database = engine.url.database
+    return engine.dialect.name != "sqlite" or bool(database and database != ":memory:")
+
+
+def use_workers(engine: Engine, leads: int, requested: int | None = None) -> int:
+    """How many worker processes to use for `leads` leads (0 = do it in this process)."""
+    workers = worker_count(requested)
+    if workers < 2 or leads < PARALLEL_FROM or not shareable(engine):
+        return 0
+    return workers
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
