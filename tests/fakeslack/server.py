@@ -212,6 +212,26 @@ class FakeSlack:
             upload = self.workspace.files.get(file_id)
             return upload.content if upload else None
 
+    def response_url(self, hook: str = "1") -> str:
+        """A response_url to put into an interaction payload; posts to it are recorded."""
+        return f"{self.root_url}hooks/{hook}"
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(r) for r in self.workspace.responses]
+
+    def _hook(self, hook: str, body: bytes) -> Response:
+        try:
+            message = json.loads(body or b"{}")
+        except ValueError:
+            return 400, {"Content-Type": "text/plain"}, b"invalid_payload"
+        if not isinstance(message, dict) or not (message.get("text") or message.get("blocks")):
+            return 400, {"Content-Type": "text/plain"}, b"no_text"
+        with self.lock:
+            self.workspace.responses.append({"hook": hook, **message})
+        return 200, {"Content-Type": "text/plain"}, b"ok"
+
     def reset(self) -> None:
         """Forget calls, problems, faults, limits and content; keep channels, users and tokens."""
         with self.lock:
@@ -222,6 +242,7 @@ class FakeSlack:
             for channel_id in ws.messages:
                 ws.messages[channel_id] = []
             ws.ephemerals.clear()
+            ws.responses.clear()
             ws.views.clear()
             ws.home_views.clear()
             ws.files.clear()
@@ -238,6 +259,8 @@ class FakeSlack:
             return self._api.call(path[len("/api/"):], query, headers, body)
         if path.startswith("/upload/v1/") and verb == "POST":
             return self._api.upload(path.rsplit("/", 1)[1], body)
+        if path.startswith("/hooks/") and verb == "POST":
+            return self._hook(path[len("/hooks/"):], body)
         if path.startswith("/_fake/"):
             return control.handle(self, verb, path[len("/_fake/"):], query, body)
         return json_response(404, {"ok": False, "error": "not_found"})

@@ -48,6 +48,7 @@ class Workspace:
                                   "files:write"]
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> in posting order
         self.ephemerals: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # posts to response_urls, with their "hook"
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.files: dict[str, UploadedFile] = {}

@@ -28,8 +28,10 @@ def _payload(payload: dict[str, Any]) -> str:
 
 
 def block_action(action_id: str, lead_id: int, user: str, *, trigger_id: str = "1.2.abc",
-                 message_ts: str = "1.000001", channel: str = ALERTS) -> str:
-    return _payload({
+                 message_ts: str = "1.000001", channel: str = ALERTS,
+                 response_url: str | None = None) -> str:
+    extra = {"response_url": response_url} if response_url else {}
+    return _payload({**extra,
         "type": "block_actions", "team": TEAM, "api_app_id": "A0SDRBOT01", "token": "legacy",
         "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},

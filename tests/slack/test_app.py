@@ -1,70 +1,33 @@
-"""The Bolt app end to end over its request format: clicks, modals, /lead, App Home."""
+"""The Bolt app over Slack's request format: the factory, the manifest, clicks and modals."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.settings import Secret, Settings, SettingsError
+from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
 from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
 from bot.slack.listeners import actions, commands, events, views
-from bot.slack.outbox import OutboxSender, make_client
 from storage.db import session_scope
-from storage.tables import Decision, Lead
+from storage.tables import Decision
 from tests.factories import make_mql
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import ALERTS, ANNA, BEN, HANDOVER, Clock
-from tests.slack.requests import SECRET, block_action, command, event, headers, view_submission
+from tests.slack.harness import Bot, settings
+from tests.slack.requests import view_submission
 
 MANIFEST = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yml"
 BANT = {"budget": "confirmed", "authority": "decision_maker", "need": "urgent",
         "timing": "quarter", "notes": "pilot in Q3", "ae": None}
-
-
-def settings(**changes: Any) -> Settings:
-    return replace(Settings(slack_signing_secret=Secret(SECRET), alert_channel=ALERTS,
-                            handover_channel=HANDOVER), **changes)
-
-
-class Bot:
-    """The app, an outbox sender and the fake, wired as `sdrbot run` wires them."""
-
-    def __init__(self, engine: Engine, fake: FakeSlack, clock: Clock, **changes: Any) -> None:
-        self.engine, self.fake, self.clock = engine, fake, clock
-        client = make_client(fake.token, fake.base_url)
-        self.app = build_app(settings(**changes), engine=engine, client=client, clock=clock,
-                             process_before_response=True)
-        self.sender = OutboxSender(engine, client, clock, alert_channel=ALERTS,
-                                   handover_channel=HANDOVER, pace=0)
-
-    def send(self, body: str, content_type: str = "application/x-www-form-urlencoded"
-             ) -> BoltResponse:
-        return self.app.dispatch(BoltRequest(body=body, headers=headers(
-            body, content_type=content_type)))
-
-    def click(self, action_id: str, lead_id: int, user: str) -> BoltResponse:
-        return self.send(block_action(action_id, lead_id, user,
-                                      trigger_id=self.fake.trigger_id()))
-
-    def lead(self, lead_id: int) -> Lead:
-        with session_scope(self.engine) as s:
-            lead = s.get(Lead, lead_id)
-            assert lead is not None
-            return lead
-
-    def ephemerals_for(self, user: str) -> list[str]:
-        return [e["text"] for e in self.fake.ephemerals if e["user"] == user]
 
 
 @pytest.fixture
@@ -101,7 +64,8 @@ def test_the_manifest_and_the_listeners_agree(sqlite_engine: Engine, clock: Cloc
     assert set(actions.ACTIONS) == {ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE,
                                     ACTION_DISQUALIFY}
     app = build_app(settings(), engine=sqlite_engine, client=WebClient("xoxb-x"), clock=clock)
-    expected = len(actions.ACTIONS) + len(views.CALLBACKS) + len(commands.COMMANDS) + len(
+    # the alert's four buttons, the pick list's Show buttons, modals, commands, events
+    expected = len(actions.ACTIONS) + 1 + len(views.CALLBACKS) + len(commands.COMMANDS) + len(
         events.EVENTS)
     assert len(app._listeners) == expected
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
@@ -214,26 +178,6 @@ def test_a_click_on_a_deleted_lead_is_explained(bot: Bot) -> None:
     assert all("#4242 does not exist" in t for t in bot.ephemerals_for(ANNA))
     assert len(bot.ephemerals_for(ANNA)) == 2
     assert "does not exist" in json.loads(response.body)["errors"]["notes"]
-
-
-@pytest.mark.parametrize("text", ["", "help"])
-def test_lead_without_a_query_explains_itself(bot: Bot, text: str) -> None:
-    body = json.loads(bot.send(command(text, ANNA)).body)
-    assert body["text"].startswith("*/lead* looks a lead up")
-
-
-def test_lead_shows_the_card_or_says_nothing_matched(bot: Bot, alerted: int) -> None:
-    card = json.loads(bot.send(command("anna@hotel.example", ANNA)).body)
-    assert "Anna Adler" in card["text"] and card["blocks"]
-    missing = json.loads(bot.send(command("<!channel>", ANNA)).body)
-    assert missing["text"].startswith("No lead found for") and "<!channel>" not in missing[
-        "text"]
-
-
-def test_app_home_shows_a_home_tab(bot: Bot) -> None:
-    bot.send(event("app_home_opened", ANNA, tab="home"), "application/json")
-    home = bot.fake.home_view(ANNA)
-    assert home is not None and "sdrbot" in json.dumps(home)
 
 
 def test_members_of_a_decider_group_may_decide(sqlite_engine: Engine, fake: FakeSlack,

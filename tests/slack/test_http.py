@@ -19,8 +19,8 @@ from storage.tables import Lead
 from tests.factories import file_engine, make_mql
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import ALERTS, ANNA, HANDOVER, Clock
+from tests.slack.harness import settings
 from tests.slack.requests import block_action, headers
-from tests.slack.test_app import settings
 
 
 @pytest.fixture

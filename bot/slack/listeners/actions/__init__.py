@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.slack import replies
 from bot.slack.blocks import promote_modal, reason_modal
 from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
+from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
+from bot.slack.lookup import card
 from bot.slack.services import Services, services
 from bot.usecases.decide import LeadNotFound, Result, claim, prior_of
 from storage.db import session_scope
@@ -19,9 +22,12 @@ from storage.tables import Lead
 
 log = logging.getLogger(__name__)
 ACTIONS = (ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY)
+# the Show buttons of a /lead pick list: one action id per lead
+PICK_ACTION = re.compile(rf"^{PICK_ACTION_PREFIX}\d+$")
 
 
 def register(app: App) -> None:
+    app.action(PICK_ACTION)(on_pick)
     app.action(ACTION_CLAIM)(on_claim)
     app.action(ACTION_PROMOTE)(on_open_modal)
     app.action(ACTION_RECYCLE)(on_open_modal)
@@ -41,6 +47,15 @@ def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
         return True
     _whisper(client, body, replies.not_allowed(user))
     return False
+
+
+def on_pick(ack: Ack, action: dict[str, Any], respond: Respond,
+            context: dict[str, Any]) -> None:
+    """A Show button of a pick list: the list (ephemeral) becomes the lead's card."""
+    ack()
+    with session_scope(services(context).engine) as s:
+        answer = card(s, int(action["value"]))
+    respond(replace_original=True, response_type="ephemeral", **answer)
 
 
 def on_claim(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,

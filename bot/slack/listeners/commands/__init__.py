@@ -1,8 +1,7 @@
-"""`/lead`: for now the usage and a lookup by e-mail, external id or lead id (SPEC §4).
+"""`/lead`: look a lead up, list the open MQLs, or explain the usage (SPEC §4).
 
 The answer goes back in the acknowledgement itself, which Slack shows only to the asker; no
-response_url round trip. Search by name or company, the pick list and `/lead queue` come with
-the rest of issue 3.
+response_url round trip, and nothing is posted to the channel.
 """
 
 from __future__ import annotations
@@ -11,16 +10,17 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.slack import mrkdwn
-from bot.slack.blocks import StatusChange, lead_card
-from bot.slack.render import alert_view
+from bot.slack.blocks.queue import queue_message
+from bot.slack.lookup import lookup
 from bot.slack.services import services
+from bot.usecases.queue import open_mqls
 from storage.db import session_scope
-from storage.repositories import leads as leads_repo
 
 COMMANDS = ("/lead",)
-USAGE = ("*/lead* looks a lead up: `/lead anna@example.com`, `/lead CRM-42` or `/lead 17` "
-         "(e-mail, CRM id or lead number). The answer is only shown to you.")
+USAGE = ("*/lead* shows a lead only to you:\n"
+         "• `/lead anna@example.com` (or a CRM id, or a lead number) — the lead's card\n"
+         "• `/lead Adler` — search names and companies; pick from the matches\n"
+         "• `/lead queue` — the open MQLs, highest score first, with their age")
 
 
 def register(app: App) -> None:
@@ -34,14 +34,9 @@ def on_lead(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
         return
     svc = services(context)
     with session_scope(svc.engine) as s:
-        lead = leads_repo.find_lead(session=s, query=query)
-        view = alert_view(s, lead.id) if lead is not None and lead.id is not None else None
-        history = [] if lead is None else [
-            StatusChange(t.at, t.from_status, t.to_status, t.cause)
-            for t in leads_repo.transitions_of(session=s, lead_id=lead.id or 0)]
-    if view is None:
-        ack(text=f"No lead found for *{mrkdwn.clip(query, 200)}*. {USAGE}",
-            response_type="ephemeral")
-        return
-    card = lead_card(view, history)
-    ack(text=card["text"], blocks=card["blocks"], response_type="ephemeral")
+        if query.lower() == "queue":
+            items, total = open_mqls(s)
+            answer = queue_message(items, total, svc.clock())
+        else:
+            answer = lookup(s, query)
+    ack(response_type="ephemeral", **answer)
