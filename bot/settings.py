@@ -17,6 +17,14 @@ from typing import Any
 
 from dotenv import load_dotenv
 
+from bot.routing import (
+    Rep,
+    Routing,
+    RoutingError,
+    Rule,
+    reps_from_config,
+    rules_from_config,
+)
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
@@ -31,6 +39,8 @@ _SECTIONS: dict[str, set[str]] = {
     "sla": {"working_hours"},
     "general": {"timezone", "locale"},
     "outbox": {"lease_seconds", "pace_seconds"},
+    "routing": {"rules"},
+    "assignment": {"enabled", "reps", "out_of_office"},
 }
 
 
@@ -72,6 +82,10 @@ class Settings:
     outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
     timezone: str = "UTC"
     locale: str = "en"
+    routing_rules: tuple[Rule, ...] = ()  # first match wins; else alert_channel
+    assign: bool = False  # assign each new MQL to a rep by weighted round robin
+    reps: tuple[Rep, ...] = ()
+    out_of_office: tuple[str, ...] = ()  # Slack user ids skipped by the round robin
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
@@ -86,6 +100,10 @@ class Settings:
             raise SettingsError(f"SDRBOT_CONFIG names {path}, which does not exist; copy "
                                 "sdrbot.example.toml there or unset SDRBOT_CONFIG")
         config = read_config(path) if path.exists() else {}
+        try:
+            behaviour = _behaviour(config, env)
+        except RoutingError as exc:
+            raise SettingsError(f"{path}: {exc}") from exc
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
@@ -93,8 +111,12 @@ class Settings:
             slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
             slack_api_url=env.get("SLACK_API_URL") or None,
             config_path=path if path.exists() else None,
-            **_behaviour(config, env),
+            **behaviour,
         )
+
+    def routing(self) -> Routing:
+        return Routing(self.alert_channel, self.routing_rules, self.assign, self.reps,
+                       frozenset(self.out_of_office))
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -131,6 +153,19 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
                                ("outbox.pace_seconds", "outbox_pace_seconds", True)):
         if key in config:
             out[attr] = _number(key, config[key], zero_ok)
+    if "routing.rules" in config:
+        out["routing_rules"] = rules_from_config(config["routing.rules"])
+    if "assignment.reps" in config:
+        out["reps"] = reps_from_config(config["assignment.reps"])
+    if "assignment.out_of_office" in config:
+        out["out_of_office"] = _texts("assignment.out_of_office",
+                                      config["assignment.out_of_office"])
+    if "assignment.enabled" in config:
+        if not isinstance(config["assignment.enabled"], bool):
+            raise SettingsError("assignment.enabled must be true or false")
+        out["assign"] = config["assignment.enabled"]
+        if out["assign"] and not out.get("reps"):
+            raise SettingsError("assignment.enabled = true needs at least one [[assignment.reps]]")
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])

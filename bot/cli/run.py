@@ -52,7 +52,8 @@ def run(
     sender = OutboxSender(eng, client, now, alert_channel=settings.alert_channel,
                           handover_channel=settings.handover_channel,
                           pace=settings.outbox_pace_seconds,
-                          lease=timedelta(seconds=settings.outbox_lease_seconds))
+                          lease=timedelta(seconds=settings.outbox_lease_seconds),
+                          routing=settings.routing())
     thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
                               name="outbox", daemon=True)
     thread.start()

@@ -64,6 +64,13 @@ class EventIn:
     properties: dict[str, Any] = field(default_factory=dict)
     message_id: str | None = None
     line: int = 0
+    _json: bytes | None = field(default=None, repr=False, compare=False)
+
+    def properties_json(self) -> bytes:
+        """The properties as JSON with sorted keys (computed once: the key and the row use it)."""
+        if self._json is None:
+            self._json = orjson.dumps(self.properties, option=orjson.OPT_SORT_KEYS, default=str)
+        return self._json
 
     def idempotency_key(self) -> int:
         """A 63-bit digest of the delivery id, or of the row itself when there is none.
@@ -75,9 +82,9 @@ class EventIn:
         if self.message_id:
             body = b"m:" + self.message_id.encode()
         else:
-            body = b"h:" + orjson.dumps([self.identity.key, self.type,
-                                         self.occurred_at.isoformat(), self.properties],
-                                        option=orjson.OPT_SORT_KEYS, default=str)
+            body = b"\x1f".join((b"h", self.identity.key.encode(), self.type.encode(),
+                                  self.occurred_at.isoformat().encode(),
+                                  self.properties_json()))
         digest = hashlib.blake2b(body, digest_size=8).digest()
         return int.from_bytes(digest, "big") >> 1
 

@@ -21,10 +21,12 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.routing import Routing
 from bot.slack import render
 from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
 from bot.slack.blocks.alert import METADATA_EVENT
 from bot.slack.channels import ChannelIds
+from bot.usecases.assign import route_alert
 from bot.usecases.decide import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
@@ -81,7 +83,7 @@ class Pacer:
 class Delivery:
     engine: Engine
     client: WebClient
-    alert_channel: str
+    routing: Routing
     handover_channel: str
     pacer: Pacer
     channel_ids: ChannelIds
@@ -95,11 +97,12 @@ class Delivery:
 
     def alert(self, row: Row, now: datetime) -> Delivered:
         lead_id = int(row.payload["lead_id"])
+        requested = route_alert(self.engine, outbox_id=row.id, routing=self.routing,
+                                now=now).channel
         with session_scope(self.engine) as s:
             view = render.alert_view(s, lead_id)
         if view is None:
             raise Permanent(f"lead #{lead_id} no longer exists")
-        requested = str(row.payload.get("channel") or self.alert_channel)
         message = alert_message(view)
         message["metadata"]["event_payload"]["outbox_id"] = row.id
         check_message(message)

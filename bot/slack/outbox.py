@@ -21,6 +21,7 @@ from slack_sdk.http_retry import RateLimitErrorRetryHandler
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from bot.routing import Routing
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.channels import ChannelIds
 from bot.slack.delivery import Defer, Delivered, Delivery, Pacer, Permanent, Row
@@ -74,13 +75,15 @@ class Report:
 class OutboxSender:
     def __init__(self, engine: Engine, client: WebClient, clock: Callable[[], datetime], *,
                  alert_channel: str, handover_channel: str, pace: float = 1.0,
-                 batch: int = 50, pacer: Pacer | None = None, lease: timedelta = LEASE
-                 ) -> None:
+                 batch: int = 50, pacer: Pacer | None = None, lease: timedelta = LEASE,
+                 routing: Routing | None = None) -> None:
+        """`routing` picks each alert's channel (default: all to `alert_channel`)."""
         self.engine = engine
         self.lease = lease
         self.clock = clock
         self.batch = batch
-        self.delivery = Delivery(engine, client, alert_channel, handover_channel,
+        self.delivery = Delivery(engine, client, routing or Routing(alert_channel),
+                                 handover_channel,
                                  pacer or Pacer(pace), ChannelIds(engine))
 
     def drain_once(self) -> Report:

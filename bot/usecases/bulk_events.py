@@ -21,7 +21,7 @@ from bot.ingest.records import EventIn
 from bot.usecases import leads_index
 from bot.usecases.gcpause import paused_gc
 from bot.usecases.parallel import url_of, use_workers
-from bot.usecases.record_events import EventBatchResult, dedupe
+from bot.usecases.record_events import EventBatchResult
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
 from scoring.engine import fold_event
 from scoring.state import LeadState
@@ -43,37 +43,56 @@ class EventImport:
         self._pending: set[int] = set()
         self.lead_ids: dict[str, int] = {}  # identity key -> lead id, for this import
         self._new_keys: list[str] = []
+        self.keys: set[int] = set()  # idempotency keys seen in this import
+        self._chunk_keys: list[int] = []
+        self.prior: set[int] = set()  # leads that had events before this import
 
     def add(self, ctx: Ctx, events: list[EventIn]) -> EventBatchResult:
         """Store one chunk of events (in the caller's transaction) and fold them into the states."""
         result = EventBatchResult()
-        fresh = dedupe(ctx, events, result)
-        if not fresh:
+        keyed = []
+        for ev in events:
+            key = ev.idempotency_key()
+            if key in self.keys:
+                result.duplicates += 1
+            else:
+                self.keys.add(key)
+                keyed.append((key, ev))
+        self._chunk_keys = [k for k, _ in keyed]
+        if not keyed:
             return result
         ids = self.lead_ids
-        unknown = {ev.identity.key: ev.identity for _, ev in fresh if ev.identity.key not in ids}
+        unknown = {ev.identity.key: ev.identity for _, ev in keyed if ev.identity.key not in ids}
+        self._new_keys = []
         if unknown:
             found, result.leads_created = leads_index.resolve(
                 ctx.session, unknown.values(), create=True, now=ctx.now,
                 source=f"{self.source} event")
             ids.update(found)
             self._new_keys = list(found)
-        else:
-            self._new_keys = []
-        touched = {ids[ev.identity.key] for _, ev in fresh}
+        touched = {ids[ev.identity.key] for _, ev in keyed}
         self._pending = touched
         unseen = [i for i in touched if i not in self.states]
         if unseen:
             states, scored = load_states(ctx, unseen)
             self.states.update(states)
             self.has_score |= scored
-        model, states, source = ctx.model, self.states, self.source
+            self.prior.update(i for i in unseen if states[i].last_event is not None)
+        # only a lead that had events before this import can have one of these stored already;
+        # repeats within the import are caught by self.keys
+        prior = self.prior
+        suspects = [k for k, ev in keyed if ids[ev.identity.key] in prior]
+        known = bulk.existing_event_keys(ctx.session, suspects) if suspects else set()
+        model, states_, source = ctx.model, self.states, self.source
         rows = []
-        for key, ev in fresh:
+        for key, ev in keyed:
+            if key in known:
+                result.duplicates += 1
+                continue
             lead_id = ids[ev.identity.key]
-            fold_event(model, states[lead_id], ev.type, ev.occurred_at.timestamp(),
+            fold_event(model, states_[lead_id], ev.type, ev.occurred_at.timestamp(),
                        ev.properties)
-            rows.append((lead_id, ev.type, ev.occurred_at, ev.properties, key, source))
+            rows.append((lead_id, ev.type, ev.occurred_at, ev.properties_json(), key, source))
         bulk.insert_events(ctx.session, rows, received_at=ctx.now)
         # a lead stays dirty until finish() scores it: marking it once, at first touch, is enough
         for part in bulk.chunks(sorted(unseen)):
@@ -86,11 +105,14 @@ class EventImport:
         """The last chunk's transaction failed: its leads' states in memory are wrong now."""
         for lead_id in self._pending:
             self.states.pop(lead_id, None)
+            self.prior.discard(lead_id)
         self.rebuild |= self._pending
         self._pending = set()
         for key in self._new_keys:  # the leads this chunk created may be gone with it
             self.lead_ids.pop(key, None)
         self._new_keys = []
+        self.keys.difference_update(self._chunk_keys)
+        self._chunk_keys = []
 
     def finish(self, engine: Engine, progress: Callable[[int], None] | None = None
                ) -> SettleSummary:

@@ -193,6 +193,8 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
                   ) -> None:
     """INSERT events given as (lead_id, type, occurred_at, properties, key, source) tuples.
 
+    `properties` may be given as JSON bytes already.
+
     The hottest write of an import: tuples straight to the driver, one conversion per value.
     """
     if not rows:
@@ -204,8 +206,9 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
     dumps = orjson.dumps
     sql = ("INSERT INTO event (lead_id, type, occurred_at, properties, idempotency_key, source, "
            f"received_at) VALUES ({', '.join([mark] * 7)})")
-    params = [(lead_id, kind, convert(at), dumps(props).decode(), key, source, received)
-              for lead_id, kind, at, props, key, source in rows]
+    params = [(lead_id, kind, convert(at),
+               (props if isinstance(props, bytes) else dumps(props)).decode(), key, source,
+               received) for lead_id, kind, at, props, key, source in rows]
     session.connection().exec_driver_sql(sql, params)
 
 

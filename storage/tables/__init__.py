@@ -6,10 +6,11 @@ from storage.tables.events import Event
 from storage.tables.leads import Lead, LeadBase, LeadPublic
 from storage.tables.models import ModelVersion
 from storage.tables.outbox import OutboxMessage
+from storage.tables.reps import SdrRep
 from storage.tables.scores import LeadScore, ScoreSnapshot
 from storage.tables.transitions import LifecycleTransition
 
 __all__ = [
     "Decision", "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore", "LifecycleTransition",
-    "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SlackAlert",
+    "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SdrRep", "SlackAlert",
 ]

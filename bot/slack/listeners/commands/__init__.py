@@ -12,7 +12,8 @@ from slack_bolt import Ack, App
 
 from bot.slack.blocks.queue import queue_message
 from bot.slack.lookup import lookup
-from bot.slack.services import services
+from bot.slack.services import Services, services
+from bot.usecases.assign import set_out_of_office
 from bot.usecases.queue import open_mqls
 from storage.db import session_scope
 
@@ -20,7 +21,9 @@ COMMANDS = ("/lead",)
 USAGE = ("*/lead* shows a lead only to you:\n"
          "• `/lead anna@example.com` (or a CRM id, or a lead number) — the lead's card\n"
          "• `/lead Adler` — search names and companies; pick from the matches\n"
-         "• `/lead queue` — the open MQLs, highest score first, with their age")
+         "• `/lead queue` — the open MQLs, highest score first, with their age\n"
+         "• `/lead ooo on` / `/lead ooo off` — out of office: no new MQLs are assigned to you")
+OOO = {"on": True, "off": False}
 
 
 def register(app: App) -> None:
@@ -33,6 +36,10 @@ def on_lead(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
         ack(text=USAGE, response_type="ephemeral")
         return
     svc = services(context)
+    words = query.lower().split()
+    if words[0] == "ooo":
+        ack(text=_out_of_office(svc, command["user_id"], words[1:]), response_type="ephemeral")
+        return
     with session_scope(svc.engine) as s:
         if query.lower() == "queue":
             items, total = open_mqls(s)
@@ -40,3 +47,14 @@ def on_lead(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
         else:
             answer = lookup(s, query)
     ack(response_type="ephemeral", **answer)
+
+
+def _out_of_office(svc: Services, user_id: str, args: list[str]) -> str:
+    if len(args) != 1 or args[0] not in OOO:
+        return "Use `/lead ooo on` when you are away and `/lead ooo off` when you are back."
+    away = OOO[args[0]]
+    set_out_of_office(svc.engine, user_id=user_id, away=away, now=svc.clock())
+    if away:
+        return ("You are out of office: new MQLs are assigned to the others. Your claimed "
+                "leads stay yours. `/lead ooo off` when you are back.")
+    return "Welcome back: new MQLs are assigned to you again."
