@@ -128,8 +128,11 @@ def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebC
     if scopes is None:
         return checks
     checks.append(check_scopes(scopes))
-    for role, ref in (("alert", settings.alert_channel), ("handover", settings.handover_channel),
-                      ("digest", settings.digest_channel)):
+    channels = [("alert", settings.alert_channel), ("handover", settings.handover_channel),
+                ("digest", settings.digest_channel),
+                *((f"routing rule {i}", r.channel)
+                  for i, r in enumerate(settings.routing_rules, start=1))]
+    for role, ref in channels:
         checks.append(check_channel(client, role, ref))
     checks.append(check_roles(settings, client))
     return checks

@@ -92,6 +92,13 @@ def test_no_way_to_receive_slack_requests(fake: FakeSlack,
     assert code == 1 and "neither SLACK_SIGNING_SECRET" in out
 
 
+def test_routing_channels_are_checked_too(fake: FakeSlack, tmp_path: Path) -> None:
+    (tmp_path / "sdrbot.toml").write_text(
+        '[[routing.rules]]\nchannel = "C0NOWHERE1"\ncountry = "DE"\n', encoding="utf-8")
+    code, out = doctor()
+    assert code == 1 and "✖ routing rule 1 channel: C0NOWHERE1: channel_not_found" in out
+
+
 def test_unreadable_decider_groups_fail(fake: FakeSlack, tmp_path: Path) -> None:
     (tmp_path / "sdrbot.toml").write_text('[roles]\ndecider_groups = ["S0NOSUCH01"]\n',
                                           encoding="utf-8")

@@ -76,3 +76,42 @@ def test_mistakes_in_the_file_are_named(tmp_path: Path, toml: str, message: str)
 def test_a_missing_explicit_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="does not exist"):
         load(tmp_path, SDRBOT_CONFIG=str(tmp_path / "nope.toml"))
+
+
+ROUTED = """
+[slack]
+alert_channel = "C0ALERTS01"
+
+[[routing.rules]]
+channel = "C0DACH0001"
+country = ["DE", "AT", "CH"]
+
+[assignment]
+enabled = true
+out_of_office = ["U0BEN"]
+
+[[assignment.reps]]
+user = "U0ANNA"
+weight = 2
+
+[[assignment.reps]]
+user = "U0BEN"
+"""
+
+
+def test_routing_and_assignment_from_the_file(tmp_path: Path) -> None:
+    routing = load(tmp_path, ROUTED).routing()
+    assert routing.default_channel == "C0ALERTS01" and routing.assign
+    assert routing.channel_for({"country": "ch"}) == "C0DACH0001"
+    assert [r.user for r in routing.reps] == ["U0ANNA", "U0BEN"]
+    assert routing.out_of_office == {"U0BEN"}
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[routing]\nrules = 'x'\n", r"c.toml: routing.rules must be a list"),
+    ("[assignment]\nenabled = true\n", "needs at least one"),
+    ("[assignment]\nenabled = 'yes'\n", "must be true or false"),
+])
+def test_routing_mistakes_are_named(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load(tmp_path, toml)
