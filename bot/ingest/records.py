@@ -16,6 +16,7 @@ import orjson
 STANDARD_LEAD_FIELDS = ("email", "external_id", "first_name", "last_name", "title", "company",
                         "industry", "company_size", "country", "source")
 
+MAX_COMPANY_SIZE = 10_000_000  # the largest employers have about 2.5 million
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -145,9 +146,9 @@ def parse_company_size(raw: Any, line: int) -> int | None:
                 if re.match(r"^\d+\s*[-–]\s*\d+$", text) else ""
             raise RowRejected(RowError(line, "company_size", f"expected a number of employees "
                                        f"such as 120, got {raw!r}{hint}")) from None
-    if value < 0 or value != int(value):
-        raise RowRejected(RowError(line, "company_size", f"expected a whole, non-negative number "
-                                   f"of employees, got {raw!r}"))
+    if value < 0 or value != int(value) or value > MAX_COMPANY_SIZE:
+        raise RowRejected(RowError(line, "company_size", f"expected a whole number of employees "
+                                   f"from 0 to {MAX_COMPANY_SIZE:,}, got {raw!r}"))
     return int(value)
 
 

@@ -25,7 +25,7 @@ from storage.db import session_scope
 from storage.repositories import models
 
 Kind = Literal["leads", "events"]
-CHUNK = 20_000
+CHUNK = 50_000
 
 
 @dataclass
@@ -102,8 +102,9 @@ def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Im
             report.errors.append(RowError(batch[0].line, "", "the database refused the row: "
                                           f"{_short(exc)}"))
             return
-        for item in batch:  # find the culprit; keep every good row
-            _apply(engine, kind, [item], report, now=now, actor=actor, events=events)
+        half = len(batch) // 2  # halve until the culprits stand alone; keep every good row
+        for part in (batch[:half], batch[half:]):
+            _apply(engine, kind, part, report, now=now, actor=actor, events=events)
 
 
 def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,

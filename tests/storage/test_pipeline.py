@@ -195,3 +195,39 @@ def test_model_apply_rebuilds_from_events_and_rollback_restores(engine: Engine, 
     rescore_all(engine, now=NOW, actor="test")
     _, sc = lead(engine, "mgr@soft.example")
     assert sc is not None and sc.model_version == 1 and sc.score == 35
+
+
+def test_absurd_company_size_is_rejected_not_a_crash(engine: Engine, tmp_path: Path) -> None:
+    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER,
+                   [["big@x.example", "", "", "", "", "", "", "99999999999999999999", "", ""],
+                    CEO])
+    report = import_file(engine, lf, "leads", now=NOW, actor="test")
+    assert report.created == 1 and [e.line for e in report.errors] == [2]
+    assert "from 0 to 10,000,000" in report.errors[0].message
+
+
+def test_rows_the_database_refuses_are_reported_and_the_rest_kept(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refusal we cannot foresee (a constraint, a driver limit) costs only its own rows."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.repositories import bulk as bulk_module
+
+    real = bulk_module.insert_events
+
+    def refusing(session: object, rows: list[tuple[object, ...]], **kw: object) -> None:
+        if any(r[1] == "poison" for r in rows):
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: poison"))
+        real(session, rows, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk_module, "insert_events", refusing)
+    rows = [["ceo@hotel.example", "page_view", T, f"https://x.example/{i}", ""] for i in range(9)]
+    rows.insert(4, ["ceo@hotel.example", "poison", T, "", ""])
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, rows)
+    report = import_file(engine, ef, "events", now=NOW, actor="test", chunk=4)
+    assert report.accepted == 9 and [e.line for e in report.errors] == [6]
+    assert "database refused the row" in report.errors[0].message
+    assert count(engine, bulk.EVENT) == 9
+    _, sc = lead(engine, "ceo@hotel.example")
+    # the state saw each stored visit exactly once: none lost, none counted twice by the retries
+    assert sc is not None and sc.state["r"]["website_visits_3_days"][0] == 9
