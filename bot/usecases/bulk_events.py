@@ -96,7 +96,8 @@ class EventImport:
         bulk.insert_events(ctx.session, rows, received_at=ctx.now)
         # a lead stays dirty until finish() scores it: marking it once, at first touch, is enough
         for part in bulk.chunks(sorted(unseen)):
-            ctx.session.execute(update(bulk.SCORE).where(bulk.SCORE.c.lead_id.in_(part))
+            ctx.session.execute(update(bulk.SCORE)
+                                .where(bulk.member_of(ctx.session, bulk.SCORE.c.lead_id, part))
                                 .values(dirty=True))
         result.accepted = len(rows)
         return result

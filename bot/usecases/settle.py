@@ -105,7 +105,8 @@ def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
     ev = bulk.EVENT
     for part in bulk.chunks(lead_ids):
         stmt = (select(ev.c.lead_id, ev.c.type, ev.c.occurred_at, ev.c.properties)
-                .where(ev.c.lead_id.in_(part)).order_by(ev.c.lead_id, ev.c.occurred_at))
+                .where(bulk.member_of(ctx.session, ev.c.lead_id, part))
+                .order_by(ev.c.lead_id, ev.c.occurred_at))
         for lead_id, kind, at, props in ctx.session.execute(stmt):
             apply_event(ctx.model, states[lead_id], Event(kind, at, props or {}))
     return states

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, select
+from sqlalchemy import Table, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -33,12 +34,21 @@ def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]
         yield items[i:i + size]
 
 
+def member_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter instead of
+    hundreds (binding and planning a long IN list costs more than the lookup)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def lead_ids_by(session: Session, column: str, keys: Iterable[str]) -> dict[str, int]:
     keys = list(set(keys))
     found: dict[str, int] = {}
     col = LEAD.c[column]
     for part in chunks(keys):
-        for key, lead_id in session.execute(select(col, LEAD.c.id).where(col.in_(part))):
+        stmt = select(col, LEAD.c.id).where(member_of(session, col, part))
+        for key, lead_id in session.execute(stmt):
             found[key] = lead_id
     return found
 
@@ -65,7 +75,7 @@ def lead_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
     for part in chunks(ids):
-        for row in session.execute(select(LEAD).where(LEAD.c.id.in_(part))):
+        for row in session.execute(select(LEAD).where(member_of(session, LEAD.c.id, part))):
             rows[row.id] = row
     return rows
 
@@ -74,7 +84,7 @@ def score_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
     for part in chunks(ids):
-        for row in session.execute(select(SCORE).where(SCORE.c.lead_id.in_(part))):
+        for row in session.execute(select(SCORE).where(member_of(session, SCORE.c.lead_id, part))):
             rows[row.lead_id] = row
     return rows
 
@@ -85,7 +95,7 @@ def score_states(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     rows: dict[int, Any] = {}
     stmt = select(SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state)
     for part in chunks(ids):
-        for row in session.execute(stmt.where(SCORE.c.lead_id.in_(part))):
+        for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
             rows[row.lead_id] = row
     return rows
 
@@ -99,7 +109,7 @@ def score_full(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
                   SCORE.c.engagement_level, SCORE.c.band, SCORE.c.qualifies,
                   SCORE.c.fast_track, SCORE.c.breakdown)
     for part in chunks(ids):
-        for row in session.execute(stmt.where(SCORE.c.lead_id.in_(part))):
+        for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
             rows[row.lead_id] = row
     return rows
 
@@ -121,7 +131,8 @@ def existing_event_keys(session: Session, keys: Iterable[int]) -> set[int]:
     found: set[int] = set()
     for part in chunks(keys):
         found.update(session.scalars(select(EVENT.c.idempotency_key)
-                                     .where(EVENT.c.idempotency_key.in_(part))))
+                                     .where(member_of(session, EVENT.c.idempotency_key,
+                                                      part))))
     return found
 
 
