@@ -72,8 +72,8 @@ def command(text: str, user: str) -> str:
                       "response_url": "https://hooks.invalid/commands/1"})
 
 
-def event(kind: str, user: str, **fields: Any) -> str:
+def event(kind: str, user: str, event_id: str = "Ev0001", **fields: Any) -> str:
     return json.dumps({"type": "event_callback", "team_id": TEAM["id"],
-                       "api_app_id": "A0SDRBOT01", "event_id": "Ev0001",
+                       "api_app_id": "A0SDRBOT01", "event_id": event_id,
                        "event_time": int(time.time()),
                        "event": {"type": kind, "user": user, **fields}})

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.slack.listeners.events import SEEN_FOR, SeenEvents
 from bot.usecases.decide import claim, decide, slack_actor
 from tests.factories import make_mql
 from tests.fakeslack import FakeSlack
@@ -120,3 +121,17 @@ def test_app_home_shows_my_queue_the_unclaimed_and_my_week(bot: Bot) -> None:
 def test_the_messages_tab_publishes_nothing(bot: Bot) -> None:
     bot.send(event("app_home_opened", ANNA, tab="messages"), "application/json")
     assert bot.fake.home_view(ANNA) is None
+
+
+def test_a_redelivered_event_is_handled_once(bot: Bot) -> None:
+    for event_id in ("Ev1", "Ev1", "Ev2"):
+        bot.send(event("app_home_opened", ANNA, event_id, tab="home"), "application/json")
+    assert len(bot.fake.calls_to("views.publish")) == 2
+
+
+def test_seen_events_are_forgotten_after_an_hour() -> None:
+    now = [0.0]
+    seen = SeenEvents(lambda: now[0])
+    assert seen.first_time("Ev1") and not seen.first_time("Ev1") and seen.first_time(None)
+    now[0] = SEEN_FOR + 1
+    assert seen.first_time("Ev1")
