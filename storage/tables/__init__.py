@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from storage.tables.alerts import SlackAlert
+from storage.tables.apikeys import ApiKey
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
 from storage.tables.leads import Lead, LeadBase, LeadPublic
@@ -11,6 +12,6 @@ from storage.tables.scores import LeadScore, ScoreSnapshot
 from storage.tables.transitions import LifecycleTransition
 
 __all__ = [
-    "Decision", "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore", "LifecycleTransition",
-    "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SdrRep", "SlackAlert",
+    "ApiKey", "Decision", "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore",
+    "LifecycleTransition", "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SdrRep", "SlackAlert",
 ]

@@ -1,0 +1,93 @@
+"""API keys for the ingest API: create (the secret is shown once), list, revoke, verify.
+
+Only a SHA-256 of the secret is stored, so a leaked database does not leak usable keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from sqlmodel import select as orm_select
+
+from storage.tables import ApiKey
+
+KEYS: Table = ApiKey.__table__  # type: ignore[attr-defined]
+
+KEY_PREFIX = "sdr_"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
+# writing last_used_at on every request would make each read-only check a write
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class ApiKeyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class NewKey:
+    name: str
+    prefix: str
+    secret: str = field(repr=False)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(session: Session, name: str, *, now: datetime, actor: str) -> NewKey:
+    name = name.strip()
+    if not _NAME.match(name):
+        raise ApiKeyError(f"{name!r} is not a valid key name: use 1 to 100 letters, digits, "
+                          "'.', '_' or '-', starting with a letter or digit")
+    if session.scalar(select(KEYS.c.id).where(KEYS.c.name == name)) is not None:
+        raise ApiKeyError(f"a key named {name!r} exists already; choose another name or "
+                          f"revoke it first (`sdrbot apikey revoke {name}`)")
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    prefix = secret[:len(KEY_PREFIX) + 6]
+    try:
+        with session.begin_nested():
+            session.add(ApiKey(name=name, prefix=prefix, hash=digest(secret), created_at=now,
+                               created_by=actor))
+    except IntegrityError:  # a concurrent create with the same name
+        raise ApiKeyError(f"a key named {name!r} exists already") from None
+    return NewKey(name, prefix, secret)
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.exec(orm_select(ApiKey).order_by(KEYS.c.name)))
+
+
+def revoke(session: Session, name: str, *, now: datetime) -> ApiKey:
+    key = session.exec(orm_select(ApiKey).where(KEYS.c.name == name)).first()
+    if key is None:
+        known = ", ".join(k.name for k in list_keys(session)) or "none"
+        raise ApiKeyError(f"no key is named {name!r}; the keys are: {known}")
+    if key.revoked_at is not None:
+        raise ApiKeyError(f"the key {name!r} was revoked already on "
+                          f"{key.revoked_at:%Y-%m-%d %H:%M} UTC")
+    key.revoked_at = now
+    session.add(key)
+    return key
+
+
+def verify(session: Session, secret: str, *, now: datetime) -> str | None:
+    """The name of the live key with this secret, or None."""
+    if not secret.startswith(KEY_PREFIX):
+        return None
+    wanted = digest(secret)
+    row = session.execute(select(KEYS.c.id, KEYS.c.name, KEYS.c.hash, KEYS.c.revoked_at,
+                                 KEYS.c.last_used_at).where(KEYS.c.hash == wanted)).first()
+    # the lookup is by hash already; the constant-time compare guards against a lax collation
+    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.hash, wanted):
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+        session.execute(update(KEYS).where(KEYS.c.id == row.id).values(last_used_at=now))
+    return str(row.name)
