@@ -29,7 +29,7 @@ from bot.ingest.csv_files import count_rows
 from bot.sample.generator import generate
 from bot.usecases.importer import import_file
 from bot.usecases.rescore import rescore_all
-from storage.db import make_engine
+from storage.db import make_engine, with_schema
 from storage.schema import upgrade
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -63,7 +63,7 @@ def pg_engine() -> tuple[Engine, str, str] | None:
     except Exception as exc:
         print(f"PostgreSQL skipped: not reachable at {PG_URL} ({type(exc).__name__}).")
         return None
-    eng = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    eng = make_engine(with_schema(PG_URL, schema))
     return eng, "PostgreSQL", schema
 
 

@@ -106,6 +106,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def with_schema(url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections use `schema`. The schema travels in the URL because
+    worker processes reconnect from the URL alone."""
+    parsed = make_url(normalise_url(url)).update_query_dict(
+        {"options": f"-csearch_path={schema}"})
+    return parsed.render_as_string(hide_password=False)
+
+
 def describe(engine: Engine) -> str:
     """The URL without its password, for messages and logs."""
     return engine.url.render_as_string(hide_password=True)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables)
-from storage.db import make_engine
+from storage.db import make_engine, with_schema
 from storage.schema import upgrade
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -67,7 +67,7 @@ def pg_engine() -> Iterator[Engine]:
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    eng = make_engine(with_schema(PG_URL, schema))
     try:
         upgrade(eng)
         yield eng
