@@ -46,7 +46,7 @@ def test_kill_9_during_a_burst_and_a_restart_deliver_every_alert_once(tmp_path: 
     lead_ids = {make_mql(engine, now, email=f"l{i}@x.example", alert=True)
                 for i in range(ALERT_COUNT)}
     with running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER}) as fake:
-        fake.rate_limit("chat.postMessage", per_second=8, burst=2)  # 429s along the way
+        fake.fail_next("chat.postMessage", 429, retry_after=1, times=2)  # a 429 on the way
         bot = start_bot(tmp_path, url, fake.base_url, fake.token)
         try:
             wait_for(lambda: len(fake.messages(ALERTS)) >= 5, 30)
