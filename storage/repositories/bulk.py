@@ -197,7 +197,21 @@ def fast_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
     params = _row_params(rows, columns, dialect)
+    if dialect == "postgresql":
+        _copy(session, table.name, columns, params)
+        return
     session.connection().exec_driver_sql(sql, params)
+
+
+def _copy(session: Session, table: str, columns: list[str], params: list[tuple[Any, ...]]
+          ) -> None:
+    """PostgreSQL COPY ... FROM STDIN in the session's transaction: one command for all rows,
+    where executemany costs a round of work per row."""
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in params:
+            copy.write_row(row)
 
 
 def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at: datetime
@@ -220,6 +234,10 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
     params = [(lead_id, kind, convert(at),
                (props if isinstance(props, bytes) else dumps(props)).decode(), key, source,
                received) for lead_id, kind, at, props, key, source in rows]
+    if dialect == "postgresql":
+        _copy(session, "event", ["lead_id", "type", "occurred_at", "properties",
+                                 "idempotency_key", "source", "received_at"], params)
+        return
     session.connection().exec_driver_sql(sql, params)
 
 
@@ -233,6 +251,18 @@ def update_many(session: Session, table: Table, key: str, rows: list[dict[str, A
     sql = (f"UPDATE {table.name} SET {', '.join(f'{c} = {mark}' for c in columns)} "
            f"WHERE {key} = {mark}")
     params = _row_params(rows, [*columns, key], dialect)
+    if dialect == "postgresql" and len(rows) > 50:
+        # COPY into a scratch table, then one UPDATE ... FROM: far fewer round trips
+        conn = session.connection()
+        scratch = f"_upd_{table.name}"
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT "
+                             f"{', '.join([*columns, key])} FROM {table.name} WITH NO DATA")
+        conn.exec_driver_sql(f"TRUNCATE {scratch}")
+        _copy(session, scratch, [*columns, key], params)
+        assignments = ", ".join(f"{c} = u.{c}" for c in columns)
+        conn.exec_driver_sql(f"UPDATE {table.name} AS t SET {assignments} FROM {scratch} AS u "
+                             f"WHERE t.{key} = u.{key}")
+        return
     session.connection().exec_driver_sql(sql, params)
 
 
