@@ -17,6 +17,7 @@ from typing import Any
 
 from dotenv import load_dotenv
 
+from bot.ingest.event_map import EventMap, EventMapError
 from bot.routing import (
     Rep,
     Routing,
@@ -41,6 +42,7 @@ _SECTIONS: dict[str, set[str]] = {
     "outbox": {"lease_seconds", "pace_seconds"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
+    "ingest": {"event_map", "unknown_events"},
 }
 
 
@@ -86,6 +88,7 @@ class Settings:
     assign: bool = False  # assign each new MQL to a rep by weighted round robin
     reps: tuple[Rep, ...] = ()
     out_of_office: tuple[str, ...] = ()  # Slack user ids skipped by the round robin
+    event_map: EventMap = field(default_factory=EventMap)  # API event names -> our types
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
@@ -166,6 +169,12 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         out["assign"] = config["assignment.enabled"]
         if out["assign"] and not out.get("reps"):
             raise SettingsError("assignment.enabled = true needs at least one [[assignment.reps]]")
+    if "ingest.event_map" in config or "ingest.unknown_events" in config:
+        try:
+            out["event_map"] = EventMap.from_config(config.get("ingest.event_map"),
+                                                    config.get("ingest.unknown_events"))
+        except EventMapError as exc:
+            raise SettingsError(str(exc)) from exc
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])

@@ -16,6 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.http.api.app import create_api_app
+
 
 def create_http_app(bolt: App, *, engine: Engine) -> FastAPI:
     api = FastAPI(title="sdrbot", docs_url=None, redoc_url=None, openapi_url=None)
@@ -36,4 +38,5 @@ def create_http_app(bolt: App, *, engine: Engine) -> FastAPI:
                                  "database": type(exc).__name__}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    api.mount("/", create_api_app(engine=engine))  # the ingest API (/api/v1/*) and its /docs
     return api

@@ -12,6 +12,7 @@ from bot.usecases import leads_index
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
 from scoring.engine import Event, apply_event
 from storage.repositories import bulk
+from storage.repositories.locks import lock_leads
 
 
 @dataclass
@@ -52,6 +53,7 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
         ctx.session, (ev.identity for _, ev in fresh), create=True, now=ctx.now,
         source=f"{source} event")
     lead_ids = {ids[ev.identity.key] for _, ev in fresh}
+    lock_leads(ctx.session, lead_ids)  # before the states are read: see storage/repositories/locks
     states, has_score = load_states(ctx, lead_ids)
 
     rows = []

@@ -1,0 +1,40 @@
+"""The ingest API as an ASGI app of its own, with its OpenAPI docs at /docs.
+
+`sdrbot serve` runs it alone; `sdrbot run` mounts it beside the Slack endpoints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.engine import Engine
+
+from bot.http.api.errors import ApiError, api_error_response, validation_response
+from bot.http.api.limits import BodyLimit
+from bot.http.api.router import build_router
+from bot.ingest.event_map import EventMap
+from storage.immediate import immediate_engine
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_api_app(*, engine: Engine, clock: Callable[[], datetime] = _utcnow,
+                   events: EventMap | None = None) -> FastAPI:
+    if events is None:
+        from bot.settings import Settings
+
+        events = Settings.load().event_map
+    app = FastAPI(title="sdrbot ingest API", version="1",
+                  description="Segment-compatible identify, track, page and batch calls, and "
+                  "CRM outcomes. Authenticate with an API key (`sdrbot apikey create NAME`) as "
+                  "a Bearer token or as the user name of HTTP Basic auth.")
+    app.add_exception_handler(ApiError, api_error_response)
+    app.add_exception_handler(RequestValidationError, validation_response)
+    app.add_middleware(BodyLimit)
+    app.include_router(build_router(immediate_engine(engine), clock, events))
+    return app

@@ -1,0 +1,109 @@
+"""Segment calls turned into what the use cases take (LeadIn, EventIn), or a field error."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.http.api.errors import ApiError
+from bot.http.api.schemas import Identify, Page, Track
+from bot.ingest.event_map import EventMap, UnknownEvent
+from bot.ingest.records import (
+    EventIn,
+    Identity,
+    RowRejected,
+    normalise_email,
+    parse_timestamp,
+)
+from bot.ingest.traits import lead_from_traits
+from bot.usecases.ingest_calls import IdentifyIn
+
+ANON_PREFIX = "anon:"
+MAX_EXTERNAL_ID = 200
+MAX_EMAIL = 320
+
+
+def _prefix(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def id_of(value: str | int | None, field: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if len(text) > MAX_EXTERNAL_ID - len(ANON_PREFIX):
+        raise ApiError(400, field, f"is longer than {MAX_EXTERNAL_ID - len(ANON_PREFIX)} "
+                       "characters")
+    return text or None
+
+
+def email_of(value: Any, field: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or len(value) > MAX_EMAIL:
+        raise ApiError(400, field, "must be an e-mail address (text of at most 320 characters)")
+    try:
+        return normalise_email(value, 0)
+    except RowRejected as exc:
+        raise ApiError(400, field, exc.error.message) from None
+
+
+def identity(call: Identify | Track | Page, email: str | None, path: str,
+             email_field: str) -> tuple[Identity, str | None]:
+    """The lead a call names, and the anonymous id it links (when it also names a person)."""
+    user = id_of(call.userId, _prefix(path, "userId"))
+    anon = id_of(call.anonymousId, _prefix(path, "anonymousId"))
+    anon_key = ANON_PREFIX + anon if anon else None
+    if user or email:
+        return Identity(email, user), anon_key
+    if anon_key:
+        return Identity(None, anon_key), None
+    raise ApiError(400, _prefix(path, "userId"), f"the call names nobody: give a userId, an "
+                   f"anonymousId or {email_field}")
+
+
+def when(raw: str | None, now: datetime, field: str) -> datetime:
+    if raw is None:
+        return now
+    try:
+        return parse_timestamp(raw, 0, field, now=now)
+    except RowRejected as exc:
+        raise ApiError(400, field, exc.error.message) from None
+
+
+def to_identify(call: Identify, path: str = "") -> IdentifyIn:
+    traits = call.traits or {}
+    email_field = _prefix(path, "traits.email")
+    ident, anon = identity(call, email_of(traits.get("email"), email_field), path, email_field)
+    try:
+        lead = lead_from_traits(ident, traits, path=_prefix(path, "traits"))
+    except RowRejected as exc:
+        raise ApiError(400, exc.error.field, exc.error.message) from None
+    return IdentifyIn(lead, anon, f"{path}." if path else "")
+
+
+def to_event(call: Track | Page, events: EventMap, now: datetime, path: str = "") -> EventIn:
+    context = call.context or {}
+    ctx_traits = context.get("traits")
+    if not isinstance(ctx_traits, dict):
+        ctx_traits = {}
+    email_field = _prefix(path, "context.traits.email")
+    ident, _ = identity(call, email_of(ctx_traits.get("email"), email_field), path, email_field)
+    props: dict[str, Any] = dict(call.properties or {})
+    if isinstance(call, Page):
+        kind = "page_view"
+        if call.name and "name" not in props:
+            props["name"] = call.name
+    else:
+        try:
+            target = events.resolve(call.event)
+        except UnknownEvent as exc:
+            raise ApiError(400, _prefix(path, "event"), str(exc)) from None
+        kind = target.type
+        props = {**target.properties, **props}
+    page = context.get("page")
+    if kind == "page_view" and "url" not in props and isinstance(page, dict) and \
+            isinstance(page.get("url"), str):
+        props["url"] = page["url"]  # analytics.js puts the URL in the context
+    at = when(call.timestamp, now, _prefix(path, "timestamp"))
+    return EventIn(ident, kind, at, props, message_id=call.messageId)

@@ -1,0 +1,119 @@
+"""POST /api/v1/identify, /track, /page, /batch and /outcomes.
+
+Each request is one transaction: a batch with one bad call stores nothing. Concurrent requests
+for one lead are serialised by the database (BEGIN IMMEDIATE on SQLite, row locks on
+PostgreSQL); one that loses a race on a new lead or a delivery id is simply run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.http.api import convert
+from bot.http.api.auth import authenticator
+from bot.http.api.errors import ApiError
+from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Ignored, Outcome, Page, Track
+from bot.ingest.event_map import EventMap
+from bot.ingest.records import EventIn, Identity
+from bot.usecases.ingest_calls import IdentifyIn, IdentityConflict, apply_calls
+from bot.usecases.outcomes import OutcomeIn, TransitionError, UnknownLead, record_outcome
+from bot.usecases.settle import Ctx
+from scoring.lifecycle import Status
+from storage.db import session_scope
+from storage.repositories import models
+
+ATTEMPTS = 3
+T = TypeVar("T")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A field is wrong; `field` names it."},
+    401: {"model": ErrorBody, "description": "No API key, or an unknown or revoked one."},
+    413: {"model": ErrorBody, "description": "The body is larger than 500 KB."},
+}
+
+
+def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
+    caller = Depends(authenticator(engine, clock))
+
+    def run(actor: str, now: datetime, work: Callable[[Ctx], T]) -> T:
+        for attempt in range(ATTEMPTS):
+            try:
+                with session_scope(engine) as session:
+                    row = models.ensure_active(session=session, now=now)
+                    assert row.version is not None
+                    return work(Ctx(session, models.parsed(row), row.version, now,
+                                    f"api:{actor}"))
+            except (IntegrityError, OperationalError):
+                # another request created the same lead or stored the same delivery first, or
+                # the database was busy: the next attempt sees its work
+                if attempt == ATTEMPTS - 1:
+                    raise ApiError(503, "body", "the database is busy; send the request "
+                                   "again") from None
+        raise AssertionError("unreachable")
+
+    def ingest(key: str, calls: list[IdentifyIn | EventIn]) -> Ack:
+        try:
+            run(key, clock(), lambda ctx: apply_calls(ctx, calls))
+        except IdentityConflict as exc:
+            raise ApiError(409, exc.error.field, exc.error.message) from None
+        return Ack()
+
+    @router.post("/identify", response_model=Ack, summary="Create or update a lead")
+    def identify(call: Identify, key: str = caller) -> Ack:
+        return ingest(key, [convert.to_identify(call)])
+
+    @router.post("/track", response_model=Ack, summary="Record an event")
+    def track(call: Track, key: str = caller) -> Ack:
+        return ingest(key, [convert.to_event(call, events, clock())])
+
+    @router.post("/page", response_model=Ack, summary="Record a page view")
+    def page(call: Page, key: str = caller) -> Ack:
+        return ingest(key, [convert.to_event(call, events, clock())])
+
+    @router.post("/batch", response_model=Ack, summary="Several calls, all or nothing")
+    def batch(body: Batch, key: str = caller) -> Ack:
+        now = clock()
+        calls: list[IdentifyIn | EventIn] = []
+        errors: list[ApiError] = []
+        for i, item in enumerate(body.batch):
+            if isinstance(item, Ignored):
+                continue
+            if body.context:
+                item.context = {**body.context, **(item.context or {})}
+            try:
+                calls.append(convert.to_identify(item, f"batch[{i}]") if isinstance(
+                    item, Identify) else convert.to_event(item, events, now, f"batch[{i}]"))
+            except ApiError as exc:
+                errors.append(exc)
+        if errors:
+            raise ApiError.many(400, errors)
+        return ingest(key, calls)
+
+    @router.post("/outcomes", response_model=Ack, summary="A CRM outcome for a lead",
+                 responses={404: {"model": ErrorBody, "description": "No such lead."},
+                            409: {"model": ErrorBody,
+                                  "description": "The lead cannot move to that stage."}})
+    def outcomes(body: Outcome, key: str = caller) -> Ack:
+        now = clock()
+        email = convert.email_of(body.email, "email")
+        user = convert.id_of(body.userId, "userId")
+        if not email and not user:
+            raise ApiError(400, "email", "the outcome names no lead: give an email or a userId")
+        item = OutcomeIn(Identity(email, user), Status(body.stage),
+                         convert.when(body.timestamp, now, "timestamp"),
+                         None if body.amount is None else float(body.amount), body.messageId)
+        try:
+            run(key, now, lambda ctx: record_outcome(ctx, item))
+        except UnknownLead as exc:
+            raise ApiError(404, "email" if email else "userId", str(exc)) from None
+        except TransitionError as exc:
+            raise ApiError(409, "stage", str(exc)) from None
+        return Ack()
+
+    return router

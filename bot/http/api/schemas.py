@@ -1,0 +1,104 @@
+"""The request bodies of the ingest API, in the shapes of the Segment spec.
+
+Types are strict (a number where text belongs is an error naming the field, not a silent
+conversion), and fields Segment sends that we do not use (integrations, sentAt, …) are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+
+
+def _id(value: Any) -> Any:
+    # some tracking libraries send numeric ids; a union type would report two errors for one
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _amount(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number, e.g. 12500 or 12500.50")
+    return float(value)
+
+
+Id = Annotated[str, BeforeValidator(_id), Field(description="A string (numbers are accepted).")]
+Amount = Annotated[float, BeforeValidator(_amount), Field(ge=0, le=1e15)]
+Text200 = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+
+
+class _Call(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    userId: Id | None = Field(None, description="Your id of the person (our CRM id).")
+    anonymousId: Id | None = Field(None, description="A device or cookie id, before identify.")
+    timestamp: StrictStr | None = Field(
+        None, description="ISO 8601; when it happened (default: when received).",
+        examples=["2026-03-04T10:15:00Z"])
+    messageId: Text200 | None = Field(None, description="A delivery id; repeats are ignored.")
+    context: dict[str, Any] | None = Field(None, description="context.traits.email identifies "
+                                           "a track call; context.page.url is a page's URL.")
+
+
+class Identify(_Call):
+    type: Literal["identify"] = "identify"
+    traits: dict[str, Any] | None = Field(None, description="Lead fields and custom attributes.")
+
+
+class Track(_Call):
+    type: Literal["track"] = "track"
+    event: Text200 = Field(description="The event name, mapped to an event type.",
+                           examples=["Webinar Attended"])
+    properties: dict[str, Any] | None = None
+
+
+class Page(_Call):
+    type: Literal["page"] = "page"
+    name: StrictStr | None = None
+    properties: dict[str, Any] | None = None
+
+
+class Ignored(BaseModel):
+    """Calls a lead score has no use for: acknowledged and dropped."""
+
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["screen", "group", "alias"]
+
+
+BatchItem = Annotated[Identify | Track | Page | Ignored, Field(discriminator="type")]
+
+
+class Batch(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    batch: list[BatchItem] = Field(min_length=1, max_length=10_000)
+    context: dict[str, Any] | None = Field(None, description="Merged into each call's context.")
+
+
+class Outcome(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    email: StrictStr | None = Field(None, max_length=320)
+    userId: Id | None = None
+    stage: Literal["opportunity", "won", "lost"]
+    amount: Amount | None = None
+    timestamp: StrictStr | None = None
+    messageId: Text200 | None = None
+
+
+class Ack(BaseModel):
+    success: Literal[True] = True
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: FieldError
+    errors: list[FieldError]

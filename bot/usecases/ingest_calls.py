@@ -1,0 +1,125 @@
+"""Use case `apply_calls`: identify and track calls of the HTTP API, in order, in one transaction.
+
+Events of an anonymous visitor (known only by a cookie id) are stored against a lead of their
+own, external id "anon:<id>". When an identify names the person and that anonymous id, the
+anonymous lead becomes the person's lead, or, if the person is known already, its events move
+to the person's lead and its state is rebuilt from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, update
+
+from bot.ingest.records import EventIn, Identity, LeadIn, RowError
+from bot.usecases import leads_index
+from bot.usecases.import_leads import upsert_leads
+from bot.usecases.record_events import record_events
+from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
+from storage.repositories import bulk
+from storage.repositories.locks import lock_leads
+
+
+class IdentityConflict(ValueError):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass
+class IdentifyIn:
+    lead: LeadIn
+    anonymous: str | None  # the external id of the anonymous lead this identify links
+    where: str = ""  # the call's place in the request ("batch[3]."), for error messages
+
+
+@dataclass
+class CallsResult:
+    events: int = 0
+    duplicates: int = 0
+    leads_created: int = 0
+    identified: int = 0
+    merged: int = 0
+    settle: SettleSummary = field(default_factory=SettleSummary)
+
+
+def apply_calls(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api"
+                ) -> CallsResult:
+    result = CallsResult()
+    _lock_known(ctx, calls)
+    pending: list[EventIn] = []
+    for call in calls:
+        if isinstance(call, EventIn):
+            pending.append(call)
+            continue
+        _flush(ctx, pending, result, source)  # earlier events first: an identify may merge them
+        pending = []
+        _identify(ctx, call, result)
+    _flush(ctx, pending, result, source)
+    return result
+
+
+def _lock_known(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
+    idents: list[Identity] = []
+    for call in calls:
+        if isinstance(call, EventIn):
+            idents.append(call.identity)
+        else:
+            idents.append(call.lead.identity)
+            if call.anonymous:
+                idents.append(Identity(None, call.anonymous))
+    found, _ = leads_index.resolve(ctx.session, idents, create=False, now=ctx.now)
+    lock_leads(ctx.session, found.values())
+
+
+def _flush(ctx: Ctx, events: list[EventIn], result: CallsResult, source: str) -> None:
+    if not events:
+        return
+    res = record_events(ctx, events, source=source)
+    result.events += res.accepted
+    result.duplicates += res.duplicates
+    result.leads_created += res.leads_created
+    result.settle.add(res.settle)
+
+
+def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
+    s = ctx.session
+    ident = call.lead.identity
+    merged_into: int | None = None
+    if call.anonymous:
+        anon_id = bulk.lead_ids_by(s, "external_id", [call.anonymous]).get(call.anonymous)
+        if anon_id is not None:
+            found, _ = leads_index.resolve(s, [ident], create=False, now=ctx.now)
+            person = found.get(ident.key)
+            if person is None:
+                # the visitor is the person: the lead keeps its events, score and history
+                s.execute(update(bulk.LEAD).where(bulk.LEAD.c.id == anon_id).values(
+                    email=ident.email, external_id=ident.external_id, updated_at=ctx.now))
+            elif person != anon_id:
+                _merge(ctx, anon_id, person)
+                merged_into = person
+            result.merged += 1
+    res = upsert_leads(ctx, [call.lead])
+    if res.errors:
+        raise IdentityConflict(RowError(0, f"{call.where}traits.email", res.errors[0].message))
+    result.identified += 1
+    result.leads_created += res.created
+    result.settle.add(res.settle)
+    if merged_into is not None:
+        result.settle.add(resettle(ctx, [merged_into]))
+
+
+def _merge(ctx: Ctx, anon_id: int, person: int) -> None:
+    s = ctx.session
+    s.execute(update(bulk.EVENT).where(bulk.EVENT.c.lead_id == anon_id).values(lead_id=person))
+    # the person's state lacks the moved events: the next scoring rebuilds it from all events
+    s.execute(update(bulk.SCORE).where(bulk.SCORE.c.lead_id == person).values(dirty=True))
+    s.execute(delete(bulk.LEAD).where(bulk.LEAD.c.id == anon_id))
+
+
+def resettle(ctx: Ctx, lead_ids: list[int]) -> SettleSummary:
+    states, has_score = load_states(ctx, lead_ids)
+    rows = bulk.lead_rows(ctx.session, lead_ids)
+    summary, _ = settle(ctx, [LeadWork(rows[i], states[i], i in has_score) for i in lead_ids])
+    return summary

@@ -1,0 +1,80 @@
+"""Use case `record_outcome`: a CRM outcome (opportunity, won, lost) moves a lead's lifecycle.
+
+The outcome is also stored as an event (`crm_won`, …) whose idempotency key comes from the
+delivery id, so a repeated delivery is recognised and ignored, and the amount is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.ingest.records import EventIn, Identity
+from bot.usecases import leads_index
+from bot.usecases.settle import Ctx
+from scoring.lifecycle import Status, TransitionError, require
+from storage.repositories import bulk
+from storage.repositories.locks import lock_leads
+
+Verdict = Literal["recorded", "duplicate", "unchanged"]
+
+
+class UnknownLead(LookupError):
+    pass
+
+
+@dataclass
+class OutcomeIn:
+    identity: Identity
+    stage: Status
+    at: datetime
+    amount: float | None = None
+    message_id: str | None = None
+
+
+def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
+    """Raises UnknownLead, or TransitionError when the lead cannot move to the stage."""
+    s = ctx.session
+    found, _ = leads_index.resolve(s, [item.identity], create=False, now=ctx.now)
+    lead_id = found.get(item.identity.key)
+    if lead_id is None:
+        raise UnknownLead(f"no lead has {_named(item.identity)}; identify the lead first or "
+                          "import it")
+    lock_leads(s, [lead_id])
+    event = EventIn(item.identity, f"crm_{item.stage}", item.at,
+                    {"amount": item.amount} if item.amount is not None else {},
+                    message_id=item.message_id)
+    key = event.idempotency_key()
+    if bulk.existing_event_keys(s, [key]):
+        return "duplicate"
+    lead = bulk.lead_rows(s, [lead_id])[lead_id]
+    current = Status(lead.status)
+    if current == item.stage:
+        return "unchanged"
+    require(current, item.stage)
+    bulk.insert_many(s, bulk.EVENT, [{
+        "lead_id": lead_id, "type": event.type, "occurred_at": item.at,
+        "properties": event.properties, "idempotency_key": key, "source": "crm",
+        "received_at": ctx.now}])
+    details: dict[str, object] = {"amount": item.amount} if item.amount is not None else {}
+    if item.message_id:
+        details["message_id"] = item.message_id
+    bulk.insert_many(s, bulk.TRANSITION, [{
+        "lead_id": lead_id, "from_status": str(current), "to_status": str(item.stage),
+        "cause": f"crm:{item.stage}", "actor": ctx.actor, "at": item.at, "details": details}])
+    bulk.update_many(s, bulk.LEAD, "id", [{"id": lead_id, "status": str(item.stage),
+                                           "status_since": item.at, "updated_at": ctx.now}])
+    return "recorded"
+
+
+def _named(identity: Identity) -> str:
+    parts = []
+    if identity.email:
+        parts.append(f"the e-mail {identity.email!r}")
+    if identity.external_id:
+        parts.append(f"the userId {identity.external_id!r}")
+    return " or ".join(parts)
+
+
+__all__ = ["OutcomeIn", "TransitionError", "UnknownLead", "record_outcome"]

@@ -1,0 +1,41 @@
+"""An engine whose transactions on SQLite begin with BEGIN IMMEDIATE.
+
+pysqlite begins transactions lazily and as readers: two requests that both read a lead and then
+write would find at the write that the other has committed in between, and one fails with
+"database is locked" whatever the busy timeout. BEGIN IMMEDIATE takes the write lock first, so
+concurrent writers queue up (for up to the busy timeout) instead. This is SQLAlchemy's
+documented recipe for pysqlite; it needs an engine of its own because it turns off pysqlite's
+transaction handling for every connection of the pool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from storage.db import DatabaseURLError, make_engine
+
+
+def immediate_engine(engine: Engine) -> Engine:
+    """For a SQLite file, a new engine on it that begins immediately; else `engine` itself.
+
+    An in-memory database lives in its one connection, so it cannot have a second engine.
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine
+    try:
+        eng = make_engine(engine.url.render_as_string(hide_password=False))
+    except DatabaseURLError:
+        return engine  # its folder is gone: every request fails alike, with the same message
+
+    @event.listens_for(eng, "connect")
+    def _no_pysqlite_transactions(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(eng, "begin")
+    def _begin_immediate(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return eng

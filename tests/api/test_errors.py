@@ -1,0 +1,196 @@
+"""Every way a request can be wrong gets a JSON error that names the field, and stores nothing."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from bot.http.api.app import create_api_app
+from bot.ingest.event_map import EventMap
+from bot.usecases import apikeys
+from storage.db import session_scope
+from tests.api.conftest import make_key
+from tests.api.helpers import count
+from tests.conftest import NOW
+
+
+def error(answer: Any, status: int = 400) -> tuple[str, str]:
+    assert answer.status_code == status, answer.text
+    body = answer.json()
+    assert body["errors"][0] == body["error"]
+    return body["error"]["field"], body["error"]["message"]
+
+
+def test_malformed_json(client: TestClient) -> None:
+    field, message = error(client.post("/api/v1/track", content=b'{"event": ',
+                                       headers={"content-type": "application/json"}))
+    assert field == "body" and "not valid JSON" in message
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"userId": "u", "event": 5}, "event", "valid string"),
+    ({"userId": True, "event": "x"}, "userId", "must be a string"),
+    ({"userId": "u", "event": "x", "properties": [1]}, "properties", "JSON object"),
+    ({"userId": "u", "event": ""}, "event", "at least 1"),
+    ({"userId": "u"}, "event", "is required"),
+    ({"userId": "u", "event": "x", "timestamp": 1700000000}, "timestamp", "valid string"),
+    ({"userId": "u", "event": "x", "timestamp": "yesterday"}, "timestamp", "ISO 8601"),
+    ({"userId": "u", "event": "x", "timestamp": (NOW + timedelta(days=3)).isoformat()},
+     "timestamp", "in the future"),
+    ({"event": "x"}, "userId", "names nobody"),
+    ({"userId": "u", "event": "x", "type": "identify"}, "type", "'track'"),
+    ({"userId": "u", "event": "x", "context": {"traits": {"email": "not-an-email"}}},
+     "context.traits.email", "not an e-mail"),
+    ({"userId": "u" * 300, "event": "x"}, "userId", "longer than"),
+])
+def test_track_field_errors(client: TestClient, engine: Engine, body: dict[str, Any],
+                            field: str, words: str) -> None:
+    got_field, message = error(client.post("/api/v1/track", json=body))
+    assert got_field == field and words in message, message
+    assert count(engine, "event") == 0
+
+
+@pytest.mark.parametrize(("traits", "field", "words"), [
+    ({"email": "nope"}, "traits.email", "not an e-mail"),
+    ({"email": 7}, "traits.email", "e-mail address"),
+    ({"company_size": "51-200"}, "traits.company_size", "range"),
+    ({"company": {"name": "X", "employee_count": -5}}, "traits.company.employee_count",
+     "whole number"),
+    ({"title": ["CEO"]}, "traits.title", "expected text"),
+])
+def test_identify_trait_errors(client: TestClient, engine: Engine, traits: dict[str, Any],
+                               field: str, words: str) -> None:
+    got_field, message = error(client.post("/api/v1/identify",
+                                           json={"userId": "u", "traits": traits}))
+    assert got_field == field and words in message, message
+    assert count(engine, "lead") == 0
+
+
+def test_traits_must_be_an_object(client: TestClient) -> None:
+    assert error(client.post("/api/v1/identify", json={"userId": "u", "traits": "x"}))[0] == \
+        "traits"
+    assert error(client.post("/api/v1/identify", json=[1]))[0] == "body"
+
+
+def test_a_batch_with_one_bad_call_stores_nothing_and_names_every_bad_call(
+        client: TestClient, engine: Engine) -> None:
+    answer = client.post("/api/v1/batch", json={"batch": [
+        {"type": "identify", "userId": "ok", "traits": {"email": "ok@x.example"}},
+        {"type": "track", "userId": "ok", "event": "Webinar Attended"},
+        {"type": "track", "userId": "ok", "event": "x", "timestamp": "soon"},
+        {"type": "track", "event": "x"},
+    ]})
+    assert error(answer)[0] == "batch[2].timestamp"
+    assert [e["field"] for e in answer.json()["errors"]] == ["batch[2].timestamp",
+                                                            "batch[3].userId"]
+    assert count(engine, "lead") == 0 and count(engine, "event") == 0
+
+
+def test_a_batch_refused_by_the_database_stores_nothing(client: TestClient,
+                                                        engine: Engine) -> None:
+    client.post("/api/v1/identify", json={"userId": "a", "traits": {"email": "a@x.example"}})
+    client.post("/api/v1/identify", json={"userId": "b", "traits": {"email": "b@x.example"}})
+    answer = client.post("/api/v1/batch", json={"batch": [
+        {"type": "track", "userId": "a", "event": "Webinar Attended"},
+        {"type": "identify", "userId": "b", "traits": {"email": "a@x.example"}},
+    ]})
+    field, message = error(answer, 409)
+    assert field == "batch[1].traits.email" and "belongs to lead" in message
+    assert count(engine, "event") == 0
+
+
+def test_batch_shape_errors(client: TestClient) -> None:
+    assert error(client.post("/api/v1/batch", json={"batch": []}))[0] == "batch"
+    assert error(client.post("/api/v1/batch", json={}))[0] == "batch"
+    field, message = error(client.post("/api/v1/batch", json={"batch": [{"type": "nope"}]}))
+    assert field == "batch[0].type" and "'nope'" in message
+    field, message = error(client.post("/api/v1/batch", json={"batch": [{"userId": "u"}]}))
+    assert field == "batch[0].type" and "is missing" in message
+
+
+def test_unknown_events_are_rejected_when_the_config_says_so(engine: Engine, key: str) -> None:
+    events = EventMap.from_config({"Trial Started": "demo_request"}, "reject")
+    app = create_api_app(engine=engine, clock=lambda: NOW, events=events)
+    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
+        field, message = error(c.post("/api/v1/track", json={"userId": "u", "event": "Foo"}))
+        assert field == "event" and "unknown event 'Foo'" in message
+        for i, name in enumerate(("Trial Started", "webinar_attended", "Webinar Attended")):
+            assert c.post("/api/v1/track", json={"userId": "u", "event": name,
+                                                 "messageId": f"m{i}"}).status_code == 200
+    assert count(engine, "event") == 3
+
+
+@pytest.fixture
+def anonymous_client(engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_api_app(engine=engine, clock=lambda: NOW, events=EventMap())) as c:
+        yield c
+
+
+@pytest.mark.parametrize(("header", "words"), [
+    (None, "is missing"),
+    ("Token abc", "scheme 'Token'"),
+    ("Bearer ", "holds no key"),
+    ("Bearer sdr_unknown", "unknown or was revoked"),
+    ("Basic !!!", "not valid base64"),
+    ("Basic " + base64.b64encode(b":pw").decode(), "holds no key"),
+])
+def test_invalid_keys_get_401(anonymous_client: TestClient, engine: Engine,
+                              header: str | None, words: str) -> None:
+    headers = {"Authorization": header} if header is not None else {}
+    answer = anonymous_client.post("/api/v1/track", json={"userId": "u", "event": "x"},
+                                   headers=headers)
+    field, message = error(answer, 401)
+    assert field == "Authorization" and words in message
+    assert "WWW-Authenticate" in answer.headers and count(engine, "event") == 0
+
+
+def test_a_revoked_key_gets_401(anonymous_client: TestClient, engine: Engine) -> None:
+    secret = make_key(engine, "old")
+    with session_scope(engine) as s:
+        apikeys.revoke(s, "old", now=NOW)
+    answer = anonymous_client.post("/api/v1/track", json={"userId": "u", "event": "x"},
+                                   headers={"Authorization": f"Bearer {secret}"})
+    assert error(answer, 401)[1] == "the API key is unknown or was revoked"
+    assert secret not in answer.text
+
+
+def test_bodies_above_500_kb_get_413(client: TestClient, engine: Engine) -> None:
+    big = {"userId": "u", "event": "x", "properties": {"blob": "x" * (501 * 1024)}}
+    field, message = error(client.post("/api/v1/track", json=big), 413)
+    assert field == "body" and "500 KB" in message
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the body is counted as it arrives
+        yield b'{"userId": "u", "event": "x", "properties": {"blob": "'
+        for _ in range(60):
+            yield b"x" * 10_000
+        yield b'"}}'
+
+    assert error(client.post("/api/v1/track", content=chunks(),
+                             headers={"content-type": "application/json"}), 413)[0] == "body"
+    assert count(engine, "event") == 0
+
+
+def test_outcome_errors(client: TestClient) -> None:
+    client.post("/api/v1/identify", json={"userId": "w", "traits": {"email": "w@x.example"}})
+    field, message = error(client.post("/api/v1/outcomes", json={"stage": "won"}))
+    assert field == "email" and "names no lead" in message
+    field, message = error(client.post("/api/v1/outcomes",
+                                       json={"email": "w@x.example", "stage": "closed"}))
+    assert field == "stage"
+    field, message = error(client.post("/api/v1/outcomes", json={
+        "email": "w@x.example", "stage": "won", "amount": "lots"}))
+    assert field == "amount"
+    field, message = error(client.post("/api/v1/outcomes", json={
+        "email": "nobody@x.example", "stage": "won"}), 404)
+    assert field == "email" and "no lead has the e-mail 'nobody@x.example'" in message
+    assert client.post("/api/v1/outcomes", json={"userId": "w", "stage": "won"}).status_code \
+        == 200
+    field, message = error(client.post("/api/v1/outcomes",
+                                       json={"userId": "w", "stage": "lost"}), 409)
+    assert field == "stage" and "'won' cannot move to 'lost'" in message
