@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import typer
+from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
 from bot.settings import Settings, SettingsError
@@ -53,7 +54,7 @@ def run(
                           handover_channel=settings.handover_channel,
                           pace=settings.outbox_pace_seconds,
                           lease=timedelta(seconds=settings.outbox_lease_seconds),
-                          routing=settings.routing())
+                          routing=settings.routing(), workers=_lanes(eng))
     thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
                               name="outbox", daemon=True)
     thread.start()
@@ -75,3 +76,9 @@ def run(
         stop.set()
         wake.set()
         thread.join(timeout=10)
+
+
+def _lanes(eng: Engine) -> int:
+    """Channels served in parallel; one for an in-memory SQLite, whose one connection is shared."""
+    memory = eng.dialect.name == "sqlite" and eng.url.database in (None, "", ":memory:")
+    return 1 if memory else 8

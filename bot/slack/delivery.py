@@ -9,6 +9,7 @@ channel (or thread) and, when it is there, records the existing message instead.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from bot.usecases.assign import route_alert
 from bot.usecases.decide import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
-from storage.tables import Decision, OutboxMessage, SlackAlert
+from storage.tables import Decision, Lead, OutboxMessage, SlackAlert
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ class Delivered:
     alert: SlackAlert | None = None  # for an alert: where it landed
 
 
+MARGIN = 1.05  # requests arrive with jitter; a hair slower than the limit meets fewer 429s
+
+
 @dataclass
 class Pacer:
     """About one message per second per channel, Slack's posting limit, without 429s first."""
@@ -70,13 +74,21 @@ class Pacer:
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     last: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait(self, channel: str) -> None:
-        due = self.last.get(channel, float("-inf")) + self.interval
-        now = self.monotonic()
+        with self.lock:  # lanes run in threads; each channel's slot is booked under the lock
+            now = self.monotonic()
+            due = max(now, self.last.get(channel, float("-inf")) + self.interval * MARGIN)
+            self.last[channel] = due
         if due > now:
             self.sleep(due - now)
-        self.last[channel] = max(due, now)
+
+    def posted(self, channel: str) -> None:
+        """Count the interval from Slack's answer: a post that waited out a 429 inside the
+        client went out later than its booked slot, and the next must keep its distance."""
+        with self.lock:
+            self.last[channel] = max(self.last.get(channel, float("-inf")), self.monotonic())
 
 
 @dataclass
@@ -87,6 +99,23 @@ class Delivery:
     handover_channel: str
     pacer: Pacer
     channel_ids: ChannelIds
+
+    def lane(self, row: Row) -> str:
+        """The channel a row posts to (read-only: alerts are routed for real when sent)."""
+        lead_id = int(row.payload.get("lead_id") or 0)
+        if row.kind == "slack.handover":
+            channel = self.handover_channel
+        elif row.kind == "slack.alert":
+            channel = str(row.payload.get("channel") or "")
+            if not channel:
+                with session_scope(self.engine) as s:
+                    lead = s.get(Lead, lead_id)
+                    channel = self.routing.channel_for(lead.model_dump()) if lead else ""
+        else:
+            with session_scope(self.engine) as s:
+                alert = decisions_repo.latest_alert(session=s, lead_id=lead_id)
+            channel = alert.channel if alert else ""
+        return self.channel_ids.get(channel) or channel
 
     def send(self, row: Row, now: datetime) -> Delivered:
         handler = {"slack.alert": self.alert, "slack.update": self.update,
@@ -184,7 +213,10 @@ class Delivery:
 
     def _post(self, channel: str, message: dict[str, Any], **extra: Any) -> tuple[str, str]:
         self.pacer.wait(channel)
-        response = self.client.chat_postMessage(channel=channel, **message, **extra)
+        try:
+            response = self.client.chat_postMessage(channel=channel, **message, **extra)
+        finally:
+            self.pacer.posted(channel)
         self.channel_ids.learn(channel, str(response["channel"]))
         return str(response["channel"]), str(response["ts"])
 

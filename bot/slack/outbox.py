@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,6 +66,12 @@ class Report:
     def total(self) -> int:
         return self.sent + self.retried + self.deferred + self.failed
 
+    def add(self, other: Report) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.deferred += other.deferred
+        self.failed += other.failed
+
     def add_retry(self, retrying: bool) -> None:
         if retrying:
             self.retried += 1
@@ -76,10 +83,16 @@ class OutboxSender:
     def __init__(self, engine: Engine, client: WebClient, clock: Callable[[], datetime], *,
                  alert_channel: str, handover_channel: str, pace: float = 1.0,
                  batch: int = 50, pacer: Pacer | None = None, lease: timedelta = LEASE,
-                 routing: Routing | None = None) -> None:
-        """`routing` picks each alert's channel (default: all to `alert_channel`)."""
+                 routing: Routing | None = None, workers: int = 1) -> None:
+        """`routing` picks each alert's channel (default: all to `alert_channel`).
+
+        With `workers` > 1 the channels are served in parallel, each in order: Slack's limit
+        is per channel, so one channel's wait (a 429, the pacing) need not hold up the
+        others. Parallel lanes need connections of their own: not an in-memory SQLite.
+        """
         self.engine = engine
         self.lease = lease
+        self.workers = workers
         self.clock = clock
         self.batch = batch
         self.delivery = Delivery(engine, client, routing or Routing(alert_channel),
@@ -88,8 +101,24 @@ class OutboxSender:
 
     def drain_once(self) -> Report:
         """Send every row due now (up to `batch`); callable directly from tests."""
+        rows = self._due(self.clock())
+        if self.workers <= 1:
+            return self._drain(rows)
+        lanes: dict[str, list[Row]] = {}
+        for row in rows:
+            lanes.setdefault(self.delivery.lane(row), []).append(row)
         report = Report()
-        for row in self._due(self.clock()):
+        with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(lanes))),
+                                thread_name_prefix="outbox") as pool:
+            for lane_report in pool.map(self._drain, lanes.values()):
+                report.add(lane_report)
+        return report
+
+    def _drain(self, rows: list[Row]) -> Report:
+        # each row is claimed just before it is sent: a lease taken for a whole queue could
+        # run out while the row still waits its turn, and another process would send it too
+        report = Report()
+        for row in rows:
             if self._claim(row):
                 self._deliver(row, report)
         return report
