@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -77,19 +77,25 @@ def run_one(engine: Engine, label: str, data: Path, now: datetime) -> dict[str, 
     t_events, report = timed(f"import {events:,} events", import_file, engine,
                              data / "events.csv", "events", now=now, actor="bench")
     assert report.accepted == events, (report.accepted, events, report.errors[:3])
-    t_rescore, _ = timed("rescore (state, no event reads)", rescore_all, engine, now=now,
-                         actor="bench")
     t_scan, groups = timed("reference: GROUP BY scan of events", reference_scan, engine)
     t_scan2, _ = timed("reference again (warm)", reference_scan, engine)
     ref = min(t_scan, t_scan2)
+    t_same, same = timed("rescore at import time", rescore_all, engine, now=now, actor="bench")
+    t_day, day = timed("rescore one day later", rescore_all, engine,
+                       now=now + timedelta(days=1), actor="bench")
+    t_all, _ = timed("rescore one day later, --all", rescore_all, engine,
+                     now=now + timedelta(days=1, minutes=1), actor="bench", force=True)
     figures = {"leads_per_s": leads / t_leads, "events_per_s": events / t_events,
-               "rescore_s": t_rescore, "scan_s": ref, "rescore_ratio": t_rescore / ref,
-               "import_ratio": t_events / ref}
+               "scan_s": ref, "rescore_day_ratio": t_day / ref, "rescore_all_ratio": t_all / ref}
     print(f"  -> events import {figures['events_per_s']:,.0f} events/s "
-          f"(target ≥ 20,000; {figures['import_ratio']:.1f}× the scan)")
+          f"(target ≥ 20,000; {t_events / ref:.1f}× the scan)")
     print(f"  -> leads import {figures['leads_per_s']:,.0f} leads/s")
-    print(f"  -> full rescore {t_rescore:.2f} s = {figures['rescore_ratio']:.2f}× the reference "
-          f"scan of {ref:.2f} s over {groups:,} groups (target ≤ 2×)")
+    print(f"  -> reference scan {ref:.2f} s over {groups:,} groups")
+    print(f"  -> rescore at import time {t_same:.2f} s = {t_same / ref:.2f}× the scan "
+          f"({same.scored:,} leads due)")
+    print(f"  -> rescore a day later {t_day:.2f} s = {t_day / ref:.2f}× the scan "
+          f"({day.scored:,} leads due; target ≤ 2×)")
+    print(f"  -> rescore of every lead (--all) {t_all:.2f} s = {t_all / ref:.2f}× the scan")
     return figures
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scoring.conditions import is_empty
-from scoring.model import ScoringModel
+from scoring.model import EngagementRule, ScoringModel
 from scoring.state import (
     B_ACC,
     B_COUNT,
@@ -80,6 +80,9 @@ class Score:
     fast_track: tuple[datetime, str] | None  # a hand-raiser still within its hold
     lines: tuple[BreakdownLine, ...]
     computed_at: datetime
+    # the earliest moment the score, band or fast-track flag can change without a new event
+    # (decay crossing a rounding step, a day leaving a window, a hold running out); None: never
+    next_change_at: datetime | None = None
 
     @property
     def grade(self) -> str:
@@ -209,7 +212,9 @@ def round_points(raw: float) -> float:
     return math.copysign(math.floor(abs(x) + 0.5), x) + 0.0
 
 
-def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[BreakdownLine]:
+def engagement_lines(model: ScoringModel, state: LeadState, now: float,
+                     horizon: list[float] | None = None) -> list[BreakdownLine]:
+    """The engagement lines at `now`; `horizon[0]` is lowered to the next time one can change."""
     lines = []
     for rule in model.engagement_rules:
         rs = state.rules.get(rule.id)
@@ -241,6 +246,7 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
             count = rs.n
             raw = rs.acc * decay_factor(now - rs.ref, hl)
             nominal = float(rule.points * count)
+        uncapped = raw
         capped = False
         if rule.cap is not None:
             nominal = max(-rule.cap, min(rule.cap, nominal))
@@ -248,7 +254,9 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
                 raw, capped = (rule.cap if raw > 0 else -rule.cap), True
         points = round_points(raw)
         if points == 0:
-            continue
+            continue  # magnitudes only shrink without events: a line at 0 stays at 0
+        if horizon is not None:
+            horizon[0] = min(horizon[0], _line_changes(rule, rs, uncapped, points, now))
         evidence: dict[str, Any] = {
             "event": rule.event, "count": count, "first": _iso(first), "last": _iso(last),
         }
@@ -258,6 +266,24 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float) -> list[
             evidence["capped"] = True
         lines.append(BreakdownLine(rule.id, "engagement", rule.label, points, nominal, evidence))
     return lines
+
+
+def _line_changes(rule: EngagementRule, rs: RuleState, raw: float, points: float,
+                  now: float) -> float:
+    """When a shown line can next change: its decayed value falls below the rounding step
+    (p - 0.5), or its oldest day leaves the window. A second early is harmless: the lead is
+    simply scored again."""
+    when = math.inf
+    hl = rule.decay_seconds
+    step = abs(points) - 0.5
+    if hl > 0 and abs(raw) > step > 0:
+        when = now + hl * math.log2(abs(raw) / step) - 1.0
+    if rule.window_days > 0 and rs.days:
+        first_day = next((b[0] for b in rs.days
+                          if b[0] >= int(now // DAY) - rule.window_days + 1), None)
+        if first_day is not None:
+            when = min(when, (first_day + rule.window_days) * DAY)
+    return max(when, now)
 
 
 def _iso(t: float) -> str:
@@ -272,7 +298,8 @@ def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: 
           ) -> Score:
     t_now = to_epoch(now)
     fit = fit_lines(model, facts)
-    eng = engagement_lines(model, state, t_now)
+    horizon = [math.inf]
+    eng = engagement_lines(model, state, t_now, horizon)
     fit_total, eng_total = _total(fit), _total(eng)
     total = fit_total + eng_total  # exact: all three are whole numbers
     th = model.thresholds
@@ -283,9 +310,11 @@ def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: 
         ft_time, ft_type = state.fast_track
         if t_now - ft_time <= model.fast_track.hold_days * DAY:
             fast = (from_epoch(ft_time), ft_type)
+            horizon[0] = min(horizon[0], ft_time + model.fast_track.hold_days * DAY + 1.0)
     return Score(total, fit_total, eng_total, model.grades.fit_grade(fit_total),
                  model.grades.engagement_level(eng_total), qualifies, band, fast,
-                 (*fit, *eng), now if now.tzinfo else now.replace(tzinfo=UTC))
+                 (*fit, *eng), now if now.tzinfo else now.replace(tzinfo=UTC),
+                 from_epoch(horizon[0]) if math.isfinite(horizon[0]) else None)
 
 
 def score_events(model: ScoringModel, facts: Mapping[str, Any], events: Iterable[Event],

@@ -137,13 +137,21 @@ def leads_cmd(
                       "sample).")
 
 
-def rescore_cmd() -> None:
-    """Rescore every lead under the active model as of now (decay, expiry, new MQLs)."""
+def rescore_cmd(
+    every: bool = typer.Option(False, "--all", help="Compute every lead, not only those whose "
+                               "score can have changed since it was last computed."),
+) -> None:
+    """Bring every score to now under the active model (decay, expiry, new MQLs)."""
     eng = engine()
     total = count_leads(eng)
     with progress_bar("Rescoring", total) as advance:
-        summary = rescore_all(eng, now=now(), actor=f"{actor()} rescore", progress=advance)
-    console.print(f"Rescored {summary.scored} lead(s).")
+        summary = rescore_all(eng, now=now(), actor=f"{actor()} rescore", progress=advance,
+                              force=every)
+        advance(max(0, total - summary.scored))  # the leads that needed no computing
+    unchanged = total - summary.scored
+    console.print(f"Rescored {summary.scored} lead(s)"
+                  + (f"; {unchanged} could not have changed and were skipped (--all computes "
+                     "them too)." if unchanged else "."))
     for key, count in sorted(summary.transitions.items()):
         console.print(f"  {key}: {count}")
     if summary.alerts:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from bot.usecases.gcpause import paused_gc
@@ -33,7 +34,9 @@ def count_leads(engine: Engine) -> int:
 
 def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK,
                 progress: Callable[[int], None] | None = None,
-                workers: int | None = None) -> SettleSummary:
+                workers: int | None = None, force: bool = False) -> SettleSummary:
+    """Bring every score to `now`. Only leads whose score can have changed are computed (see
+    `due`); `force` computes every lead."""
     with session_scope(engine) as session:
         models.ensure_active(session=session, now=now)  # before any worker looks for it
         low, high, count = session.execute(
@@ -44,12 +47,12 @@ def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK
     if not workers:
         with paused_gc():
             return rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
-                                 progress=progress)
+                                 progress=progress, force=force)
     url = url_of(engine)
     summary = SettleSummary()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_worker, url, start, min(start + RANGE - 1, high), now, actor,
-                               chunk) for start in range(low, high + 1, RANGE)]
+                               chunk, force) for start in range(low, high + 1, RANGE)]
         for future in as_completed(futures):
             part, done = future.result()
             summary.add(part)
@@ -58,23 +61,32 @@ def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK
     return summary
 
 
-def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int
-            ) -> tuple[SettleSummary, int]:
+def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int,
+            force: bool) -> tuple[SettleSummary, int]:
     engine = make_engine(url)
     counted: list[int] = []
     try:
         with paused_gc():
             summary = rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
-                                    progress=counted.append)
+                                    progress=counted.append, force=force)
     finally:
         engine.dispose()
     return summary, sum(counted)
 
 
+def due(version: int, now: datetime) -> Any:
+    """Leads whose score may differ at `now`: never scored, scored under another model, holding
+    unscored events, or past the moment their score was due to change."""
+    s = bulk.SCORE.c
+    return or_(s.lead_id.is_(None), s.model_version != version, s.dirty.is_(True),
+               and_(s.next_change_at.is_not(None), s.next_change_at <= now))
+
+
 def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: str,
-                  chunk: int = CHUNK, progress: Callable[[int], None] | None = None
-                  ) -> SettleSummary:
-    """Rescore the leads with ids in [low, high], a chunk per transaction."""
+                  chunk: int = CHUNK, progress: Callable[[int], None] | None = None,
+                  force: bool = False) -> SettleSummary:
+    """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
+    transaction."""
     summary = SettleSummary()
     last_id = low - 1
     while True:
@@ -82,10 +94,14 @@ def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: 
             row = models.ensure_active(session=session, now=now)
             assert row.version is not None
             ctx = Ctx(session, models.parsed(row), row.version, now, actor)
-            leads = list(session.execute(select(*bulk.scoring_columns(ctx.model))
-                                         .where(bulk.LEAD.c.id > last_id,
-                                                bulk.LEAD.c.id <= high)
-                                         .order_by(bulk.LEAD.c.id).limit(chunk)))
+            stmt = (select(*bulk.scoring_columns(ctx.model))
+                    .select_from(bulk.LEAD.outerjoin(bulk.SCORE,
+                                                     bulk.SCORE.c.lead_id == bulk.LEAD.c.id))
+                    .where(bulk.LEAD.c.id > last_id, bulk.LEAD.c.id <= high)
+                    .order_by(bulk.LEAD.c.id).limit(chunk))
+            if not force:
+                stmt = stmt.where(due(ctx.version, now))
+            leads = list(session.execute(stmt))
             if not leads:
                 break
             loaded = load_for_rescore(ctx, [r.id for r in leads])

@@ -151,6 +151,7 @@ def score_fields(lead_id: int, sc: Score) -> dict[str, Any]:
         "fit_grade": sc.fit_grade, "engagement_level": sc.engagement_level, "band": sc.band,
         "qualifies": sc.qualifies, "fast_track": sc.fast_track[1] if sc.fast_track else None,
         "breakdown": sc.breakdown_json(), "computed_at": sc.computed_at,
+        "next_change_at": sc.next_change_at,
     }
 
 

@@ -13,7 +13,8 @@ class LeadScore(SQLModel, table=True):
     """The current score of a lead and the decaying per-rule state it is computed from."""
 
     __tablename__ = "lead_score"
-    __table_args__ = (Index("ix_lead_score_score", "score"),)
+    __table_args__ = (Index("ix_lead_score_score", "score"),
+                      Index("ix_lead_score_next_change", "next_change_at"))
 
     lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
                                           primary_key=True))
@@ -35,6 +36,8 @@ class LeadScore(SQLModel, table=True):
     # events were stored but the state has not taken them in yet (a bulk import in progress or
     # interrupted): the next scoring of this lead rebuilds its state from the events
     dirty: bool = False
+    # no rescore needs to look at this lead before then (None: not until a new event)
+    next_change_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class ScoreSnapshot(SQLModel, table=True):

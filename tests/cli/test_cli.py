@@ -136,7 +136,9 @@ def test_model_show_apply_history_rollback(loaded: CliRunner, tmp_path: Path) ->
 
 def test_rescore_and_db_commands(loaded: CliRunner) -> None:
     code, out = run(loaded, "rescore")
-    assert code == 0 and "Rescored 2 lead(s)" in out
+    assert code == 0 and "Rescored 0 lead(s); 2 could not have changed" in out
+    code, out = run(loaded, "rescore", "--all")
+    assert code == 0 and "Rescored 2 lead(s)." in out
     code, out = run(loaded, "db", "current")
     assert code == 0 and "up to date" in out
 

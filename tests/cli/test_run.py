@@ -51,6 +51,34 @@ def test_run_says_what_is_missing(clean_env: None, monkeypatch: pytest.MonkeyPat
     assert message in " ".join(result.output.split())
 
 
+class FakeSocketMode:
+    started: list[tuple[object, str]] = []
+
+    def __init__(self, app: object, app_token: str) -> None:
+        self.app, self.app_token = app, app_token
+
+    def start(self) -> None:
+        FakeSocketMode.started.append((self.app, self.app_token))
+
+
+def test_an_app_token_means_socket_mode_and_http_can_be_forced(
+        clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import slack_bolt.adapter.socket_mode as socket_mode
+    import uvicorn
+
+    served: list[int] = []
+    monkeypatch.setattr(socket_mode, "SocketModeHandler", FakeSocketMode)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(kw["port"]))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    result = CliRunner().invoke(app, ["run"])
+    assert result.exit_code == 0 and "Socket Mode" in result.output
+    assert [token for _, token in FakeSocketMode.started] == ["xapp-1"]
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    result = CliRunner().invoke(app, ["run", "--http", "--port", "3999"])
+    assert result.exit_code == 0 and served == [3999]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

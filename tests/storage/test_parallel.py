@@ -96,7 +96,7 @@ def test_workers_score_exactly_like_one_process(twin_engines: tuple[Engine, Engi
     assert not any(row[-1] for row in scores(many))  # nothing left dirty
 
     later = NOW + timedelta(days=120)
-    rescore_all(one, now=later, actor="test", workers=1)
+    alone = rescore_all(one, now=later, actor="test", workers=1)
     summary = rescore_all(many, now=later, actor="test", workers=2)
-    assert summary.scored == 60
+    assert summary.scored == alone.scored > 0 and summary.transitions == alone.transitions
     assert scores(many) == scores(one) and statuses(many) == statuses(one)

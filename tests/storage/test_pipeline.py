@@ -231,3 +231,21 @@ def test_rows_the_database_refuses_are_reported_and_the_rest_kept(
     _, sc = lead(engine, "ceo@hotel.example")
     # the state saw each stored visit exactly once: none lost, none counted twice by the retries
     assert sc is not None and sc.state["r"]["website_visits_3_days"][0] == 9
+
+
+def test_rescore_computes_only_leads_whose_score_can_have_changed(engine: Engine,
+                                                                   tmp_path: Path) -> None:
+    load(engine, tmp_path, [CEO, MANAGER], [
+        ["ceo@hotel.example", "webinar_attended", T, "", ""],
+    ])
+    # the manager has no events: nothing about it changes with time
+    assert rescore_all(engine, now=NOW, actor="test").scored == 0
+    ceo, sc = lead(engine, "ceo@hotel.example")
+    assert sc is not None and sc.next_change_at is not None and sc.next_change_at > NOW
+    before_due = sc.next_change_at - timedelta(seconds=2)
+    assert rescore_all(engine, now=before_due, actor="test").scored == 0
+    assert rescore_all(engine, now=sc.next_change_at + timedelta(seconds=2),
+                       actor="test").scored == 1
+    _, later = lead(engine, "ceo@hotel.example")
+    assert later is not None and later.engagement == 24  # the webinar's 25 fell below 24.5
+    assert rescore_all(engine, now=NOW, actor="test", force=True).scored == 2

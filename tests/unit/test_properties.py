@@ -153,3 +153,23 @@ def test_storing_the_state_after_every_event_changes_nothing(
         state = json_round_trip(state)
         apply_event(model, state, e)
     assert score(model, f, state, T0) == score_events(model, f, evs, T0)[0]
+
+
+def _visible(sc: Score) -> tuple[Any, ...]:
+    return (sc.total, sc.band, sc.fast_track, [(ln.rule_id, ln.points) for ln in sc.lines])
+
+
+@PROPS
+@given(model=models(), evs=events(), lead=facts,
+       fractions=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=6))
+def test_nothing_changes_before_next_change_at(model: ScoringModel, evs: list[Event],
+                                               lead: dict[str, Any],
+                                               fractions: list[float]) -> None:
+    """A rescore may skip a lead until its next_change_at: the score is the same until then."""
+    state = fold(model, evs)
+    now = T0 + timedelta(hours=1)
+    first = score(model, lead, state, now)
+    horizon = first.next_change_at or now + timedelta(days=3 * 365)
+    for f in fractions:
+        moment = now + (horizon - now) * f
+        assert _visible(score(model, lead, state, moment)) == _visible(first), (f, horizon)
