@@ -1,9 +1,7 @@
-"""Sending one outbox row to Slack, by kind, and finding it again after a crash.
+"""Sending one outbox row to Slack, by kind: alert, alert update, thread note, handover.
 
-Every message the bot posts carries metadata with its outbox id. A row that was attempted
-before may have reached Slack without the database hearing of it (a crash, a timeout after
-Slack accepted the post), so before posting it again the sender looks for that metadata in the
-channel (or thread) and, when it is there, records the existing message instead.
+A row attempted before is first looked for in Slack (see `recovery`) and only posted when it
+is not there.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,9 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.routing import Routing
-from bot.slack import render
+from bot.slack import recovery, render
 from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
-from bot.slack.blocks.alert import METADATA_EVENT
 from bot.slack.channels import ChannelIds
 from bot.usecases.assign import route_alert
 from bot.usecases.decide import user_of
@@ -35,8 +32,6 @@ from storage.tables import Decision, Lead, OutboxMessage, SlackAlert
 
 log = logging.getLogger(__name__)
 
-OUTBOX_EVENT = "sdrbot_outbox"
-RECOVERY_PAGES = 5  # 1000 newest messages: far more than a burst posts before a restart
 
 
 class Defer(Exception):
@@ -155,7 +150,8 @@ class Delivery:
     def thread(self, row: Row, now: datetime) -> Delivered:
         alert = self._alert_of(row)
         message = thread_note(render.decision_view(row.payload["note"]))
-        found = self._find(alert.channel, row.id, self._replies(alert)) if row.attempts else None
+        found = recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts) \
+            if row.attempts else None
         channel, ts = (alert.channel, found) if found else self._post(
             alert.channel, self._tagged(message, row), thread_ts=alert.ts)
         return Delivered({"channel": channel, "ts": ts, "thread_ts": alert.ts})
@@ -192,7 +188,7 @@ class Delivery:
     @staticmethod
     def _tagged(message: dict[str, Any], row: Row) -> dict[str, Any]:
         check_message(message)
-        return {**message, "metadata": {"event_type": OUTBOX_EVENT,
+        return {**message, "metadata": {"event_type": recovery.OUTBOX_EVENT,
                                         "event_payload": {"outbox_id": row.id,
                                                           "kind": row.kind}}}
 
@@ -206,7 +202,7 @@ class Delivery:
                             "id is not known yet; configure channel ids to avoid this)",
                             row.id, requested.lstrip("#"))
             else:
-                found = self._find(channel_id, row.id, self._history(channel_id))
+                found = recovery.find_posted(self.client, channel_id, row.id)
                 if found:
                     return channel_id, found
         return self._post(requested, message)
@@ -228,29 +224,3 @@ class Delivery:
                                                      message_ts=alert.ts)["permalink"])
         except SlackApiError:  # the handover is worth more than its link
             return None
-
-    def _history(self, channel: str) -> Iterator[dict[str, Any]]:
-        return self._pages(self.client.conversations_history, channel=channel)
-
-    def _replies(self, alert: SlackAlert) -> Iterator[dict[str, Any]]:
-        return self._pages(self.client.conversations_replies, channel=alert.channel, ts=alert.ts)
-
-    @staticmethod
-    def _pages(method: Callable[..., Any], **args: Any) -> Iterator[dict[str, Any]]:
-        cursor = None
-        for _ in range(RECOVERY_PAGES):
-            page = method(include_all_metadata=True, limit=200, cursor=cursor, **args)
-            yield from page.get("messages") or []
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return
-
-    @staticmethod
-    def _find(channel: str, outbox_id: int, messages: Iterator[dict[str, Any]]) -> str | None:
-        """The ts of the message this outbox row already posted, if Slack has it."""
-        for message in messages:
-            meta = message.get("metadata") or {}
-            if meta.get("event_type") in (METADATA_EVENT, OUTBOX_EVENT) and \
-                    (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
-                return str(message["ts"])
-        return None

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -52,7 +53,7 @@ def test_run_says_what_is_missing(clean_env: None, monkeypatch: pytest.MonkeyPat
 
 
 class FakeSocketMode:
-    started: list[tuple[object, str]] = []
+    started: ClassVar[list[tuple[object, str]]] = []
 
     def __init__(self, app: object, app_token: str) -> None:
         self.app, self.app_token = app, app_token

@@ -240,7 +240,7 @@ def test_rescore_computes_only_leads_whose_score_can_have_changed(engine: Engine
     ])
     # the manager has no events: nothing about it changes with time
     assert rescore_all(engine, now=NOW, actor="test").scored == 0
-    ceo, sc = lead(engine, "ceo@hotel.example")
+    _, sc = lead(engine, "ceo@hotel.example")
     assert sc is not None and sc.next_change_at is not None and sc.next_change_at > NOW
     before_due = sc.next_change_at - timedelta(seconds=2)
     assert rescore_all(engine, now=before_due, actor="test").scored == 0
