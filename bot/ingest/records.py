@@ -66,6 +66,7 @@ class EventIn:
     message_id: str | None = None
     line: int = 0
     _json: bytes | None = field(default=None, repr=False, compare=False)
+    _key: int | None = field(default=None, repr=False, compare=False)
 
     def properties_json(self) -> bytes:
         """The properties as JSON with sorted keys (computed once: the key and the row use it)."""
@@ -80,6 +81,8 @@ class EventIn:
         An integer keeps the unique index small: at a million events a text key costs more in
         index upkeep than the scoring does.
         """
+        if self._key is not None:
+            return self._key
         if self.message_id:
             body = b"m:" + self.message_id.encode()
         else:
@@ -87,7 +90,8 @@ class EventIn:
                                   self.occurred_at.isoformat().encode(),
                                   self.properties_json()))
         digest = hashlib.blake2b(body, digest_size=8).digest()
-        return int.from_bytes(digest, "big") >> 1
+        self._key = int.from_bytes(digest, "big") >> 1
+        return self._key
 
 
 def normalise_email(raw: str, line: int) -> str:
