@@ -51,6 +51,11 @@ def alert_view(session: Session, lead_id: int) -> AlertView | None:
         if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
             decision = DecisionView(last.decision, user_of(last.decided_by), last.decided_at,
                                     last.reason, last.notes)
+    if decision is None and lead.status != "mql":
+        # no SDR decided (it expired, or a CRM moved it): say what did, and drop the buttons
+        moved = next((t for t in history if t.from_status == "mql"), None)
+        if moved is not None:
+            decision = DecisionView(moved.cause, user_of(moved.actor), moved.at)
     return AlertView(
         lead_id=lead_id, name=lead.name, email=lead.email or "", title=lead.title,
         company=lead.company, score=score.score if score else 0,

@@ -170,7 +170,7 @@ def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[s
 def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) -> None:
     if not items:
         return
-    transitions, snapshots, leads, alerts = [], [], [], []
+    transitions, snapshots, leads, alerts, updates = [], [], [], [], []
     for s in items:
         t = s.transition
         assert t is not None
@@ -198,8 +198,17 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
                 "status": "pending", "attempts": 0, "next_attempt_at": ctx.now,
                 "created_at": ctx.now, "result": {},
             })
+        elif t.from_status == Status.MQL:
+            # an MQL that expired: its alert must lose the buttons nobody should press now
+            updates.append({
+                "kind": "slack.update", "lead_id": s.lead_id,
+                "dedupe_key": f"slack.update:{t.cause}:{s.lead_id}:"
+                              f"{int(t.at.timestamp() * 1_000_000)}",
+                "payload": {"lead_id": s.lead_id}, "status": "pending", "attempts": 0,
+                "next_attempt_at": ctx.now, "created_at": ctx.now, "result": {},
+            })
     bulk.insert_many(ctx.session, bulk.TRANSITION, transitions)
     bulk.insert_many(ctx.session, bulk.SNAPSHOT, snapshots)
     bulk.update_many(ctx.session, bulk.LEAD, "id", leads)
-    bulk.insert_ignoring_duplicates(ctx.session, bulk.OUTBOX, alerts, "dedupe_key")
+    bulk.insert_ignoring_duplicates(ctx.session, bulk.OUTBOX, alerts + updates, "dedupe_key")
     summary.alerts += len(alerts)
