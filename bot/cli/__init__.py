@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import apikey, db, demo, doctor, generate, imports, leads, model, run, serve
+from bot.cli import apikey, db, demo, doctor, generate, imports, leads, model, run, serve, slack
 from bot.cli.common import state
 
 app = typer.Typer(
@@ -28,7 +28,7 @@ def _root(
     state.database_url = database_url
 
 
-for module in (demo, imports, leads, model, generate, db, run, doctor, apikey, serve):
+for module in (demo, imports, leads, model, generate, db, run, doctor, apikey, serve, slack):
     module.register(app)
 
 

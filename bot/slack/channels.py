@@ -34,8 +34,8 @@ class ChannelIds:
 
     def get(self, requested: str) -> str | None:
         """The id of `requested` (an id already, or a name seen in an earlier answer)."""
-        if is_channel_id(requested):
-            return requested
+        if not requested or is_channel_id(requested):
+            return requested or None
         if requested not in self.known:
             stmt = (select(OUTBOX.c.result).where(OUTBOX.c.status == "sent")
                     .order_by(OUTBOX.c.id.desc()).limit(LOOKBACK))

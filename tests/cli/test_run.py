@@ -139,3 +139,20 @@ def _run_bot(tmp_path: Path, fake: FakeSlack) -> None:
         proc.terminate()
         output = proc.communicate(timeout=10)[0].decode()
     assert "serves Slack" in output
+
+
+def test_manifest_for_socket_mode_and_for_http() -> None:
+    import yaml
+
+    socket_mode = yaml.safe_load(CliRunner().invoke(app, ["manifest"]).output)
+    assert socket_mode["settings"]["socket_mode_enabled"] is True
+    result = CliRunner().invoke(app, ["manifest", "--url", "https://bot.example.com/",
+                                      "--name", "Lead Bot"])
+    http = yaml.safe_load(result.output)
+    assert http["settings"]["socket_mode_enabled"] is False
+    assert http["settings"]["interactivity"]["request_url"] == \
+        "https://bot.example.com/slack/events"
+    assert http["features"]["slash_commands"][0]["url"] == "https://bot.example.com/slack/events"
+    assert http["display_information"]["name"] == "Lead Bot"
+    insecure = CliRunner().invoke(app, ["manifest", "--url", "http://bot.example.com"])
+    assert insecure.exit_code == 2 and "https://" in insecure.output
