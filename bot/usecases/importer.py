@@ -6,7 +6,6 @@ no row is ever half-imported.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +16,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.ingest.csv_files import open_csv, read_events, read_leads
-from bot.ingest.reader_process import events_in_background
 from bot.ingest.records import EventIn, LeadIn, RowError
 from bot.usecases.bulk_events import EventImport
 from bot.usecases.gcpause import paused_gc
@@ -28,7 +26,6 @@ from storage.repositories import models
 
 Kind = Literal["leads", "events"]
 CHUNK = 50_000
-BACKGROUND_FROM = 4 << 20  # bytes of CSV (about 50,000 events) before a reader process pays
 
 
 @dataclass
@@ -64,13 +61,8 @@ def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor
     source = open_csv(path)
     bulk_events = EventImport(now=now, actor=actor) if kind == "events" else None
     try:
-        items: Iterator[LeadIn | EventIn | RowError]
-        if kind == "leads":
-            items = read_leads(source, id_column)
-        elif path.stat().st_size >= BACKGROUND_FROM and (os.cpu_count() or 1) > 1:
-            items = events_in_background(path, now)
-        else:
-            items = read_events(source, now)
+        items: Iterator[LeadIn | EventIn | RowError] = (
+            read_leads(source, id_column) if kind == "leads" else read_events(source, now))
         for batch in _batches(items, chunk, report):
             _apply(engine, kind, batch, report, now=now, actor=actor, events=bulk_events)
             if progress:
