@@ -99,7 +99,7 @@ class Delivery:
         """The channel a row posts to (read-only: alerts are routed for real when sent)."""
         lead_id = int(row.payload.get("lead_id") or 0)
         if row.kind == "slack.handover":
-            channel = self.handover_channel
+            channel = str(row.payload.get("dm") or self.handover_channel)
         elif row.kind == "slack.alert":
             channel = str(row.payload.get("channel") or "")
             if not channel:
@@ -166,7 +166,7 @@ class Delivery:
         message = handover_message(view, render.bant_answers(decision.bant, decision.notes),
                                    promoted_by=user_of(decision.decided_by),
                                    alert_link=self._permalink(alert))
-        requested = self.handover_channel
+        requested = str(row.payload.get("dm") or self.handover_channel)  # a user id: a DM
         channel, ts = self._post_once(requested, row, self._tagged(message, row))
         return Delivered({"channel": channel, "ts": ts, "requested": requested})
 

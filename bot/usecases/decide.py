@@ -103,7 +103,8 @@ def decide(engine: Engine, *, lead_id: int, outcome: str, actor: str, now: datet
             note = {"outcome": outcome, "by": user_of(actor), "at": now.isoformat(),
                     "reason": reason, "notes": notes}
             _queue(s, lead_id, f"decision:{row.id}", now, note,
-                   handover=row.id if outcome == Outcome.PROMOTE else None)
+                   handover=row.id if outcome == Outcome.PROMOTE else None,
+                   ae=(bant or {}).get("ae_slack_id"))
             return Result(True, lead_id, outcome, target, decision_id=row.id)
     with session_scope(engine) as s:
         lead = _lead(s, lead_id)
@@ -131,15 +132,20 @@ def _record(s: Session, lead_id: int, outcome: str, actor: str, now: datetime,
 
 
 def _queue(s: Session, lead_id: int, key: str, now: datetime, note: dict[str, Any], *,
-           handover: int | None = None) -> None:
-    """The alert update, the thread note and (for a promote) the handover, as outbox rows."""
+           handover: int | None = None, ae: str | None = None) -> None:
+    """The alert update, the thread note and (for a promote) the handover, as outbox rows;
+    a named account executive also gets the handover as a direct message."""
     rows: list[tuple[str, dict[str, Any]]] = [
         ("slack.update", {"lead_id": lead_id}),
         ("slack.thread", {"lead_id": lead_id, "note": note})]
     if handover is not None:
         rows.append(("slack.handover", {"lead_id": lead_id, "decision_id": handover}))
+        if ae:
+            rows.append(("slack.handover", {"lead_id": lead_id, "decision_id": handover,
+                                            "dm": ae}))
     for kind, payload in rows:
-        s.add(OutboxMessage(kind=kind, lead_id=lead_id, dedupe_key=f"{kind}:{key}",
+        dm = f":dm:{payload['dm']}" if payload.get("dm") else ""
+        s.add(OutboxMessage(kind=kind, lead_id=lead_id, dedupe_key=f"{kind}:{key}{dm}",
                             payload=payload, status="pending", attempts=0, next_attempt_at=now,
                             created_at=now, result={}))
 

@@ -43,7 +43,8 @@ class Workspace:
         self.usergroups: dict[str, list[str]] = {}  # group id -> member user ids
         # what auth.test reports in X-OAuth-Scopes
         self.scopes: list[str] = ["chat:write", "chat:write.public", "channels:history",
-                                  "channels:read", "groups:history", "groups:read", "commands",
+                                  "channels:read", "groups:history", "groups:read", "im:history",
+                                  "commands",
                                   "users:read", "users:read.email", "usergroups:read",
                                   "files:write"]
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> in posting order

@@ -106,6 +106,19 @@ def test_promote_opens_the_bant_modal_and_the_submission_hands_over(bot: Bot,
     assert "pilot in Q3" in json.dumps(handover["blocks"])
 
 
+def test_a_named_account_executive_also_gets_the_handover_directly(bot: Bot,
+                                                                    alerted: int) -> None:
+    bot.send(view_submission("promote_submit", alerted, ANNA, {**BANT, "ae": BEN}))
+    with session_scope(bot.engine) as s:
+        [decision] = s.exec(select(Decision)).all()
+        assert decision.bant["ae_slack_id"] == BEN
+    assert bot.sender.drain_once().sent == 4
+    [in_channel] = bot.fake.messages(HANDOVER)
+    [direct] = bot.fake.messages(BEN)
+    for message in (in_channel, direct):
+        assert f"hands it over to <@{BEN}>" in json.dumps(message["blocks"])
+
+
 @pytest.mark.parametrize(("action", "callback", "status", "reasons"), [
     (ACTION_RECYCLE, "recycle_submit", "recycled", ("Bad timing", "Later")),
     (ACTION_DISQUALIFY, "disqualify_submit", "disqualified", ("Spam", "Student")),
