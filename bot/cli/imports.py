@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
+from bot.cli.outcomes import import_outcomes_cmd
 from bot.ingest.csv_files import CSVFileError, count_rows
 from bot.usecases.importer import ImportReport, Kind, import_file
 
@@ -34,6 +35,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Record events; scores and lifecycle states move as they arrive."""
         _run(file, "events", None)
+
+    @imp.command("outcomes")
+    def outcomes_cmd(
+        file: Path = typer.Argument(..., help="CSV with email (or id), stage (opportunity, won, "
+                                    "lost), and optionally amount, timestamp, message_id."),
+    ) -> None:
+        """Record CRM outcomes: the leads move to opportunity, won or lost."""
+        import_outcomes_cmd(file)
 
 
 def _run(file: Path, kind: Kind, id_column: str | None) -> None:

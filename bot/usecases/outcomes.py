@@ -6,10 +6,9 @@ delivery id, so a repeated delivery is recognised and ignored, and the amount is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
+from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
 from bot.usecases import leads_index
 from bot.usecases.settle import Ctx
@@ -22,15 +21,6 @@ Verdict = Literal["recorded", "duplicate", "unchanged"]
 
 class UnknownLead(LookupError):
     pass
-
-
-@dataclass
-class OutcomeIn:
-    identity: Identity
-    stage: Status
-    at: datetime
-    amount: float | None = None
-    message_id: str | None = None
 
 
 def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
@@ -49,10 +39,10 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     if bulk.existing_event_keys(s, [key]):
         return "duplicate"
     lead = bulk.lead_rows(s, [lead_id])[lead_id]
-    current = Status(lead.status)
-    if current == item.stage:
+    current, target = Status(lead.status), Status(item.stage)
+    if current == target:
         return "unchanged"
-    require(current, item.stage)
+    require(current, target)
     bulk.insert_many(s, bulk.EVENT, [{
         "lead_id": lead_id, "type": event.type, "occurred_at": item.at,
         "properties": event.properties, "idempotency_key": key, "source": "crm",

@@ -20,11 +20,11 @@ from bot.http.api.auth import authenticator
 from bot.http.api.errors import ApiError
 from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Ignored, Outcome, Page, Track
 from bot.ingest.event_map import EventMap
+from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
 from bot.usecases.ingest_calls import IdentifyIn, IdentityConflict, apply_calls
-from bot.usecases.outcomes import OutcomeIn, TransitionError, UnknownLead, record_outcome
+from bot.usecases.outcomes import TransitionError, UnknownLead, record_outcome
 from bot.usecases.settle import Ctx
-from scoring.lifecycle import Status
 from storage.db import session_scope
 from storage.repositories import models
 
@@ -105,7 +105,7 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
         user = convert.id_of(body.userId, "userId")
         if not email and not user:
             raise ApiError(400, "email", "the outcome names no lead: give an email or a userId")
-        item = OutcomeIn(Identity(email, user), Status(body.stage),
+        item = OutcomeIn(Identity(email, user), body.stage,
                          convert.when(body.timestamp, now, "timestamp"),
                          None if body.amount is None else float(body.amount), body.messageId)
         try:
