@@ -80,15 +80,6 @@ def lead_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     return rows
 
 
-def score_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
-    ids = list(set(lead_ids))
-    rows: dict[int, Any] = {}
-    for part in chunks(ids):
-        for row in session.execute(select(SCORE).where(member_of(session, SCORE.c.lead_id, part))):
-            rows[row.lead_id] = row
-    return rows
-
-
 def score_states(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     """What scoring needs of the stored scores: version, dirty mark and state (no breakdown)."""
     ids = list(set(lead_ids))
