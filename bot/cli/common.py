@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,7 +22,7 @@ from rich.progress import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from storage.db import DatabaseURLError, describe, make_engine
 from storage.schema import upgrade
 
@@ -49,13 +50,17 @@ def actor() -> str:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]Error:[/] {message}")
+    # messages quote files and config ("[roles]", "/tmp/x]"): shown as written, not as markup
+    err_console.print(f"[bold red]Error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
 def engine(migrate: bool = True) -> Engine:
     """The configured database, its schema brought up to date."""
-    url = state.database_url or Settings.load().database_url
+    try:
+        url = state.database_url or Settings.load().database_url
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from exc
     try:
         eng = make_engine(url)
         if migrate:

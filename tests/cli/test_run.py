@@ -156,3 +156,13 @@ def test_manifest_for_socket_mode_and_for_http() -> None:
     assert http["display_information"]["name"] == "Lead Bot"
     insecure = CliRunner().invoke(app, ["manifest", "--url", "http://bot.example.com"])
     assert insecure.exit_code == 2 and "https://" in insecure.output
+
+
+def test_a_broken_config_file_is_reported_not_raised(
+        clean_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sdrbot.toml").write_text("[slak]\n", encoding="utf-8")
+    monkeypatch.delenv("DATABASE_URL")  # so that even `db current` reads the config
+    for args in (["db", "current"], ["run"], ["doctor"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, args
+        assert "unknown section [slak]" in " ".join(result.output.split())
