@@ -1,6 +1,12 @@
-"""The short ephemeral answers to clicks that could not do what they asked."""
+"""The short answers to clicks that could not do what they asked.
+
+Ephemeral messages are mrkdwn; a modal's field errors are plain text (no mentions, no dates,
+a short line), hence the `*_plain` variants.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC
 
 from bot.slack import mrkdwn
 from bot.usecases.decide import CLAIM, Result, user_of
@@ -22,10 +28,23 @@ def too_late(result: Result) -> str:
     return f"Too late: {who} already {what}{when}{reason}. Your click changed nothing."
 
 
+def too_late_plain(result: Result) -> str:
+    prior = result.prior
+    if prior is None:
+        return f"This lead is no longer an open MQL (now {result.status}); nothing was changed."
+    when = f" at {prior.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if prior.at else ""
+    what = _DONE.get(prior.outcome, prior.outcome).replace(" this lead", "")
+    return f"Too late: {user_of(prior.by)} already {what}{when}. Nothing was changed."
+
+
 def not_allowed(user_id: str) -> str:
     return ("Only the SDRs named in sdrbot's configuration (`[roles]` in sdrbot.toml) may claim "
             f"and decide MQLs. Ask your sdrbot admin to add you; your Slack user id is "
             f"`{mrkdwn.escape(user_id)}`.")
+
+
+def not_allowed_plain(user_id: str) -> str:
+    return f"Only the SDRs in sdrbot's [roles] may decide MQLs. Your Slack id: {user_id}."
 
 
 def unknown_lead(lead_id: object) -> str:

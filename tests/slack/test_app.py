@@ -163,8 +163,9 @@ def test_a_lost_race_without_a_known_alert_is_shown_in_the_modal(bot: Bot) -> No
     bot.send(view_submission("disqualify_submit", lead_id, BEN, {"reason": "Spam"}))
     response = bot.send(view_submission("recycle_submit", lead_id, ANNA, {"reason": "Later"}))
     body = json.loads(response.body)
-    assert body["response_action"] == "errors" and "already disqualified" in body["errors"][
-        "notes"]
+    assert body["response_action"] == "errors"
+    assert body["errors"]["notes"] == (f"Too late: {BEN} already disqualified at 2026-06-01 "
+                                       "12:00 UTC. Nothing was changed.")
 
 
 def test_only_configured_deciders_may_click_or_submit(sqlite_engine: Engine, fake: FakeSlack,
@@ -178,7 +179,9 @@ def test_only_configured_deciders_may_click_or_submit(sqlite_engine: Engine, fak
     texts = bot.ephemerals_for(ANNA)
     assert len(texts) == 2 and all(ANNA in t and "[roles]" in t for t in texts)
     response = bot.send(view_submission("recycle_submit", lead_id, ANNA, {"reason": "x"}))
-    assert json.loads(response.body)["response_action"] == "errors"
+    errors = json.loads(response.body)["errors"]
+    assert errors == {"notes": f"Only the SDRs in sdrbot's [roles] may decide MQLs. Your Slack "
+                               f"id: {ANNA}."}
     assert bot.lead(lead_id).status == "mql"
     bot.click(ACTION_CLAIM, lead_id, BEN)
     assert bot.lead(lead_id).owner == BEN

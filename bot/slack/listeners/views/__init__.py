@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
 
 from bot.slack import replies
 from bot.slack.blocks import read_promote, read_reason
@@ -30,7 +31,7 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebC
     svc = services(context)
     user = body["user"]["id"]
     if not svc.deciders.allows(user):
-        ack(response_action="errors", errors={"notes": replies.not_allowed(user)[:150]})
+        ack(response_action="errors", errors={"notes": replies.not_allowed_plain(user)})
         return
     outcome = _OUTCOME[view["callback_id"]]
     lead_id = lead_id_of(view)
@@ -54,14 +55,14 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebC
     _tell_loser(ack, client, svc.engine, user, result)
 
 
-def _tell_loser(ack: Ack, client: WebClient, engine: Any, user: str, result: Result) -> None:
+def _tell_loser(ack: Ack, client: WebClient, engine: Engine, user: str, result: Result
+                ) -> None:
     """An ephemeral note in the alert's channel; without a known alert, in the modal itself."""
     with session_scope(engine) as s:
         alert = latest_alert(session=s, lead_id=result.lead_id)
-    text = replies.too_late(result)
     if alert is None:
-        ack(response_action="errors", errors={"notes": text[:150]})
+        ack(response_action="errors", errors={"notes": replies.too_late_plain(result)})
         return
     ack()
-    client.chat_postEphemeral(channel=alert.channel, user=user, text=text,
+    client.chat_postEphemeral(channel=alert.channel, user=user, text=replies.too_late(result),
                               thread_ts=alert.ts)
