@@ -51,4 +51,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def json_type() -> Any:
+    """JSON that PostgreSQL can index and query (jsonb)."""
     return JSON().with_variant(JSONB(), "postgresql")
+
+
+def json_text_type() -> Any:
+    """JSON kept as text (PostgreSQL's json): for documents written often and read whole."""
+    return JSON()

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, json_type
+from storage.types import UTCDateTime, json_text_type, json_type
 
 
 class LeadScore(SQLModel, table=True):
@@ -27,10 +27,12 @@ class LeadScore(SQLModel, table=True):
     band: str = Field(max_length=10)
     qualifies: bool
     fast_track: str | None = Field(default=None, max_length=100)
+    # written on every scoring and never queried inside: PostgreSQL's plain json (stored as
+    # text) costs far less to write than jsonb
     breakdown: list[dict[str, Any]] = Field(default_factory=list,
-                                            sa_column=Column(json_type(), nullable=False))
+                                            sa_column=Column(json_text_type(), nullable=False))
     state: dict[str, Any] = Field(default_factory=dict,
-                                  sa_column=Column(json_type(), nullable=False))
+                                  sa_column=Column(json_text_type(), nullable=False))
     last_event_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     computed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # events were stored but the state has not taken them in yet (a bulk import in progress or
