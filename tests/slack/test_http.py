@@ -97,3 +97,10 @@ def test_a_signed_claim_assigns_the_owner_and_the_alert_is_updated(
     [update] = fake.calls_to("chat.update", ok=True)
     assert f"<@{ANNA}>" in str(update.args["blocks"])
     fake.assert_no_problems()
+
+
+def test_slack_s_url_verification_challenge_is_answered(web: TestClient) -> None:
+    body = '{"type": "url_verification", "token": "legacy", "challenge": "c-123"}'
+    answer = web.post("/slack/events", content=body,
+                      headers=headers(body, content_type="application/json"))
+    assert answer.status_code == 200 and answer.json() == {"challenge": "c-123"}
