@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sdrbot demo
+	$(BIN)/sdrbot start
 
 test: $(STAMP)
 	$(BIN)/ruff check .

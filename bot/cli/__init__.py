@@ -7,7 +7,20 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import apikey, db, demo, doctor, generate, imports, leads, model, run, serve, slack
+from bot.cli import (
+    apikey,
+    db,
+    demo,
+    doctor,
+    generate,
+    imports,
+    leads,
+    model,
+    run,
+    serve,
+    slack,
+    start,
+)
 from bot.cli.common import state
 
 app = typer.Typer(
@@ -28,7 +41,8 @@ def _root(
     state.database_url = database_url
 
 
-for module in (demo, imports, leads, model, generate, db, run, doctor, apikey, serve, slack):
+for module in (start, demo, imports, leads, model, generate, db, run, doctor, apikey, serve,
+               slack):
     module.register(app)
 
 

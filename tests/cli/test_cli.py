@@ -155,3 +155,11 @@ def test_bad_database_url_is_explained(cli: CliRunner, monkeypatch: pytest.Monke
 def test_demo_generates_imports_and_shows_mqls(cli: CliRunner) -> None:
     code, out = run(cli, "demo", "--leads", "150", "--show", "2")
     assert code == 0 and "leads are MQLs" in out and "points, grade" in out
+
+
+def test_start_without_slack_runs_the_demo_and_explains_how_to_connect(
+        cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    code, out = run(cli, "start")
+    assert code == 0 and "No SLACK_BOT_TOKEN" in out and "leads are MQLs" in out
+    assert "Connect Slack" in out and "sdrbot doctor" in out
