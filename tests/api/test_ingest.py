@@ -182,3 +182,5 @@ def test_docs_and_openapi_are_served(client: TestClient) -> None:
     assert {"/api/v1/identify", "/api/v1/track", "/api/v1/batch", "/api/v1/outcomes"} <= \
         set(spec["paths"])
     assert client.get("/docs").status_code == 200
+    assert spec["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/v1/track"]["post"]["security"] == [{"ApiKey": []}]

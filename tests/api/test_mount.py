@@ -56,3 +56,13 @@ def test_serve_reports_a_bad_config(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "sdrbot.toml").write_text('[ingest]\nunknown_events = "drop"\n')
     result = CliRunner().invoke(cli_app, ["serve"])
     assert result.exit_code == 2 and "ingest.unknown_events must be one of" in result.output
+
+
+def test_the_mounted_api_limits_bodies_too(tmp_path: Path) -> None:
+    engine = file_engine(tmp_path / "run.db")
+    bolt = build_app(settings(), engine=engine, client=make_client("xoxb-x"), clock=lambda: NOW)
+    with TestClient(create_http_app(bolt, engine=engine)) as web:
+        answer = web.post("/api/v1/batch", content=b"x" * (600 * 1024),
+                          headers={"content-type": "application/json"})
+    assert answer.status_code == 413 and answer.json()["error"]["field"] == "body"
+    engine.dispose()

@@ -8,7 +8,8 @@ import binascii
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from bot.http.api.errors import ApiError
@@ -45,8 +46,16 @@ def key_from(header: str | None) -> str:
     return key
 
 
-def authenticator(engine: Engine, clock: Callable[[], datetime]) -> Callable[[Request], str]:
-    def authenticate(request: Request) -> str:
+# declared for the OpenAPI docs (and tools that read them); the header is parsed below, where
+# Basic auth is understood too and every failure gets its own message
+_DOCUMENTED = HTTPBearer(auto_error=False, scheme_name="ApiKey",
+                         description="An API key from `sdrbot apikey create NAME`; HTTP Basic "
+                         "auth with the key as user name and no password works as well.")
+
+
+def authenticator(engine: Engine, clock: Callable[[], datetime]) -> Callable[..., str]:
+    def authenticate(request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(
+            _DOCUMENTED)) -> str:
         key = key_from(request.headers.get("authorization"))
         with session_scope(engine) as session:
             name = apikeys.verify(session, key, now=clock())
