@@ -157,7 +157,7 @@ def settle_leads(engine: Engine, ids: list[int], states: dict[int, LeadState],
             row = models.ensure_active(session=session, now=now)
             assert row.version is not None
             ctx = Ctx(session, models.parsed(row), row.version, now, actor)
-            leads = bulk.lead_rows(session, part)
+            leads = bulk.lead_rows(session, part, bulk.scoring_columns(ctx.model))
             missing = [i for i in part if i not in states and i in leads]
             these, scored = states, has_score
             if missing:  # refused chunks: start again from what is stored

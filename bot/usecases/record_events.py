@@ -66,7 +66,7 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
     bulk.fast_insert(ctx.session, bulk.EVENT, rows)
     result.accepted = len(rows)
 
-    leads = bulk.lead_rows(ctx.session, lead_ids)
+    leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model))
     work = [LeadWork(leads[i], states[i], i in has_score) for i in lead_ids]
     result.settle, _ = settle(ctx, work)
     return result

@@ -64,18 +64,20 @@ def scoring_columns(model: Any) -> list[Any]:
             names.append(name)
         elif name not in LEAD.c:
             needs_attributes = True
-    # standard fields a rule does not test still come as None, so every lookup works
     columns = [LEAD.c[n] for n in names]
     if needs_attributes:
         columns.append(LEAD.c.attributes)
     return columns
 
 
-def lead_rows(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
+def lead_rows(session: Session, lead_ids: Iterable[int], columns: list[Any] | None = None
+              ) -> dict[int, Any]:
+    """Lead rows by id: every column, or the given ones (they must include `id`)."""
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
+    stmt = select(*columns) if columns else select(LEAD)
     for part in chunks(ids):
-        for row in session.execute(select(LEAD).where(member_of(session, LEAD.c.id, part))):
+        for row in session.execute(stmt.where(member_of(session, LEAD.c.id, part))):
             rows[row.id] = row
     return rows
 
