@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, json_type
+from storage.types import UTCDateTime, json_text_type
 
 
 class Event(SQLModel, table=True):
@@ -21,8 +21,9 @@ class Event(SQLModel, table=True):
                                           nullable=False))
     type: str = Field(max_length=100)
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # PostgreSQL json (text): written a million at a time and read whole; ->> still works
     properties: dict[str, Any] = Field(default_factory=dict,
-                                       sa_column=Column(json_type(), nullable=False))
+                                       sa_column=Column(json_text_type(), nullable=False))
     # a delivery id (Segment messageId) or a digest of the row: the same event is stored once
     idempotency_key: int = Field(sa_column=Column(BigInteger, nullable=False))
     source: str = Field(default="csv", max_length=20)

@@ -62,7 +62,7 @@ def upgrade() -> None:
     sa.Column('lead_id', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=100), nullable=False),
     sa.Column('occurred_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('properties', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('properties', sa.JSON(), nullable=False),
     sa.Column('idempotency_key', sa.BigInteger(), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('received_at', storage.types.UTCDateTime(timezone=True), nullable=False),
