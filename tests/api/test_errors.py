@@ -194,3 +194,14 @@ def test_outcome_errors(client: TestClient) -> None:
     field, message = error(client.post("/api/v1/outcomes",
                                        json={"userId": "w", "stage": "lost"}), 409)
     assert field == "stage" and "'won' cannot move to 'lost'" in message
+
+
+def test_device_time_errors(client: TestClient, engine: Engine) -> None:
+    far = (NOW + timedelta(days=5)).isoformat()
+    field, message = error(client.post("/api/v1/track", json={
+        "userId": "u", "event": "x", "originalTimestamp": far}))
+    assert field == "originalTimestamp" and "device's clock" in message
+    field, _ = error(client.post("/api/v1/batch", json={"sentAt": "later", "batch": [
+        {"type": "track", "userId": "u", "event": "x", "originalTimestamp": NOW.isoformat()}]}))
+    assert field == "batch[0].sentAt"
+    assert count(engine, "event") == 0

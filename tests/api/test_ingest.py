@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
+from storage.db import session_scope
+from storage.tables import Event
 from tests.api.helpers import count, events_of, lead, rows
 from tests.conftest import NOW
 
@@ -184,3 +187,29 @@ def test_docs_and_openapi_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert spec["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
     assert spec["paths"]["/api/v1/track"]["post"]["security"] == [{"ApiKey": []}]
+
+
+def test_bodies_are_json_whatever_the_content_type(client: TestClient, engine: Engine) -> None:
+    for kind in ("text/plain;charset=UTF-8", None):
+        headers = {"content-type": kind} if kind else {}
+        answer = client.post("/api/v1/track", headers=headers, content=json.dumps(
+            {"userId": "u1", "event": "Email Opened", "messageId": f"ct-{kind}"}).encode())
+        assert answer.json() == OK
+    assert count(engine, "event") == 2
+
+
+def test_device_times_are_corrected_by_the_clock_error(client: TestClient,
+                                                       engine: Engine) -> None:
+    # the device's clock runs 10 minutes fast: its times are moved back by as much
+    fast = NOW + timedelta(minutes=10)
+    client.post("/api/v1/track", json={
+        "userId": "d1", "event": "Email Opened", "sentAt": fast.isoformat(),
+        "originalTimestamp": (fast - timedelta(hours=1)).isoformat()})
+    client.post("/api/v1/batch", json={"sentAt": fast.isoformat(), "batch": [
+        {"type": "track", "userId": "d1", "event": "Email Clicked",
+         "originalTimestamp": (fast - timedelta(hours=2)).isoformat()}]})
+    with session_scope(engine) as session:
+        got = [(e.type, e.occurred_at) for e in session.exec(
+            select(Event).order_by(col(Event.occurred_at)))]
+    assert got == [("email_click", NOW - timedelta(hours=2)),
+                   ("email_open", NOW - timedelta(hours=1))]

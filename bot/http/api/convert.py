@@ -62,13 +62,29 @@ def identity(call: Identify | Track | Page, email: str | None, path: str,
                    f"anonymousId or {email_field}")
 
 
-def when(raw: str | None, now: datetime, field: str) -> datetime:
+def when(raw: str | None, now: datetime | None, field: str) -> datetime:
+    """The time `raw` names (not more than a day after `now`, if given); `now` if it is None."""
     if raw is None:
+        assert now is not None
         return now
     try:
         return parse_timestamp(raw, 0, field, now=now)
     except RowRejected as exc:
         raise ApiError(400, field, exc.error.message) from None
+
+
+def occurred(call: Track | Page, now: datetime, path: str) -> datetime:
+    """`timestamp`; else the device's `originalTimestamp`, shifted by the device clock's error
+    (`sentAt` against our clock), as Segment computes it; else the time of arrival."""
+    if call.timestamp is not None or call.originalTimestamp is None:
+        return when(call.timestamp, now, _prefix(path, "timestamp"))
+    original = when(call.originalTimestamp, None, _prefix(path, "originalTimestamp"))
+    if call.sentAt is not None:
+        original += now - when(call.sentAt, None, _prefix(path, "sentAt"))
+    if (original - now).total_seconds() > 86400:
+        raise ApiError(400, _prefix(path, "originalTimestamp"), f"{call.originalTimestamp!r} "
+                       "lies more than a day in the future; check the device's clock")
+    return original
 
 
 def to_identify(call: Identify, path: str = "") -> IdentifyIn:
@@ -105,5 +121,4 @@ def to_event(call: Track | Page, events: EventMap, now: datetime, path: str = ""
     if kind == "page_view" and "url" not in props and isinstance(page, dict) and \
             isinstance(page.get("url"), str):
         props["url"] = page["url"]  # analytics.js puts the URL in the context
-    at = when(call.timestamp, now, _prefix(path, "timestamp"))
-    return EventIn(ident, kind, at, props, message_id=call.messageId)
+    return EventIn(ident, kind, occurred(call, now, path), props, message_id=call.messageId)

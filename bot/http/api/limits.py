@@ -2,6 +2,9 @@
 
 The Content-Length header is checked first; the body is then read up to the limit, so a client
 that sends more than it announced (or streams without a length) is stopped as well.
+
+Bodies are JSON whatever the Content-Type says: browser snippets send text/plain (a "simple"
+request needs no CORS preflight), and some tools send no type at all.
 """
 
 from __future__ import annotations
@@ -54,11 +57,19 @@ class BodyLimit:
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+        await self.app(_as_json(scope), replay, send)
 
     async def _too_large(self, send: Send) -> None:
         await _reply(send, 413, "body", f"is larger than {self.limit // 1024} KB; send fewer "
                      "calls per batch")
+
+
+def _as_json(scope: Scope) -> Scope:
+    headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+    kind = dict(scope["headers"]).get(b"content-type", b"")
+    if kind.split(b";")[0].strip().lower() in (b"", b"text/plain"):
+        kind = b"application/json"
+    return {**scope, "headers": [*headers, (b"content-type", kind)]}
 
 
 async def _reply(send: Send, status: int, field: str, message: str) -> None:

@@ -86,6 +86,8 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
                 continue
             if body.context:
                 item.context = {**body.context, **(item.context or {})}
+            if body.sentAt and not isinstance(item, Identify) and item.sentAt is None:
+                item.sentAt = body.sentAt
             try:
                 calls.append(convert.to_identify(item, f"batch[{i}]") if isinstance(
                     item, Identify) else convert.to_event(item, events, now, f"batch[{i}]"))

@@ -39,6 +39,10 @@ class _Call(BaseModel):
     timestamp: StrictStr | None = Field(
         None, description="ISO 8601; when it happened (default: when received).",
         examples=["2026-03-04T10:15:00Z"])
+    originalTimestamp: StrictStr | None = Field(
+        None, description="The device's time of the call (RudderStack, Segment's libraries); "
+        "used without `timestamp`, corrected by `sentAt` for the device clock's error.")
+    sentAt: StrictStr | None = Field(None, description="The device's time of sending.")
     messageId: Text200 | None = Field(None, description="A delivery id; repeats are ignored.")
     context: dict[str, Any] | None = Field(None, description="context.traits.email identifies "
                                            "a track call; context.page.url is a page's URL.")
@@ -77,6 +81,7 @@ class Batch(BaseModel):
 
     batch: list[BatchItem] = Field(min_length=1, max_length=10_000)
     context: dict[str, Any] | None = Field(None, description="Merged into each call's context.")
+    sentAt: StrictStr | None = Field(None, description="The device's time of sending.")
 
 
 class Outcome(BaseModel):
