@@ -39,6 +39,8 @@ LEAD_ALIASES = {
     "industry": "industry", "branche": "industry",
     "company_size": "company_size", "employees": "company_size",
     "number_of_employees": "company_size", "employee_count": "company_size",
+    "mitarbeiter": "company_size", "mitarbeiterzahl": "company_size",
+    "anzahl_mitarbeiter": "company_size",
     "country": "country", "land": "country",
     "source": "source", "lead_source": "source",
 }
@@ -92,11 +94,11 @@ def open_csv(path: Path) -> CSVSource:
         raise CSVFileError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and try again"
                            ) from None
     handle.seek(0)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(handle, dialect)
+    # the separator is the one the header line uses most (Excel writes ';' in German locales);
+    # csv.Sniffer guesses from the data too, and quoted tabs or line breaks mislead it
+    header_line = sample.splitlines()[0] if sample else ""
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.reader(handle, csv.excel, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -218,20 +218,45 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    dumps = orjson.dumps
+    if dialect == "postgresql":
+        _copy_events(session, rows, received_at)
+        return
     convert = _driver_value(dialect)
     mark = _placeholder(dialect)
     received = convert(received_at)
-    dumps = orjson.dumps
     sql = ("INSERT INTO event (lead_id, type, occurred_at, properties, idempotency_key, source, "
            f"received_at) VALUES ({', '.join([mark] * 7)})")
     params = [(lead_id, kind, convert(at),
                (props if isinstance(props, bytes) else dumps(props)).decode(), key, source,
                received) for lead_id, kind, at, props, key, source in rows]
-    if dialect == "postgresql":
-        _copy(session, "event", ["lead_id", "type", "occurred_at", "properties",
-                                 "idempotency_key", "source", "received_at"], params)
-        return
     session.connection().exec_driver_sql(sql, params)
+
+
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format: backslash, tab and line breaks escaped."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return value
+
+
+def _copy_events(session: Session, rows: list[tuple[Any, ...]], received_at: datetime) -> None:
+    """The events as one block of COPY text: formatting it here costs less than the driver's
+    per-value adaptation, at a million rows."""
+    received = received_at.astimezone(UTC).isoformat()
+    dumps = orjson.dumps
+    lines = []
+    for lead_id, kind, at, props, key, source in rows:
+        text = (props if isinstance(props, bytes) else dumps(props)).decode()
+        when = at.astimezone(UTC).isoformat() if at.tzinfo else at.isoformat() + "+00:00"
+        lines.append(f"{lead_id}\t{_copy_text(kind)}\t{when}\t{_copy_text(text)}\t{key}\t"
+                     f"{_copy_text(source)}\t{received}\n")
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+            "COPY event (lead_id, type, occurred_at, properties, idempotency_key, source, "
+            "received_at) FROM STDIN") as copy:
+        copy.write("".join(lines))
 
 
 def update_many(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:

@@ -249,3 +249,27 @@ def test_rescore_computes_only_leads_whose_score_can_have_changed(engine: Engine
     _, later = lead(engine, "ceo@hotel.example")
     assert later is not None and later.engagement == 24  # the webinar's 25 fell below 24.5
     assert rescore_all(engine, now=NOW, actor="test", force=True).scored == 2
+
+
+def test_awkward_property_text_is_stored_exactly(engine: Engine, tmp_path: Path) -> None:
+    awkward = 'C:\\temp\\new\t"quoted" line\nnext \\n ünïcødé <!channel>'
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER,
+                   [["odd@x.example", "page_view", T, awkward, "back\\slash"]])
+    report = import_file(engine, ef, "events", now=NOW, actor="test")
+    assert report.accepted == 1 and not report.errors
+    with session_scope(engine) as s:
+        (props,) = s.execute(select(bulk.EVENT.c.properties)).one()
+    assert props == {"url": awkward, "asset_type": "back\\slash"}
+
+
+def test_semicolon_separated_files_from_german_excel(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text("\ufeffE-Mail;Vorname;Nachname;Firma;Branche;Mitarbeiter\n"
+                    "k@gastro.example;Klara;Koch;Koch GmbH;Gastronomie;120\n", encoding="utf-8")
+    report = import_file(engine, path, "leads", now=NOW, actor="test")
+    assert report.created == 1 and not report.errors
+    found, sc = lead(engine, "k@gastro.example")
+    assert (found.first_name, found.company, found.industry) == ("Klara", "Koch GmbH",
+                                                                 "Gastronomie")
+    assert found.company_size == 120 and found.attributes == {}
+    assert sc is not None and sc.fit == 45  # size 50-200 and the target industry
