@@ -141,8 +141,10 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
     return summary, settled
 
 
+# a stored score is rewritten only if one of these moved; next_change_at among them, or a lead
+# that was due but did not change would stay due for ever
 SCORE_FIELDS = ("score", "fit", "engagement", "fit_grade", "engagement_level", "band",
-                "qualifies", "fast_track", "breakdown")
+                "qualifies", "fast_track", "breakdown", "next_change_at")
 
 
 def score_fields(lead_id: int, sc: Score) -> dict[str, Any]:

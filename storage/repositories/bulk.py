@@ -100,7 +100,7 @@ def score_full(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     stmt = select(SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state,
                   SCORE.c.score, SCORE.c.fit, SCORE.c.engagement, SCORE.c.fit_grade,
                   SCORE.c.engagement_level, SCORE.c.band, SCORE.c.qualifies,
-                  SCORE.c.fast_track, SCORE.c.breakdown)
+                  SCORE.c.fast_track, SCORE.c.breakdown, SCORE.c.next_change_at)
     for part in chunks(ids):
         for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
             rows[row.lead_id] = row

@@ -273,3 +273,20 @@ def test_semicolon_separated_files_from_german_excel(engine: Engine, tmp_path: P
                                                                  "Gastronomie")
     assert found.company_size == 120 and found.attributes == {}
     assert sc is not None and sc.fit == 45  # size 50-200 and the target industry
+
+
+def test_a_due_lead_whose_score_did_not_move_is_not_due_again(engine: Engine,
+                                                              tmp_path: Path) -> None:
+    """A day leaving a count rule's window need not change the score; the lead must then get
+    its next moment, not stay due for ever."""
+    days = [(NOW - timedelta(days=d)).isoformat() for d in (0, 1, 2, 20)]
+    load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "page_view", d,
+                                        "https://x.example/blog", ""] for d in days])
+    _, sc = lead(engine, "mgr@soft.example")
+    assert sc is not None and sc.next_change_at is not None
+    moment = sc.next_change_at + timedelta(seconds=2)
+    assert rescore_all(engine, now=moment, actor="test").scored == 1
+    _, again = lead(engine, "mgr@soft.example")
+    assert again is not None and again.next_change_at is not None
+    assert again.next_change_at > moment
+    assert rescore_all(engine, now=moment, actor="test").scored == 0
