@@ -271,18 +271,18 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float,
 def _line_changes(rule: EngagementRule, rs: RuleState, raw: float, points: float,
                   now: float) -> float:
     """When a shown line can next change: its decayed value falls below the rounding step
-    (p - 0.5), or its oldest day leaves the window. A second early is harmless: the lead is
-    simply scored again."""
+    (p - 0.5), or its oldest day leaves the window. A millisecond early absorbs floating-point
+    error; being early is harmless, the lead is simply scored again."""
     when = math.inf
     hl = rule.decay_seconds
     step = abs(points) - 0.5
     if hl > 0 and abs(raw) > step > 0:
-        when = now + hl * math.log2(abs(raw) / step) - 1.0
+        when = now + hl * math.log2(abs(raw) / step) - 0.001
     if rule.window_days > 0 and rs.days:
         first_day = next((b[0] for b in rs.days
                           if b[0] >= int(now // DAY) - rule.window_days + 1), None)
         if first_day is not None:
-            when = min(when, (first_day + rule.window_days) * DAY)
+            when = min(when, (first_day + rule.window_days) * DAY - 0.001)
     return max(when, now)
 
 

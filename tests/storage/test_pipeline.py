@@ -275,11 +275,10 @@ def test_semicolon_separated_files_from_german_excel(engine: Engine, tmp_path: P
     assert sc is not None and sc.fit == 45  # size 50-200 and the target industry
 
 
-def test_a_due_lead_whose_score_did_not_move_is_not_due_again(engine: Engine,
-                                                              tmp_path: Path) -> None:
-    """A day leaving a count rule's window need not change the score; the lead must then get
-    its next moment, not stay due for ever."""
-    days = [(NOW - timedelta(days=d)).isoformat() for d in (0, 1, 2, 20)]
+def test_a_rescored_lead_gets_its_next_moment(engine: Engine, tmp_path: Path) -> None:
+    """A day leaves the count rule's window (4 visiting days become 3: the points stay); the
+    lead is scored then, and is not due again until its next moment."""
+    days = [(NOW - timedelta(days=d)).isoformat() for d in (0, 1, 2, 29)]
     load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "page_view", d,
                                         "https://x.example/blog", ""] for d in days])
     _, sc = lead(engine, "mgr@soft.example")
