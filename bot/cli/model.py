@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 
 from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
 from bot.usecases.rescore import count_leads, rescore_all
-from scoring.model import ModelError, ScoringModel, load_model
+from scoring.loader import load_model
+from scoring.model import ModelError, ScoringModel
 from storage.db import session_scope
 from storage.repositories import models
 

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from scoring.model import ScoringModel, default_model_text, load_model
+from scoring.loader import default_model_text, load_model
+from scoring.model import ScoringModel
 from storage.tables import ModelVersion
 
 _cache: dict[str, ScoringModel] = {}

@@ -21,7 +21,8 @@ from scoring.engine import (
     score,
     score_events,
 )
-from scoring.model import Grades, ScoringModel, default_model, load_model
+from scoring.loader import default_model, load_model
+from scoring.model import Grades, ScoringModel
 from scoring.state import LeadState
 
 T0 = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)  # a Monday, noon UTC

@@ -19,7 +19,7 @@ from scoring.lifecycle import (
     evaluate,
     require,
 )
-from scoring.model import default_model
+from scoring.loader import default_model
 from scoring.state import LeadState
 
 S = Status

@@ -6,18 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from scoring.conditions import OPERATORS
+from scoring.loader import default_model, default_model_text, load_model
 from scoring.model import (
     DEFAULT_FAST_TRACK,
-    OPERATORS,
     EngagementRule,
     FitRule,
     Grades,
     Issue,
     ModelError,
     ScoringModel,
-    default_model,
-    default_model_text,
-    load_model,
 )
 
 MINIMAL = """

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.engine import Event, Score, apply_event, lead_facts, score, score_events
-from scoring.model import EngagementRule, ScoringModel, default_model
+from scoring.loader import default_model
+from scoring.model import EngagementRule, ScoringModel
 from scoring.state import LeadState
 
 T0 = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)

@@ -1,0 +1,190 @@
+"""Parsing the rule tables of a model file ([[fit]], [[engagement_rule]], `where` filters).
+
+Every mistake is recorded with its rule and field, and parsing goes on, so that one run of
+`sdrbot model validate` lists everything to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scoring.conditions import CONDITION_KEYS, Condition, ConditionError, parse_condition
+from scoring.model import CANONICAL_EVENT_TYPES, EngagementRule, FitRule, Issue
+
+_RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+FIT_KEYS = {"id", "label", "field", "op", "value", "values", "min", "max", "points", "group"}
+ENG_KEYS = {
+    "id", "label", "event", "where", "points", "cap", "min_count", "distinct_days",
+    "window_days", "half_life_days",
+}
+
+
+class Checks:
+    """The shared checks: record a mistake, read a number, report unknown keys."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        self.ids: list[str] = []  # every valid rule id seen, including rules with other mistakes
+
+    def err(self, where: str, fld: str, message: str) -> None:
+        self.issues.append(Issue(where, fld, message))
+
+    def number(self, table: dict[str, Any], key: str, where: str, default: float,
+               *, minimum: float | None = None, integer: bool = False) -> float:
+        if key not in table:
+            return default
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.err(where, key, f"expected a number, got {value!r}")
+            return default
+        if integer and not isinstance(value, int):
+            self.err(where, key, f"expected a whole number, got {value!r}")
+            return default
+        if minimum is not None and value < minimum:
+            self.err(where, key, f"must be at least {minimum:g}, got {value!r}")
+            return default
+        return value
+
+    def unknown_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in sorted(set(table) - allowed):
+            self.err(where, key, f"unknown setting; allowed here: {', '.join(sorted(allowed))}")
+
+
+class RuleParser(Checks):
+    """[[fit]] and [[engagement_rule]] tables into rules."""
+
+    def _rule_header(self, raw: Any, kind: str, index: int, allowed: set[str]
+                     ) -> tuple[str, str, dict[str, Any]] | None:
+        where = f"{kind} #{index}"
+        if not isinstance(raw, dict):
+            self.err(where, "", f"must be a table ([[{kind}]])")
+            return None
+        rid = raw.get("id")
+        if not isinstance(rid, str) or not _RULE_ID.match(rid):
+            self.err(where, "id", "every rule needs an id of lowercase letters, digits, '_' or "
+                     f"'-', e.g. id = \"role_ceo\"; got {rid!r}")
+            rid = f"#{index}"
+        else:
+            where = f"{kind} '{rid}' (#{index})"
+            self.ids.append(rid)
+        self.unknown_keys(raw, allowed, where)
+        return rid, where, raw
+
+    def points(self, raw: dict[str, Any], where: str) -> int:
+        value = raw.get("points")
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.err(where, "points", f"expected whole points such as 20 or -5, got {value!r}")
+            return 0
+        return value
+
+    def fit_rules(self, raws: Any) -> list[FitRule]:
+        if not isinstance(raws, list):
+            self.err("[[fit]]", "", "fit rules must be written as [[fit]] tables")
+            return []
+        rules = []
+        for i, raw in enumerate(raws, 1):
+            header = self._rule_header(raw, "fit", i, FIT_KEYS)
+            if header is None:
+                continue
+            rid, where, raw = header
+            points = self.points(raw, where)
+            try:
+                cond = parse_condition(raw, require_field=True)
+            except ConditionError as exc:
+                self.err(where, exc.field, exc.message)
+                continue
+            group = raw.get("group")
+            if group is not None and not isinstance(group, str):
+                self.err(where, "group", "expected a name; rules of one group count only once "
+                         "(the best match)")
+                group = None
+            label = str(raw.get("label") or _default_label(cond))
+            rules.append(FitRule(rid, label, cond, points, group))
+        return rules
+
+    def engagement_rules(self, raws: Any, half_life: float, window: int
+                         ) -> list[EngagementRule]:
+        if not isinstance(raws, list):
+            self.err("[[engagement_rule]]", "", "write engagement rules as [[engagement_rule]]")
+            return []
+        rules = []
+        for i, raw in enumerate(raws, 1):
+            header = self._rule_header(raw, "engagement_rule", i, ENG_KEYS)
+            if header is None:
+                continue
+            rid, where, raw = header
+            event = raw.get("event")
+            if not isinstance(event, str) or not event.strip():
+                self.err(where, "event", "name the event type this rule counts, e.g. "
+                         f"event = \"page_view\" (canonical: {', '.join(CANONICAL_EVENT_TYPES)})")
+                event = ""
+            points = self.points(raw, where)
+            conds = self.where_clause(raw.get("where"), where)
+            cap_raw = raw.get("cap")
+            cap: int | None = None
+            if cap_raw is not None:
+                if isinstance(cap_raw, bool) or not isinstance(cap_raw, int) or cap_raw == 0:
+                    self.err(where, "cap", f"expected the most points the rule may give in total "
+                             f"(a whole number, not 0), got {cap_raw!r}")
+                else:
+                    cap = abs(cap_raw)
+            min_count = int(self.number(raw, "min_count", where, 1, minimum=1, integer=True))
+            distinct = raw.get("distinct_days", False)
+            if not isinstance(distinct, bool):
+                self.err(where, "distinct_days", "expected true or false")
+                distinct = False
+            rule_window = int(self.number(raw, "window_days", where, window, minimum=0,
+                                          integer=True))
+            rule_half = self.number(raw, "half_life_days", where, half_life, minimum=0)
+            if (min_count > 1 or distinct) and cap is not None:
+                self.err(where, "cap", "a rule with min_count gives its points once; "
+                         "drop cap")
+            label = str(raw.get("label") or event.replace("_", " "))
+            rules.append(EngagementRule(rid, label, event.strip(), conds, points, cap,
+                                        min_count, distinct, rule_window, rule_half))
+        return rules
+
+    def where_clause(self, raw: Any, where: str) -> tuple[Condition, ...]:
+        if raw is None:
+            return ()
+        items: list[dict[str, Any]] = []
+        if isinstance(raw, dict):
+            # shorthand: { asset_type = "whitepaper" } or { form = ["demo", "trial"] }
+            for key, value in raw.items():
+                if isinstance(value, list):
+                    items.append({"field": key, "op": "in", "values": value})
+                elif isinstance(value, dict):
+                    items.append({"field": key, **value})
+                else:
+                    items.append({"field": key, "op": "equals", "value": value})
+        elif isinstance(raw, list) and all(isinstance(x, dict) for x in raw):
+            items = raw
+        else:
+            self.err(where, "where", "expected property filters such as "
+                     "where = { asset_type = \"whitepaper\" } or "
+                     "where = [{ field = \"url\", op = \"glob\", value = \"/pricing*\" }]")
+            return ()
+        conds = []
+        for item in items:
+            name = item.get("field", "?")
+            for key in sorted(set(item) - CONDITION_KEYS):
+                self.err(where, f"where.{name}.{key}", "unknown setting; allowed in a filter: "
+                         f"{', '.join(sorted(CONDITION_KEYS))}")
+            try:
+                conds.append(parse_condition(item, require_field=True))
+            except ConditionError as exc:
+                self.err(where, f"where.{item.get('field', '?')}.{exc.field}", exc.message)
+        return tuple(conds)
+
+
+def _default_label(cond: Condition) -> str:
+    if cond.op in ("in", "not_in"):
+        shown = ", ".join(str(v) for v in cond.values[:3])
+        return f"{cond.field} {cond.op.replace('_', ' ')} {shown}"
+    if cond.op == "range":
+        return f"{cond.field} {cond.low if cond.low is not None else ''}–" \
+               f"{cond.high if cond.high is not None else ''}"
+    if cond.op in ("is_set", "is_empty"):
+        return f"{cond.field} {cond.op.replace('_', ' ')}"
+    return f"{cond.field} {cond.op} {cond.value}"
