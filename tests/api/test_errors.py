@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -205,3 +206,41 @@ def test_device_time_errors(client: TestClient, engine: Engine) -> None:
         {"type": "track", "userId": "u", "event": "x", "originalTimestamp": NOW.isoformat()}]}))
     assert field == "batch[0].sentAt"
     assert count(engine, "event") == 0
+
+
+def test_a_browser_snippet_sends_the_key_in_the_body(anonymous_client: TestClient,
+                                                     engine: Engine, key: str) -> None:
+    preflight = anonymous_client.options("/api/v1/batch", headers={
+        "Origin": "https://www.example.com", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    body = {"writeKey": key, "batch": [{"type": "track", "anonymousId": "c", "event": "x"}]}
+    answer = anonymous_client.post("/api/v1/batch", content=json.dumps(body),
+                                   headers={"content-type": "text/plain",
+                                            "Origin": "https://www.example.com"})
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"
+    assert count(engine, "event") == 1
+    field, message = error(anonymous_client.post("/api/v1/track", json={
+        "writeKey": "sdr_wrong", "userId": "u", "event": "x"}), 401)
+    assert field == "Authorization" and "unknown or was revoked" in message
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (b"", "not valid JSON"),
+    (b'{"userId": "u", "event": "x", "properties": {"a": NaN}}', "not valid JSON"),
+    (b'{"userId": "u", "event": "x", "properties": ' + b"[" * 40 + b"]" * 40 + b"}",
+     "deeper than 32 levels"),
+    (b"[" * 5000 + b"]" * 5000, "not valid JSON"),
+])
+def test_json_that_cannot_be_stored(client: TestClient, engine: Engine, body: bytes,
+                                    words: str) -> None:
+    field, message = error(client.post("/api/v1/track", content=body))
+    assert field == "body" and words in message
+    assert count(engine, "event") == 0
+
+
+def test_integers_beyond_64_bits_are_kept_as_numbers(client: TestClient, engine: Engine) -> None:
+    body = b'{"userId": "u", "event": "x", "properties": {"big": 123456789012345678901234567890}}'
+    assert client.post("/api/v1/track", content=body).status_code == 200
+    assert count(engine, "event") == 1

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.engine import Engine
 
 from bot.http.api.errors import ApiError, api_error_response, validation_response
@@ -36,5 +37,9 @@ def create_api_app(*, engine: Engine, clock: Callable[[], datetime] = _utcnow,
     app.add_exception_handler(ApiError, api_error_response)
     app.add_exception_handler(RequestValidationError, validation_response)
     app.add_middleware(BodyLimit)
+    # website snippets post from the visitor's browser, from any site the operator runs; the
+    # key is a write-only key meant to be public there, as Segment's write keys are
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["POST"],
+                       allow_headers=["Authorization", "Content-Type"], max_age=86400)
     app.include_router(build_router(immediate_engine(engine), clock, events))
     return app

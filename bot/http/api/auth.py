@@ -1,14 +1,17 @@
-"""Who is calling: an API key as `Authorization: Bearer <key>` or as the user name of HTTP
-Basic auth (how Segment and RudderStack send a write key)."""
+"""Who is calling: an API key as `Authorization: Bearer <key>`, as the user name of HTTP Basic
+auth (how Segment's and RudderStack's servers send a write key), or, without an Authorization
+header, as `writeKey` in the body (how Segment's browser library sends it)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+import orjson
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
@@ -17,8 +20,8 @@ from bot.usecases import apikeys
 from storage.db import session_scope
 
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="sdrbot", charset="UTF-8"'}
-HOW = ("send the API key as 'Authorization: Bearer <key>' or as the user name of HTTP Basic "
-       "auth (create one with `sdrbot apikey create NAME`)")
+HOW = ("send the API key as 'Authorization: Bearer <key>', as the user name of HTTP Basic "
+       "auth, or as writeKey in the body (create one with `sdrbot apikey create NAME`)")
 
 
 def _unauthorized(message: str) -> ApiError:
@@ -53,12 +56,28 @@ _DOCUMENTED = HTTPBearer(auto_error=False, scheme_name="ApiKey",
                          "auth with the key as user name and no password works as well.")
 
 
-def authenticator(engine: Engine, clock: Callable[[], datetime]) -> Callable[..., str]:
-    def authenticate(request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(
-            _DOCUMENTED)) -> str:
-        key = key_from(request.headers.get("authorization"))
+async def _write_key(request: Request) -> str | None:
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return None  # the body's own error is reported when it is parsed
+    key = body.get("writeKey") if isinstance(body, dict) else None
+    return key.strip() if isinstance(key, str) and key.strip() else None
+
+
+def authenticator(engine: Engine, clock: Callable[[], datetime]
+                  ) -> Callable[..., Awaitable[str]]:
+    def verify(key: str) -> str | None:
         with session_scope(engine) as session:
-            name = apikeys.verify(session, key, now=clock())
+            return apikeys.verify(session, key, now=clock())
+
+    async def authenticate(request: Request, _documented: HTTPAuthorizationCredentials | None
+                           = Depends(_DOCUMENTED)) -> str:
+        header = request.headers.get("authorization")
+        key = await _write_key(request) if header is None else None
+        if key is None:
+            key = key_from(header)
+        name = await run_in_threadpool(verify, key)
         if name is None:
             # never echo the key: it may be a real secret sent to the wrong place
             raise _unauthorized("the API key is unknown or was revoked")

@@ -4,7 +4,9 @@ The Content-Length header is checked first; the body is then read up to the limi
 that sends more than it announced (or streams without a length) is stopped as well.
 
 Bodies are JSON whatever the Content-Type says: browser snippets send text/plain (a "simple"
-request needs no CORS preflight), and some tools send no type at all.
+request needs no CORS preflight), and some tools send no type at all. The body is parsed and
+written anew by orjson before the app sees it: what it refuses (NaN, nesting beyond reason) is
+a 400 here, and integers beyond 64 bits become floats instead of failing when stored.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 500 * 1024
+MAX_DEPTH = 32
 
 
 class BodyLimit:
@@ -47,7 +50,11 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
+        try:
+            body = canonical(b"".join(chunks))
+        except ValueError as exc:
+            await _reply(send, 400, "body", str(exc))
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -57,11 +64,35 @@ class BodyLimit:
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(_as_json(scope), replay, send)
+        await self.app(_with_length(_as_json(scope), len(body)), replay, send)
 
     async def _too_large(self, send: Send) -> None:
         await _reply(send, 413, "body", f"is larger than {self.limit // 1024} KB; send fewer "
                      "calls per batch")
+
+
+def canonical(raw: bytes) -> bytes:
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"is not valid JSON ({exc})") from None
+    if _depth(parsed) > MAX_DEPTH:
+        raise ValueError(f"nests objects and lists deeper than {MAX_DEPTH} levels")
+    return orjson.dumps(parsed)
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _as_json(scope: Scope) -> Scope:
@@ -70,6 +101,11 @@ def _as_json(scope: Scope) -> Scope:
     if kind.split(b";")[0].strip().lower() in (b"", b"text/plain"):
         kind = b"application/json"
     return {**scope, "headers": [*headers, (b"content-type", kind)]}
+
+
+def _with_length(scope: Scope, size: int) -> Scope:
+    headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+    return {**scope, "headers": [*headers, (b"content-length", str(size).encode())]}
 
 
 async def _reply(send: Send, status: int, field: str, message: str) -> None:
