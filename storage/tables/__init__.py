@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from storage.tables.alerts import SlackAlert
+from storage.tables.aliases import LeadAlias
 from storage.tables.apikeys import ApiKey
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
@@ -12,6 +13,6 @@ from storage.tables.scores import LeadScore, ScoreSnapshot
 from storage.tables.transitions import LifecycleTransition
 
 __all__ = [
-    "ApiKey", "Decision", "Event", "Lead", "LeadBase", "LeadPublic", "LeadScore",
+    "ApiKey", "Decision", "Event", "Lead", "LeadAlias", "LeadBase", "LeadPublic", "LeadScore",
     "LifecycleTransition", "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SdrRep", "SlackAlert",
 ]

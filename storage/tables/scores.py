@@ -13,8 +13,7 @@ class LeadScore(SQLModel, table=True):
     """The current score of a lead and the decaying per-rule state it is computed from."""
 
     __tablename__ = "lead_score"
-    __table_args__ = (Index("ix_lead_score_score", "score"),
-                      Index("ix_lead_score_next_change", "next_change_at"))
+    __table_args__ = (Index("ix_lead_score_score", "score"),)
 
     lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
                                           primary_key=True))

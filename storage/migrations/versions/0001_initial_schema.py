@@ -94,7 +94,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('lead_id')
     )
     with op.batch_alter_table('lead_score', schema=None) as batch_op:
-        batch_op.create_index('ix_lead_score_next_change', ['next_change_at'], unique=False)
         batch_op.create_index('ix_lead_score_score', ['score'], unique=False)
 
     op.create_table('lifecycle_transition',
@@ -171,7 +170,6 @@ def downgrade() -> None:
     op.drop_table('lifecycle_transition')
     with op.batch_alter_table('lead_score', schema=None) as batch_op:
         batch_op.drop_index('ix_lead_score_score')
-        batch_op.drop_index('ix_lead_score_next_change')
 
     op.drop_table('lead_score')
     with op.batch_alter_table('event', schema=None) as batch_op:
