@@ -17,8 +17,10 @@ from bot.usecases import leads_index
 from bot.usecases.import_leads import upsert_leads
 from bot.usecases.record_events import record_events
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
-from storage.repositories import bulk
+from storage.repositories import aliases, bulk
 from storage.repositories.locks import lock_leads
+
+ANON_PREFIX = "anon:"
 
 
 class IdentityConflict(ValueError):
@@ -47,6 +49,7 @@ class CallsResult:
 def apply_calls(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api"
                 ) -> CallsResult:
     result = CallsResult()
+    _follow_aliases(ctx, calls)
     _lock_known(ctx, calls)
     pending: list[EventIn] = []
     for call in calls:
@@ -58,6 +61,28 @@ def apply_calls(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "a
         _identify(ctx, call, result)
     _flush(ctx, pending, result, source)
     return result
+
+
+def _anonymous(ident: Identity) -> bool:
+    return ident.email is None and (ident.external_id or "").startswith(ANON_PREFIX)
+
+
+def _follow_aliases(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
+    """Calls that name only an anonymous id an earlier identify linked go to that person."""
+    named = [c.identity if isinstance(c, EventIn) else c.lead.identity for c in calls]
+    wanted = [i.external_id for i in named if _anonymous(i) and i.external_id]
+    if not wanted:
+        return
+    persons = aliases.identities(ctx.session, wanted)
+    for call in calls:
+        ident = call.identity if isinstance(call, EventIn) else call.lead.identity
+        person = persons.get(ident.external_id or "") if _anonymous(ident) else None
+        if person is None:
+            continue
+        if isinstance(call, EventIn):
+            call.identity = Identity(*person)
+        else:
+            call.lead.identity = Identity(*person)
 
 
 def _lock_known(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
@@ -106,6 +131,9 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
     result.identified += 1
     result.leads_created += res.created
     result.settle.add(res.settle)
+    if call.anonymous and not _anonymous(ident):
+        found, _ = leads_index.resolve(s, [ident], create=False, now=ctx.now)
+        aliases.link(s, call.anonymous, found[ident.key], now=ctx.now)
     if merged_into is not None:
         result.settle.add(resettle(ctx, [merged_into]))
 

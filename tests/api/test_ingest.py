@@ -213,3 +213,20 @@ def test_device_times_are_corrected_by_the_clock_error(client: TestClient,
             select(Event).order_by(col(Event.occurred_at)))]
     assert got == [("email_click", NOW - timedelta(hours=2)),
                    ("email_open", NOW - timedelta(hours=1))]
+
+
+def test_after_the_identify_the_anonymous_id_alone_names_the_person(client: TestClient,
+                                                                     engine: Engine) -> None:
+    client.post("/api/v1/track", json={"anonymousId": "c3", "event": "Email Opened",
+                                       "timestamp": T})
+    client.post("/api/v1/identify", json={"userId": "p3", "anonymousId": "c3"})
+    client.post("/api/v1/identify", json={"userId": "p4", "anonymousId": "c4"})  # unseen id
+    for anon in ("c3", "c4"):
+        client.post("/api/v1/track", json={"anonymousId": anon, "event": "Webinar Attended",
+                                           "timestamp": T})
+    client.post("/api/v1/identify", json={"anonymousId": "c4", "traits": {"title": "CEO"}})
+    assert count(engine, "lead") == 2 and lead(engine, "anon:c3") is None
+    assert [k for k, _ in events_of(engine, lead(engine, "p3").id)] == ["email_open",
+                                                                       "webinar_attended"]
+    assert [k for k, _ in events_of(engine, lead(engine, "p4").id)] == ["webinar_attended"]
+    assert lead(engine, "p4").title == "CEO"

@@ -16,9 +16,8 @@ from bot.ingest.records import (
     parse_timestamp,
 )
 from bot.ingest.traits import lead_from_traits
-from bot.usecases.ingest_calls import IdentifyIn
+from bot.usecases.ingest_calls import ANON_PREFIX, IdentifyIn
 
-ANON_PREFIX = "anon:"
 MAX_EXTERNAL_ID = 200
 MAX_EMAIL = 320
 
