@@ -70,7 +70,7 @@ def run(
             from bot.http.app import create_http_app
 
             console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
-            uvicorn.run(create_http_app(bolt, engine=eng), host=host, port=port,
+            uvicorn.run(create_http_app(bolt, engine=eng, wake=wake.set), host=host, port=port,
                         log_level="info")
     finally:
         stop.set()

@@ -7,6 +7,8 @@ synchronous and would otherwise stall every other request while it waits for the
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
@@ -19,8 +21,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.http.api.app import create_api_app
 
 
-def create_http_app(bolt: App, *, engine: Engine) -> FastAPI:
+def create_http_app(bolt: App, *, engine: Engine,
+                    wake: Callable[[], None] | None = None) -> FastAPI:
+    """`wake` is called after each accepted ingest call, so that an alert it queued leaves at
+    once instead of at the outbox sender's next poll."""
     api = FastAPI(title="sdrbot", docs_url=None, redoc_url=None, openapi_url=None)
+
+    if wake is not None:
+        @api.middleware("http")
+        async def wake_sender(request: Request,
+                              call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            response = await call_next(request)
+            if request.method == "POST" and request.url.path.startswith("/api/") and \
+                    response.status_code == 200:
+                wake()
+            return response
 
     @api.post("/slack/events")
     async def slack_events(request: Request) -> Response:
