@@ -78,8 +78,18 @@ def revoke(session: Session, name: str, *, now: datetime) -> ApiKey:
     return key
 
 
-def verify(session: Session, secret: str, *, now: datetime) -> str | None:
-    """The name of the live key with this secret, or None."""
+@dataclass(frozen=True)
+class LiveKey:
+    id: int
+    name: str
+    last_used_at: datetime | None
+
+    def touch_due(self, now: datetime) -> bool:
+        return self.last_used_at is None or now - self.last_used_at >= TOUCH_EVERY
+
+
+def lookup(session: Session, secret: str) -> LiveKey | None:
+    """The live (not revoked) key with this secret, or None. Reads only."""
     if not secret.startswith(KEY_PREFIX):
         return None
     wanted = digest(secret)
@@ -88,6 +98,18 @@ def verify(session: Session, secret: str, *, now: datetime) -> str | None:
     # the lookup is by hash already; the constant-time compare guards against a lax collation
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.hash, wanted):
         return None
-    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-        session.execute(update(KEYS).where(KEYS.c.id == row.id).values(last_used_at=now))
-    return str(row.name)
+    return LiveKey(row.id, str(row.name), row.last_used_at)
+
+
+def touch(session: Session, key: LiveKey, *, now: datetime) -> None:
+    session.execute(update(KEYS).where(KEYS.c.id == key.id).values(last_used_at=now))
+
+
+def verify(session: Session, secret: str, *, now: datetime) -> str | None:
+    """The name of the live key with this secret, or None; notes the use (once a minute)."""
+    key = lookup(session, secret)
+    if key is None:
+        return None
+    if key.touch_due(now):
+        touch(session, key, now=now)
+    return key.name

@@ -6,16 +6,19 @@ import base64
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
+from bot.http.api import router
 from bot.http.api.app import create_api_app
 from bot.ingest.event_map import EventMap
 from bot.usecases import apikeys
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
 from tests.api.conftest import make_key
 from tests.api.helpers import count
 from tests.conftest import NOW
@@ -244,3 +247,26 @@ def test_integers_beyond_64_bits_are_kept_as_numbers(client: TestClient, engine:
     body = b'{"userId": "u", "event": "x", "properties": {"big": 123456789012345678901234567890}}'
     assert client.post("/api/v1/track", content=body).status_code == 200
     assert count(engine, "event") == 1
+
+
+def test_a_database_that_cannot_answer_gets_503(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no tables: every query fails
+    app = create_api_app(engine=engine, clock=lambda: NOW, events=EventMap())
+    with TestClient(app, headers={"Authorization": "Bearer sdr_x"}) as c:
+        answer = c.post("/api/v1/track", json={"userId": "u", "event": "x"})
+    assert error(answer, 503)[0] == "body"
+    engine.dispose()
+
+
+def test_a_write_that_keeps_failing_gets_503(client: TestClient, engine: Engine,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def busy(*_args: object, **_kw: object) -> None:
+        calls.append(1)
+        raise OperationalError("insert", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(router, "apply_calls", busy)
+    field, message = error(client.post("/api/v1/track", json={"userId": "u", "event": "x"}), 503)
+    assert field == "body" and "again" in message and len(calls) == router.ATTEMPTS
+    assert count(engine, "event") == 0

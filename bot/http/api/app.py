@@ -41,5 +41,5 @@ def create_api_app(*, engine: Engine, clock: Callable[[], datetime] = _utcnow,
     # key is a write-only key meant to be public there, as Segment's write keys are
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["POST"],
                        allow_headers=["Authorization", "Content-Type"], max_age=86400)
-    app.include_router(build_router(immediate_engine(engine), clock, events))
+    app.include_router(build_router(immediate_engine(engine), clock, events, read_engine=engine))
     return app

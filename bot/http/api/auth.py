@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -14,11 +15,13 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from bot.http.api.errors import ApiError
 from bot.usecases import apikeys
 from storage.db import session_scope
 
+log = logging.getLogger(__name__)
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="sdrbot", charset="UTF-8"'}
 HOW = ("send the API key as 'Authorization: Bearer <key>', as the user name of HTTP Basic "
        "auth, or as writeKey in the body (create one with `sdrbot apikey create NAME`)")
@@ -65,11 +68,29 @@ async def _write_key(request: Request) -> str | None:
     return key.strip() if isinstance(key, str) and key.strip() else None
 
 
-def authenticator(engine: Engine, clock: Callable[[], datetime]
-                  ) -> Callable[..., Awaitable[str]]:
-    def verify(key: str) -> str | None:
-        with session_scope(engine) as session:
-            return apikeys.verify(session, key, now=clock())
+def authenticator(engine: Engine, clock: Callable[[], datetime], *,
+                  write_engine: Engine | None = None) -> Callable[..., Awaitable[str]]:
+    """The dependency that names the caller's key. The check reads on `engine`, which never
+    waits for writers; noting the key's use (once a minute) writes on `write_engine`."""
+    writer = write_engine or engine
+
+    def verify(secret: str) -> str | None:
+        now = clock()
+        try:
+            with session_scope(engine) as session:
+                key = apikeys.lookup(session, secret)
+        except OperationalError:
+            raise ApiError(503, "body", "the database is not available; send the request "
+                           "again") from None
+        if key is None:
+            return None
+        if key.touch_due(now):
+            try:
+                with session_scope(writer) as session:
+                    apikeys.touch(session, key, now=now)
+            except OperationalError:
+                log.warning("could not note the use of API key %r", key.name)
+        return key.name
 
     async def authenticate(request: Request, _documented: HTTPAuthorizationCredentials | None
                            = Depends(_DOCUMENTED)) -> str:

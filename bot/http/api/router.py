@@ -37,9 +37,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap) -> APIRouter:
+def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap, *,
+                 read_engine: Engine | None = None) -> APIRouter:
+    """`engine` takes the writes; `read_engine` (default: the same) checks the keys."""
     router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
-    caller = Depends(authenticator(engine, clock))
+    caller = Depends(authenticator(read_engine or engine, clock, write_engine=engine))
 
     def run(actor: str, now: datetime, work: Callable[[Ctx], T]) -> T:
         for attempt in range(ATTEMPTS):
