@@ -61,10 +61,14 @@ class SettleSummary:
             self.transitions[k] = self.transitions.get(k, 0) + v
 
 
-def facts_of(lead: Any, model: ScoringModel) -> dict[str, Any]:
+def facts_of(lead: Any, model: ScoringModel, has_attributes: bool | None = None
+             ) -> dict[str, Any]:
     mapping = lead._mapping if hasattr(lead, "_mapping") else lead
-    # rows of a rescore carry attributes only when a rule needs them; a miss would cost a KeyError
-    attributes = mapping["attributes"] if "attributes" in lead._fields else None
+    # rows of a rescore carry attributes only when a rule needs them; a miss would cost a
+    # KeyError, and asking the row each time costs more than the scoring
+    if has_attributes is None:
+        has_attributes = "attributes" in lead._fields
+    attributes = mapping["attributes"] if has_attributes else None
     return lead_facts(mapping, attributes or {}, fields=model.fit_fields)
 
 
@@ -118,9 +122,10 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     score_only: list[dict[str, Any]] = []
+    has_attributes = bool(work) and "attributes" in work[0].lead._fields
     for item in work:
         lead = item.lead
-        sc = score(ctx.model, facts_of(lead, ctx.model), item.state, ctx.now)
+        sc = score(ctx.model, facts_of(lead, ctx.model, has_attributes), item.state, ctx.now)
         ft = item.state.fast_track
         transition = evaluate(Status(lead.status), sc, status_since=lead.status_since,
                               last_positive=item.state.last_positive,

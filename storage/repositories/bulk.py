@@ -173,7 +173,7 @@ def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str
     if not converters:
         return [tuple(r[c] for c in columns) for r in rows]
     steps = [(c, converters.get(c)) for c in columns]
-    return [tuple(r[c] if f is None else f(r[c]) for c, f in steps) for r in rows]
+    return [tuple([r[c] if f is None else f(r[c]) for c, f in steps]) for r in rows]
 
 
 def _placeholder(dialect: str) -> str:
