@@ -10,7 +10,7 @@ events the next time anything scores it (`sdrbot rescore`, another import, the A
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 import orjson
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from bot.ingest.records import EventIn
 from bot.usecases import leads_index
 from bot.usecases.gcpause import paused_gc
-from bot.usecases.parallel import url_of, use_workers
+from bot.usecases.parallel import gather, url_of, use_workers
 from bot.usecases.record_events import EventBatchResult
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
 from scoring.engine import fold_event
@@ -124,7 +124,6 @@ class EventImport:
             if not workers:
                 return settle_leads(engine, ids, self.states, self.has_score, now=self.now,
                                     actor=self.actor, progress=progress)
-            summary = SettleSummary()
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = []
                 for start in range(0, len(ids), TASK):
@@ -135,12 +134,7 @@ class EventImport:
                     futures.append(pool.submit(_settle_worker, url_of(engine), part, payload,
                                                [i for i in part if i in self.has_score],
                                                self.now, self.actor))
-                for future in as_completed(futures):
-                    part_summary, done = future.result()
-                    summary.add(part_summary)
-                    if progress:
-                        progress(done)
-            return summary
+                return gather(futures, progress)
         finally:
             self.states.clear()
             self.rebuild.clear()

@@ -8,8 +8,12 @@ machine a second process nearly halves a rescore. Small jobs and in-memory SQLit
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, as_completed
 
 from sqlalchemy.engine import Engine
+
+from bot.usecases.settle import SettleSummary
 
 PARALLEL_FROM = 20_000  # leads; below this, starting workers costs more than it saves
 
@@ -34,3 +38,15 @@ def use_workers(engine: Engine, leads: int, requested: int | None = None) -> int
 
 def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
+
+
+def gather(futures: Iterable[Future[tuple[SettleSummary, int]]],
+           progress: Callable[[int], None] | None = None) -> SettleSummary:
+    """Add up the workers' summaries as they finish (each also says how many leads it did)."""
+    summary = SettleSummary()
+    for future in as_completed(list(futures)):
+        part, done = future.result()
+        summary.add(part)
+        if progress:
+            progress(done)
+    return summary

@@ -10,7 +10,7 @@ disk runs in one worker process per core, each taking ranges of lead ids.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from bot.usecases.gcpause import paused_gc
-from bot.usecases.parallel import url_of, use_workers
+from bot.usecases.parallel import gather, url_of, use_workers
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_for_rescore, settle
 from storage.db import make_engine, session_scope
 from storage.repositories import bulk, models
@@ -49,16 +49,10 @@ def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK
             return rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
                                  progress=progress, force=force)
     url = url_of(engine)
-    summary = SettleSummary()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_worker, url, start, min(start + RANGE - 1, high), now, actor,
-                               chunk, force) for start in range(low, high + 1, RANGE)]
-        for future in as_completed(futures):
-            part, done = future.result()
-            summary.add(part)
-            if progress:
-                progress(done)
-    return summary
+        return gather((pool.submit(_worker, url, start, min(start + RANGE - 1, high), now,
+                                   actor, chunk, force)
+                       for start in range(low, high + 1, RANGE)), progress)
 
 
 def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int,
