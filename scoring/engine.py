@@ -310,7 +310,7 @@ def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: 
         ft_time, ft_type = state.fast_track
         if t_now - ft_time <= model.fast_track.hold_days * DAY:
             fast = (from_epoch(ft_time), ft_type)
-            horizon[0] = min(horizon[0], ft_time + model.fast_track.hold_days * DAY + 1.0)
+            horizon[0] = min(horizon[0], ft_time + model.fast_track.hold_days * DAY)
     return Score(total, fit_total, eng_total, model.grades.fit_grade(fit_total),
                  model.grades.engagement_level(eng_total), qualifies, band, fast,
                  (*fit, *eng), now if now.tzinfo else now.replace(tzinfo=UTC),
