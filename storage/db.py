@@ -58,7 +58,12 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "postgresql":
         raise DatabaseURLError(f"sdrbot supports SQLite and PostgreSQL, not "
                                f"{parsed.get_backend_name()!r} (DATABASE_URL={raw!r})")
-    return create_engine(raw, pool_pre_ping=True, **kwargs)
+    # psycopg prepares a statement after five runs and PostgreSQL may then keep a generic plan;
+    # for `id = ANY(:ids)` on a table that grew since its statistics that plan is a sequential
+    # scan per call, which turned a 30-second import into minutes
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args.setdefault("prepare_threshold", None)
+    return create_engine(raw, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_engine(raw: str, database: str | None, **kwargs: Any) -> Engine:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from bot.cli.common import console, engine, fail, now
@@ -15,6 +17,8 @@ def register(app: typer.Typer) -> None:
 def serve(
     port: int = typer.Option(8000, "--port", help="HTTP port."),
     host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1,
+                                help="Worker processes (scoring is CPU work: one per core)."),
 ) -> None:
     """Serve the ingest API (Segment-compatible identify/track/batch, outcomes) and its docs."""
     try:
@@ -25,7 +29,15 @@ def serve(
 
     from bot.http.api.app import create_api_app
 
-    api = create_api_app(engine=engine(), clock=now, events=settings.event_map)
+    eng = engine()  # migrated here, once, before any worker starts
     console.print(f"sdrbot serves the ingest API at http://{host}:{port}/api/v1 "
-                  f"(docs at http://{host}:{port}/docs)")
+                  f"(docs at http://{host}:{port}/docs)"
+                  + (f" with {workers} worker processes" if workers > 1 else ""))
+    if workers > 1:
+        # each worker builds its own app and engine from the environment
+        os.environ["DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
+        uvicorn.run("bot.http.api.app:from_environment", factory=True, workers=workers,
+                    host=host, port=port, log_level="info")
+        return
+    api = create_api_app(engine=eng, clock=now, events=settings.event_map)
     uvicorn.run(api, host=host, port=port, log_level="info")

@@ -66,3 +66,24 @@ def test_the_mounted_api_limits_bodies_too(tmp_path: Path) -> None:
                           headers={"content-type": "application/json"})
     assert answer.status_code == 413 and answer.json()["error"]["field"] == "body"
     engine.dispose()
+
+
+def test_serve_with_workers_hands_uvicorn_a_factory_the_workers_can_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import os
+
+    import uvicorn
+
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    result = CliRunner().invoke(cli_app, ["serve", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert started["workers"] == 2 and started["factory"] is True
+    assert "2 worker processes" in result.output and os.environ["DATABASE_URL"] == url
+    module, _, name = str(started["app"]).partition(":")
+    api = getattr(importlib.import_module(module), name)()  # what each worker does
+    assert "/api/v1/batch" in api.openapi()["paths"]

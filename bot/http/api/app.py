@@ -43,3 +43,13 @@ def create_api_app(*, engine: Engine, clock: Callable[[], datetime] = _utcnow,
                        allow_headers=["Authorization", "Content-Type"], max_age=86400)
     app.include_router(build_router(immediate_engine(engine), clock, events, read_engine=engine))
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app as each uvicorn worker process builds it (`sdrbot serve --workers N`): the
+    database and the event map come from the environment and the config file."""
+    from bot.settings import Settings
+    from storage.db import make_engine
+
+    settings = Settings.load()
+    return create_api_app(engine=make_engine(settings.database_url), events=settings.event_map)
