@@ -93,10 +93,11 @@ def batches(events: int, leads: int, size: int = 100) -> list[dict[str, Any]]:
 
 
 def throughput(url: str, label: str, events: int, leads: int, clients: int,
-               folder: Path) -> None:
+               folder: Path, workers: int) -> None:
     key = new_key(url)
     port = free_port()
-    server = start(["serve", "--port", str(port), "--host", "127.0.0.1"],
+    server = start(["serve", "--port", str(port), "--host", "127.0.0.1",
+                    "--workers", str(workers)],
                    {"DATABASE_URL": url}, f"http://127.0.0.1:{port}/docs", folder)
     work = batches(events, leads)
     lock = threading.Lock()
@@ -127,7 +128,8 @@ def throughput(url: str, label: str, events: int, leads: int, clients: int,
         server.wait(timeout=10)
     reference = raw_insert_rate(url, events)
     rate = events / elapsed
-    print(f"  {label}: {events:,} events in batches of 100 from {clients} clients: "
+    print(f"  {label}: {events:,} events in batches of 100 from {clients} clients, "
+          f"{workers} server process(es): "
           f"{elapsed:.2f} s = {rate:,.0f} events/s (target ≥ 5,000)"
           f"{'; FAILURES: ' + failures[0] if failures else ''}")
     print(f"  {label}: raw insert rate of the database for the same rows: {reference:,.0f} "
@@ -219,12 +221,14 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--latency-leads", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="sdrbot serve --workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sdrbot-api-bench-") as tmp:
         folder = Path(tmp)
         if args.db in ("sqlite", "both"):
             throughput(f"sqlite:///{folder / 'api.db'}", "SQLite", args.events, args.leads,
-                       args.clients, folder)
+                       args.clients, folder, args.workers)
         if args.db in ("postgres", "both"):
             schema = "bench_" + uuid.uuid4().hex[:8]
             admin = make_engine(PG_URL)
@@ -236,7 +240,7 @@ def main() -> None:
             else:
                 try:
                     throughput(with_schema(PG_URL, schema), "PostgreSQL", args.events,
-                               args.leads, args.clients, folder)
+                               args.leads, args.clients, folder, args.workers)
                 finally:
                     with admin.begin() as conn:
                         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
