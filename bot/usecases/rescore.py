@@ -24,7 +24,7 @@ from storage.db import make_engine, session_scope
 from storage.repositories import bulk, models
 
 CHUNK = 2000
-RANGE = 10_000  # leads per task handed to a worker
+RANGE = 25_000  # leads per task handed to a worker
 
 
 def count_leads(engine: Engine) -> int:
