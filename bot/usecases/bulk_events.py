@@ -2,9 +2,10 @@
 
 A file sorted by time touches nearly every lead in every chunk; scoring each lead after each
 chunk would cost a score per event. Instead the states are kept in memory across chunks and each
-lead is scored once when the file is done. Crash safety comes from the `dirty` mark written with
-every chunk of events: a lead whose events were stored but whose score was not is rebuilt from its
-events the next time anything scores it (`sdrbot rescore`, another import, the API).
+lead is scored once when the file is done, in worker processes when there are many. Crash safety
+comes from the `dirty` mark written when a chunk first touches a lead: a lead whose events were
+stored but whose score was not is rebuilt from its events the next time anything scores it
+(`sdrbot rescore`, another import, the API).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Import a CSV file of leads or events in chunks, each chunk one transaction.
 
-A chunk that the database refuses is retried row by row, so one bad row costs only itself and
-no row is ever half-imported.
+A chunk that the database refuses is halved and retried until the refused rows stand alone, so
+one bad row costs only itself and no row is ever half-imported.
 """
 
 from __future__ import annotations
