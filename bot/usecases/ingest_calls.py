@@ -16,11 +16,9 @@ from bot.ingest.records import EventIn, Identity, LeadIn, RowError
 from bot.usecases import leads_index
 from bot.usecases.import_leads import upsert_leads
 from bot.usecases.record_events import record_events
-from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
+from bot.usecases.settle import ANON_PREFIX, Ctx, LeadWork, SettleSummary, load_states, settle
 from storage.repositories import aliases, bulk
 from storage.repositories.locks import lock_leads
-
-ANON_PREFIX = "anon:"
 
 
 class IdentityConflict(ValueError):

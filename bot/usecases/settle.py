@@ -21,6 +21,8 @@ from scoring.model import ScoringModel
 from scoring.state import LeadState
 from storage.repositories import bulk
 
+ANON_PREFIX = "anon:"  # external ids of visitors known only by a Segment anonymousId
+
 
 @dataclass
 class Ctx:
@@ -59,6 +61,11 @@ class SettleSummary:
         self.alerts += other.alerts
         for k, v in other.transitions.items():
             self.transitions[k] = self.transitions.get(k, 0) + v
+
+
+def contactable(lead: Any) -> bool:
+    """A lead an SDR can reach: not an anonymous visitor (external id "anon:…") without e-mail."""
+    return bool(lead.email) or not str(lead.external_id or "").startswith(ANON_PREFIX)
 
 
 def facts_of(lead: Any, model: ScoringModel, has_attributes: bool | None = None
@@ -130,6 +137,9 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
         transition = evaluate(Status(lead.status), sc, status_since=lead.status_since,
                               last_positive=item.state.last_positive,
                               fast_track_at=ft[0] if ft else None)
+        if transition is not None and transition.to_status == Status.MQL and \
+                not contactable(lead):
+            transition = None  # nobody to call yet: it becomes an MQL once identified
         settled.append(Settled(lead.id, sc, transition))
         if item.stored is not None:
             row = score_fields(lead.id, sc)

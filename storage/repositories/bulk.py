@@ -55,7 +55,7 @@ def lead_ids_by(session: Session, column: str, keys: Iterable[str]) -> dict[str,
 
 def scoring_columns(model: Any) -> list[Any]:
     """The lead columns scoring reads: status, and only the fields the model's fit rules test."""
-    names = ["id", "status", "status_since"]
+    names = ["id", "status", "status_since", "email", "external_id"]
     needs_attributes = False
     for name in getattr(model, "fit_fields", ()):
         if name == "email_domain":
