@@ -56,7 +56,8 @@ def demo_cmd(
         title = Text(f"{lead.name} — {lead.title or '?'} at {lead.company or '?'}: "
                      f"{sc.score:g} points, grade {sc.fit_grade}{sc.engagement_level}"
                      f"{'  ⚡ fast track: ' + sc.fast_track if sc.fast_track else ''}")
-        table = Table(title=title, title_justify="left", show_header=False)
+        console.print(title, style="bold")
+        table = Table(show_header=False)
         table.add_column("rule")
         table.add_column("points", justify="right")
         for line in sc.breakdown:
