@@ -119,18 +119,22 @@ def leads_cmd(
     with session_scope(engine()) as session:
         rows = repo.ranked(session=session, status=status, limit=limit)
     table = Table(title=f"Leads{' in ' + status if status else ''} by score")
-    for column in ("id", "name", "company", "title", "status", "score", "fit", "eng", "grade",
-                   "top reason"):
-        table.add_column(column, justify="right" if column in ("id", "score", "fit", "eng")
-                         else "left")
+    # a narrow terminal gets the essentials; the rest of a lead is one `sdrbot lead ID` away
+    columns = ["id", "name", "company", "status", "score", "grade"]
+    if console.width >= 100:
+        columns.append("top reason")
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("id", "score") else "left",
+                         no_wrap=column not in ("name", "company"), overflow="ellipsis")
     for lead, sc in rows:
         top = max(sc.breakdown, key=lambda ln: ln["points"])["label"] if sc and sc.breakdown \
             else ""
-        table.add_row(str(lead.id), Text(lead.name), Text(lead.company or ""),
-                      Text(lead.title or ""), lead.status,
-                      f"{sc.score:g}" if sc else "-", f"{sc.fit:g}" if sc else "-",
-                      f"{sc.engagement:g}" if sc else "-",
-                      f"{sc.fit_grade}{sc.engagement_level}" if sc else "-", Text(top))
+        cells: list[str | Text] = [str(lead.id), Text(lead.name), Text(lead.company or ""),
+                                   lead.status,
+                                   f"{sc.score:g}" if sc else "-",
+                                   f"{sc.fit_grade}{sc.engagement_level}" if sc else "-",
+                                   Text(top)]
+        table.add_row(*cells[:len(columns)])
     console.print(table)
     if not rows:
         console.print("No leads yet: `sdrbot import leads FILE.csv` (or `sdrbot generate` for a "
