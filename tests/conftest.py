@@ -11,12 +11,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
+from typer.testing import CliRunner
 
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.db import make_engine, with_schema
@@ -90,3 +92,30 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     """The same test on both databases."""
     name = "sqlite_engine" if request.param == "sqlite" else "pg_engine"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def threaded_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database whose threads get connections of their own, as in production (an in-memory
+    SQLite shares one): a SQLite file, and PostgreSQL when reachable."""
+    if request.param == "postgres":
+        yield request.getfixturevalue("pg_engine")
+        return
+    from tests.factories import file_engine
+
+    engine = file_engine(tmp_path / "threads.db")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The command line as a user runs it: in a folder of its own, on a SQLite file, at NOW."""
+    from bot.cli.common import console, err_console, state
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setattr(state, "clock", lambda: NOW)
+    for c in (console, err_console):  # wide enough that tables do not wrap the words we look for
+        monkeypatch.setattr(c, "width", 200)
+    yield CliRunner()

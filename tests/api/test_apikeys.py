@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,7 +10,6 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.cli.common import console, err_console, state
 from bot.usecases import apikeys
 from storage.db import session_scope
 from storage.tables import ApiKey
@@ -53,16 +50,6 @@ def test_duplicate_name_bad_name_unknown_and_repeated_revoke_are_errors(engine: 
         apikeys.revoke(s, "web", now=later)
     with session_scope(engine) as s:
         assert apikeys.verify(s, key.secret, now=later) is None
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setattr(state, "clock", lambda: NOW)
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 200)
-    yield CliRunner()
 
 
 def test_cli_create_list_revoke(cli: CliRunner) -> None:

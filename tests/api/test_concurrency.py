@@ -8,13 +8,10 @@ other's state, and the score would miss events that are stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -27,25 +24,14 @@ from storage.repositories import models
 from tests.api.conftest import make_key
 from tests.api.helpers import count, lead, rows
 from tests.conftest import NOW
-from tests.factories import file_engine
 
 REQUESTS = 8
 PER_REQUEST = 5
 
 
-@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgres":
-        yield request.getfixturevalue("pg_engine")
-        return
-    engine = file_engine(tmp_path / "api.db")
-    yield engine
-    engine.dispose()
-
-
-def test_concurrent_batches_for_one_lead_count_every_event_once(shared_engine: Engine) -> None:
-    key = make_key(shared_engine)
-    app = create_api_app(engine=shared_engine, clock=lambda: NOW, events=EventMap())
+def test_concurrent_batches_for_one_lead_count_every_event_once(threaded_engine: Engine) -> None:
+    key = make_key(threaded_engine)
+    app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
 
     def send(n: int) -> int:
         batch = [{"type": "track", "userId": "busy", "event": "Newsletter Opened",
@@ -58,13 +44,13 @@ def test_concurrent_batches_for_one_lead_count_every_event_once(shared_engine: E
     with ThreadPoolExecutor(REQUESTS) as pool:
         codes = list(pool.map(send, range(REQUESTS)))
     assert codes == [200] * REQUESTS
-    assert count(shared_engine, "lead") == 1
-    assert count(shared_engine, "event") == REQUESTS * PER_REQUEST
-    lead_id = lead(shared_engine, "busy").id
-    stored = rows(shared_engine, "select state, dirty from lead_score where lead_id = :i",
+    assert count(threaded_engine, "lead") == 1
+    assert count(threaded_engine, "event") == REQUESTS * PER_REQUEST
+    lead_id = lead(threaded_engine, "busy").id
+    stored = rows(threaded_engine, "select state, dirty from lead_score where lead_id = :i",
                   i=lead_id)
     assert len(stored) == 1 and not stored[0].dirty
-    with session_scope(shared_engine) as s:
+    with session_scope(threaded_engine) as s:
         version = models.ensure_active(session=s, now=NOW)
         assert version.version is not None
         ctx = Ctx(s, models.parsed(version), version.version, NOW, "test")

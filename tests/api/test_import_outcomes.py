@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.cli.common import console, err_console, state
 from storage.db import make_engine
 from tests.api.helpers import rows
-from tests.conftest import NOW
 from tests.storage.helpers import write_csv
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setattr(state, "clock", lambda: NOW)
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 200)
-    yield CliRunner()
 
 
 def test_import_outcomes(cli: CliRunner, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,21 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.cli.common import console, err_console, state
 from tests.conftest import NOW
 from tests.storage.helpers import CEO, EVENT_HEADER, LEAD_HEADER, MANAGER, write_csv
 
 T = (NOW - timedelta(hours=1)).isoformat()
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setattr(state, "clock", lambda: NOW)
-    for c in (console, err_console):  # wide enough that tables do not wrap the words we look for
-        monkeypatch.setattr(c, "width", 200)
-    yield CliRunner()
 
 
 def run(cli: CliRunner, *args: str) -> tuple[int, str]:

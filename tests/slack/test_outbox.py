@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +15,7 @@ from bot.slack.outbox import LEASE, OutboxSender, make_client
 from bot.usecases.decide import claim, decide, slack_actor
 from storage.db import session_scope
 from storage.tables import OutboxMessage, SlackAlert
-from tests.factories import file_engine, make_mql
+from tests.factories import make_mql
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import ALERTS, ANNA, HANDOVER, Clock
 
@@ -232,27 +230,16 @@ def test_the_pacer_keeps_one_message_per_second_per_channel() -> None:
     assert slept == pytest.approx([MARGIN, MARGIN])  # A waits twice, B never
 
 
-@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """Engines whose threads get connections of their own (parallel lanes need that)."""
-    if request.param == "postgres":
-        yield request.getfixturevalue("pg_engine")
-        return
-    engine = file_engine(tmp_path / "lanes.db")
-    yield engine
-    engine.dispose()
-
-
-def test_a_slow_channel_does_not_hold_up_the_others(shared_engine: Engine, fake: FakeSlack,
+def test_a_slow_channel_does_not_hold_up_the_others(threaded_engine: Engine, fake: FakeSlack,
                                                     clock: Clock) -> None:
     lanes = {"DE": "C0LANEDE01", "FR": "C0LANEFR01", "IT": "C0LANEIT01"}
     for country, channel in lanes.items():
         fake.add_channel(f"sdr-{country.lower()}", channel)
-        make_mql(shared_engine, clock(), email=f"{country}@x.example", country=country,
+        make_mql(threaded_engine, clock(), email=f"{country}@x.example", country=country,
                  alert=True)
     rules = tuple(Rule(c, country=frozenset({k.lower()})) for k, c in lanes.items())
     fake.delay_next("chat.postMessage", 1.0)  # whichever lane posts first waits a second
-    s = OutboxSender(shared_engine, make_client(fake.token, fake.base_url), clock,
+    s = OutboxSender(threaded_engine, make_client(fake.token, fake.base_url), clock,
                      alert_channel=ALERTS, handover_channel=HANDOVER, pace=0,
                      routing=Routing(ALERTS, rules), workers=3)
     assert s.drain_once().sent == 3

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +14,7 @@ from scoring.lifecycle import TransitionError
 from storage.db import session_scope
 from storage.tables import Decision, Lead, LifecycleTransition, OutboxMessage, ScoreSnapshot
 from tests.conftest import NOW
-from tests.factories import BREAKDOWN, file_engine, make_mql
+from tests.factories import BREAKDOWN, make_mql
 
 LATER = NOW + timedelta(minutes=5)
 
@@ -117,17 +115,6 @@ def test_claiming_a_decided_lead_says_what_happened(engine: Engine) -> None:
     decide(engine, lead_id=lead_id, outcome="recycle", actor="slack:U0SDRBEN01", now=NOW)
     result = claim(engine, lead_id=lead_id, user_id="U0SDRANNA1", now=LATER)
     assert not result.won and result.prior is not None and result.prior.outcome == "recycle"
-
-
-@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
-def threaded_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """Engines whose connections are separate, as in production (not one shared in-memory)."""
-    if request.param == "postgres":
-        yield request.getfixturevalue("pg_engine")
-        return
-    engine = file_engine(tmp_path / "race.db")
-    yield engine
-    engine.dispose()
 
 
 def test_two_sdrs_deciding_at_once_exactly_one_wins(threaded_engine: Engine) -> None:
