@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,10 +28,10 @@ from bot.usecases.assign import route_alert
 from bot.usecases.decide import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
+from storage.repositories.outbox import OutboxRow
 from storage.tables import Decision, Lead, OutboxMessage, SlackAlert
 
 log = logging.getLogger(__name__)
-
 
 
 class Defer(Exception):
@@ -42,14 +42,7 @@ class Permanent(Exception):
     """Retrying cannot help; the row is marked failed."""
 
 
-@dataclass(frozen=True)
-class Row:
-    id: int
-    kind: str
-    lead_id: int | None
-    payload: Mapping[str, Any]
-    attempts: int  # before this attempt: > 0 means it may already be in Slack
-    result: Mapping[str, Any]
+Row = OutboxRow  # the name the Slack side has always used
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
-from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from bot.routing import Routing
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.channels import ChannelIds
 from bot.slack.delivery import Defer, Delivered, Delivery, Pacer, Permanent, Row
-from storage.db import session_scope
-from storage.repositories.bulk import OUTBOX
+from storage.repositories import outbox
 
 log = logging.getLogger(__name__)
 
@@ -142,22 +140,10 @@ class OutboxSender:
                     wake.clear()
 
     def _due(self, now: datetime) -> list[Row]:
-        stmt = (select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.lead_id, OUTBOX.c.payload,
-                       OUTBOX.c.attempts, OUTBOX.c.result)
-                .where(OUTBOX.c.status == "pending", OUTBOX.c.next_attempt_at <= now,
-                       OUTBOX.c.kind.like("slack.%"))
-                .order_by(OUTBOX.c.id).limit(self.batch))
-        with session_scope(self.engine) as s:
-            return [Row(r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {})
-                    for r in s.execute(stmt)]
+        return outbox.due(self.engine, kind_like="slack.%", now=now, limit=self.batch)
 
     def _claim(self, row: Row) -> bool:
-        now = self.clock()
-        stmt = (update(OUTBOX).where(OUTBOX.c.id == row.id, OUTBOX.c.status == "pending",
-                                     OUTBOX.c.attempts == row.attempts)
-                .values(attempts=row.attempts + 1, next_attempt_at=now + self.lease))
-        with session_scope(self.engine) as s:
-            return bool(s.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
+        return outbox.claim(self.engine, row, now=self.clock(), lease=self.lease)
 
     def _deliver(self, row: Row, report: Report) -> None:
         try:
@@ -184,11 +170,8 @@ class OutboxSender:
             report.sent += 1
 
     def _sent(self, row: Row, done: Delivered) -> None:
-        with session_scope(self.engine) as s:
-            if done.alert is not None:
-                s.add(done.alert)
-            s.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(
-                status="sent", sent_at=self.clock(), result=done.result, last_error=None))
+        outbox.mark_sent(self.engine, row.id, now=self.clock(), result=done.result,
+                         also=done.alert)
 
     def _retry(self, row: Row, error: str, seconds: float, *, undo_attempt: bool = False
                ) -> bool:
@@ -199,17 +182,13 @@ class OutboxSender:
             return False
         log.warning("outbox row %s (%s): %s; next try in %.0fs", row.id, row.kind, error,
                     seconds)
-        with session_scope(self.engine) as s:
-            s.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(
-                attempts=attempts, last_error=error[:1000],
-                next_attempt_at=self.clock() + timedelta(seconds=seconds)))
+        outbox.reschedule(self.engine, row.id, attempts=attempts, error=error,
+                          at=self.clock() + timedelta(seconds=seconds))
         return True
 
     def _fail(self, row: Row, error: str) -> None:
         log.error("outbox row %s (%s) failed for good: %s", row.id, row.kind, error)
-        with session_scope(self.engine) as s:
-            s.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(
-                status="failed", last_error=error[:1000]))
+        outbox.mark_failed(self.engine, row.id, error=error)
 
 
 def _backoff(attempts: int) -> float:

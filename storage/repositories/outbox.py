@@ -1,0 +1,73 @@
+"""The outbox's life cycle, shared by its senders (Slack, webhooks): due, claim, sent, retry, fail.
+
+A row is claimed by a conditional UPDATE on its attempt count as seen, which also pushes its
+next attempt a lease into the future: two senders never deliver one row at once, and a row
+whose sender died becomes due again when the lease runs out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from storage.db import session_scope
+from storage.repositories.bulk import OUTBOX
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    lead_id: int | None
+    payload: Mapping[str, Any]
+    attempts: int  # before this attempt: > 0 means it may have been delivered already
+    result: Mapping[str, Any]
+
+
+def due(engine: Engine, *, kind_like: str, now: datetime, limit: int) -> list[OutboxRow]:
+    """Pending rows of the kinds matching `kind_like` (SQL LIKE) whose time has come, oldest
+    first."""
+    stmt = (select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.lead_id, OUTBOX.c.payload,
+                   OUTBOX.c.attempts, OUTBOX.c.result)
+            .where(OUTBOX.c.status == "pending", OUTBOX.c.next_attempt_at <= now,
+                   OUTBOX.c.kind.like(kind_like))
+            .order_by(OUTBOX.c.id).limit(limit))
+    with session_scope(engine) as s:
+        return [OutboxRow(r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {})
+                for r in s.execute(stmt)]
+
+
+def claim(engine: Engine, row: OutboxRow, *, now: datetime, lease: timedelta) -> bool:
+    """Take the row for one attempt; False when another sender took it first."""
+    stmt = (update(OUTBOX).where(OUTBOX.c.id == row.id, OUTBOX.c.status == "pending",
+                                 OUTBOX.c.attempts == row.attempts)
+            .values(attempts=row.attempts + 1, next_attempt_at=now + lease))
+    with session_scope(engine) as s:
+        return bool(s.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def mark_sent(engine: Engine, row_id: int, *, now: datetime, result: Mapping[str, Any],
+              also: Any = None) -> None:
+    """Record the delivery; `also` (an ORM object) is stored in the same transaction."""
+    with session_scope(engine) as s:
+        if also is not None:
+            s.add(also)
+        s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
+            status="sent", sent_at=now, result=dict(result), last_error=None))
+
+
+def reschedule(engine: Engine, row_id: int, *, attempts: int, error: str, at: datetime) -> None:
+    with session_scope(engine) as s:
+        s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
+            attempts=attempts, last_error=error[:1000], next_attempt_at=at))
+
+
+def mark_failed(engine: Engine, row_id: int, *, error: str) -> None:
+    with session_scope(engine) as s:
+        s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
+            status="failed", last_error=error[:1000]))
