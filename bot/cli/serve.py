@@ -8,6 +8,7 @@ import typer
 
 from bot.cli.common import console, engine, fail, now
 from bot.settings import Settings, SettingsError
+from bot.webhooks.runner import sending_webhooks
 
 
 def register(app: typer.Typer) -> None:
@@ -33,11 +34,13 @@ def serve(
     console.print(f"sdrbot serves the ingest API at http://{host}:{port}/api/v1 "
                   f"(docs at http://{host}:{port}/docs)"
                   + (f" with {workers} worker processes" if workers > 1 else ""))
-    if workers > 1:
-        # each worker builds its own app and engine from the environment
-        os.environ["DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
-        uvicorn.run("bot.http.api.app:from_environment", factory=True, workers=workers,
-                    host=host, port=port, log_level="info")
-        return
-    api = create_api_app(engine=eng, clock=now, events=settings.event_map)
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    # webhooks are sent from this process alone, whatever the number of workers
+    with sending_webhooks(eng, now):
+        if workers > 1:
+            # each worker builds its own app and engine from the environment
+            os.environ["DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
+            uvicorn.run("bot.http.api.app:from_environment", factory=True, workers=workers,
+                        host=host, port=port, log_level="info")
+            return
+        api = create_api_app(engine=eng, clock=now, events=settings.event_map)
+        uvicorn.run(api, host=host, port=port, log_level="info")
