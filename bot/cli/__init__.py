@@ -20,6 +20,7 @@ from bot.cli import (
     serve,
     slack,
     start,
+    webhook,
 )
 from bot.cli.common import state
 
@@ -42,7 +43,7 @@ def _root(
 
 
 for module in (start, demo, imports, leads, model, generate, db, run, doctor, apikey, serve,
-               slack):
+               webhook, slack):
     module.register(app)
 
 

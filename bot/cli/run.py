@@ -1,4 +1,5 @@
-"""`sdrbot run`: the bot, over Socket Mode or HTTP, with the outbox sender beside it."""
+"""`sdrbot run`: the bot, over Socket Mode or HTTP, with the outbox and webhook senders beside
+it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.cli.common import console, engine, fail, now
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
 from bot.slack.outbox import OutboxSender, make_client
+from bot.webhooks.runner import sending_webhooks
 
 
 def register(app: typer.Typer) -> None:
@@ -44,9 +46,14 @@ def run(
                         "%(message)s")
     eng = engine()
     client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
-    stop, wake = threading.Event(), threading.Event()
+    stop, wake, hooks_wake = threading.Event(), threading.Event(), threading.Event()
+
+    def wake_all() -> None:  # an accepted call may have queued an alert and a webhook
+        wake.set()
+        hooks_wake.set()
+
     try:
-        bolt = build_app(settings, engine=eng, client=client, clock=now, wake=wake.set,
+        bolt = build_app(settings, engine=eng, client=client, clock=now, wake=wake_all,
                          socket_mode=use_socket)
     except SettingsError as exc:
         raise fail(str(exc), 2) from exc
@@ -59,19 +66,20 @@ def run(
                               name="outbox", daemon=True)
     thread.start()
     try:
-        if use_socket:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+        with sending_webhooks(eng, now, hooks_wake):
+            if use_socket:
+                from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            console.print("sdrbot is connecting to Slack over Socket Mode.")
-            SocketModeHandler(bolt, settings.slack_app_token.value).start()
-        else:
-            import uvicorn
+                console.print("sdrbot is connecting to Slack over Socket Mode.")
+                SocketModeHandler(bolt, settings.slack_app_token.value).start()
+            else:
+                import uvicorn
 
-            from bot.http.app import create_http_app
+                from bot.http.app import create_http_app
 
-            console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
-            uvicorn.run(create_http_app(bolt, engine=eng, wake=wake.set), host=host, port=port,
-                        log_level="info")
+                console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
+                uvicorn.run(create_http_app(bolt, engine=eng, wake=wake_all), host=host,
+                            port=port, log_level="info")
     finally:
         stop.set()
         wake.set()

@@ -22,6 +22,7 @@ from scoring.lifecycle import Decision as Outcome
 from scoring.lifecycle import decide as lifecycle_decide
 from storage.db import session_scope
 from storage.repositories import decisions as repo
+from storage.repositories import webhooks as webhooks_repo
 from storage.tables import (
     Decision,
     Lead,
@@ -95,11 +96,14 @@ def decide(engine: Engine, *, lead_id: int, outcome: str, actor: str, now: datet
         if repo.move_if_status(session=s, lead_id=lead_id, expected=Status.MQL, to=target,
                                now=now):
             row = _record(s, lead_id, outcome, actor, now, reason, notes, bant)
-            s.add(LifecycleTransition(
+            moved = LifecycleTransition(
                 lead_id=lead_id, from_status=Status.MQL, to_status=target,
                 cause=transition.cause, actor=actor, at=now,
                 details={"decision_id": row.id, "reason": reason, "score": row.score,
-                         "model_version": row.model_version}))
+                         "model_version": row.model_version})
+            s.add(moved)
+            webhooks_repo.queue_transitions(s, [moved.model_dump()], now=now,
+                                            breakdowns={lead_id: list(row.breakdown)})
             note = {"outcome": outcome, "by": user_of(actor), "at": now.isoformat(),
                     "reason": reason, "notes": notes}
             _queue(s, lead_id, f"decision:{row.id}", now, note,

@@ -14,6 +14,7 @@ from bot.usecases import leads_index
 from bot.usecases.settle import Ctx
 from scoring.lifecycle import Status, TransitionError, require
 from storage.repositories import bulk
+from storage.repositories import webhooks as webhooks_repo
 from storage.repositories.locks import lock_leads
 
 Verdict = Literal["recorded", "duplicate", "unchanged"]
@@ -50,9 +51,11 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     details: dict[str, object] = {"amount": item.amount} if item.amount is not None else {}
     if item.message_id:
         details["message_id"] = item.message_id
-    bulk.insert_many(s, bulk.TRANSITION, [{
-        "lead_id": lead_id, "from_status": str(current), "to_status": str(item.stage),
-        "cause": f"crm:{item.stage}", "actor": ctx.actor, "at": item.at, "details": details}])
+    moved = {"lead_id": lead_id, "from_status": str(current), "to_status": str(item.stage),
+             "cause": f"crm:{item.stage}", "actor": ctx.actor, "at": item.at,
+             "details": details}
+    bulk.insert_many(s, bulk.TRANSITION, [moved])
+    webhooks_repo.queue_transitions(s, [moved], now=ctx.now)
     bulk.update_many(s, bulk.LEAD, "id", [{"id": lead_id, "status": str(item.stage),
                                            "status_since": item.at, "updated_at": ctx.now}])
     return "recorded"

@@ -1,8 +1,9 @@
 """Score a set of leads, decide their lifecycle transitions, and write it all in one go.
 
 Every door ends here: CSV imports, the HTTP API, rescoring and model changes. What it writes
-(current score, transitions, snapshots, the alert in the outbox) lands in the caller's
-transaction, so a lead never becomes an MQL without its alert, or the other way round.
+(current score, transitions, snapshots, the alert and the webhook deliveries in the outbox)
+lands in the caller's transaction, so a lead never becomes an MQL without its alert, or the
+other way round.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scoring.lifecycle import Status, Transition, evaluate
 from scoring.model import ScoringModel
 from scoring.state import LeadState
 from storage.repositories import bulk
+from storage.repositories import webhooks as webhooks_repo
 
 ANON_PREFIX = "anon:"  # external ids of visitors known only by a Segment anonymousId
 
@@ -228,4 +230,7 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
     bulk.insert_many(ctx.session, bulk.SNAPSHOT, snapshots)
     bulk.update_many(ctx.session, bulk.LEAD, "id", leads)
     bulk.insert_ignoring_duplicates(ctx.session, bulk.OUTBOX, alerts + updates, "dedupe_key")
+    breakdowns: dict[Any, Any] = {snap["lead_id"]: snap["breakdown"] for snap in snapshots}
+    webhooks_repo.queue_transitions(ctx.session, transitions, now=ctx.now,
+                                    breakdowns=breakdowns)
     summary.alerts += len(alerts)

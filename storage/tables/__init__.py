@@ -11,8 +11,10 @@ from storage.tables.outbox import OutboxMessage
 from storage.tables.reps import SdrRep
 from storage.tables.scores import LeadScore, ScoreSnapshot
 from storage.tables.transitions import LifecycleTransition
+from storage.tables.webhooks import Webhook
 
 __all__ = [
     "ApiKey", "Decision", "Event", "Lead", "LeadAlias", "LeadBase", "LeadPublic", "LeadScore",
     "LifecycleTransition", "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SdrRep", "SlackAlert",
+    "Webhook",
 ]

@@ -1,0 +1,1 @@
+"""Outbound webhooks: signed JSON documents on lifecycle changes, sent through the outbox."""

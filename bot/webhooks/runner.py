@@ -1,0 +1,34 @@
+"""The webhook sender as a background thread of `sdrbot run` and `sdrbot serve`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.webhooks.sender import WebhookSender
+
+LANES = 4
+
+
+@contextmanager
+def sending_webhooks(engine: Engine, clock: Callable[[], datetime],
+                     wake: threading.Event | None = None) -> Iterator[WebhookSender]:
+    """Deliver webhooks in a thread while the block runs; `wake.set()` sends at once."""
+    memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    sender = WebhookSender(engine, clock, lanes=1 if memory else LANES)
+    stop = threading.Event()
+    thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
+                              name="webhooks", daemon=True)
+    thread.start()
+    try:
+        yield sender
+    finally:
+        stop.set()
+        if wake is not None:
+            wake.set()
+        thread.join(timeout=10)
+        sender.client.close()
