@@ -246,3 +246,30 @@ def test_crm_outcomes_are_sent_to_webhooks_that_want_them(
     assert doc["type"] == "lead.won"
     assert doc["data"]["transition"]["details"]["amount"] == 12000
     assert "score" not in doc["data"]
+
+
+def test_parallel_lanes_deliver_each_webhook_once_while_a_slow_one_waits(
+        threaded_engine: Engine, clock: Clock) -> None:
+    from bot.http.api.app import create_api_app
+    from bot.ingest.event_map import EventMap
+    from bot.usecases import apikeys
+    from bot.webhooks.sender import make_client
+
+    with session_scope(threaded_engine) as s:
+        key = apikeys.create(s, "t", now=NOW, actor="test").secret
+    app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
+    with Receiver() as slow, Receiver() as fast, TestClient(
+            app, headers={"Authorization": f"Bearer {key}"}) as api:
+        add_webhook(threaded_engine, slow.url)
+        add_webhook(threaded_engine, fast.url)
+        slow.answer(*[Answer(200, delay=0.3)] * 3)
+        for user in ("a", "b", "c"):
+            make_mql(api, user)
+        sender = WebhookSender(threaded_engine, clock, client=make_client(timeout=5), lanes=4)
+        try:
+            assert sender.drain_once().sent == 6
+            assert sender.drain_once().sent == 0
+        finally:
+            sender.client.close()
+    for r in (slow, fast):
+        assert sorted(d["data"]["lead"]["external_id"] for d in r.documents()) == ["a", "b", "c"]
