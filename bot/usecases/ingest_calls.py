@@ -17,7 +17,7 @@ from bot.usecases import leads_index
 from bot.usecases.import_leads import upsert_leads
 from bot.usecases.record_events import record_events
 from bot.usecases.settle import ANON_PREFIX, Ctx, LeadWork, SettleSummary, load_states, settle
-from storage.repositories import aliases, bulk
+from storage.repositories import aliases, bulk, messages
 from storage.repositories.locks import lock_leads
 
 
@@ -32,6 +32,7 @@ class IdentifyIn:
     lead: LeadIn
     anonymous: str | None  # the external id of the anonymous lead this identify links
     where: str = ""  # the call's place in the request ("batch[3]."), for error messages
+    message_id: str | None = None  # a delivery id: a repeat is ignored
 
 
 @dataclass
@@ -108,6 +109,11 @@ def _flush(ctx: Ctx, events: list[EventIn], result: CallsResult, source: str) ->
 
 def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
     s = ctx.session
+    if call.message_id and not messages.first_time(s, "identify", call.message_id,
+                                                   now=ctx.now):
+        # a retried delivery: applying its traits again could undo a newer identify
+        result.duplicates += 1
+        return
     ident = call.lead.identity
     merged_into: int | None = None
     if call.anonymous:

@@ -6,6 +6,7 @@ from storage.tables.apikeys import ApiKey
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
 from storage.tables.leads import Lead, LeadBase, LeadPublic
+from storage.tables.messages import IngestMessage
 from storage.tables.models import ModelVersion
 from storage.tables.outbox import OutboxMessage
 from storage.tables.reps import SdrRep
@@ -14,7 +15,7 @@ from storage.tables.transitions import LifecycleTransition
 from storage.tables.webhooks import Webhook
 
 __all__ = [
-    "ApiKey", "Decision", "Event", "Lead", "LeadAlias", "LeadBase", "LeadPublic", "LeadScore",
-    "LifecycleTransition", "ModelVersion", "OutboxMessage", "ScoreSnapshot", "SdrRep", "SlackAlert",
-    "Webhook",
+    "ApiKey", "Decision", "Event", "IngestMessage", "Lead", "LeadAlias", "LeadBase", "LeadPublic",
+    "LeadScore", "LifecycleTransition", "ModelVersion", "OutboxMessage", "ScoreSnapshot",
+    "SdrRep", "SlackAlert", "Webhook",
 ]

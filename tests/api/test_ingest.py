@@ -83,6 +83,33 @@ def test_a_repeated_message_id_is_acknowledged_and_ignored(client: TestClient,
     assert count(engine, "event") == 1
 
 
+def test_a_repeated_identify_does_not_undo_a_newer_one(client: TestClient,
+                                                      engine: Engine) -> None:
+    old = {"userId": "u1", "messageId": "id-1", "traits": {"title": "Manager"}}
+    assert client.post("/api/v1/identify", json=old).json() == OK
+    client.post("/api/v1/identify", json={"userId": "u1", "messageId": "id-2",
+                                          "traits": {"title": "CEO"}})
+    # Segment retries the first delivery, alone and in a batch: acknowledged, not applied
+    assert client.post("/api/v1/identify", json=old).json() == OK
+    assert client.post("/api/v1/batch", json={"batch": [{**old, "type": "identify"}]}
+                       ).json() == OK
+    assert lead(engine, "u1").title == "CEO"
+    # the same id on a track is another delivery: both kinds keep their own ids
+    client.post("/api/v1/track", json={"userId": "u1", "event": "Webinar Attended",
+                                       "messageId": "id-1", "timestamp": T})
+    assert count(engine, "event") == 1
+
+
+def test_an_identify_in_a_rejected_batch_can_be_sent_again(client: TestClient,
+                                                          engine: Engine) -> None:
+    identify = {"type": "identify", "userId": "u2", "messageId": "id-9",
+                "traits": {"title": "CEO"}}
+    bad = {"type": "track", "userId": "u2", "event": "Webinar Attended", "timestamp": "soon"}
+    assert client.post("/api/v1/batch", json={"batch": [identify, bad]}).status_code == 400
+    assert client.post("/api/v1/batch", json={"batch": [identify]}).json() == OK
+    assert lead(engine, "u2").title == "CEO"
+
+
 def test_a_track_that_makes_an_mql_writes_the_alert_to_the_outbox(client: TestClient,
                                                                   engine: Engine) -> None:
     client.post("/api/v1/identify", json={"userId": "ceo", "traits": {

@@ -94,7 +94,7 @@ def to_identify(call: Identify, path: str = "") -> IdentifyIn:
         lead = lead_from_traits(ident, traits, path=_prefix(path, "traits"))
     except RowRejected as exc:
         raise ApiError(400, exc.error.field, exc.error.message) from None
-    return IdentifyIn(lead, anon, f"{path}." if path else "")
+    return IdentifyIn(lead, anon, f"{path}." if path else "", message_id=call.messageId)
 
 
 def to_event(call: Track | Page, events: EventMap, now: datetime, path: str = "") -> EventIn:
