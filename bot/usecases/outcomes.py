@@ -56,6 +56,13 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
              "details": details}
     bulk.insert_many(s, bulk.TRANSITION, [moved])
     webhooks_repo.queue_transitions(s, [moved], now=ctx.now)
+    if current == Status.MQL:
+        # the CRM decided before an SDR did: the alert must lose the buttons nobody should press
+        bulk.insert_ignoring_duplicates(s, bulk.OUTBOX, [{
+            "kind": "slack.update", "lead_id": lead_id,
+            "dedupe_key": f"slack.update:crm:{lead_id}:{int(item.at.timestamp() * 1_000_000)}",
+            "payload": {"lead_id": lead_id}, "status": "pending", "attempts": 0,
+            "next_attempt_at": ctx.now, "created_at": ctx.now, "result": {}}], "dedupe_key")
     bulk.update_many(s, bulk.LEAD, "id", [{"id": lead_id, "status": str(item.stage),
                                            "status_since": item.at, "updated_at": ctx.now}])
     return "recorded"

@@ -207,6 +207,17 @@ def test_crm_outcomes_move_the_lifecycle_once(client: TestClient, engine: Engine
                                                                        "crm_won"]
 
 
+def test_a_crm_outcome_for_an_mql_updates_its_alert(client: TestClient,
+                                                    engine: Engine) -> None:
+    client.post("/api/v1/track", json={"userId": "m1", "event": "Demo Requested"})
+    assert lead(engine, "m1").status == "mql"
+    body = {"userId": "m1", "stage": "opportunity", "messageId": "o-m1"}
+    for _ in range(2):  # a repeated delivery queues no second update
+        assert client.post("/api/v1/outcomes", json=body).json() == OK
+    assert rows(engine, "select kind from outbox order by id") == [("slack.alert",),
+                                                                   ("slack.update",)]
+
+
 def test_docs_and_openapi_are_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/identify", "/api/v1/track", "/api/v1/batch", "/api/v1/outcomes"} <= \
