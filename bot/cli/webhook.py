@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
                                        now=now(), actor=actor())
         except webhooks.WebhookError as exc:
             raise fail(str(exc)) from exc
-        console.print(f"Added webhook #{hook.id}: {', '.join(hook.events)} → {hook.url}")
+        console.print(f"Added webhook #{hook.id}: {','.join(hook.events)} → {hook.url}",
+                      soft_wrap=True, markup=False)
         console.print("Its signing secret (check X-Sdrbot-Signature with it):")
         console.print(hook.secret, markup=False, soft_wrap=True)
         console.print(f"Try it: sdrbot webhook test {hook.id}")
@@ -49,9 +50,11 @@ def register(app: typer.Typer) -> None:
             console.print("No webhooks yet; add one with `sdrbot webhook add URL`.")
             return
         table = Table("#", "url", "events", "pending", "sent", "failed", "status")
+        for column in table.columns[1:3]:  # a URL cut short cannot be told from another
+            column.overflow = "fold"
         for row in rows:
             h, c = row.hook, row.counts
-            table.add_row(str(h.id), h.url, ", ".join(h.events), str(c.get("pending", 0)),
+            table.add_row(str(h.id), h.url, ",".join(h.events), str(c.get("pending", 0)),
                           str(c.get("sent", 0)), str(c.get("failed", 0)),
                           f"removed {h.removed_at:%Y-%m-%d}" if h.removed_at else "active")
         console.print(table)

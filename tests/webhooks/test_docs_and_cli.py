@@ -57,10 +57,10 @@ def test_add_list_test_secret_and_remove(runner: CliRunner, receiver: Receiver) 
     added = run(runner, "add", receiver.url, "--events", "mql,sql", "-e", "won")
     assert added.exit_code == 0, added.output
     secret = re.search(r"whsec_\S+", added.output)
-    assert secret and "Added webhook #1: mql, sql, won" in added.output
+    assert secret and "Added webhook #1: mql,sql,won" in added.output
 
     listed = run(runner, "list")
-    assert receiver.url in listed.output and "mql, sql, won" in listed.output
+    assert receiver.url in listed.output and "mql,sql,won" in listed.output
     assert run(runner, "secret", "1").output.strip() == secret.group(0)
 
     tested = run(runner, "test", "1")
