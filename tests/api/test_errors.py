@@ -229,6 +229,27 @@ def test_a_browser_snippet_sends_the_key_in_the_body(anonymous_client: TestClien
     assert field == "Authorization" and "unknown or was revoked" in message
 
 
+def test_analytics_js_sends_to_its_short_paths_unchanged(anonymous_client: TestClient,
+                                                        engine: Engine, key: str) -> None:
+    """With apiHost "<host>/api/v1" Segment's browser library posts to /t, /i, /p, /b, …"""
+    def send(path: str, call: dict[str, object]) -> int:
+        return anonymous_client.post(f"/api/v1/{path}", content=json.dumps(
+            {**call, "writeKey": key, "anonymousId": "cookie-1", "messageId": f"ajs-{path}"}),
+            headers={"content-type": "text/plain"}).status_code
+
+    assert send("p", {"type": "page", "properties": {"url": "https://x.example/product"}}) == 200
+    assert send("t", {"type": "track", "event": "Webinar Attended"}) == 200
+    assert send("b", {"batch": [{"type": "track", "event": "Email Opened",
+                                 "anonymousId": "cookie-1"}]}) == 200
+    assert send("i", {"type": "identify", "userId": "u7",
+                      "traits": {"email": "u7@x.example"}}) == 200
+    for path in ("a", "g", "s"):  # alias, group, screen: acknowledged, nothing stored
+        assert send(path, {"type": "group", "groupId": "g1"}) == 200
+    assert count(engine, "event") == 3
+    assert count(engine, "lead") == 1  # the identify made the visitor the person
+    assert anonymous_client.post("/api/v1/g", json={"groupId": "g1"}).status_code == 401
+
+
 @pytest.mark.parametrize(("body", "words"), [
     (b"", "not valid JSON"),
     (b'{"userId": "u", "event": "x", "properties": {"a": NaN}}', "not valid JSON"),

@@ -120,4 +120,13 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
             raise ApiError(409, "stage", str(exc)) from None
         return Ack()
 
+    def ignored(key: str = caller) -> Ack:  # alias, group, screen: nothing a score uses
+        return Ack()
+
+    # analytics.js posts each call to <apiHost>/<the call type's first letter> (and batches to
+    # /b): with apiHost "<our host>/api/v1" a website's snippet sends here unchanged
+    for path, endpoint in (("/t", track), ("/i", identify), ("/p", page), ("/b", batch),
+                           ("/a", ignored), ("/g", ignored), ("/s", ignored)):
+        router.add_api_route(path, endpoint, methods=["POST"], response_model=Ack,
+                             include_in_schema=False)
     return router
