@@ -27,6 +27,7 @@ from tests.fakeslack import FakeSlack, running_fake_slack
 from tests.slack.conftest import ALERTS, ANNA, BEN, HANDOVER
 from tests.slack.requests import SECRET, block_action, headers, view_submission
 from tests.storage.helpers import CEO, EVENT_HEADER, LEAD_HEADER, write_csv
+from tests.webhooks.receiver import Receiver
 
 pytestmark = pytest.mark.slow
 CLI = [sys.executable, "-c", "from bot.cli import main; main()"]
@@ -34,8 +35,8 @@ EMAILS = ("one@hotel.example", "two@hotel.example", "three@hotel.example")
 
 
 class Running:
-    def __init__(self, fake: FakeSlack, base: str, url: str) -> None:
-        self.fake, self.base, self.url = fake, base, url
+    def __init__(self, fake: FakeSlack, base: str, url: str, hooks: Receiver) -> None:
+        self.fake, self.base, self.url, self.hooks = fake, base, url, hooks
 
     def post(self, body: str, **signing: Any) -> int:
         return httpx.post(f"{self.base}/slack/events", content=body,
@@ -70,10 +71,13 @@ def running(tmp_path: Path) -> Iterator[Running]:
         [email, "page_view", at, "https://x.example/product/tour", ""])]
     write_csv(tmp_path / "leads.csv", LEAD_HEADER, leads)
     write_csv(tmp_path / "events.csv", EVENT_HEADER, events)
+    hooks = Receiver()
+    subprocess.run([*CLI, "webhook", "add", hooks.url], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
     for kind in ("leads", "events"):
         subprocess.run([*CLI, "import", kind, f"{kind}.csv"], cwd=tmp_path, env=env,
                        check=True, capture_output=True)
-    with running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER},
+    with hooks, running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER},
                             users=[{"id": ANNA, "name": "anna"},
                                    {"id": BEN, "name": "ben"}]) as fake:
         port = free_port()
@@ -84,7 +88,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
         bot = subprocess.Popen([*CLI, "run", "--http", "--port", str(port)], cwd=tmp_path,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            yield Running(fake, f"http://127.0.0.1:{port}", url)
+            yield Running(fake, f"http://127.0.0.1:{port}", url, hooks)
         finally:
             bot.terminate()
             bot.wait(timeout=10)
@@ -135,5 +139,12 @@ def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running:
     wait_for(lambda: len(replies()) == 4)  # the claim and the three decisions
     assert len(fake.messages(ALERTS)) == 3 + 4  # no alert was posted twice
     fake.assert_no_problems()
+    # the CRM's webhook heard of every change, once, each lead's in order
+    wait_for(lambda: len(running.hooks.received) == 6)
+    by_lead: dict[int, list[str]] = {}
+    for doc in running.hooks.documents():
+        by_lead.setdefault(doc["data"]["lead"]["id"], []).append(doc["type"])
+    assert by_lead == {one: ["lead.mql", "lead.sql"], two: ["lead.mql", "lead.recycled"],
+                       three: ["lead.mql", "lead.disqualified"]}
 
 
