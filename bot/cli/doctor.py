@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from bot.cli.common import console, fail
+from bot.cli.common import console, fail, now
 from bot.settings import Settings, SettingsError
 from bot.slack.doctor import run_checks
 from bot.slack.outbox import make_client
@@ -25,7 +25,7 @@ def doctor() -> None:
         raise fail(str(exc), 2) from exc
     where = settings.config_path or "none (defaults; see sdrbot.example.toml)"
     console.print(f"Config file: {escape(str(where))}")
-    checks = run_checks(settings, make_client)
+    checks = run_checks(settings, make_client, now())
     for check in checks:
         console.print(f"{MARKS[check.level]} [bold]{check.name}[/]: {escape(check.detail)}")
         if check.fix and check.level != "ok":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.slack.channels import is_channel_id
 from bot.slack.roles import Deciders
+from bot.webhooks.health import webhook_problems
 from storage.db import DatabaseURLError, describe, make_engine
 from storage.schema import current_revision, head_revision
 
@@ -111,9 +113,26 @@ def check_roles(settings: Settings, client: WebClient) -> Check:
     return Check("deciders", "ok", f"{len(deciders.users)} users, {len(deciders.groups)} groups")
 
 
-def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebClient]
-               ) -> list[Check]:
+def check_webhooks(url: str, now: datetime) -> Check | None:
+    try:
+        engine = make_engine(url)
+        active, problems = webhook_problems(engine, now=now)
+        engine.dispose()
+    except (DatabaseURLError, SQLAlchemyError):
+        return None  # the database check says what is wrong
+    if problems:
+        return Check("webhooks", "warn", "; ".join(problems))
+    if active:
+        return Check("webhooks", "ok", f"{active} active, nothing failed or stuck")
+    return None
+
+
+def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebClient],
+               now: datetime | None = None) -> list[Check]:
     checks = [check_database(settings.database_url)]
+    if checks[0].level == "ok":
+        hooks = check_webhooks(settings.database_url, now or datetime.now(UTC))
+        checks.extend([hooks] if hooks else [])
     if not settings.slack_bot_token:
         return [*checks, Check("Slack token", "fail", "SLACK_BOT_TOKEN is not set",
                                "create the app from bot/slack/manifest.yml, install it and "

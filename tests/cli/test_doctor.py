@@ -117,3 +117,30 @@ def test_a_database_without_the_schema_is_a_warning(fake: FakeSlack) -> None:
     result = CliRunner().invoke(app, ["doctor"])
     assert result.exit_code == 0
     assert "! database:" in result.output and "sdrbot db upgrade" in result.output
+
+
+def test_failed_and_stuck_webhook_deliveries_are_named_with_the_fix(
+        fake: FakeSlack, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storage.db import make_engine, session_scope
+    from storage.tables import OutboxMessage
+
+    assert CliRunner().invoke(app, ["webhook", "add", "https://hooks.example.com/a"]
+                              ).exit_code == 0
+    code, out = doctor()
+    assert code == 0 and "✔ webhooks: 1 active, nothing failed or stuck" in out
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    with session_scope(engine) as s:
+        for i, status in enumerate(("failed", "pending")):
+            s.add(OutboxMessage(kind="webhook", dedupe_key=f"webhook:1:tr_{i}", status=status,
+                                payload={"webhook_id": 1}, next_attempt_at=long_ago,
+                                created_at=long_ago, result={}))
+    engine.dispose()
+    code, out = doctor()
+    out = " ".join(out.split())
+    assert code == 0  # the bot runs; the webhooks need a look
+    assert "! webhooks: webhook #1: 1 deliveries failed; fix the receiver, then `sdrbot " \
+           "webhook redeliver 1`" in out
+    assert "a delivery has waited since" in out and "`sdrbot webhook test 1`" in out
