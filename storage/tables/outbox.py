@@ -20,6 +20,9 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ux_outbox_dedupe", "dedupe_key", unique=True),
         Index("ix_outbox_pending", "status", "next_attempt_at"),
+        # a lead's deliveries: the webhook sender keeps their order, and deleting a lead
+        # cascades here
+        Index("ix_outbox_lead", "lead_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
