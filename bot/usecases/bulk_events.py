@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import orjson
 from sqlalchemy import update
@@ -33,6 +35,18 @@ SETTLE_CHUNK = 2000
 TASK = 10_000  # leads per task handed to a worker process
 
 
+@dataclass
+class Chunk:
+    """What one chunk did to the import's memory, so that a chunk whose transaction fails can be
+    forgotten again; filled in as it becomes known, so that a failure half-way forgets enough."""
+    result: EventBatchResult = field(default_factory=EventBatchResult)
+    keys: list[int] = field(default_factory=list)  # idempotency keys it claimed
+    new_keys: list[str] = field(default_factory=list)  # identity keys of the leads it created
+    leads: set[int] = field(default_factory=set)  # leads whose states it folded into
+    unseen: list[int] = field(default_factory=list)  # leads it touched first: marked dirty
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # the events to store
+
+
 class EventImport:
     def __init__(self, *, now: datetime, actor: str, source: str = "csv") -> None:
         self.now = now
@@ -41,16 +55,22 @@ class EventImport:
         self.states: dict[int, LeadState] = {}
         self.rebuild: set[int] = set()  # leads of a chunk the database refused
         self.has_score: set[int] = set()
-        self._pending: set[int] = set()
         self.lead_ids: dict[str, int] = {}  # identity key -> lead id, for this import
-        self._new_keys: list[str] = []
         self.keys: set[int] = set()  # idempotency keys seen in this import
-        self._chunk_keys: list[int] = []
         self.prior: set[int] = set()  # leads that had events before this import
+        self.last: Chunk | None = None  # the chunk prepared last
 
     def add(self, ctx: Ctx, events: list[EventIn]) -> EventBatchResult:
         """Store one chunk of events (in the caller's transaction) and fold them into the states."""
-        result = EventBatchResult()
+        chunk = self.prepare(ctx, events)
+        self.write(ctx, chunk)
+        return chunk.result
+
+    def prepare(self, ctx: Ctx, events: list[EventIn], chunk: Chunk | None = None) -> Chunk:
+        """Everything of `add` but the writing of the events and dirty marks: find or create the
+        leads, skip known events, fold the new ones into the states (into `chunk`, if given)."""
+        chunk = self.last = chunk or Chunk()
+        result = chunk.result
         keyed = []
         for ev in events:
             key = ev.idempotency_key()
@@ -59,21 +79,19 @@ class EventImport:
             else:
                 self.keys.add(key)
                 keyed.append((key, ev))
-        self._chunk_keys = [k for k, _ in keyed]
+        chunk.keys = [k for k, _ in keyed]
         if not keyed:
-            return result
+            return chunk
         ids = self.lead_ids
         unknown = {ev.identity.key: ev.identity for _, ev in keyed if ev.identity.key not in ids}
-        self._new_keys = []
         if unknown:
             found, result.leads_created = leads_index.resolve(
                 ctx.session, unknown.values(), create=True, now=ctx.now,
                 source=f"{self.source} event")
             ids.update(found)
-            self._new_keys = list(found)
-        touched = {ids[ev.identity.key] for _, ev in keyed}
-        self._pending = touched
-        unseen = [i for i in touched if i not in self.states]
+            chunk.new_keys = list(found)
+        touched = chunk.leads = {ids[ev.identity.key] for _, ev in keyed}
+        unseen = chunk.unseen = sorted(i for i in touched if i not in self.states)
         if unseen:
             states, scored = load_states(ctx, unseen)
             self.states.update(states)
@@ -85,7 +103,7 @@ class EventImport:
         suspects = [k for k, ev in keyed if ids[ev.identity.key] in prior]
         known = bulk.existing_event_keys(ctx.session, suspects) if suspects else set()
         model, states_, source = ctx.model, self.states, self.source
-        rows = []
+        rows = chunk.rows
         for key, ev in keyed:
             if key in known:
                 result.duplicates += 1
@@ -94,27 +112,35 @@ class EventImport:
             fold_event(model, states_[lead_id], ev.type, ev.occurred_at.timestamp(),
                        ev.properties)
             rows.append((lead_id, ev.type, ev.occurred_at, ev.properties_json(), key, source))
-        bulk.insert_events(ctx.session, rows, received_at=ctx.now)
+        result.accepted = len(rows)
+        return chunk
+
+    def write(self, ctx: Ctx, chunk: Chunk) -> None:
+        """Store a prepared chunk's events and mark its new leads dirty (the caller's transaction).
+
+        Reads nothing of this object but the chunk: it may run in another thread while the next
+        chunk is prepared."""
+        bulk.insert_events(ctx.session, chunk.rows, received_at=ctx.now)
         # a lead stays dirty until finish() scores it: marking it once, at first touch, is enough
-        for part in bulk.chunks(sorted(unseen)):
+        for part in bulk.chunks(chunk.unseen):
             ctx.session.execute(update(bulk.SCORE)
                                 .where(bulk.member_of(ctx.session, bulk.SCORE.c.lead_id, part))
                                 .values(dirty=True))
-        result.accepted = len(rows)
-        return result
 
-    def rolled_back(self) -> None:
-        """The last chunk's transaction failed: its leads' states in memory are wrong now."""
-        for lead_id in self._pending:
+    def rolled_back(self, chunk: Chunk | None = None) -> None:
+        """A chunk's transaction failed (by default the last one prepared): the states in memory
+        of its leads are wrong now, and the leads it created may be gone with it."""
+        chunk = chunk or self.last
+        if chunk is None:
+            return
+        for lead_id in chunk.leads:
             self.states.pop(lead_id, None)
             self.prior.discard(lead_id)
-        self.rebuild |= self._pending
-        self._pending = set()
-        for key in self._new_keys:  # the leads this chunk created may be gone with it
+        self.rebuild |= chunk.leads
+        for key in chunk.new_keys:
             self.lead_ids.pop(key, None)
-        self._new_keys = []
-        self.keys.difference_update(self._chunk_keys)
-        self._chunk_keys = []
+        self.keys.difference_update(chunk.keys)
+        chunk.leads, chunk.new_keys, chunk.keys = set(), [], []
 
     def finish(self, engine: Engine, progress: Callable[[int], None] | None = None
                ) -> SettleSummary:

@@ -10,16 +10,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.ingest.csv_files import open_csv, read_events, read_leads
 from bot.ingest.records import EventIn, LeadIn, RowError
+from bot.usecases import overlap
 from bot.usecases.bulk_events import EventImport
 from bot.usecases.gcpause import paused_gc
 from bot.usecases.import_leads import upsert_leads
+from bot.usecases.record_events import EventBatchResult
 from bot.usecases.settle import Ctx, SettleSummary
 from storage.db import session_scope
 from storage.repositories import models
@@ -63,10 +65,18 @@ def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor
     try:
         items: Iterator[LeadIn | EventIn | RowError] = (
             read_leads(source, id_column) if kind == "leads" else read_events(source, now))
-        for batch in _batches(items, chunk, report):
-            _apply(engine, kind, batch, report, now=now, actor=actor, events=bulk_events)
-            if progress:
-                progress(len(batch))
+        batches = _batches(items, chunk, report)
+        if bulk_events is not None and overlap.worthwhile(engine):
+            _ensure_model(engine, now)  # before two transactions at once could both create it
+            overlap.import_events(engine, batches, bulk_events, now=now, actor=actor,
+                                  landed=lambda b, r: _count(report, r, b, progress),
+                                  sequential=lambda b: _apply(engine, kind, b, report, now=now,
+                                                              actor=actor, events=bulk_events,
+                                                              progress=progress))
+        else:
+            for batch in batches:
+                _apply(engine, kind, batch, report, now=now, actor=actor, events=bulk_events,
+                       progress=progress)
     finally:
         source.close()
         if bulk_events is not None:
@@ -93,12 +103,15 @@ def _batches(items: Iterator[LeadIn | EventIn | RowError], size: int, report: Im
 
 
 def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
-           *, now: datetime, actor: str, events: EventImport | None) -> None:
+           *, now: datetime, actor: str, events: EventImport | None,
+           progress: Callable[[int], None] | None = None) -> None:
     try:
         _run(engine, kind, batch, report, now=now, actor=actor, events=events)
-    except (IntegrityError, DBAPIError) as exc:
-        if events is not None:
+    except BaseException as exc:
+        if events is not None:  # whatever failed, the chunk's transaction is gone
             events.rolled_back()
+        if not isinstance(exc, IntegrityError | DBAPIError):
+            raise
         if len(batch) == 1:
             report.errors.append(RowError(batch[0].line, "", "the database refused the row: "
                                           f"{_short(exc)}"))
@@ -106,6 +119,8 @@ def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Im
         half = len(batch) // 2  # halve until the culprits stand alone; keep every good row
         for part in (batch[:half], batch[half:]):
             _apply(engine, kind, part, report, now=now, actor=actor, events=events)
+    if progress:
+        progress(len(batch))
 
 
 def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
@@ -116,18 +131,33 @@ def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Impo
         ctx = Ctx(session, models.parsed(row), row.version, now, actor)
         if kind == "leads":
             res = upsert_leads(ctx, [b for b in batch if isinstance(b, LeadIn)])
-            report.errors.extend(res.errors)
-            report.created += res.created
-            report.updated += res.updated
-            report.unchanged += res.unchanged
-            report.accepted += res.created + res.updated + res.unchanged
-            report.settle.add(res.settle)
         else:
             assert events is not None
             ev = events.add(ctx, [b for b in batch if isinstance(b, EventIn)])
-            report.accepted += ev.accepted
-            report.duplicates += ev.duplicates
-            report.created += ev.leads_created
+    # counted once committed: a chunk that fails to commit is retried, not counted twice
+    if kind == "leads":
+        report.errors.extend(res.errors)
+        report.created += res.created
+        report.updated += res.updated
+        report.unchanged += res.unchanged
+        report.accepted += res.created + res.updated + res.unchanged
+        report.settle.add(res.settle)
+    else:
+        _count(report, ev)
+
+
+def _count(report: ImportReport, ev: EventBatchResult, batch: list[Any] | None = None,
+           progress: Callable[[int], None] | None = None) -> None:
+    report.accepted += ev.accepted
+    report.duplicates += ev.duplicates
+    report.created += ev.leads_created
+    if batch is not None and progress:
+        progress(len(batch))
+
+
+def _ensure_model(engine: Engine, now: datetime) -> None:
+    with session_scope(engine) as session:
+        models.ensure_active(session=session, now=now)
 
 
 def _short(exc: Exception) -> str:
