@@ -5,12 +5,13 @@ Row-at-a-time ORM work would cost more than the scoring itself at a million even
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, any_, bindparam, select
+from sqlalchemy import JSON, Table, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -129,9 +130,33 @@ def existing_event_keys(session: Session, keys: Iterable[int]) -> set[int]:
     return found
 
 
+# below this many rows a plain INSERT costs less than a COPY (and a scratch table)
+COPY_FROM = 20
+
+
 def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(table.insert(), rows)
+    if not rows:
+        return
+    if len(rows) >= COPY_FROM and session.get_bind().dialect.name == "postgresql":
+        # executemany costs the server a statement per row; COPY one for all
+        fast_insert(session, table, with_defaults(table, rows))
+        return
+    session.execute(table.insert(), rows)
+
+
+def with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with the columns' Python-side defaults filled in, as an INSERT through
+    SQLAlchemy would have them (a COPY sends only what it is given)."""
+    missing = [c for c in table.columns if c.name not in rows[0] and c.default is not None
+               and not c.primary_key]
+    if not missing:
+        return rows
+    filled = []
+    for row in rows:
+        extra = {c.name: c.default.arg(None) if c.default.is_callable  # type: ignore[union-attr]
+                 else c.default.arg for c in missing if c.name not in row}  # type: ignore[union-attr]
+        filled.append({**row, **extra})
+    return filled
 
 
 def _driver_value(dialect: str) -> Any:
@@ -161,19 +186,27 @@ def _driver_value(dialect: str) -> Any:
     return convert
 
 
-def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str
-                ) -> list[tuple[Any, ...]]:
+def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str,
+                table: Table | None = None) -> list[tuple[Any, ...]]:
     """Driver parameters in column order; only columns that hold JSON or times convert."""
     converters: dict[str, Any] = {}
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)} if table is not \
+        None else set()
     for c in columns:
         # the first value that is not None tells the column's kind
         sample = next((r[c] for r in rows if r[c] is not None), None)
-        if isinstance(sample, dict | list | datetime):
+        if c in json_columns:  # as SQLAlchemy's JSON type writes it: None too is JSON null
+            converters[c] = _json_text
+        elif isinstance(sample, dict | list | datetime):
             converters[c] = _driver_value(dialect)
     if not converters:
         return [tuple(r[c] for c in columns) for r in rows]
     steps = [(c, converters.get(c)) for c in columns]
     return [tuple([r[c] if f is None else f(r[c]) for c, f in steps]) for r in rows]
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _placeholder(dialect: str) -> str:
@@ -189,7 +222,7 @@ def fast_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     mark = _placeholder(dialect)
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
-    params = _row_params(rows, columns, dialect)
+    params = _row_params(rows, columns, dialect, table)
     if dialect == "postgresql":
         _copy(session, table.name, columns, params)
         return
@@ -268,10 +301,7 @@ def update_many(session: Session, table: Table, key: str, rows: list[dict[str, A
     if dialect == "postgresql" and len(rows) > 50:
         # COPY into a scratch table, then one UPDATE ... FROM: far fewer round trips
         conn = session.connection()
-        scratch = f"_upd_{table.name}"
-        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT "
-                             f"{', '.join([*columns, key])} FROM {table.name} WITH NO DATA")
-        conn.exec_driver_sql(f"TRUNCATE {scratch}")
+        scratch = _scratch(session, table, [*columns, key])
         _copy(session, scratch, [*columns, key], params)
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         conn.exec_driver_sql(f"UPDATE {table.name} AS t SET {assignments} FROM {scratch} AS u "
@@ -285,5 +315,26 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[s
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and len(rows) >= COPY_FROM:
+        rows = with_defaults(table, rows)
+        columns = list(rows[0])
+        names = ", ".join(columns)
+        scratch = _scratch(session, table, columns)
+        _copy(session, scratch, columns, _row_params(rows, columns, dialect, table))
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {scratch} "
+            f"ON CONFLICT ({unique}) DO NOTHING")
+        return
     ins = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     session.execute(ins.on_conflict_do_nothing(index_elements=[unique]), rows)
+
+
+def _scratch(session: Session, table: Table, columns: list[str]) -> str:
+    """An empty temporary table with these columns of `table`. It outlives the transaction (it
+    belongs to the pooled connection), so its name says which columns it has."""
+    conn = session.connection()
+    scratch = f"_upd_{table.name}_{zlib.crc32(' '.join(columns).encode()):08x}"
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT "
+                         f"{', '.join(columns)} FROM {table.name} WITH NO DATA")
+    conn.exec_driver_sql(f"TRUNCATE {scratch}")
+    return scratch
