@@ -105,4 +105,6 @@ def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: 
             last_id = leads[-1].id
         if progress:
             progress(len(leads))
+        if len(leads) < chunk:  # the range is done: asking again would scan its rest for nothing
+            break
     return summary
