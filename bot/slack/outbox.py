@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
+from bot.polling import drain_until
 from bot.routing import Routing
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.channels import ChannelIds
@@ -128,16 +129,11 @@ class OutboxSender:
         Between rounds it waits `idle` seconds, or less when `wake` is set (a click that
         queued an alert update should not wait for the next poll).
         """
-        while not stop.is_set():
-            try:
-                report = self.drain_once()
-            except Exception:  # a database hiccup must not end the sender for good
-                log.exception("outbox sender: drain failed; trying again")
-                report = Report()
-            if report.sent + report.retried == 0:
-                (wake or stop).wait(idle)
-                if wake is not None:
-                    wake.clear()
+        def drain() -> bool:
+            report = self.drain_once()
+            return report.sent + report.retried > 0
+
+        drain_until(stop, drain, name="outbox sender", idle=idle, wake=wake)
 
     def _due(self, now: datetime) -> list[Row]:
         return outbox.due(self.engine, kind_like="slack.%", now=now, limit=self.batch)

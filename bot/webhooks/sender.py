@@ -24,6 +24,7 @@ import httpx
 import orjson
 from sqlalchemy.engine import Engine
 
+from bot.polling import drain_until
 from bot.webhooks import signing
 from bot.webhooks.document import transition_document
 from storage.db import session_scope
@@ -126,16 +127,11 @@ class WebhookSender:
     def run(self, stop: threading.Event, idle: float = 1.0,
             wake: threading.Event | None = None) -> None:
         """Deliver until `stop` is set; `sdrbot run` and `sdrbot serve` run this in a thread."""
-        while not stop.is_set():
-            try:
-                tally = self.drain_once()
-            except Exception:  # a database hiccup must not end the sender for good
-                log.exception("webhook sender: drain failed; trying again")
-                tally = Tally()
-            if tally.sent + tally.retried == 0:
-                (wake or stop).wait(idle)
-                if wake is not None:
-                    wake.clear()
+        def drain() -> bool:
+            tally = self.drain_once()
+            return tally.sent + tally.retried > 0
+
+        drain_until(stop, drain, name="webhook sender", idle=idle, wake=wake)
 
     def _lane(self, rows: list[OutboxRow]) -> Tally:
         tally = Tally()

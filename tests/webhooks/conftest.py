@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,20 +14,10 @@ from bot.usecases import apikeys, webhooks
 from bot.webhooks.sender import WebhookSender, make_client
 from storage.db import session_scope
 from tests.conftest import NOW
+from tests.slack.conftest import Clock
 from tests.webhooks.receiver import Receiver
 
 T = NOW.isoformat()
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
