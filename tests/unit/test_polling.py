@@ -37,6 +37,7 @@ def test_an_idle_round_waits_until_woken() -> None:
             wake.set()  # something was queued meanwhile: the rest ends at once
         else:
             stop.set()
+            wake.set()  # as `sdrbot run` does on the way out
         return False
 
     drain_until(stop, drain, name="test sender", idle=60, wake=wake)
