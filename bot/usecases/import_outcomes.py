@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from bot.ingest.csv_files import open_csv
 from bot.ingest.outcomes import OutcomeIn, read_outcomes
 from bot.ingest.records import RowError
+from bot.usecases.batching import good_batches
 from bot.usecases.outcomes import TransitionError, UnknownLead, record_outcome
 from bot.usecases.settle import Ctx
 from storage.db import session_scope
@@ -37,17 +38,8 @@ def import_outcomes(engine: Engine, path: Path, *, now: datetime, actor: str) ->
     report = OutcomeReport(path)
     source = open_csv(path)
     try:
-        batch: list[OutcomeIn] = []
-        for item in read_outcomes(source, now):
-            report.rows += 1
-            if isinstance(item, RowError):
-                report.errors.append(item)
-                continue
-            batch.append(item)
-            if len(batch) >= CHUNK:
-                _apply(engine, batch, report, now=now, actor=actor)
-                batch = []
-        _apply(engine, batch, report, now=now, actor=actor)
+        for batch in good_batches(read_outcomes(source, now), CHUNK, report):
+            _apply(engine, batch, report, now=now, actor=actor)
     finally:
         source.close()
     report.errors.sort(key=lambda e: e.line)

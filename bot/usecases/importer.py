@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from bot.ingest.csv_files import open_csv, read_events, read_leads
 from bot.ingest.records import EventIn, LeadIn, RowError
 from bot.usecases import overlap
+from bot.usecases.batching import good_batches
 from bot.usecases.bulk_events import EventImport
 from bot.usecases.gcpause import paused_gc
 from bot.usecases.import_leads import upsert_leads
@@ -65,7 +66,7 @@ def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor
     try:
         items: Iterator[LeadIn | EventIn | RowError] = (
             read_leads(source, id_column) if kind == "leads" else read_events(source, now))
-        batches = _batches(items, chunk, report)
+        batches: Iterator[list[LeadIn | EventIn]] = good_batches(items, chunk, report)
         if bulk_events is not None and overlap.worthwhile(engine):
             _ensure_model(engine, now)  # before two transactions at once could both create it
             overlap.import_events(engine, batches, bulk_events, now=now, actor=actor,
@@ -84,22 +85,6 @@ def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor
             report.settle.add(bulk_events.finish(engine))
     report.errors.sort(key=lambda e: e.line)
     return report
-
-
-def _batches(items: Iterator[LeadIn | EventIn | RowError], size: int, report: ImportReport
-             ) -> Iterator[list[LeadIn | EventIn]]:
-    batch: list[LeadIn | EventIn] = []
-    for item in items:
-        report.rows += 1
-        if isinstance(item, RowError):
-            report.errors.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
