@@ -85,6 +85,11 @@ def _follow_aliases(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
 
 
 def _lock_known(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
+    """Lock every known lead of the request at once, in id order, when identifies split its
+    events into several flushes: locking flush by flush, two requests could each hold a lead
+    the other waits for. Events alone are one flush, which locks its leads itself."""
+    if all(isinstance(call, EventIn) for call in calls):
+        return
     idents: list[Identity] = []
     for call in calls:
         if isinstance(call, EventIn):

@@ -12,7 +12,6 @@ from bot.usecases import leads_index
 from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
 from scoring.engine import Event, apply_event
 from storage.repositories import bulk
-from storage.repositories.locks import lock_leads
 
 
 @dataclass
@@ -53,7 +52,8 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
         ctx.session, (ev.identity for _, ev in fresh), create=True, now=ctx.now,
         source=f"{source} event")
     lead_ids = {ids[ev.identity.key] for _, ev in fresh}
-    lock_leads(ctx.session, lead_ids)  # before the states are read: see storage/repositories/locks
+    # locked before the states are read: see storage/repositories/locks
+    leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model), lock=True)
     states, has_score = load_states(ctx, lead_ids)
 
     rows = []
@@ -66,7 +66,6 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
     bulk.fast_insert(ctx.session, bulk.EVENT, rows)
     result.accepted = len(rows)
 
-    leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model))
     work = [LeadWork(leads[i], states[i], i in has_score) for i in lead_ids]
     result.settle, _ = settle(ctx, work)
     return result

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.repositories.bulk import LEAD, chunks
+from storage.repositories.bulk import LEAD, chunks, member_of
 
 
 def lock_leads(session: Session, lead_ids: Iterable[int]) -> None:
@@ -21,5 +21,6 @@ def lock_leads(session: Session, lead_ids: Iterable[int]) -> None:
         return
     ids = sorted(set(lead_ids))
     for part in chunks(ids):
-        session.execute(select(LEAD.c.id).where(LEAD.c.id.in_(part)).order_by(LEAD.c.id)
+        session.execute(select(LEAD.c.id).where(member_of(session, LEAD.c.id, part))
+                        .order_by(LEAD.c.id)
                         .with_for_update())

@@ -34,6 +34,18 @@ def ensure_active(*, session: Session, now: datetime) -> ModelVersion:
     return row
 
 
+def active_model(*, session: Session, now: datetime) -> tuple[int, ScoringModel]:
+    """The active version's number and its parsed model, for the hot paths that score on every
+    request: the TOML text is read only when this process has not parsed that version yet."""
+    found = session.execute(select(ModelVersion.version, ModelVersion.checksum)
+                            .where(ModelVersion.status == "active")).first()
+    if found is not None and found.checksum in _cache:
+        return found.version, _cache[found.checksum]
+    row = ensure_active(session=session, now=now)
+    assert row.version is not None
+    return row.version, parsed(row)
+
+
 def add_version(*, session: Session, text: str, created_by: str, now: datetime,
                 note: str | None = None, activate: bool = False) -> ModelVersion:
     model = load_model(text)  # raises ModelError: nothing invalid is ever stored

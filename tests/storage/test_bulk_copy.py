@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -61,9 +62,10 @@ def test_duplicates_are_skipped_in_the_batch_and_against_the_table(engine: Engin
     assert rows["k0"] == {"v": "old"} and rows["k1"] == {"v": 1}  # the first of each key wins
 
 
-def test_updates_of_other_columns_on_the_same_connection(engine: Engine) -> None:
+@pytest.mark.parametrize("n", [3, 60, bulk.ARRAYS_UP_TO + 1], ids=["few", "arrays", "scratch"])
+def test_updates_of_other_columns_on_the_same_connection(engine: Engine, n: int) -> None:
     """The scratch table of an update outlives its transaction: other columns need another."""
-    ids = leads(engine, 60)
+    ids = leads(engine, n)
     with session_scope(engine) as s:
         bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "status": "mql"} for i in ids])
         bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "company": f"C{i}"} for i in ids])
@@ -74,3 +76,24 @@ def test_updates_of_other_columns_on_the_same_connection(engine: Engine) -> None
         rows = list(s.execute(select(bulk.LEAD.c.id, bulk.LEAD.c.status, bulk.LEAD.c.company,
                                      bulk.LEAD.c.title)))
     assert sorted(rows) == [(i, "sql", f"C{i}", "CEO") for i in ids]
+
+
+def test_updated_values_keep_their_types(engine: Engine) -> None:
+    """Numbers that are whole in one row and fractional in the next, JSON, times and NULLs."""
+    ids = leads(engine, 4)
+    with session_scope(engine) as s:
+        bulk.fast_insert(s, bulk.SCORE, [
+            {"lead_id": i, "model_version": 1, "score": 0.0, "fit": 0.0, "engagement": 0.0,
+             "fit_grade": "D", "engagement_level": 4, "band": "cold", "qualifies": False,
+             "breakdown": [], "state": {}, "computed_at": NOW, "dirty": False} for i in ids])
+    updates = [{"lead_id": i, "score": [10, 12.5, 0, -3.25][n], "breakdown": [{"n": n}],
+                "next_change_at": NOW if n % 2 else None, "fast_track": None,
+                "qualifies": n == 1} for n, i in enumerate(ids)]
+    with session_scope(engine) as s:
+        bulk.update_many(s, bulk.SCORE, "lead_id", updates)
+    with session_scope(engine) as s:
+        rows = {r.lead_id: r for r in s.execute(select(bulk.SCORE))}
+    for n, i in enumerate(ids):
+        assert rows[i].score == [10, 12.5, 0, -3.25][n] and rows[i].breakdown == [{"n": n}]
+        assert rows[i].next_change_at == (NOW if n % 2 else None)
+        assert rows[i].qualifies is (n == 1) and rows[i].fast_track is None

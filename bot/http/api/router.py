@@ -47,10 +47,8 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
         for attempt in range(ATTEMPTS):
             try:
                 with session_scope(engine) as session:
-                    row = models.ensure_active(session=session, now=now)
-                    assert row.version is not None
-                    return work(Ctx(session, models.parsed(row), row.version, now,
-                                    f"api:{actor}"))
+                    version, model = models.active_model(session=session, now=now)
+                    return work(Ctx(session, model, version, now, f"api:{actor}"))
             except (IntegrityError, OperationalError):
                 # another request created the same lead or stored the same delivery first, or
                 # the database was busy: the next attempt sees its work
