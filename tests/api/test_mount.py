@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
 from bot.http.app import create_http_app
+from bot.http.recycle import RecycleConnections
 from bot.slack.app import build_app
 from bot.slack.outbox import make_client
 from tests.api.conftest import make_key
@@ -87,3 +88,5 @@ def test_serve_with_workers_hands_uvicorn_a_factory_the_workers_can_build(
     module, _, name = str(started["app"]).partition(":")
     api = getattr(importlib.import_module(module), name)()  # what each worker does
     assert "/api/v1/batch" in api.openapi()["paths"]
+    # the workers share the load: kept-alive connections are recycled (tests/api/test_recycle)
+    assert RecycleConnections in [m.cls for m in api.user_middleware]

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from bot.http.api.errors import ApiError, api_error_response, validation_response
 from bot.http.api.limits import BodyLimit
 from bot.http.api.router import build_router
+from bot.http.recycle import RecycleConnections
 from bot.ingest.event_map import EventMap
 from storage.immediate import immediate_engine
 
@@ -52,4 +53,7 @@ def from_environment() -> FastAPI:
     from storage.db import make_engine
 
     settings = Settings.load()
-    return create_api_app(engine=make_engine(settings.database_url), events=settings.event_map)
+    app = create_api_app(engine=make_engine(settings.database_url), events=settings.event_map)
+    # several processes share the socket: clients are asked to reconnect now and then
+    app.add_middleware(RecycleConnections)
+    return app

@@ -1,0 +1,84 @@
+"""Kept-alive connections are closed every so many requests, over real HTTP."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.http.recycle import RecycleConnections
+
+
+async def whoami(request: Request) -> JSONResponse:
+    assert request.client is not None
+    return JSONResponse({"port": request.client.port}, headers={"Connection": "keep-alive"})
+
+
+def serve(app: RecycleConnections, http: str) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http=http,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started:
+        assert time.time() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(params=["h11", "httptools"])
+def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    app = RecycleConnections(Starlette(routes=[Route("/", whoami)]), every=3)
+    yield from serve(app, request.param)
+
+
+def test_every_third_answer_closes_its_connection(base_url: str) -> None:
+    with httpx.Client(base_url=base_url) as client:
+        answers = [client.get("/") for _ in range(7)]
+    ports = [a.json()["port"] for a in answers]
+    assert ports[0] == ports[1] == ports[2] != ports[3] == ports[4] == ports[5] != ports[6]
+    closing = [a.headers.get("connection") for a in answers]
+    assert closing == ["keep-alive", "keep-alive", "close"] * 2 + ["keep-alive"]
+
+
+def test_connections_are_counted_apart(base_url: str) -> None:
+    with httpx.Client(base_url=base_url) as one, httpx.Client(base_url=base_url) as two:
+        first = [one.get("/").json()["port"] for _ in range(2)]
+        second = [two.get("/").json()["port"] for _ in range(2)]
+        assert one.get("/").headers["connection"] == "close"  # its third, not the fifth
+        assert two.get("/").headers["connection"] == "close"
+    assert len(set(first)) == 1 and len(set(second)) == 1 and first[0] != second[0]
+
+
+def test_a_connection_closed_by_its_client_is_forgotten_in_turn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.http.recycle as recycle
+
+    monkeypatch.setattr(recycle, "REMEMBERED", 2)
+    app = RecycleConnections(Starlette(routes=[Route("/", whoami)]), every=3)
+    for url in serve(app, "h11"):
+        for _ in range(5):
+            with httpx.Client(base_url=url) as client:
+                client.get("/")
+        assert len(app.counts) == 2
+
+
+def test_every_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        RecycleConnections(Starlette(), every=0)
