@@ -19,6 +19,7 @@ from scoring.model import EngagementRule, ScoringModel
 from scoring.state import (
     B_ACC,
     B_COUNT,
+    B_DAY,
     B_FIRST,
     B_REF,
     DAY,
@@ -222,12 +223,15 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float,
             continue
         hl = rule.decay_seconds
         first, last = rs.first, rs.last
+        first_day = None  # the oldest day still inside a window
         if rs.days is not None:
             buckets = rs.in_window(rule, now)
             if not buckets:
                 continue
             # buckets are in day order: the earliest event is in the first, the latest in the last
             first, last = buckets[0][B_FIRST], buckets[-1][B_REF]
+            if rule.window_days > 0:
+                first_day = buckets[0][B_DAY]
         if rule.is_threshold:
             count = len(buckets) if rule.distinct_days else sum(b[B_COUNT] for b in buckets)
             if count < rule.min_count:
@@ -256,7 +260,7 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float,
         if points == 0:
             continue  # magnitudes only shrink without events: a line at 0 stays at 0
         if horizon is not None:
-            horizon[0] = min(horizon[0], _line_changes(rule, rs, uncapped, points, now))
+            horizon[0] = min(horizon[0], _line_changes(rule, uncapped, points, now, first_day))
         evidence: dict[str, Any] = {
             "event": rule.event, "count": count, "first": _iso(first), "last": _iso(last),
         }
@@ -268,8 +272,8 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float,
     return lines
 
 
-def _line_changes(rule: EngagementRule, rs: RuleState, raw: float, points: float,
-                  now: float) -> float:
+def _line_changes(rule: EngagementRule, raw: float, points: float, now: float,
+                  first_day: int | None) -> float:
     """When a shown line can next change: its decayed value falls below the rounding step
     (p - 0.5), or its oldest day leaves the window. A millisecond early absorbs floating-point
     error; being early is harmless, the lead is simply scored again."""
@@ -278,11 +282,8 @@ def _line_changes(rule: EngagementRule, rs: RuleState, raw: float, points: float
     step = abs(points) - 0.5
     if hl > 0 and abs(raw) > step > 0:
         when = now + hl * math.log2(abs(raw) / step) - 0.001
-    if rule.window_days > 0 and rs.days:
-        first_day = next((b[0] for b in rs.days
-                          if b[0] >= int(now // DAY) - rule.window_days + 1), None)
-        if first_day is not None:
-            when = min(when, (first_day + rule.window_days) * DAY - 0.001)
+    if first_day is not None:
+        when = min(when, (first_day + rule.window_days) * DAY - 0.001)
     return max(when, now)
 
 
