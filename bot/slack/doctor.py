@@ -20,8 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.slack.channels import is_channel_id
 from bot.slack.roles import Deciders
+from bot.usecases import retention
 from bot.webhooks.health import webhook_problems
-from storage.db import DatabaseURLError, describe, make_engine
+from storage.db import DatabaseURLError, describe, make_engine, session_scope
 from storage.schema import current_revision, head_revision
 
 MANIFEST = Path(__file__).with_name("manifest.yml")
@@ -127,12 +128,30 @@ def check_webhooks(url: str, now: datetime) -> Check | None:
     return None
 
 
+def check_retention(url: str, now: datetime) -> Check | None:
+    """A hint once the tables that grow without bound hold many rows a prune would delete."""
+    try:
+        engine = make_engine(url)
+        with session_scope(engine) as s:
+            due = retention.prune(session=s, now=now, dry_run=True)
+        engine.dispose()
+    except (DatabaseURLError, SQLAlchemyError):
+        return None  # the database check says what is wrong
+    if due.total <= retention.DOCTOR_THRESHOLD:
+        return None
+    return Check("retention", "warn", f"{due.outbox:,} sent messages and "
+                 f"{due.ingest_message:,} delivery ids are past their retention",
+                 "run `sdrbot db prune` (`--dry-run` shows the counts first)")
+
+
 def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebClient],
                now: datetime | None = None) -> list[Check]:
     checks = [check_database(settings.database_url)]
     if checks[0].level == "ok":
-        hooks = check_webhooks(settings.database_url, now or datetime.now(UTC))
-        checks.extend([hooks] if hooks else [])
+        at = now or datetime.now(UTC)
+        hooks = check_webhooks(settings.database_url, at)
+        prune = check_retention(settings.database_url, at)
+        checks.extend(c for c in (hooks, prune) if c)
     if not settings.slack_bot_token:
         return [*checks, Check("Slack token", "fail", "SLACK_BOT_TOKEN is not set",
                                "create the app from bot/slack/manifest.yml, install it and "
