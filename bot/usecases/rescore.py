@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select, text, union
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.usecases.gcpause import paused_gc
 from bot.usecases.parallel import gather, url_of, use_workers
@@ -68,12 +68,32 @@ def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int
     return summary, sum(counted)
 
 
-def due(version: int, now: datetime) -> Any:
-    """Leads whose score may differ at `now`: never scored, scored under another model, holding
-    unscored events, or past the moment their score was due to change."""
-    s = bulk.SCORE.c
-    return or_(s.lead_id.is_(None), s.model_version != version, s.dirty.is_(True),
-               and_(s.next_change_at.is_not(None), s.next_change_at <= now))
+def due_ids(session: Session, low: int, high: int, *, version: int, now: datetime,
+            force: bool = False) -> list[int]:
+    """The ids in [low, high] of the leads whose score may differ at `now`, in order: never
+    scored, scored under another model, holding unscored events, or past the moment their
+    score was due to change (every lead with `force`).
+
+    Each kind is its own indexed lookup (storage/tables/scores.py): asked as one condition on
+    a join, the database visits every lead of the range to find the few that are due."""
+    ld, sc = bulk.LEAD.c, bulk.SCORE.c
+    if force:
+        return list(session.scalars(select(ld.id).where(ld.id.between(low, high))
+                                    .order_by(ld.id)))
+    if session.get_bind().dialect.name == "postgresql":
+        # the estimate of a union over a large table reaches PostgreSQL's JIT threshold, and
+        # compiling it costs more than the index lookups themselves
+        session.execute(text("SET LOCAL jit = off"))
+    scored = sc.lead_id.between(low, high)
+    parts = union(
+        select(sc.lead_id).where(scored, sc.model_version == version, sc.next_change_at <= now),
+        select(sc.lead_id).where(scored, or_(sc.model_version < version,
+                                             sc.model_version > version)),
+        select(sc.lead_id).where(scored, sc.dirty == True),  # noqa: E712 (the index's form)
+        select(ld.id).select_from(bulk.LEAD.outerjoin(bulk.SCORE, sc.lead_id == ld.id))
+        .where(ld.id.between(low, high), sc.lead_id.is_(None)),
+    )
+    return sorted(session.scalars(parts))
 
 
 def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: str,
@@ -82,29 +102,20 @@ def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: 
     """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
     transaction."""
     summary = SettleSummary()
-    last_id = low - 1
-    while True:
+    with session_scope(engine) as session:
+        version, _ = models.active_model(session=session, now=now)
+        ids = due_ids(session, low, high, version=version, now=now, force=force)
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
         with session_scope(engine) as session:
-            row = models.ensure_active(session=session, now=now)
-            assert row.version is not None
-            ctx = Ctx(session, models.parsed(row), row.version, now, actor)
-            stmt = (select(*bulk.scoring_columns(ctx.model))
-                    .select_from(bulk.LEAD.outerjoin(bulk.SCORE,
-                                                     bulk.SCORE.c.lead_id == bulk.LEAD.c.id))
-                    .where(bulk.LEAD.c.id > last_id, bulk.LEAD.c.id <= high)
-                    .order_by(bulk.LEAD.c.id).limit(chunk))
-            if not force:
-                stmt = stmt.where(due(ctx.version, now))
-            leads = list(session.execute(stmt))
-            if not leads:
-                break
+            version, model = models.active_model(session=session, now=now)
+            ctx = Ctx(session, model, version, now, actor)
+            rows = bulk.lead_rows(session, part, bulk.scoring_columns(model))
+            leads = [rows[i] for i in part if i in rows]  # a lead deleted since is skipped
             loaded = load_for_rescore(ctx, [r.id for r in leads])
-            part, _ = settle(ctx, [LeadWork(lead, state, has, stored) for lead, (_, state, has,
+            done, _ = settle(ctx, [LeadWork(lead, state, has, stored) for lead, (_, state, has,
                                    stored) in zip(leads, loaded, strict=True)])
-            summary.add(part)
-            last_id = leads[-1].id
+            summary.add(done)
         if progress:
-            progress(len(leads))
-        if len(leads) < chunk:  # the range is done: asking again would scan its rest for nothing
-            break
+            progress(len(part))
     return summary

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, json_text_type, json_type
@@ -13,7 +13,14 @@ class LeadScore(SQLModel, table=True):
     """The current score of a lead and the decaying per-rule state it is computed from."""
 
     __tablename__ = "lead_score"
-    __table_args__ = (Index("ix_lead_score_score", "score"),)
+    __table_args__ = (
+        Index("ix_lead_score_score", "score"),
+        # a rescore looks up the leads that are due (bot/usecases/rescore.due_ids): those past
+        # their next change under the active model, those under another model, the dirty few
+        Index("ix_lead_score_due", "model_version", "next_change_at"),
+        Index("ix_lead_score_dirty", "lead_id", postgresql_where=text("dirty"),
+              sqlite_where=text("dirty = 1")),
+    )
 
     lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
                                           primary_key=True))

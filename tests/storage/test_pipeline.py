@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from bot.ingest.csv_files import CSVFileError
 from bot.usecases.importer import import_file
-from bot.usecases.rescore import rescore_all
+from bot.usecases.rescore import due_ids, rescore_all
 from storage.db import session_scope
 from storage.repositories import bulk, models
 from storage.repositories import leads as repo
@@ -289,3 +289,34 @@ def test_a_rescored_lead_gets_its_next_moment(engine: Engine, tmp_path: Path) ->
     assert again is not None and again.next_change_at is not None
     assert again.next_change_at > moment
     assert rescore_all(engine, now=moment, actor="test").scored == 0
+
+
+def test_each_kind_of_due_lead_is_found_and_no_other(engine: Engine, tmp_path: Path) -> None:
+    """Not due: no events, or not yet at its next change. Due: never scored, scored under
+    another model, dirty (events not yet in its state), past its next change."""
+    people: list[list[object]] = [[f"p{i}@hotel.example", f"CRM-P{i}", "Pat", f"P{i}", "CEO",
+                                   "Hotel", "Hospitality", "120", "DE", "web"] for i in range(6)]
+    load(engine, tmp_path, people, [[p[0], "webinar_attended", T, "", ""] for p in people[1:]])
+    ids = {}
+    with session_scope(engine) as s:
+        for n, p in enumerate(people):
+            found = repo.find_lead(session=s, query=str(p[0]))
+            assert found is not None and found.id is not None
+            ids[n] = found.id
+        version, _ = models.active_model(session=s, now=NOW)
+        sc = bulk.SCORE.c
+        s.execute(bulk.SCORE.delete().where(sc.lead_id == ids[2]))
+        s.execute(bulk.SCORE.update().where(sc.lead_id == ids[3]).values(
+            model_version=version + 7))
+        s.execute(bulk.SCORE.update().where(sc.lead_id == ids[4]).values(dirty=True))
+        s.execute(bulk.SCORE.update().where(sc.lead_id == ids[5]).values(
+            next_change_at=NOW - timedelta(seconds=1)))
+    with session_scope(engine) as s:
+        due = due_ids(s, min(ids.values()), max(ids.values()), version=version, now=NOW)
+        assert due == sorted(ids[n] for n in (2, 3, 4, 5))
+        assert due_ids(s, ids[3], ids[4], version=version, now=NOW) == [ids[3], ids[4]]
+        assert due_ids(s, ids[0], ids[1], version=version, now=NOW, force=True) == [ids[0],
+                                                                                    ids[1]]
+    assert rescore_all(engine, now=NOW, actor="test").scored == 4
+    with session_scope(engine) as s:
+        assert due_ids(s, min(ids.values()), max(ids.values()), version=version, now=NOW) == []
