@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -33,3 +35,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     if revision == "head" and current_revision(engine) == head_revision(engine):
         return
     command.upgrade(alembic_config(engine), revision)
+
+
+def include_object(dialect: str) -> Callable[..., bool]:
+    """Alembic's `include_object` for a database of `dialect`: a table's index or constraint
+    meant for another database (`.ddl_if(dialect=...)`) is no difference there."""
+
+    def include(obj: Any, _name: str | None, _type: str, _reflected: bool,
+                _compare_to: Any) -> bool:
+        rule = getattr(obj, "_ddl_if", None)
+        wanted = getattr(rule, "dialect", None)
+        return wanted is None or wanted == dialect
+
+    return include

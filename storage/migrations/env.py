@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.db import make_engine
+from storage.schema import include_object
 
 config = context.config
 engine = config.attributes.get("engine") or make_engine()
@@ -17,5 +18,6 @@ with engine.begin() as connection:
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object(connection.dialect.name),
     )
     context.run_migrations()

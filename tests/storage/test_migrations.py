@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.db import make_engine
-from storage.schema import current_revision, head_revision, upgrade
+from storage.schema import current_revision, head_revision, include_object, upgrade
 
 
 def test_migrations_match_the_tables_on_sqlite(tmp_path: Path) -> None:
@@ -24,7 +24,8 @@ def test_migrations_match_the_tables_on_sqlite(tmp_path: Path) -> None:
     upgrade(engine)
     assert current_revision(engine) == head_revision(engine)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={
+            "compare_type": True, "include_object": include_object("sqlite")})
         diff = compare_metadata(ctx, SQLModel.metadata)
     engine.dispose()
     assert diff == []
@@ -33,6 +34,30 @@ def test_migrations_match_the_tables_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_migrations_match_the_tables_on_postgres(pg_engine: Engine) -> None:
     with pg_engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={
+            "compare_type": True, "include_object": include_object("postgresql")})
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == []
+
+
+def test_indexes_for_postgresql_only_are_not_on_sqlite(tmp_path: Path) -> None:
+    """Made from the tables or by the migrations, a SQLite database has no rescore indexes."""
+    from sqlalchemy import inspect
+
+    migrated = make_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    upgrade(migrated)
+    created = make_engine(f"sqlite:///{tmp_path / 'created.db'}")
+    SQLModel.metadata.create_all(created)
+    for engine in (migrated, created):
+        names = {ix["name"] for ix in inspect(engine).get_indexes("lead_score")}
+        assert "ix_lead_score_score" in names and not names & {"ix_lead_score_due",
+                                                               "ix_lead_score_dirty"}
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_rescore_indexes_are_on_postgres(pg_engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    names = {ix["name"] for ix in inspect(pg_engine).get_indexes("lead_score")}
+    assert {"ix_lead_score_due", "ix_lead_score_dirty"} <= names
