@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from scoring.conditions import is_empty
@@ -287,6 +288,7 @@ def _line_changes(rule: EngagementRule, raw: float, points: float, now: float,
     return max(when, now)
 
 
+@lru_cache(maxsize=1 << 16)  # a lead's first and last times recur every time it is scored
 def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat()
 
