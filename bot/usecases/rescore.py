@@ -116,7 +116,9 @@ def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: 
             ctx = Ctx(session, model, version, now, actor)
             rows = bulk.lead_rows(session, part, bulk.scoring_columns(model))
             leads = [rows[i] for i in part if i in rows]  # a lead deleted since is skipped
-            loaded = load_for_rescore(ctx, [r.id for r in leads])
+            # a lead is due because its score moves: comparing with the stored one only pays
+            # when every lead is computed
+            loaded = load_for_rescore(ctx, [r.id for r in leads], compare=force)
             done, _ = settle(ctx, [LeadWork(lead, state, has, stored) for lead, (_, state, has,
                                    stored) in zip(leads, loaded, strict=True)])
             summary.add(done)

@@ -97,9 +97,13 @@ def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState]
     return states, set(rows)
 
 
-def load_for_rescore(ctx: Ctx, lead_ids: list[int]) -> list[tuple[int, LeadState, bool, Any]]:
-    """(lead id, state, has a score row, the stored score row if the state is as stored)."""
-    rows = bulk.score_full(ctx.session, lead_ids)
+def load_for_rescore(ctx: Ctx, lead_ids: list[int], *, compare: bool = True
+                     ) -> list[tuple[int, LeadState, bool, Any]]:
+    """(lead id, state, has a score row, the stored score row if the state is as stored).
+
+    `compare=False` for leads that are due: their score is rewritten whatever it comes to
+    (their next change moves on), so the stored breakdown is not read to compare with."""
+    rows = bulk.score_full(ctx.session, lead_ids, compare=compare)
     stale = [i for i in lead_ids if (r := rows.get(i)) is None or r.model_version != ctx.version
              or r.dirty]
     rebuilt = rebuild_states(ctx, stale)
@@ -175,6 +179,9 @@ def score_fields(lead_id: int, sc: Score) -> dict[str, Any]:
 
 
 def _same(row: dict[str, Any], stored: Any) -> bool:
+    # a row read without its breakdown (`score_full(..., compare=False)`) is one known to change
+    if "breakdown" not in stored._fields:
+        return False
     return all(row[f] == getattr(stored, f) for f in SCORE_FIELDS)
 
 

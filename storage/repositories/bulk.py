@@ -100,14 +100,18 @@ def score_states(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
     return rows
 
 
-def score_full(session: Session, lead_ids: Iterable[int]) -> dict[int, Any]:
-    """The stored scores with their state, to rescore and compare (no timestamps)."""
+def score_full(session: Session, lead_ids: Iterable[int], *, compare: bool = True
+               ) -> dict[int, Any]:
+    """The stored scores with their state, to rescore and compare (no timestamps); without
+    `compare`, the state and what a transition needs, not the breakdown (the largest part)."""
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
-    stmt = select(SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state,
-                  SCORE.c.score, SCORE.c.fit, SCORE.c.engagement, SCORE.c.fit_grade,
-                  SCORE.c.engagement_level, SCORE.c.band, SCORE.c.qualifies,
-                  SCORE.c.fast_track, SCORE.c.breakdown, SCORE.c.next_change_at)
+    columns = [SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state]
+    if compare:
+        columns += [SCORE.c.score, SCORE.c.fit, SCORE.c.engagement, SCORE.c.fit_grade,
+                    SCORE.c.engagement_level, SCORE.c.band, SCORE.c.qualifies,
+                    SCORE.c.fast_track, SCORE.c.breakdown, SCORE.c.next_change_at]
+    stmt = select(*columns)
     for part in chunks(ids):
         for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
             rows[row.lead_id] = row
