@@ -69,3 +69,25 @@ def rounded(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [rounded(v) for v in value]
     return value
+
+
+def test_batches_naming_the_same_leads_in_opposite_orders_do_not_deadlock(
+        threaded_engine: Engine) -> None:
+    """The leads of a batch are locked in id order whatever the order of its calls."""
+    key = make_key(threaded_engine)
+    app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
+    users = [f"u{i}" for i in range(6)]
+
+    def send(n: int) -> int:
+        order = users if n % 2 else users[::-1]
+        batch = [{"type": "track", "userId": u, "event": "Newsletter Opened",
+                  "messageId": f"o{n}-{u}", "timestamp": (NOW - timedelta(minutes=n)).isoformat()}
+                 for u in order]
+        with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
+            return c.post("/api/v1/batch", json={"batch": batch}).status_code
+
+    assert send(0) == 200  # the leads exist before the race
+    with ThreadPoolExecutor(REQUESTS) as pool:
+        codes = list(pool.map(send, range(1, REQUESTS + 1)))
+    assert codes == [200] * REQUESTS
+    assert count(threaded_engine, "event") == (REQUESTS + 1) * len(users)
