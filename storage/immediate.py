@@ -10,12 +10,15 @@ transaction handling for every connection of the pool.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from storage.db import DatabaseURLError, make_engine
+
+_IMMEDIATE: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def immediate_engine(engine: Engine) -> Engine:
@@ -36,6 +39,21 @@ def immediate_engine(engine: Engine) -> Engine:
 
     @event.listens_for(eng, "begin")
     def _begin_immediate(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        snapshot = conn.get_execution_options().get(SNAPSHOT, False)
+        conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
+    _IMMEDIATE.add(eng)
     return eng
+
+
+SNAPSHOT = "sdrbot_snapshot"
+
+
+def snapshot_engine(engine: Engine) -> Engine | None:
+    """Read-only transactions that see one snapshot of an immediate engine's database (BEGIN
+    DEFERRED: a WAL reader, which neither waits for the writer nor holds it up); None when
+    `engine` is not one (pysqlite would begin no transaction for reads at all, so each
+    statement would see a different moment)."""
+    if engine.dialect.name != "sqlite" or engine not in _IMMEDIATE:
+        return None
+    return engine.execution_options(**{SNAPSHOT: True})

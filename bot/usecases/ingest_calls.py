@@ -48,7 +48,7 @@ class CallsResult:
 def apply_calls(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api"
                 ) -> CallsResult:
     result = CallsResult()
-    _follow_aliases(ctx, calls)
+    follow_aliases(ctx, calls)
     _lock_known(ctx, calls)
     pending: list[EventIn] = []
     for call in calls:
@@ -66,7 +66,7 @@ def _anonymous(ident: Identity) -> bool:
     return ident.email is None and (ident.external_id or "").startswith(ANON_PREFIX)
 
 
-def _follow_aliases(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
+def follow_aliases(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
     """Calls that name only an anonymous id an earlier identify linked go to that person."""
     named = [c.identity if isinstance(c, EventIn) else c.lead.identity for c in calls]
     wanted = [i.external_id for i in named if _anonymous(i) and i.external_id]

@@ -6,10 +6,19 @@ The caller owns the transaction; a batch is applied wholly or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.ingest.records import EventIn
 from bot.usecases import leads_index
-from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
+from bot.usecases.settle import (
+    Ctx,
+    LeadWork,
+    Scored,
+    SettleSummary,
+    load_states,
+    score_leads,
+    write_scored,
+)
 from scoring.engine import Event, apply_event
 from storage.repositories import bulk
 
@@ -42,18 +51,39 @@ def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult
     return fresh
 
 
+@dataclass
+class EventPlan:
+    """A batch of events read and scored, ready to be written."""
+    result: EventBatchResult
+    lead_ids: set[int] = field(default_factory=set)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the event rows to insert
+    scored: Scored = field(default_factory=Scored)
+
+
 def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> EventBatchResult:
+    plan = plan_events(ctx, events, source=source)
+    assert plan is not None  # leads it does not know, it creates
+    return write_events(ctx, plan)
+
+
+def plan_events(ctx: Ctx, events: list[EventIn], *, source: str, create: bool = True
+                ) -> EventPlan | None:
+    """Reads the leads and states the events touch and scores them; writes only the leads it
+    creates. Without `create` it writes nothing, and is None when an event names a lead that
+    does not exist yet."""
     result = EventBatchResult()
     fresh = dedupe(ctx, events, result)
     if not fresh:
-        return result
+        return EventPlan(result)
 
     ids, result.leads_created = leads_index.resolve(
-        ctx.session, (ev.identity for _, ev in fresh), create=True, now=ctx.now,
+        ctx.session, (ev.identity for _, ev in fresh), create=create, now=ctx.now,
         source=f"{source} event")
+    if not create and any(ev.identity.key not in ids for _, ev in fresh):
+        return None
     lead_ids = {ids[ev.identity.key] for _, ev in fresh}
     # locked before the states are read: see storage/repositories/locks
-    leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model), lock=True)
+    leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model), lock=create)
     states, has_score = load_states(ctx, lead_ids)
 
     rows = []
@@ -63,9 +93,15 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
         rows.append({"lead_id": lead_id, "type": ev.type, "occurred_at": ev.occurred_at,
                      "properties": ev.properties, "idempotency_key": key, "source": source,
                      "received_at": ctx.now})
-    bulk.fast_insert(ctx.session, bulk.EVENT, rows)
-    result.accepted = len(rows)
-
     work = [LeadWork(leads[i], states[i], i in has_score) for i in lead_ids]
-    result.settle, _ = settle(ctx, work)
+    return EventPlan(result, lead_ids, rows, score_leads(ctx, work))
+
+
+def write_events(ctx: Ctx, plan: EventPlan) -> EventBatchResult:
+    result = plan.result
+    if not plan.rows:
+        return result
+    bulk.fast_insert(ctx.session, bulk.EVENT, plan.rows)
+    result.accepted = len(plan.rows)
+    result.settle = write_scored(ctx, plan.scored)
     return result

@@ -129,12 +129,23 @@ def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
     return states
 
 
+@dataclass
+class Scored:
+    """What settling a set of leads writes, computed before anything is written."""
+    settled: list[Settled] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)  # new score rows
+    updates: list[dict[str, Any]] = field(default_factory=list)  # score rows with their state
+    score_only: list[dict[str, Any]] = field(default_factory=list)  # rescored, state as stored
+
+
 def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]]:
-    summary = SettleSummary()
-    settled: list[Settled] = []
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    score_only: list[dict[str, Any]] = []
+    scored = score_leads(ctx, work)
+    return write_scored(ctx, scored), scored.settled
+
+
+def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
+    """Scores and transitions of the leads; reads and writes nothing."""
+    out = Scored()
     has_attributes = bool(work) and "attributes" in work[0].lead._fields
     for item in work:
         lead = item.lead
@@ -146,20 +157,25 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
         if transition is not None and transition.to_status == Status.MQL and \
                 not contactable(lead):
             transition = None  # nobody to call yet: it becomes an MQL once identified
-        settled.append(Settled(lead.id, sc, transition))
+        out.settled.append(Settled(lead.id, sc, transition))
         if item.stored is not None:
             row = score_fields(lead.id, sc)
             if not _same(row, item.stored):
-                score_only.append(row)
+                out.score_only.append(row)
             continue
         row = score_row(lead.id, ctx.version, sc, item.state)
-        (updates if item.has_score else inserts).append(row)
-    bulk.fast_insert(ctx.session, bulk.SCORE, inserts)
-    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", updates)
-    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", score_only)
-    summary.scored = len(settled)
-    write_transitions(ctx, [s for s in settled if s.transition is not None], summary)
-    return summary, settled
+        (out.updates if item.has_score else out.inserts).append(row)
+    return out
+
+
+def write_scored(ctx: Ctx, scored: Scored) -> SettleSummary:
+    """Writes what `score_leads` computed: the scores, the transitions and their alerts."""
+    summary = SettleSummary(scored=len(scored.settled))
+    bulk.fast_insert(ctx.session, bulk.SCORE, scored.inserts)
+    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", scored.updates)
+    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", scored.score_only)
+    write_transitions(ctx, [s for s in scored.settled if s.transition is not None], summary)
+    return summary
 
 
 # a stored score is rewritten only if one of these moved; next_change_at among them, or a lead

@@ -37,13 +37,26 @@ def ensure_active(*, session: Session, now: datetime) -> ModelVersion:
 def active_model(*, session: Session, now: datetime) -> tuple[int, ScoringModel]:
     """The active version's number and its parsed model, for the hot paths that score on every
     request: the TOML text is read only when this process has not parsed that version yet."""
-    found = session.execute(select(ModelVersion.version, ModelVersion.checksum)
-                            .where(ModelVersion.status == "active")).first()
-    if found is not None and found.checksum in _cache:
-        return found.version, _cache[found.checksum]
+    found = stored_active_model(session=session)
+    if found is not None:
+        return found
     row = ensure_active(session=session, now=now)
     assert row.version is not None
     return row.version, parsed(row)
+
+
+def stored_active_model(*, session: Session) -> tuple[int, ScoringModel] | None:
+    """As `active_model`, but None where no version is stored yet (it writes nothing)."""
+    found = session.execute(select(ModelVersion.version, ModelVersion.checksum)
+                            .where(ModelVersion.status == "active")).first()
+    if found is None:
+        return None
+    if found.checksum not in _cache:
+        row = get_active(session=session)
+        if row is None:  # replaced in between: the caller's transaction sees no active one
+            return None
+        return int(found.version), parsed(row)
+    return int(found.version), _cache[found.checksum]
 
 
 def add_version(*, session: Session, text: str, created_by: str, now: datetime,

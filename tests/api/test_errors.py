@@ -287,7 +287,7 @@ def test_a_write_that_keeps_failing_gets_503(client: TestClient, engine: Engine,
         calls.append(1)
         raise OperationalError("insert", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(router, "apply_calls", busy)
+    monkeypatch.setattr(router, "commit", busy)
     field, message = error(client.post("/api/v1/track", json={"userId": "u", "event": "x"}), 503)
     assert field == "body" and "again" in message and len(calls) == router.ATTEMPTS
     assert count(engine, "event") == 0

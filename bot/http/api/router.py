@@ -7,6 +7,8 @@ PostgreSQL); one that loses a race on a new lead or a delivery id is simply run 
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -22,10 +24,12 @@ from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Ignored, Outco
 from bot.ingest.event_map import EventMap
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
-from bot.usecases.ingest_calls import IdentifyIn, IdentityConflict, apply_calls
+from bot.usecases.ingest_calls import IdentifyIn, IdentityConflict
 from bot.usecases.outcomes import TransitionError, UnknownLead, record_outcome
+from bot.usecases.prepared import Prepared, commit, prepare
 from bot.usecases.settle import Ctx
 from storage.db import session_scope
+from storage.immediate import snapshot_engine
 from storage.repositories import models
 
 ATTEMPTS = 3
@@ -43,12 +47,24 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
     router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
     caller = Depends(authenticator(read_engine or engine, clock, write_engine=engine))
 
-    def run(actor: str, now: datetime, work: Callable[[Ctx], T]) -> T:
+    snapshot = snapshot_engine(engine)
+    # one request at a time per process where requests are scored before the write lock: a
+    # second thread scoring beside the one that holds the lock would keep taking the GIL from
+    # it, and every row it steps through the database waits up to a switch interval for it
+    gate: contextlib.AbstractContextManager[Any] = threading.Lock() if snapshot is not None \
+        else contextlib.nullcontext()
+
+    def run(actor: str, now: datetime, work: Callable[[Ctx, Prepared | None], T],
+            calls: list[IdentifyIn | EventIn] | None = None) -> T:
         for attempt in range(ATTEMPTS):
             try:
-                with session_scope(engine) as session:
-                    version, model = models.active_model(session=session, now=now)
-                    return work(Ctx(session, model, version, now, f"api:{actor}"))
+                # scored before the write lock where the database has a single writer; the
+                # write checks that nothing it read has changed (bot/usecases/prepared.py)
+                with gate:
+                    ready = prepared(actor, now, calls) if calls is not None else None
+                    with session_scope(engine) as session:
+                        version, model = models.active_model(session=session, now=now)
+                        return work(Ctx(session, model, version, now, f"api:{actor}"), ready)
             except (IntegrityError, OperationalError):
                 # another request created the same lead or stored the same delivery first, or
                 # the database was busy: the next attempt sees its work
@@ -57,9 +73,20 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
                                    "again") from None
         raise AssertionError("unreachable")
 
+    def prepared(actor: str, now: datetime, calls: list[IdentifyIn | EventIn]
+                 ) -> Prepared | None:
+        if snapshot is None:
+            return None
+        with session_scope(snapshot) as session:
+            active = models.stored_active_model(session=session)
+            if active is None:  # the first request stores the default model, under the lock
+                return None
+            return prepare(Ctx(session, active[1], active[0], now, f"api:{actor}"), calls)
+
     def ingest(key: str, calls: list[IdentifyIn | EventIn]) -> Ack:
+        now = clock()
         try:
-            run(key, clock(), lambda ctx: apply_calls(ctx, calls))
+            run(key, now, lambda ctx, ready: commit(ctx, calls, ready), calls)
         except IdentityConflict as exc:
             raise ApiError(409, exc.error.field, exc.error.message) from None
         return Ack()
@@ -111,7 +138,7 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
                          convert.when(body.timestamp, now, "timestamp"),
                          None if body.amount is None else float(body.amount), body.messageId)
         try:
-            run(key, now, lambda ctx: record_outcome(ctx, item))
+            run(key, now, lambda ctx, _: record_outcome(ctx, item))
         except UnknownLead as exc:
             raise ApiError(404, "email" if email else "userId", str(exc)) from None
         except TransitionError as exc:
