@@ -8,6 +8,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -169,50 +170,59 @@ def with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, An
     return filled
 
 
-def _driver_value(dialect: str) -> Any:
-    """Convert a value as the column types would, without SQLAlchemy's per-value machinery."""
+def _time_value(dialect: str) -> Any:
+    """A datetime as storage.types.UTCDateTime binds it, without SQLAlchemy's per-value
+    machinery: aware UTC, and on SQLite its fixed-width text."""
     sqlite = dialect == "sqlite"
-    last: list[Any] = [None, None]  # many rows share one timestamp (received_at, computed_at)
+    last: list[Any] = [None, None]  # many rows share one time (received_at, computed_at)
 
     def convert(value: Any) -> Any:
-        if isinstance(value, dict | list):
-            return orjson.dumps(value).decode()
-        if isinstance(value, datetime):
-            if value is last[0]:
-                return last[1]
-            result: Any
-            if value.tzinfo is None:
-                result = value.replace(tzinfo=UTC)
-            elif value.utcoffset():
-                result = value.astimezone(UTC)
-            else:
-                result = value
-            if sqlite:  # the text form storage.types.UTCDateTime uses on SQLite
-                result = result.isoformat(sep=" ", timespec="microseconds")[:26]
-            last[0], last[1] = value, result
-            return result
-        return value
+        if value is last[0] or value is None:
+            return last[1] if value is not None else None
+        result: Any = value
+        if value.tzinfo is None:
+            result = value.replace(tzinfo=UTC)
+        elif value.tzinfo is not UTC and value.utcoffset():
+            result = value.astimezone(UTC)
+        if sqlite:
+            result = result.isoformat(sep=" ", timespec="microseconds")[:26]
+        last[0], last[1] = value, result
+        return result
 
     return convert
+
+
+def _json_or_none(value: Any) -> Any:
+    return None if value is None else orjson.dumps(value).decode()
 
 
 def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str,
                 table: Table | None = None) -> list[tuple[Any, ...]]:
     """Driver parameters in column order; only columns that hold JSON or times convert."""
-    converters: dict[str, Any] = {}
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)} if table is not \
         None else set()
-    for c in columns:
+    steps: list[tuple[int, Any]] = []
+    for i, c in enumerate(columns):
         # the first value that is not None tells the column's kind
         sample = next((r[c] for r in rows if r[c] is not None), None)
         if c in json_columns:  # as SQLAlchemy's JSON type writes it: None too is JSON null
-            converters[c] = _json_text
-        elif isinstance(sample, dict | list | datetime):
-            converters[c] = _driver_value(dialect)
-    if not converters:
-        return [tuple(r[c] for c in columns) for r in rows]
-    steps = [(c, converters.get(c)) for c in columns]
-    return [tuple([r[c] if f is None else f(r[c]) for c, f in steps]) for r in rows]
+            steps.append((i, _json_text))
+        elif isinstance(sample, datetime):
+            steps.append((i, _time_value(dialect)))
+        elif isinstance(sample, dict | list):
+            steps.append((i, _json_or_none))
+    pick = itemgetter(*columns)
+    if len(columns) == 1:
+        return [(pick(r),) for r in rows]
+    if not steps:
+        return [pick(r) for r in rows]
+    out = []
+    for r in rows:
+        values = list(pick(r))
+        for i, f in steps:
+            values[i] = f(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def _json_text(value: Any) -> str:
@@ -265,7 +275,7 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
     if dialect == "postgresql":
         _copy_events(session, rows, received_at)
         return
-    convert = _driver_value(dialect)
+    convert = _time_value(dialect)
     mark = _placeholder(dialect)
     received = convert(received_at)
     sql = ("INSERT INTO event (lead_id, type, occurred_at, properties, idempotency_key, source, "
@@ -331,15 +341,22 @@ ARRAYS_UP_TO = 2000
 def _update_from_arrays(session: Session, table: Table, key: str, columns: list[str],
                         params: list[tuple[Any, ...]]) -> None:
     names = [*columns, key]
-    dialect = session.get_bind().dialect
-    arrays = [_uniform(list(values)) for values in zip(*params, strict=True)]
     # binary parameters: psycopg formats text arrays element by element in Python, which cost
     # twenty times the whole statement
-    casts = ", ".join(f"%b::{table.c[n].type.compile(dialect=dialect)}[]" for n in names)
     assignments = ", ".join(f"{c} = u.{c}" for c in columns)
     session.connection().exec_driver_sql(
-        f"UPDATE {table.name} AS t SET {assignments} FROM unnest({casts}) "
-        f"AS u({', '.join(names)}) WHERE t.{key} = u.{key}", tuple(arrays))
+        f"UPDATE {table.name} AS t SET {assignments} FROM "
+        f"unnest({_array_params(session, table, names)}) AS u({', '.join(names)}) "
+        f"WHERE t.{key} = u.{key}", _arrays(params))
+
+
+def _array_params(session: Session, table: Table, names: list[str]) -> str:
+    dialect = session.get_bind().dialect
+    return ", ".join(f"%b::{table.c[n].type.compile(dialect=dialect)}[]" for n in names)
+
+
+def _arrays(params: list[tuple[Any, ...]]) -> tuple[list[Any], ...]:
+    return tuple(_uniform(list(values)) for values in zip(*params, strict=True))
 
 
 def _uniform(values: list[Any]) -> list[Any]:

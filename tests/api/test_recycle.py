@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -79,6 +80,38 @@ def test_a_connection_closed_by_its_client_is_forgotten_in_turn(
         assert len(app.counts) == 2
 
 
-def test_every_must_be_positive() -> None:
+def test_every_and_crowded_must_make_sense() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         RecycleConnections(Starlette(), every=0)
+    with pytest.raises(ValueError, match="crowded at least 2"):
+        RecycleConnections(Starlette(), crowded=1)
+
+
+
+def test_a_crowded_process_asks_the_client_of_its_third_request_to_reconnect() -> None:
+    arrived: list[int] = []
+
+    async def together(request: Request) -> JSONResponse:
+        arrived.append(1)
+        deadline = time.time() + 5
+        while len(arrived) < 3 and time.time() < deadline:
+            await asyncio.sleep(0.01)  # the three requests are in flight at once
+        return JSONResponse({}, headers={"Connection": "keep-alive"})
+
+    app = RecycleConnections(Starlette(routes=[Route("/", together)]), every=100, crowded=3)
+    for url in serve(app, "h11"):
+        answers: list[str] = []
+
+        def call(url: str, answers: list[str]) -> None:
+            with httpx.Client(base_url=url, timeout=10) as client:
+                answers.append(client.get("/").headers["connection"])
+
+        threads = [threading.Thread(target=call, args=(url, answers)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(answers) == ["close", "keep-alive", "keep-alive"]
+        with httpx.Client(base_url=url) as quiet:  # alone again: it keeps its connection
+            assert quiet.get("/").headers["connection"] == "keep-alive"
+    assert app.in_flight == 0
