@@ -6,6 +6,9 @@ write would find at the write that the other has committed in between, and one f
 concurrent writers queue up (for up to the busy timeout) instead. This is SQLAlchemy's
 documented recipe for pysqlite; it needs an engine of its own because it turns off pysqlite's
 transaction handling for every connection of the pool.
+
+The same engine also gives read-only snapshots (`snapshot_engine`): its connections then begin
+with a plain BEGIN, which in WAL mode reads one consistent moment without taking the lock.
 """
 
 from __future__ import annotations

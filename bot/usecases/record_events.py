@@ -69,8 +69,8 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
 def plan_events(ctx: Ctx, events: list[EventIn], *, source: str, create: bool = True
                 ) -> EventPlan | None:
     """Reads the leads and states the events touch and scores them; writes only the leads it
-    creates. Without `create` it writes nothing, and is None when an event names a lead that
-    does not exist yet."""
+    creates. Without `create` it writes and locks nothing (a read transaction may run it), and
+    is None when an event names a lead that does not exist yet."""
     result = EventBatchResult()
     fresh = dedupe(ctx, events, result)
     if not fresh:
@@ -82,7 +82,7 @@ def plan_events(ctx: Ctx, events: list[EventIn], *, source: str, create: bool = 
     if not create and any(ev.identity.key not in ids for _, ev in fresh):
         return None
     lead_ids = {ids[ev.identity.key] for _, ev in fresh}
-    # locked before the states are read: see storage/repositories/locks
+    # locked before the states are read (see storage/repositories/locks), unless only planned
     leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model), lock=create)
     states, has_score = load_states(ctx, lead_ids)
 

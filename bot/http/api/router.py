@@ -2,7 +2,9 @@
 
 Each request is one transaction: a batch with one bad call stores nothing. Concurrent requests
 for one lead are serialised by the database (BEGIN IMMEDIATE on SQLite, row locks on
-PostgreSQL); one that loses a race on a new lead or a delivery id is simply run again.
+PostgreSQL); one that loses a race on a new lead or a delivery id is simply run again. On
+SQLite a request of events is read and scored in a snapshot first and only written under the
+lock (bot/usecases/prepared.py).
 """
 
 from __future__ import annotations
