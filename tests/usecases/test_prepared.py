@@ -179,3 +179,17 @@ def test_only_an_immediate_sqlite_engine_has_snapshots(tmp_path: Path) -> None:
     assert snapshot_engine(immediate_engine(plain)) is not None
     memory = make_engine("sqlite://")
     assert snapshot_engine(immediate_engine(memory)) is None
+
+
+def test_events_of_a_linked_anonymous_id_are_prepared_for_the_person(
+        db: Engine, fallbacks: list[int]) -> None:
+    person = LeadIn(Identity("ann@acme.example", None), {}, {})
+    apply_now(db, [IdentifyIn(person, "anon:v1")])  # links the visitor's cookie id to Ann
+    visit = [EventIn(Identity(None, "anon:v1"), "webinar_attended", NOW, {}, message_id="v-1")]
+    ready = prepare_now(db, list(visit))
+    assert ready is not None
+    commit_now(db, list(visit), ready)
+    assert fallbacks == []
+    assert table(db, "SELECT l.email FROM event AS e JOIN lead AS l ON l.id = e.lead_id") == [
+        ("ann@acme.example",)]
+    assert table(db, "SELECT count(*) FROM lead") == [(1,)]
