@@ -73,10 +73,7 @@ class EventImport:
         result = chunk.result
         keyed = []
         for ev in events:
-            # orjson hands out each result in a block of a kilobyte cut down to size; a million
-            # of those kept alive fragment the C heap until every allocation of the import
-            # (parsing, folding) slows down by a third. A copy the size of the JSON costs less.
-            ev._json = ev.properties_json().decode().encode()
+            ev.keep_properties_json()
             key = ev.idempotency_key()
             if key in self.keys:
                 result.duplicates += 1
