@@ -116,7 +116,8 @@ def leads_cmd(
     if status is not None and status not in {s.value for s in Status}:
         raise fail(f"unknown status {status!r}; use one of "
                    f"{', '.join(s.value for s in Status)}", 2)
-    with session_scope(engine()) as session:
+    eng = engine()
+    with session_scope(eng) as session:
         rows = repo.ranked(session=session, status=status, limit=limit)
     table = Table(title=f"Leads{' in ' + status if status else ''} by score")
     # a narrow terminal gets the essentials; the rest of a lead is one `sdrbot lead ID` away
@@ -136,7 +137,9 @@ def leads_cmd(
                                    Text(top)]
         table.add_row(*cells[:len(columns)])
     console.print(table)
-    if not rows:
+    if not rows and status and count_leads(eng) > 0:
+        console.print(f"No lead is in status '{status}' now; `sdrbot leads` lists them all.")
+    elif not rows:
         console.print("No leads yet: `sdrbot import leads FILE.csv` (or `sdrbot generate` for a "
                       "sample).")
 
@@ -168,11 +171,13 @@ def export_cmd(out: Path = typer.Option(..., "--out", help="The CSV file to writ
         raise fail(f"the folder {out.parent} does not exist; create it first", 2)
     with session_scope(engine()) as session:
         rows = list(repo.iter_export_rows(session=session))
-    attr_names = sorted({k for r in rows for k in (r["attributes"] or {})} -
-                        set(EXPORT_COLUMNS))
+    attr_names = sorted({k for r in rows for k in (r["attributes"] or {})})
+    # an attribute named like a fixed column (a CRM's own "id" or "score") keeps its value
+    # under a prefixed name instead of vanishing or shadowing ours
+    headers = [f"attribute_{a}" if a in EXPORT_COLUMNS else a for a in attr_names]
     with out.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(EXPORT_COLUMNS + attr_names)
+        writer.writerow(EXPORT_COLUMNS + headers)
         for r in rows:
             grade = f"{r['fit_grade']}{r['engagement_level']}" if r["fit_grade"] else ""
             attrs = r["attributes"] or {}

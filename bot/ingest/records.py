@@ -17,7 +17,12 @@ STANDARD_LEAD_FIELDS = ("email", "external_id", "first_name", "last_name", "titl
                         "industry", "company_size", "country", "source")
 
 MAX_COMPANY_SIZE = 10_000_000  # the largest employers have about 2.5 million
+MAX_EMAIL = 320  # RFC 5321's limit, and the column's
+MAX_EXTERNAL_ID = 200  # the column's; anonymous visitors' ids carry a prefix within it
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_THOUSANDS = re.compile(r"^\d{1,3}([,_]\d{3})+$")
+_INTEGER = re.compile(r"-?(0|[1-9]\d{0,14})")
+_DECIMAL = re.compile(r"-?(0|[1-9]\d*)\.\d+")
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,9 @@ class EventIn:
 
 def normalise_email(raw: str, line: int) -> str:
     email = raw.strip().lower()
+    if len(email) > MAX_EMAIL:
+        raise RowRejected(RowError(line, "email", f"is {len(email)} characters long; an e-mail "
+                                   f"address has at most {MAX_EMAIL}"))
     if not _EMAIL.match(email):
         raise RowRejected(RowError(line, "email", f"{raw!r} is not an e-mail address "
                                    "(expected name@company.com)"))
@@ -116,6 +124,9 @@ def parse_identity(email: str | None, external_id: str | None, line: int,
     if not email and not external:
         raise RowRejected(RowError(line, "email", f"the row has neither an e-mail nor an "
                                    f"'{id_field}'; every row needs one of them"))
+    if len(external) > MAX_EXTERNAL_ID:
+        raise RowRejected(RowError(line, id_field, f"is {len(external)} characters long; an id "
+                                   f"has at most {MAX_EXTERNAL_ID}"))
     return Identity(normalise_email(email, line) if email else None, external or None)
 
 
@@ -149,7 +160,9 @@ def parse_company_size(raw: Any, line: int) -> int | None:
     if isinstance(raw, int | float):
         value = float(raw)
     else:
-        text = str(raw).strip().replace(",", "").replace("_", "")
+        text = str(raw).strip()
+        if _THOUSANDS.match(text):  # 1,200 or 1_200; a comma elsewhere is a decimal comma
+            text = text.replace(",", "").replace("_", "")
         try:
             value = float(text)
         except ValueError:
@@ -164,13 +177,14 @@ def parse_company_size(raw: Any, line: int) -> int | None:
 
 
 def typed_value(raw: str) -> Any:
-    """Custom attributes and properties keep numbers as numbers."""
+    """Custom attributes and properties keep numbers as numbers; digits with a leading zero
+    (a postcode such as 01067, a CRM number such as 00123) stay text, or the zeros are lost."""
     text = raw.strip()
     if not text or not (text[0].isdigit() or text[0] == "-"):
         return text
-    if re.fullmatch(r"-?\d{1,15}", text):
+    if _INTEGER.fullmatch(text):
         return int(text)
-    if re.fullmatch(r"-?\d+\.\d+", text):
+    if _DECIMAL.fullmatch(text):
         return float(text)
     return text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, TypeVar
 
 from bot.ingest.records import RowError
@@ -15,13 +15,17 @@ class Counts(Protocol):
     errors: list[RowError]
 
 
-def good_batches(items: Iterable[T | RowError], size: int, report: Counts) -> Iterator[list[T]]:
-    """Chunks of at most `size` good rows; every row is counted, every bad one reported."""
+def good_batches(items: Iterable[T | RowError], size: int, report: Counts,
+                 rejected: Callable[[int], None] | None = None) -> Iterator[list[T]]:
+    """Chunks of at most `size` good rows; every row is counted, every bad one reported (and
+    passed on to `rejected`, a progress bar's advance, as it is met)."""
     batch: list[T] = []
     for item in items:
         report.rows += 1
         if isinstance(item, RowError):
             report.errors.append(item)
+            if rejected is not None:
+                rejected(1)
             continue
         batch.append(item)
         if len(batch) >= size:

@@ -42,8 +42,8 @@ class Chunk:
     result: EventBatchResult = field(default_factory=EventBatchResult)
     keys: list[int] = field(default_factory=list)  # idempotency keys it claimed
     new_keys: list[str] = field(default_factory=list)  # identity keys of the leads it created
-    leads: set[int] = field(default_factory=set)  # leads whose states it folded into
-    unseen: list[int] = field(default_factory=list)  # leads it touched first: marked dirty
+    leads: set[int] = field(default_factory=set)  # leads whose states it loaded or folded into
+    unseen: list[int] = field(default_factory=list)  # leads it gave their first new event: dirty
     rows: list[tuple[Any, ...]] = field(default_factory=list)  # the events to store
 
 
@@ -58,6 +58,9 @@ class EventImport:
         self.lead_ids: dict[str, int] = {}  # identity key -> lead id, for this import
         self.keys: set[int] = set()  # idempotency keys seen in this import
         self.prior: set[int] = set()  # leads that had events before this import
+        # leads that got new events: marked dirty when the first one is stored, scored at the
+        # end; a lead whose events were all stored already is left as it is
+        self.changed: set[int] = set()
         self.last: Chunk | None = None  # the chunk prepared last
 
     def add(self, ctx: Ctx, events: list[EventIn]) -> EventBatchResult:
@@ -92,7 +95,7 @@ class EventImport:
             ids.update(found)
             chunk.new_keys = list(found)
         touched = chunk.leads = {ids[ev.identity.key] for _, ev in keyed}
-        unseen = chunk.unseen = sorted(i for i in touched if i not in self.states)
+        unseen = sorted(i for i in touched if i not in self.states)
         if unseen:
             states, scored = load_states(ctx, unseen)
             self.states.update(states)
@@ -114,6 +117,9 @@ class EventImport:
                        ev.properties)
             rows.append((lead_id, ev.type, ev.occurred_at, ev.properties_json(), key, source))
         result.accepted = len(rows)
+        fresh = {row[0] for row in rows} - self.changed
+        chunk.unseen = sorted(fresh)
+        self.changed |= fresh
         return chunk
 
     def write(self, ctx: Ctx, chunk: Chunk) -> None:
@@ -122,7 +128,7 @@ class EventImport:
         Reads nothing of this object but the chunk: it may run in another thread while the next
         chunk is prepared."""
         bulk.insert_events(ctx.session, chunk.rows, received_at=ctx.now)
-        # a lead stays dirty until finish() scores it: marking it once, at first touch, is enough
+        # a lead stays dirty until finish() scores it: marking it at its first new event is enough
         for part in bulk.chunks(chunk.unseen):
             ctx.session.execute(update(bulk.SCORE)
                                 .where(bulk.member_of(ctx.session, bulk.SCORE.c.lead_id, part))
@@ -138,15 +144,16 @@ class EventImport:
             self.states.pop(lead_id, None)
             self.prior.discard(lead_id)
         self.rebuild |= chunk.leads
+        self.changed.difference_update(chunk.unseen)  # their dirty marks were rolled back too
         for key in chunk.new_keys:
             self.lead_ids.pop(key, None)
         self.keys.difference_update(chunk.keys)
-        chunk.leads, chunk.new_keys, chunk.keys = set(), [], []
+        chunk.leads, chunk.new_keys, chunk.keys, chunk.unseen = set(), [], [], []
 
     def finish(self, engine: Engine, progress: Callable[[int], None] | None = None
                ) -> SettleSummary:
         """Score every touched lead once; each chunk of leads is one transaction."""
-        ids = sorted(set(self.states) | self.rebuild)
+        ids = sorted(self.changed | self.rebuild)
         try:
             workers = use_workers(engine, len(ids))
             if not workers:
@@ -167,6 +174,7 @@ class EventImport:
             self.states.clear()
             self.rebuild.clear()
             self.has_score.clear()
+            self.changed.clear()
 
 
 def settle_leads(engine: Engine, ids: list[int], states: dict[int, LeadState],

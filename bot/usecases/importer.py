@@ -66,7 +66,8 @@ def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor
     try:
         items: Iterator[LeadIn | EventIn | RowError] = (
             read_leads(source, id_column) if kind == "leads" else read_events(source, now))
-        batches: Iterator[list[LeadIn | EventIn]] = good_batches(items, chunk, report)
+        batches: Iterator[list[LeadIn | EventIn]] = good_batches(items, chunk, report,
+                                                                 rejected=progress)
         if bulk_events is not None and overlap.worthwhile(engine):
             _ensure_model(engine, now)  # before two transactions at once could both create it
             overlap.import_events(engine, batches, bulk_events, now=now, actor=actor,
@@ -100,10 +101,14 @@ def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Im
         if len(batch) == 1:
             report.errors.append(RowError(batch[0].line, "", "the database refused the row: "
                                           f"{_short(exc)}"))
+            if progress:
+                progress(1)
             return
         half = len(batch) // 2  # halve until the culprits stand alone; keep every good row
-        for part in (batch[:half], batch[half:]):
-            _apply(engine, kind, part, report, now=now, actor=actor, events=events)
+        for part in (batch[:half], batch[half:]):  # each half counts its own rows
+            _apply(engine, kind, part, report, now=now, actor=actor, events=events,
+                   progress=progress)
+        return
     if progress:
         progress(len(batch))
 

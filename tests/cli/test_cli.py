@@ -92,6 +92,24 @@ def test_export_writes_one_row_per_lead_with_attributes(loaded: CliRunner, tmp_p
     assert code == 2 and "does not exist" in out
 
 
+def test_export_keeps_attributes_named_like_its_own_columns(loaded: CliRunner,
+                                                           tmp_path: Path) -> None:
+    write_csv(tmp_path / "crm.csv", ["Contact ID", "email", "id", "score", "zip"],
+              [["C-77", "ceo@hotel.example", "their-id", "high", "01067"]])
+    assert run(loaded, "import", "leads", "crm.csv", "--id-column", "Contact ID")[0] == 0
+    assert run(loaded, "export", "leads", "--out", "out.csv")[0] == 0
+    with (tmp_path / "out.csv").open() as f:
+        ceo = next(r for r in csv.DictReader(f) if r["email"] == "ceo@hotel.example")
+    assert (ceo["external_id"], ceo["score"]) == ("C-77", "130")
+    assert (ceo["attribute_id"], ceo["attribute_score"], ceo["zip"]) == ("their-id", "high",
+                                                                          "01067")
+
+
+def test_an_empty_status_is_not_an_empty_database(loaded: CliRunner) -> None:
+    code, out = run(loaded, "leads", "--status", "sql")
+    assert code == 0 and "No lead is in status 'sql'" in out and "No leads yet" not in out
+
+
 def test_model_validate_names_rule_and_field(cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[fit]]\nid = "ceo"\nfield = "title"\nop = "equal"\nvalue = "CEO"\n'

@@ -85,6 +85,29 @@ def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path
     assert after == before
 
 
+def test_a_file_of_known_events_a_day_later_touches_no_score(engine: Engine,
+                                                             tmp_path: Path) -> None:
+    """Only leads that got new events are marked and scored: re-importing yesterday's file
+    neither rewrites every score of the database nor leaves any lead dirty."""
+    events = [["ceo@hotel.example", "webinar_attended", T, "", ""],
+              ["mgr@soft.example", "content_download", T, "", "whitepaper"]]
+    load(engine, tmp_path, [CEO, MANAGER], events)
+    with session_scope(engine) as s:
+        before = sorted(s.execute(select(bulk.SCORE.c.lead_id, bulk.SCORE.c.computed_at,
+                                         bulk.SCORE.c.dirty)).all())
+    ef = write_csv(tmp_path / "again.csv", EVENT_HEADER, [
+        *events, ["mgr@soft.example", "page_view", T, "https://x.example/pricing", ""]])
+    report = import_file(engine, ef, "events", now=NOW + timedelta(days=1), actor="test")
+    assert (report.accepted, report.duplicates, report.settle.scored) == (1, 2, 1)
+    with session_scope(engine) as s:
+        after = sorted(s.execute(select(bulk.SCORE.c.lead_id, bulk.SCORE.c.computed_at,
+                                        bulk.SCORE.c.dirty)).all())
+    ceo, mgr = (lead(engine, e)[0].id for e in ("ceo@hotel.example", "mgr@soft.example"))
+    assert [r for r in after if r[0] == ceo] == [r for r in before if r[0] == ceo]
+    assert [r[2] for r in after] == [False, False]
+    assert next(r[1] for r in after if r[0] == mgr) == NOW + timedelta(days=1)
+
+
 def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_path: Path) -> None:
     lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, [
         CEO,
@@ -116,6 +139,31 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_pa
     assert messages[3][0] == "type"
     assert messages[4][0] == "occurred_at" and "future" in messages[4][1]
     assert count(engine, bulk.EVENT) == 1
+
+
+def test_progress_counts_every_row_once_rejected_or_refused(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.repositories import bulk as bulk_module
+
+    real = bulk_module.insert_events
+
+    def refusing(session: object, rows: list[tuple[object, ...]], **kw: object) -> None:
+        if any(r[1] == "poison" for r in rows):
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: poison"))
+        real(session, rows, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk_module, "insert_events", refusing)
+    rows = [["ceo@hotel.example", "page_view", T, f"https://x.example/{i}", ""] for i in range(7)]
+    rows[2] = ["ceo@hotel.example", "page_view", "yesterday", "", ""]  # rejected when parsed
+    rows[5] = ["ceo@hotel.example", "poison", T, "", ""]  # refused by the database
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, rows)
+    steps: list[int] = []
+    report = import_file(engine, ef, "events", now=NOW, actor="test", chunk=4,
+                         progress=steps.append)
+    assert report.accepted == 5 and report.rejected == 2
+    assert sum(steps) == report.rows == 7
 
 
 def test_file_level_problems_import_nothing(engine: Engine, tmp_path: Path) -> None:
@@ -204,6 +252,41 @@ def test_absurd_company_size_is_rejected_not_a_crash(engine: Engine, tmp_path: P
     report = import_file(engine, lf, "leads", now=NOW, actor="test")
     assert report.created == 1 and [e.line for e in report.errors] == [2]
     assert "from 0 to 10,000,000" in report.errors[0].message
+
+
+def test_values_too_long_for_their_column_are_rejected_by_field(engine: Engine,
+                                                               tmp_path: Path) -> None:
+    """The same message on SQLite (which would store them) and PostgreSQL (which would refuse
+    the row without naming the field)."""
+    long_mail = "a" * 311 + "@x.example"
+    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, [
+        [long_mail, "", "", "", "", "", "", "", "", ""],
+        ["", "C" * 201, "", "", "", "", "", "", "", ""],
+        ["", "C" * 200, "", "", "", "", "", "", "", ""],
+        CEO,
+    ])
+    report = import_file(engine, lf, "leads", now=NOW, actor="test")
+    assert report.created == 2
+    by_line = {e.line: e for e in report.errors}
+    assert by_line[2].field == "email" and "at most 320" in by_line[2].message
+    assert by_line[3].field == "id" and "201 characters long" in by_line[3].message
+    assert sorted(by_line) == [2, 3]
+
+
+def test_numbers_keep_leading_zeros_and_a_decimal_comma_is_no_company_size(
+        engine: Engine, tmp_path: Path) -> None:
+    lf = tmp_path / "leads.csv"
+    lf.write_text("email,company_size,zip,crm_no,score_2024,ratio\n"
+                  "a@x.example,\"1,200\",01067,00123,42,0.25\n"
+                  "b@x.example,\"1,5\",80331,7,-3,-0.5\n", encoding="utf-8")
+    report = import_file(engine, lf, "leads", now=NOW, actor="test")
+    assert report.created == 1
+    assert [(e.line, e.field) for e in report.errors] == [(3, "company_size")]
+    assert "'1,5'" in report.errors[0].message
+    found, _ = lead(engine, "a@x.example")
+    assert found.company_size == 1200
+    assert found.attributes == {"zip": "01067", "crm_no": "00123", "score_2024": 42,
+                                "ratio": 0.25}
 
 
 def test_rows_the_database_refuses_are_reported_and_the_rest_kept(

@@ -9,6 +9,8 @@ from bot.http.api.errors import ApiError
 from bot.http.api.schemas import Identify, Page, Track
 from bot.ingest.event_map import EventMap, UnknownEvent
 from bot.ingest.records import (
+    MAX_EMAIL,
+    MAX_EXTERNAL_ID,
     EventIn,
     Identity,
     RowRejected,
@@ -17,9 +19,6 @@ from bot.ingest.records import (
 )
 from bot.ingest.traits import lead_from_traits
 from bot.usecases.ingest_calls import ANON_PREFIX, IdentifyIn
-
-MAX_EXTERNAL_ID = 200
-MAX_EMAIL = 320
 
 
 def _prefix(path: str, name: str) -> str:
