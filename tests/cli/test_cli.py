@@ -95,13 +95,13 @@ def test_export_writes_one_row_per_lead_with_attributes(loaded: CliRunner, tmp_p
 def test_export_keeps_attributes_named_like_its_own_columns(loaded: CliRunner,
                                                            tmp_path: Path) -> None:
     write_csv(tmp_path / "crm.csv", ["Contact ID", "email", "id", "score", "zip"],
-              [["C-77", "ceo@hotel.example", "their-id", "high", "01067"]])
+              [["C-77", "new@hotel.example", "their-id", "high", "01067"]])
     assert run(loaded, "import", "leads", "crm.csv", "--id-column", "Contact ID")[0] == 0
     assert run(loaded, "export", "leads", "--out", "out.csv")[0] == 0
     with (tmp_path / "out.csv").open() as f:
-        ceo = next(r for r in csv.DictReader(f) if r["email"] == "ceo@hotel.example")
-    assert (ceo["external_id"], ceo["score"]) == ("C-77", "130")
-    assert (ceo["attribute_id"], ceo["attribute_score"], ceo["zip"]) == ("their-id", "high",
+        new = next(r for r in csv.DictReader(f) if r["email"] == "new@hotel.example")
+    assert (new["external_id"], new["score"], new["grade"]) == ("C-77", "0", "D4")
+    assert (new["attribute_id"], new["attribute_score"], new["zip"]) == ("their-id", "high",
                                                                           "01067")
 
 
