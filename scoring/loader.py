@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from typing import Any
 
+from scoring.checks import Where
 from scoring.model import (
     DEFAULT_FAST_TRACK,
     FastTrack,
@@ -27,6 +29,9 @@ def default_model() -> ScoringModel:
 
 
 _TOP_KEYS = {"model", "thresholds", "engagement", "grades", "fast_track", "fit"}
+_TOP = Where("top level")
+# tomllib names the place of a syntax error only inside its message
+_AT_LINE = re.compile(r" \(at line (\d+), column (\d+)\)$")
 
 
 def load_model(text: str, source: str = "model") -> ScoringModel:
@@ -34,62 +39,70 @@ def load_model(text: str, source: str = "model") -> ScoringModel:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ModelError(
-            [Issue("TOML syntax", "", f"{exc}. Check quotes, brackets and '=' on that line.")],
-            source,
-        ) from exc
+        raise ModelError([_syntax_issue(exc)], source) from exc
     issues: list[Issue] = []
-    builder = _Builder(issues)
-    model = builder.build(data, text)
+    builder = _Builder(issues, text)
+    model = builder.build(data)
     if issues:
         raise ModelError(issues, source)
     assert model is not None
     return model
 
 
+def _syntax_issue(exc: tomllib.TOMLDecodeError) -> Issue:
+    message, at = str(exc), _AT_LINE.search(str(exc))
+    if at is None:  # e.g. "(at end of document)"
+        return Issue("TOML syntax", "", f"{message}. Check for a quote or bracket that is "
+                     "never closed.")
+    return Issue("TOML syntax", "", f"{message[:at.start()]} (column {at[2]}). Check quotes, "
+                 "brackets and '=' on that line.", int(at[1]))
+
+
 class _Builder(RuleParser):
     """The top level of a model file; the rule tables are RuleParser's."""
 
-    def build(self, data: dict[str, Any], text: str) -> ScoringModel | None:
-        self.unknown_keys(data, _TOP_KEYS | {"engagement_rule"}, "top level")
+    def build(self, data: dict[str, Any]) -> ScoringModel | None:
+        self.unknown_keys(data, _TOP_KEYS | {"engagement_rule"}, _TOP)
         meta = data.get("model", {})
         name = "Unnamed model"
+        at_model = Where("[model]", ("model",))
         if not isinstance(meta, dict):
-            self.err("[model]", "", "must be a table with the model's name, e.g. "
+            self.err(at_model, "", "must be a table with the model's name, e.g. "
                      "[model] name = \"Our ICP 2025\"")
         elif "name" in meta:
             if isinstance(meta["name"], str) and meta["name"].strip():
                 name = meta["name"].strip()
             else:
-                self.err("[model]", "name", f"expected a non-empty text, got {meta['name']!r}")
+                self.err(at_model, "name", f"expected a non-empty text, got {meta['name']!r}")
 
         thresholds = self.thresholds(data.get("thresholds", {}))
         defaults = data.get("engagement", {})
+        at_eng = Where("[engagement]", ("engagement",))
         if not isinstance(defaults, dict):
-            self.err("[engagement]", "", "must be a table (half_life_days, window_days)")
+            self.err(at_eng, "", "must be a table (half_life_days, window_days)")
             defaults = {}
-        self.unknown_keys(defaults, {"half_life_days", "window_days"}, "[engagement]")
-        half_life = self.number(defaults, "half_life_days", "[engagement]", 0, minimum=0)
-        window = int(self.number(defaults, "window_days", "[engagement]", 0, minimum=0,
-                                 integer=True))
+        self.unknown_keys(defaults, {"half_life_days", "window_days"}, at_eng)
+        half_life = self.number(defaults, "half_life_days", at_eng, 0, minimum=0)
+        window = int(self.number(defaults, "window_days", at_eng, 0, minimum=0, integer=True))
         grades = self.grades(data.get("grades", {}))
         fast_track = self.fast_track(data.get("fast_track", {}))
 
         fit_rules = self.fit_rules(data.get("fit", []))
         eng_rules = self.engagement_rules(data.get("engagement_rule", []), half_life, window)
         seen: set[str] = set()
-        for rid in self.ids:
-            if rid in seen:
-                self.err(f"rule '{rid}'", "id", "is used twice; every rule needs its own id")
+        for rid, at in self.ids:
+            if rid in seen:  # placed on the second use
+                self.err(Where(f"rule '{rid}'", at.path), "id",
+                         "is used twice; every rule needs its own id")
             seen.add(rid)
         raw_fit, raw_eng = data.get("fit", []), data.get("engagement_rule", [])
         if raw_fit == [] and raw_eng == []:
-            self.err("top level", "", "the model has no rules; add [[fit]] or [[engagement_rule]]")
+            self.err(_TOP, "", "the model has no rules; add [[fit]] or [[engagement_rule]]")
         return ScoringModel(name, tuple(fit_rules), tuple(eng_rules), thresholds, grades,
-                            fast_track, source=text)
+                            fast_track, source=self.text)
 
     def thresholds(self, t: Any) -> Thresholds:
-        where = "[thresholds]"
+        where = Where("[thresholds]", ("thresholds",))
         if not isinstance(t, dict):
             self.err(where, "", "must be a table")
             return Thresholds()
@@ -103,7 +116,7 @@ class _Builder(RuleParser):
                           self.number(t, "min_engagement", where, 0), nurture)
 
     def grades(self, g: Any) -> Grades:
-        where = "[grades]"
+        where = Where("[grades]", ("grades",))
         if not isinstance(g, dict):
             self.err(where, "", "must be a table")
             return Grades()
@@ -115,7 +128,8 @@ class _Builder(RuleParser):
                 self.err(where, "fit", "expected minimum points for A, B and C, "
                          "e.g. fit = { A = 60, B = 40, C = 20 } (D is everything below C)")
             else:
-                pairs = [(k, self.number(fit, k, where + ".fit", 0)) for k in ("A", "B", "C")]
+                at_fit = Where("[grades].fit", ("grades", "fit"))
+                pairs = [(k, self.number(fit, k, at_fit, 0)) for k in ("A", "B", "C")]
                 if not pairs[0][1] >= pairs[1][1] >= pairs[2][1]:
                     self.err(where, "fit", "minimums must fall from A to C")
                 result = Grades(tuple(pairs), result.engagement)
@@ -125,15 +139,15 @@ class _Builder(RuleParser):
                 self.err(where, "engagement", "expected minimum points for levels 1, 2 and 3, "
                          'e.g. engagement = { "1" = 60, "2" = 40, "3" = 20 } (4 is below 3)')
             else:
-                levels = [(int(k), self.number(eng, k, where + ".engagement", 0))
-                          for k in ("1", "2", "3")]
+                at_eng = Where("[grades].engagement", ("grades", "engagement"))
+                levels = [(int(k), self.number(eng, k, at_eng, 0)) for k in ("1", "2", "3")]
                 if not levels[0][1] >= levels[1][1] >= levels[2][1]:
                     self.err(where, "engagement", "minimums must fall from level 1 to level 3")
                 result = Grades(result.fit, tuple(levels))
         return result
 
     def fast_track(self, f: Any) -> FastTrack:
-        where = "[fast_track]"
+        where = Where("[fast_track]", ("fast_track",))
         if not isinstance(f, dict):
             self.err(where, "", "must be a table")
             return FastTrack()

@@ -1,7 +1,8 @@
 """The scoring model's types: rules, thresholds, grades and fast track, and model errors.
 
 Loading and validating the TOML text lives in `scoring.loader`; the rule tables in
-`scoring.rule_parser`.
+`scoring.rule_parser`, the recording of mistakes in `scoring.checks` and finding their lines
+in `scoring.toml_lines`.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ class Issue:
     where: str
     field: str
     message: str
+    line: int | None = None  # in the model's text; None for the model as a whole
 
     def __str__(self) -> str:
         at = f"{self.where}, field '{self.field}'" if self.field else self.where
+        if self.line is not None:
+            at = f"line {self.line}, {at}"
         return f"{at}: {self.message}"
 
 

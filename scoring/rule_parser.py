@@ -1,7 +1,6 @@
 """Parsing the rule tables of a model file ([[fit]], [[engagement_rule]], `where` filters).
 
-Every mistake is recorded with its rule and field, and parsing goes on, so that one run of
-`sdrbot model validate` lists everything to fix.
+Every mistake is recorded with its rule, field and line (see `scoring.checks`).
 """
 
 from __future__ import annotations
@@ -9,8 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scoring.checks import Checks, Where
 from scoring.conditions import CONDITION_KEYS, Condition, ConditionError, parse_condition
-from scoring.model import CANONICAL_EVENT_TYPES, EngagementRule, FitRule, Issue
+from scoring.model import CANONICAL_EVENT_TYPES, EngagementRule, FitRule
+from scoring.toml_lines import TomlPath
 
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 FIT_KEYS = {"id", "label", "field", "op", "value", "values", "min", "max", "points", "group"}
@@ -20,43 +21,12 @@ ENG_KEYS = {
 }
 
 
-class Checks:
-    """The shared checks: record a mistake, read a number, report unknown keys."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        self.ids: list[str] = []  # every valid rule id seen, including rules with other mistakes
-
-    def err(self, where: str, fld: str, message: str) -> None:
-        self.issues.append(Issue(where, fld, message))
-
-    def number(self, table: dict[str, Any], key: str, where: str, default: float,
-               *, minimum: float | None = None, integer: bool = False) -> float:
-        if key not in table:
-            return default
-        value = table[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.err(where, key, f"expected a number, got {value!r}")
-            return default
-        if integer and not isinstance(value, int):
-            self.err(where, key, f"expected a whole number, got {value!r}")
-            return default
-        if minimum is not None and value < minimum:
-            self.err(where, key, f"must be at least {minimum:g}, got {value!r}")
-            return default
-        return value
-
-    def unknown_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
-        for key in sorted(set(table) - allowed):
-            self.err(where, key, f"unknown setting; allowed here: {', '.join(sorted(allowed))}")
-
-
 class RuleParser(Checks):
     """[[fit]] and [[engagement_rule]] tables into rules."""
 
     def _rule_header(self, raw: Any, kind: str, index: int, allowed: set[str]
-                     ) -> tuple[str, str, dict[str, Any]] | None:
-        where = f"{kind} #{index}"
+                     ) -> tuple[str, Where, dict[str, Any]] | None:
+        where = Where(f"{kind} #{index}", (kind, index))
         if not isinstance(raw, dict):
             self.err(where, "", f"must be a table ([[{kind}]])")
             return None
@@ -66,12 +36,12 @@ class RuleParser(Checks):
                      f"'-', e.g. id = \"role_ceo\"; got {rid!r}")
             rid = f"#{index}"
         else:
-            where = f"{kind} '{rid}' (#{index})"
-            self.ids.append(rid)
+            where = Where(f"{kind} '{rid}' (#{index})", where.path)
+            self.ids.append((rid, where))
         self.unknown_keys(raw, allowed, where)
         return rid, where, raw
 
-    def points(self, raw: dict[str, Any], where: str) -> int:
+    def points(self, raw: dict[str, Any], where: Where) -> int:
         value = raw.get("points")
         if isinstance(value, bool) or not isinstance(value, int):
             self.err(where, "points", f"expected whole points such as 20 or -5, got {value!r}")
@@ -80,7 +50,7 @@ class RuleParser(Checks):
 
     def fit_rules(self, raws: Any) -> list[FitRule]:
         if not isinstance(raws, list):
-            self.err("[[fit]]", "", "fit rules must be written as [[fit]] tables")
+            self.err(Where("[[fit]]", ("fit",)), "", "fit rules must be written as [[fit]] tables")
             return []
         rules = []
         for i, raw in enumerate(raws, 1):
@@ -106,7 +76,8 @@ class RuleParser(Checks):
     def engagement_rules(self, raws: Any, half_life: float, window: int
                          ) -> list[EngagementRule]:
         if not isinstance(raws, list):
-            self.err("[[engagement_rule]]", "", "write engagement rules as [[engagement_rule]]")
+            self.err(Where("[[engagement_rule]]", ("engagement_rule",)), "",
+                     "write engagement rules as [[engagement_rule]]")
             return []
         rules = []
         for i, raw in enumerate(raws, 1):
@@ -145,36 +116,39 @@ class RuleParser(Checks):
                                         min_count, distinct, rule_window, rule_half))
         return rules
 
-    def where_clause(self, raw: Any, where: str) -> tuple[Condition, ...]:
+    def where_clause(self, raw: Any, where: Where) -> tuple[Condition, ...]:
         if raw is None:
             return ()
-        items: list[dict[str, Any]] = []
+        # each filter with its path below the rule, to place its mistakes on their own line
+        items: list[tuple[dict[str, Any], TomlPath]] = []
         if isinstance(raw, dict):
             # shorthand: { asset_type = "whitepaper" } or { form = ["demo", "trial"] }
             for key, value in raw.items():
                 if isinstance(value, list):
-                    items.append({"field": key, "op": "in", "values": value})
+                    item = {"field": key, "op": "in", "values": value}
                 elif isinstance(value, dict):
-                    items.append({"field": key, **value})
+                    item = {"field": key, **value}
                 else:
-                    items.append({"field": key, "op": "equals", "value": value})
+                    item = {"field": key, "op": "equals", "value": value}
+                items.append((item, ("where", key)))
         elif isinstance(raw, list) and all(isinstance(x, dict) for x in raw):
-            items = raw
+            items = [(item, ("where", i)) for i, item in enumerate(raw, 1)]
         else:
             self.err(where, "where", "expected property filters such as "
                      "where = { asset_type = \"whitepaper\" } or "
                      "where = [{ field = \"url\", op = \"glob\", value = \"/pricing*\" }]")
             return ()
         conds = []
-        for item in items:
+        for item, path in items:
             name = item.get("field", "?")
             for key in sorted(set(item) - CONDITION_KEYS):
                 self.err(where, f"where.{name}.{key}", "unknown setting; allowed in a filter: "
-                         f"{', '.join(sorted(CONDITION_KEYS))}")
+                         f"{', '.join(sorted(CONDITION_KEYS))}", key=(*path, key))
             try:
                 conds.append(parse_condition(item, require_field=True))
             except ConditionError as exc:
-                self.err(where, f"where.{item.get('field', '?')}.{exc.field}", exc.message)
+                self.err(where, f"where.{name}.{exc.field}", exc.message,
+                         key=(*path, exc.field))
         return tuple(conds)
 
 

@@ -76,7 +76,7 @@ def show_cmd(
 
 
 def validate_cmd(file: Path = typer.Argument(..., help="The model .toml file.")) -> None:
-    """Check a model file; every mistake is named with its rule and field."""
+    """Check a model file; every mistake is named with its line, rule and field."""
     _, m = _read(file)
     console.print(f"{file} is valid: {len(m.fit_rules)} fit rule(s), "
                   f"{len(m.engagement_rules)} engagement rule(s), MQL at {m.thresholds.mql:g}.")

@@ -110,12 +110,13 @@ def test_an_empty_status_is_not_an_empty_database(loaded: CliRunner) -> None:
     assert code == 0 and "No lead is in status 'sql'" in out and "No leads yet" not in out
 
 
-def test_model_validate_names_rule_and_field(cli: CliRunner, tmp_path: Path) -> None:
+def test_model_validate_names_line_rule_and_field(cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[fit]]\nid = "ceo"\nfield = "title"\nop = "equal"\nvalue = "CEO"\n'
                    'points = 30\n', encoding="utf-8")
     code, out = run(cli, "model", "validate", str(bad))
-    assert code == 1 and "fit 'ceo' (#1), field 'op'" in out and "unknown operator" in out
+    assert code == 1 and "bad.toml has 1 problem(s)" in out
+    assert "line 4, fit 'ceo' (#1), field 'op'" in out and "unknown operator" in out
     code, out = run(cli, "model", "validate", "missing.toml")
     assert code == 2 and "no such file" in out
 

@@ -451,7 +451,7 @@ def test_model_of_broken_rules_is_not_also_called_empty() -> None:
 def test_bad_toml_syntax_reports_the_line() -> None:
     issue = one_problem('[model]\nname = "x"\n\n[[fit]]\nid = "ceo\npoints = 3\n')
     assert issue.where == "TOML syntax"
-    assert "line 5" in issue.message
+    assert issue.line == 5 and str(issue).startswith("line 5, TOML syntax: ")
 
 
 def test_all_mistakes_are_reported_at_once() -> None:
@@ -501,11 +501,13 @@ colour = "red"
     }
     message = str(info.value)
     assert message.startswith("mine.toml has 7 problem(s):")
-    assert "fit 'b' (#2), field 'max': max (1) is below min (10)" in message
+    assert "\n  - line 17, fit 'b' (#2), field 'max': max (1) is below min (10)" in message
 
 
 def test_issue_str() -> None:
     assert str(Issue("fit 'x' (#1)", "op", "bad")) == "fit 'x' (#1), field 'op': bad"
+    assert str(Issue("fit 'x' (#1)", "op", "bad", 14)) == "line 14, fit 'x' (#1), field 'op': bad"
+    assert str(Issue("[thresholds]", "", "bad", 3)) == "line 3, [thresholds]: bad"
     assert str(Issue("top level", "", "empty")) == "top level: empty"
 
 
