@@ -26,6 +26,7 @@ from bot.routing import (
     reps_from_config,
     rules_from_config,
 )
+from bot.texts import LOCALES
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
@@ -178,6 +179,9 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
+    if out.get("locale", "en") not in LOCALES:
+        raise SettingsError(f"general.locale must be one of {', '.join(LOCALES)}, not "
+                            f"{out['locale']!r}")
     return out
 
 

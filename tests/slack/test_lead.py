@@ -52,6 +52,14 @@ def test_lead_without_a_query_explains_itself(bot: Bot, text: str) -> None:
     assert "/lead queue" in body["text"]
 
 
+def test_help_speaks_the_configured_locale(sqlite_engine: Engine, fake: FakeSlack,
+                                          clock: Clock) -> None:
+    german = Bot(sqlite_engine, fake, clock, locale="de")
+    text = ask(german, "help")["text"]
+    assert text.startswith("*/lead* zeigt einen Lead nur dir") and "/lead queue" in text
+    fake.assert_no_problems()
+
+
 def test_an_email_shows_the_card(bot: Bot) -> None:
     ids = leads(bot)
     body = ask(bot, "anna@adler.example")

@@ -67,6 +67,7 @@ def test_secrets_never_show_in_repr_or_str(tmp_path: Path) -> None:
     ("[outbox]\nlease_seconds = 0\n", "outbox.lease_seconds must be a positive number"),
     ("[outbox]\npace_seconds = -1\n", "outbox.pace_seconds must be a number, 0 or more"),
     ("slack = 1\n", r"\[slack\] must be a table"),
+    ("[general]\nlocale = 'fr'\n", "general.locale must be one of en, de, not 'fr'"),
 ])
 def test_mistakes_in_the_file_are_named(tmp_path: Path, toml: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):

@@ -13,16 +13,12 @@ from slack_bolt import Ack, App
 from bot.slack.blocks.queue import queue_message
 from bot.slack.lookup import lookup
 from bot.slack.services import Services, services
+from bot.texts import render
 from bot.usecases.assign import set_out_of_office
 from bot.usecases.queue import open_mqls
 from storage.db import session_scope
 
 COMMANDS = ("/lead",)
-USAGE = ("*/lead* shows a lead only to you:\n"
-         "• `/lead anna@example.com` (or a CRM id, or a lead number) — the lead's card\n"
-         "• `/lead Adler` — search names and companies; pick from the matches\n"
-         "• `/lead queue` — the open MQLs, highest score first, with their age\n"
-         "• `/lead ooo on` / `/lead ooo off` — out of office: no new MQLs are assigned to you")
 OOO = {"on": True, "off": False}
 
 
@@ -32,10 +28,10 @@ def register(app: App) -> None:
 
 def on_lead(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
     query = (command.get("text") or "").strip()
-    if not query or query.lower() == "help":
-        ack(text=USAGE, response_type="ephemeral")
-        return
     svc = services(context)
+    if not query or query.lower() == "help":
+        ack(text=render("lead_help.mrkdwn", svc.settings.locale), response_type="ephemeral")
+        return
     words = query.lower().split()
     if words[0] == "ooo":
         ack(text=_out_of_office(svc, command["user_id"], words[1:]), response_type="ephemeral")
