@@ -65,6 +65,9 @@ def _fold(name: str) -> str:
     return re.sub(r"\s+", " ", name.strip()).casefold()
 
 
+MAX_TYPE = 100  # the event table's type column
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip()).lower()
 
@@ -84,6 +87,12 @@ class EventMap:
         if hit is not None:
             return hit
         slug = _slug(name)
+        if not slug:
+            raise UnknownEvent("the event name is blank; name what happened, e.g. "
+                               "\"Webinar Attended\"")
+        if len(slug) > MAX_TYPE:
+            raise UnknownEvent(f"an event type has at most {MAX_TYPE} characters; map this "
+                               "long name to a shorter type in [ingest.event_map]")
         if slug in CANONICAL_TYPES or self.unknown == "keep":
             return Target(slug)
         raise UnknownEvent(f"unknown event {name!r}: map it in [ingest.event_map] of the config, "

@@ -144,7 +144,11 @@ def parse_timestamp(raw: str, line: int, field_name: str = "occurred_at",
                           ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 lies before the first representable moment
+        raise RowRejected(RowError(line, field_name, f"{raw!r} lies outside the years 1 to 9999 "
+                                   "once converted to UTC")) from None
     if now is not None and (moment - now).total_seconds() > 86400:
         raise RowRejected(RowError(line, field_name, f"{raw!r} lies more than a day in the "
                                    "future; check the date and its time zone"))

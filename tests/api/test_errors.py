@@ -31,6 +31,60 @@ def error(answer: Any, status: int = 400) -> tuple[str, str]:
     return body["error"]["field"], body["error"]["message"]
 
 
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"userId": "u", "timestamp": "yesterday"}, "timestamp", "ISO 8601"),
+    ({"userId": "u", "timestamp": (NOW + timedelta(days=3)).isoformat()}, "timestamp",
+     "in the future"),
+    ({"userId": "u", "traits": {"title": "a\x00b"}}, "traits.title", "NUL character"),
+    ({"batch": [{"type": "identify", "userId": "u"},
+                {"type": "identify", "userId": "v", "traits": {"x": ["\x00"]}}]},
+     "batch[1].traits.x[0]", "NUL character"),
+])
+def test_identify_field_errors(client: TestClient, engine: Engine, body: dict[str, Any],
+                               field: str, words: str) -> None:
+    path = "/api/v1/batch" if "batch" in body else "/api/v1/identify"
+    got_field, message = error(client.post(path, json=body))
+    assert got_field == field and words in message, message
+    assert count(engine, "lead") == 0
+
+
+def test_a_literal_backslash_u_text_is_no_nul(client: TestClient, engine: Engine) -> None:
+    answer = client.post("/api/v1/track", json={"userId": "u", "event": "x",
+                                                "properties": {"note": "\\u0000 is fine"}})
+    assert answer.status_code == 200, answer.text
+    assert count(engine, "event") == 1
+
+
+def test_gzip_bodies_are_unpacked_and_other_encodings_refused(client: TestClient,
+                                                               engine: Engine) -> None:
+    import gzip
+
+    body = json.dumps({"batch": [{"type": "track", "userId": "u", "event": "x"}]}).encode()
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    answer = client.post("/api/v1/batch", content=gzip.compress(body), headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert count(engine, "event") == 1
+    field, message = error(client.post("/api/v1/batch", content=b"not gzip", headers=headers))
+    assert field == "body" and "not valid gzip" in message
+    field, message = error(client.post("/api/v1/batch", content=gzip.compress(body)[:-9],
+                                       headers=headers))
+    assert field == "body" and "truncated" in message
+    bomb = gzip.compress(b'{"batch": [' + b" " * (600 * 1024) + b"]}")
+    assert len(bomb) < 10_000
+    assert error(client.post("/api/v1/batch", content=bomb, headers=headers), 413)[0] == "body"
+    field, message = error(client.post("/api/v1/batch", content=body, headers={
+        "content-type": "application/json", "content-encoding": "br"}), 415)
+    assert field == "Content-Encoding" and "gzipped" in message
+    assert count(engine, "event") == 1
+
+
+def test_curl_form_content_type_is_read_as_json(client: TestClient, engine: Engine) -> None:
+    answer = client.post("/api/v1/track", content=b'{"userId": "x1", "event": "A"}',
+                         headers={"content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 200, answer.text
+    assert count(engine, "event") == 1
+
+
 def test_malformed_json(client: TestClient) -> None:
     field, message = error(client.post("/api/v1/track", content=b'{"event": ',
                                        headers={"content-type": "application/json"}))
@@ -52,6 +106,20 @@ def test_malformed_json(client: TestClient) -> None:
     ({"userId": "u", "event": "x", "context": {"traits": {"email": "not-an-email"}}},
      "context.traits.email", "not an e-mail"),
     ({"userId": "u" * 300, "event": "x"}, "userId", "longer than"),
+    ({"userId": "u", "event": "   "}, "event", "blank"),
+    ({"userId": "u", "event": "x" * 150}, "event", "at most 100 characters"),
+    ({"userId": "u", "event": "x", "timestamp": "0001-01-01T00:00:00+14:00"}, "timestamp",
+     "outside the years 1 to 9999"),
+    ({"userId": "u", "event": "x", "originalTimestamp": "0001-01-01T00:00:00Z",
+      "sentAt": "9999-12-31T00:00:00Z"}, "sentAt", "too far from now"),
+    ({"userId": "u", "event": "x", "timestamp": NOW.isoformat(), "sentAt": "soon"}, "sentAt",
+     "ISO 8601"),
+    ({"userId": "u", "event": "x", "timestamp": NOW.isoformat(), "originalTimestamp": "?"},
+     "originalTimestamp", "ISO 8601"),
+    ({"userId": "u\x00v", "event": "x"}, "userId", "NUL character"),
+    ({"userId": "u", "event": "x", "properties": {"a": [1, {"b": "c\x00"}]}},
+     "properties.a[1].b", "NUL character"),
+    ({"userId": "u", "event": "x", "properties": {"k\x00": 1}}, "properties.k\x00", "NUL"),
 ])
 def test_track_field_errors(client: TestClient, engine: Engine, body: dict[str, Any],
                             field: str, words: str) -> None:

@@ -74,18 +74,33 @@ def when(raw: str | None, now: datetime | None, field: str) -> datetime:
 def occurred(call: Track | Page, now: datetime, path: str) -> datetime:
     """`timestamp`; else the device's `originalTimestamp`, shifted by the device clock's error
     (`sentAt` against our clock), as Segment computes it; else the time of arrival."""
-    if call.timestamp is not None or call.originalTimestamp is None:
-        return when(call.timestamp, now, _prefix(path, "timestamp"))
-    original = when(call.originalTimestamp, None, _prefix(path, "originalTimestamp"))
+    # every time given is checked, used or not: a garbled one is a sender's bug to report
+    original = sent = None
+    if call.originalTimestamp is not None:
+        original = when(call.originalTimestamp, None, _prefix(path, "originalTimestamp"))
     if call.sentAt is not None:
-        original += now - when(call.sentAt, None, _prefix(path, "sentAt"))
+        sent = when(call.sentAt, None, _prefix(path, "sentAt"))
+    if call.timestamp is not None or original is None:
+        return when(call.timestamp, now, _prefix(path, "timestamp"))
+    if sent is not None:
+        try:
+            original += now - sent
+        except OverflowError:
+            raise ApiError(400, _prefix(path, "sentAt"), f"{call.sentAt!r} is too far from now "
+                           "to correct the device's clock by it; check the device's clock"
+                           ) from None
     if (original - now).total_seconds() > 86400:
         raise ApiError(400, _prefix(path, "originalTimestamp"), f"{call.originalTimestamp!r} "
                        "lies more than a day in the future; check the device's clock")
     return original
 
 
-def to_identify(call: Identify, path: str = "") -> IdentifyIn:
+def to_identify(call: Identify, path: str = "", now: datetime | None = None) -> IdentifyIn:
+    # the traits are applied as they arrive; a time given is still checked, as for a track call
+    for name in ("timestamp", "originalTimestamp", "sentAt"):
+        raw = getattr(call, name)
+        if raw is not None:
+            when(raw, now if name == "timestamp" else None, _prefix(path, name))
     traits = call.traits or {}
     email_field = _prefix(path, "traits.email")
     ident, anon = identity(call, email_of(traits.get("email"), email_field), path, email_field)

@@ -1,16 +1,20 @@
 """413 for request bodies above 500 KB, as Segment does, checked before anything is parsed.
 
 The Content-Length header is checked first; the body is then read up to the limit, so a client
-that sends more than it announced (or streams without a length) is stopped as well.
+that sends more than it announced (or streams without a length) is stopped as well. A gzipped
+body (Segment's mobile libraries send them) is unpacked up to the same limit.
 
 Bodies are JSON whatever the Content-Type says: browser snippets send text/plain (a "simple"
-request needs no CORS preflight), and some tools send no type at all. The body is parsed and
-written anew by orjson before the app sees it: what it refuses (NaN, nesting beyond reason) is
-a 400 here, and integers beyond 64 bits become floats instead of failing when stored.
+request needs no CORS preflight), some tools send no type at all, and `curl -d` says form data.
+The body is parsed and written anew by orjson before the app sees it: what it refuses (NaN,
+nesting beyond reason) is a 400 here, and integers beyond 64 bits become floats instead of
+failing when stored. A NUL character, which no database text column can hold, is refused here
+too, with the place it was found.
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import orjson
@@ -50,10 +54,21 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
+        body = b"".join(chunks)
+        encoding = dict(scope["headers"]).get(b"content-encoding", b"identity").strip().lower()
+        if encoding not in (b"identity", b"gzip"):
+            await _reply(send, 415, "Content-Encoding", f"{encoding.decode('latin-1')!r} is not "
+                         "supported; send the body as it is, or gzipped")
+            return
         try:
-            body = canonical(b"".join(chunks))
-        except ValueError as exc:
-            await _reply(send, 400, "body", str(exc))
+            if encoding == b"gzip":
+                body = self._gunzip(body)
+            body = canonical(body)
+        except TooLarge:
+            await self._too_large(send)
+            return
+        except BadBody as exc:
+            await _reply(send, 400, exc.field, exc.message)
             return
         replayed = False
 
@@ -66,19 +81,65 @@ class BodyLimit:
 
         await self.app(_with_length(_as_json(scope), len(body)), replay, send)
 
+    def _gunzip(self, body: bytes) -> bytes:
+        unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip's header and trailer
+        try:
+            plain = unpack.decompress(body, self.limit + 1)  # a small bomb stops at the limit
+        except zlib.error as exc:
+            raise BadBody("body", f"is not valid gzip ({exc}); send it as it is or gzip it "
+                          "whole") from None
+        if len(plain) > self.limit:
+            raise TooLarge()
+        if not unpack.eof:
+            raise BadBody("body", "is a truncated gzip stream; send it whole")
+        return plain
+
     async def _too_large(self, send: Send) -> None:
         await _reply(send, 413, "body", f"is larger than {self.limit // 1024} KB; send fewer "
                      "calls per batch")
+
+
+class TooLarge(Exception):
+    pass
+
+
+class BadBody(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
 
 
 def canonical(raw: bytes) -> bytes:
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise ValueError(f"is not valid JSON ({exc})") from None
+        raise BadBody("body", f"is not valid JSON ({exc})") from None
     if _depth(parsed) > MAX_DEPTH:
-        raise ValueError(f"nests objects and lists deeper than {MAX_DEPTH} levels")
-    return orjson.dumps(parsed)
+        raise BadBody("body", f"nests objects and lists deeper than {MAX_DEPTH} levels")
+    body = orjson.dumps(parsed)
+    # orjson writes a NUL only as this escape (a literal backslash-u text may match too): the
+    # walk, on those bodies alone, finds the place
+    where = _nul_at(parsed) if b"\\u0000" in body else None
+    if where is not None:
+        raise BadBody(where or "body", "contains a NUL character (\\u0000), which cannot be "
+                      "stored; remove it")
+    return body
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The path (`batch[2].traits.title`) of the first string or key holding a NUL."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, child in items:
+        step = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if isinstance(key, str) and "\x00" in key:
+            return step
+        found = _nul_at(child, step)
+        if found is not None:
+            return found
+    return None
 
 
 def _depth(value: Any) -> int:
@@ -96,11 +157,11 @@ def _depth(value: Any) -> int:
 
 
 def _as_json(scope: Scope) -> Scope:
-    headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
-    kind = dict(scope["headers"]).get(b"content-type", b"")
-    if kind.split(b";")[0].strip().lower() in (b"", b"text/plain"):
-        kind = b"application/json"
-    return {**scope, "headers": [*headers, (b"content-type", kind)]}
+    """The body was parsed as JSON above, whatever its type said; the app is told so, and that
+    it is no longer compressed."""
+    headers = [(k, v) for k, v in scope["headers"]
+               if k not in (b"content-type", b"content-encoding")]
+    return {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
 
 
 def _with_length(scope: Scope, size: int) -> Scope:

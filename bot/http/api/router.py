@@ -95,7 +95,7 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
 
     @router.post("/identify", response_model=Ack, summary="Create or update a lead")
     def identify(call: Identify, key: str = caller) -> Ack:
-        return ingest(key, [convert.to_identify(call)])
+        return ingest(key, [convert.to_identify(call, now=clock())])
 
     @router.post("/track", response_model=Ack, summary="Record an event")
     def track(call: Track, key: str = caller) -> Ack:
@@ -118,7 +118,7 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
             if body.sentAt and not isinstance(item, Identify) and item.sentAt is None:
                 item.sentAt = body.sentAt
             try:
-                calls.append(convert.to_identify(item, f"batch[{i}]") if isinstance(
+                calls.append(convert.to_identify(item, f"batch[{i}]", now) if isinstance(
                     item, Identify) else convert.to_event(item, events, now, f"batch[{i}]"))
             except ApiError as exc:
                 errors.append(exc)
