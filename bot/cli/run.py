@@ -24,10 +24,12 @@ def register(app: typer.Typer) -> None:
 def run(
     http: bool = typer.Option(False, "--http", help="Serve Slack's requests over HTTP."),
     socket: bool = typer.Option(False, "--socket", help="Connect over Socket Mode."),
-    port: int = typer.Option(3000, "--port", help="HTTP port (with --http)."),
+    port: int = typer.Option(3000, "--port", help="HTTP port: the ingest API and /healthz, "
+                             "and Slack's requests with --http."),
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP address to listen on."),
 ) -> None:
-    """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port."""
+    """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port), the
+    ingest API on --port, and the alert and webhook senders."""
     if http and socket:
         raise fail("choose one of --http and --socket", 2)
     try:
@@ -67,19 +69,29 @@ def run(
     thread.start()
     try:
         with sending_webhooks(eng, now, hooks_wake):
+            import uvicorn
+
+            from bot.http.app import create_http_app
+
+            handler = None
             if use_socket:
                 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
                 console.print("sdrbot is connecting to Slack over Socket Mode.")
-                SocketModeHandler(bolt, settings.slack_app_token.value).start()
+                handler = SocketModeHandler(bolt, settings.slack_app_token.value)
+                handler.connect()  # Slack's requests come over the socket, on its own threads
             else:
-                import uvicorn
-
-                from bot.http.app import create_http_app
-
                 console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
-                uvicorn.run(create_http_app(bolt, engine=eng, wake=wake_all), host=host,
-                            port=port, log_level="info")
+            console.print(f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
+                          f"http://{host}:{port}/docs), its health at /healthz.")
+            try:
+                # Socket Mode's requests are not signed: the HTTP app then has no Slack endpoint
+                uvicorn.run(create_http_app(None if use_socket else bolt, engine=eng,
+                                            wake=wake_all), host=host, port=port,
+                            log_level="info")
+            finally:
+                if handler is not None:
+                    handler.close()
     finally:
         stop.set()
         wake.set()

@@ -1,4 +1,5 @@
-"""The bot's HTTP door: Slack's requests at POST /slack/events, and GET /healthz.
+"""The bot's HTTP door: Slack's requests at POST /slack/events (HTTP mode), GET /healthz, and
+the ingest API.
 
 Bolt verifies each request's signature and age (401 otherwise). The request goes through
 slack_bolt's Starlette/FastAPI conversions, but `App.dispatch` runs in the thread pool: it is
@@ -21,10 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.http.api.app import create_api_app
 
 
-def create_http_app(bolt: App, *, engine: Engine,
+def create_http_app(bolt: App | None, *, engine: Engine,
                     wake: Callable[[], None] | None = None) -> FastAPI:
     """`wake` is called after each accepted ingest call, so that an alert it queued leaves at
-    once instead of at the outbox sender's next poll."""
+    once instead of at the outbox sender's next poll. Without `bolt` (Socket Mode, where Slack's
+    requests come over the socket) there is no /slack/events."""
     api = FastAPI(title="sdrbot", docs_url=None, redoc_url=None, openapi_url=None)
 
     if wake is not None:
@@ -37,11 +39,14 @@ def create_http_app(bolt: App, *, engine: Engine,
                 wake()
             return response
 
-    @api.post("/slack/events")
-    async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        answer = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(answer)
+    if bolt is not None:
+        slack = bolt
+
+        @api.post("/slack/events")
+        async def slack_events(request: Request) -> Response:
+            body = await request.body()
+            answer = await run_in_threadpool(slack.dispatch, to_bolt_request(request, body))
+            return to_starlette_response(answer)
 
     @api.get("/healthz")
     def healthz() -> JSONResponse:

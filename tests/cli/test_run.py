@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -53,13 +54,16 @@ def test_run_says_what_is_missing(clean_env: None, monkeypatch: pytest.MonkeyPat
 
 
 class FakeSocketMode:
-    started: ClassVar[list[tuple[object, str]]] = []
+    events: ClassVar[list[tuple[str, str]]] = []
 
     def __init__(self, app: object, app_token: str) -> None:
         self.app, self.app_token = app, app_token
 
-    def start(self) -> None:
-        FakeSocketMode.started.append((self.app, self.app_token))
+    def connect(self) -> None:
+        FakeSocketMode.events.append(("connect", self.app_token))
+
+    def close(self) -> None:
+        FakeSocketMode.events.append(("close", self.app_token))
 
 
 def test_an_app_token_means_socket_mode_and_http_can_be_forced(
@@ -67,17 +71,27 @@ def test_an_app_token_means_socket_mode_and_http_can_be_forced(
     import slack_bolt.adapter.socket_mode as socket_mode
     import uvicorn
 
-    served: list[int] = []
+    served: list[tuple[int, list[str]]] = []
+
+    def serve(app: FastAPI, **kw: Any) -> None:
+        FakeSocketMode.events.append(("serve", ""))
+        served.append((kw["port"], [getattr(r, "path", "") for r in app.routes]))
+
     monkeypatch.setattr(socket_mode, "SocketModeHandler", FakeSocketMode)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(kw["port"]))
+    monkeypatch.setattr(uvicorn, "run", serve)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
-    result = CliRunner().invoke(app, ["run"])
+    result = CliRunner().invoke(app, ["run", "--port", "3998"])
     assert result.exit_code == 0 and "Socket Mode" in result.output
-    assert [token for _, token in FakeSocketMode.started] == ["xapp-1"]
+    assert "http://0.0.0.0:3998/api/v1" in result.output
+    # connected first, the API served until stopped, then the socket closed
+    assert FakeSocketMode.events == [("connect", "xapp-1"), ("serve", ""), ("close", "xapp-1")]
+    # Socket Mode's requests carry no signature: no unverified Slack endpoint over HTTP
+    assert served[0][0] == 3998 and "/slack/events" not in served[0][1]
+    assert "/healthz" in served[0][1]
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
     result = CliRunner().invoke(app, ["run", "--http", "--port", "3999"])
-    assert result.exit_code == 0 and served == [3999]
+    assert result.exit_code == 0 and served[1][0] == 3999 and "/slack/events" in served[1][1]
 
 
 def free_port() -> int:
