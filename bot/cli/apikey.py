@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
                 key = apikeys.create(session, name, now=now(), actor=actor())
         except apikeys.ApiKeyError as exc:
             raise fail(str(exc)) from exc
+        if key.renamed:
+            console.print(f"The revoked key of that name is listed as {key.renamed!r} now.",
+                          markup=False)
         console.print(f"Created API key {key.name!r}. Copy it now, it is not shown again:")
         # print on its own line, without markup, so it can be copied or captured by a script
         console.print(key.secret, markup=False, soft_wrap=True)

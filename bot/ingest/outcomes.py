@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,10 +37,22 @@ def parse_stage(raw: str, line: int, field: str = "stage") -> str:
     return stage
 
 
+# a comma is taken as a thousands separator only where it groups by three ("1,250.50"); in
+# "12,50" or "1.250,50" it is a decimal comma, and stripping it would make 12.50 into 1250
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def parse_amount(raw: str, line: int) -> float | None:
-    text = raw.strip().replace(",", "").replace("_", "")
+    text = raw.strip().replace("_", "")
     if not text:
         return None
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise RowRejected(RowError(line, "amount", f"{raw!r} has a decimal comma or a "
+                                       "comma that does not group thousands; write it like "
+                                       "12.50 (a point before the decimals, thousands as 1250 "
+                                       "or 1,250)"))
+        text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:

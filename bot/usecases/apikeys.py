@@ -22,6 +22,7 @@ from storage.tables import ApiKey
 KEYS: Table = ApiKey.__table__  # type: ignore[attr-defined]
 
 KEY_PREFIX = "sdr_"
+MAX_NAME = 100  # the column's length
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 # writing last_used_at on every request would make each read-only check a write
 TOUCH_EVERY = timedelta(minutes=1)
@@ -36,29 +37,55 @@ class NewKey:
     name: str
     prefix: str
     secret: str = field(repr=False)
+    renamed: str | None = None  # the new name of the revoked key that had this name
 
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _active_exists(name: str) -> str:
+    return (f"a key named {name!r} is active; revoke it first (`sdrbot apikey revoke {name}`) "
+            "or choose another name")
+
+
 def create(session: Session, name: str, *, now: datetime, actor: str) -> NewKey:
+    """A new key; a name held only by a revoked key is taken over (rotation under one name)."""
     name = name.strip()
     if not _NAME.match(name):
         raise ApiKeyError(f"{name!r} is not a valid key name: use 1 to 100 letters, digits, "
                           "'.', '_' or '-', starting with a letter or digit")
-    if session.scalar(select(KEYS.c.id).where(KEYS.c.name == name)) is not None:
-        raise ApiKeyError(f"a key named {name!r} exists already; choose another name or "
-                          f"revoke it first (`sdrbot apikey revoke {name}`)")
+    if session.scalar(select(KEYS.c.id).where(KEYS.c.name == name,
+                                              KEYS.c.revoked_at.is_(None))) is not None:
+        raise ApiKeyError(_active_exists(name))
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     prefix = secret[:len(KEY_PREFIX) + 6]
     try:
         with session.begin_nested():
+            renamed = _retire_name(session, name)
             session.add(ApiKey(name=name, prefix=prefix, hash=digest(secret), created_at=now,
                                created_by=actor))
     except IntegrityError:  # a concurrent create with the same name
-        raise ApiKeyError(f"a key named {name!r} exists already") from None
-    return NewKey(name, prefix, secret)
+        raise ApiKeyError(_active_exists(name)) from None
+    return NewKey(name, prefix, secret, renamed)
+
+
+def _retire_name(session: Session, name: str) -> str | None:
+    """Rename the revoked key named `name`, if any, and return its new name.
+
+    Names are unique (one index, no migration), so a revoked key would block its name for
+    good; renamed it stays in the list with its history. The suffix holds characters a key
+    name cannot have, so it never collides with a name someone picks, and the id keeps it
+    unique; the name is shortened to fit the column's 100 characters.
+    """
+    old = session.execute(select(KEYS.c.id, KEYS.c.revoked_at).where(
+        KEYS.c.name == name, KEYS.c.revoked_at.is_not(None))).first()
+    if old is None:
+        return None
+    suffix = f" (revoked {old.revoked_at:%Y-%m-%d} #{old.id})"
+    new_name = name[:MAX_NAME - len(suffix)] + suffix
+    session.execute(update(KEYS).where(KEYS.c.id == old.id).values(name=new_name))
+    return new_name
 
 
 def list_keys(session: Session) -> list[ApiKey]:
@@ -66,13 +93,16 @@ def list_keys(session: Session) -> list[ApiKey]:
 
 
 def revoke(session: Session, name: str, *, now: datetime) -> ApiKey:
+    name = name.strip()
     key = session.exec(orm_select(ApiKey).where(KEYS.c.name == name)).first()
     if key is None:
-        known = ", ".join(k.name for k in list_keys(session)) or "none"
-        raise ApiKeyError(f"no key is named {name!r}; the keys are: {known}")
+        active = ", ".join(k.name for k in list_keys(session) if k.revoked_at is None)
+        raise ApiKeyError(f"no key is named {name!r}; the active keys are: {active or 'none'} "
+                          "(`sdrbot apikey list` shows all)")
     if key.revoked_at is not None:
         raise ApiKeyError(f"the key {name!r} was revoked already on "
-                          f"{key.revoked_at:%Y-%m-%d %H:%M} UTC")
+                          f"{key.revoked_at:%Y-%m-%d %H:%M} UTC; to replace it, create a key of "
+                          f"the same name (`sdrbot apikey create {name}`)")
     key.revoked_at = now
     session.add(key)
     return key

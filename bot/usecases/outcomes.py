@@ -2,11 +2,17 @@
 
 The outcome is also stored as an event (`crm_won`, …) whose idempotency key comes from the
 delivery id, so a repeated delivery is recognised and ignored, and the amount is kept.
+The event keeps the CRM's time; the lifecycle transition is dated no earlier than the lead's
+latest one, so a back-dated outcome cannot put the audit trail out of order.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
+
+from sqlalchemy import func, select
+from sqlmodel import Session
 
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
@@ -44,6 +50,7 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     if current == target:
         return "unchanged"
     require(current, target)
+    at = _not_before_latest(s, lead_id, item.at)
     bulk.insert_many(s, bulk.EVENT, [{
         "lead_id": lead_id, "type": event.type, "occurred_at": item.at,
         "properties": event.properties, "idempotency_key": key, "source": "crm",
@@ -51,8 +58,10 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     details: dict[str, object] = {"amount": item.amount} if item.amount is not None else {}
     if item.message_id:
         details["message_id"] = item.message_id
+    if at != item.at:  # the audit trail says when the CRM dated it, not only when it counted
+        details["occurred_at"] = item.at.isoformat()
     moved = {"lead_id": lead_id, "from_status": str(current), "to_status": str(item.stage),
-             "cause": f"crm:{item.stage}", "actor": ctx.actor, "at": item.at,
+             "cause": f"crm:{item.stage}", "actor": ctx.actor, "at": at,
              "details": details}
     bulk.insert_many(s, bulk.TRANSITION, [moved])
     webhooks_repo.queue_transitions(s, [moved], now=ctx.now)
@@ -64,8 +73,15 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
             "payload": {"lead_id": lead_id}, "status": "pending", "attempts": 0,
             "next_attempt_at": ctx.now, "created_at": ctx.now, "result": {}}], "dedupe_key")
     bulk.update_many(s, bulk.LEAD, "id", [{"id": lead_id, "status": str(item.stage),
-                                           "status_since": item.at, "updated_at": ctx.now}])
+                                           "status_since": at, "updated_at": ctx.now}])
     return "recorded"
+
+
+def _not_before_latest(s: Session, lead_id: int, at: datetime) -> datetime:
+    """`at`, or the time of the lead's latest transition if that is later."""
+    latest = s.scalar(select(func.max(bulk.TRANSITION.c.at))
+                      .where(bulk.TRANSITION.c.lead_id == lead_id))
+    return max(at, latest) if latest is not None else at
 
 
 def _named(identity: Identity) -> str:

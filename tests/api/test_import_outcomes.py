@@ -45,3 +45,18 @@ def test_a_file_without_a_stage_column_is_refused(cli: CliRunner, tmp_path: Path
     write_csv(tmp_path / "deals.csv", ["email", "amount"], [["a@x.example", "1"]])
     result = cli.invoke(app, ["import", "outcomes", "deals.csv"])
     assert result.exit_code == 2 and "lacks the column(s) stage" in result.output
+
+
+def test_a_decimal_comma_is_refused_not_read_as_thousands(cli: CliRunner,
+                                                          tmp_path: Path) -> None:
+    write_csv(tmp_path / "leads.csv", ["email"], [["a@x.example"], ["b@x.example"]])
+    assert cli.invoke(app, ["import", "leads", "leads.csv"]).exit_code == 0
+    write_csv(tmp_path / "deals.csv", ["email", "stage", "amount"], [
+        ["a@x.example", "opportunity", "12,50"], ["b@x.example", "opportunity", "1,250.50"]])
+    out = cli.invoke(app, ["import", "outcomes", "deals.csv"]).output
+    assert "line 2, field 'amount': '12,50' has a decimal comma" in out, out
+    assert "write it like 12.50" in out
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    got = rows(engine, "select details from lifecycle_transition")
+    assert len(got) == 1 and '"amount":1250.5' in got[0][0].replace(" ", "")
+    engine.dispose()
