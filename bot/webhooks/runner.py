@@ -17,7 +17,11 @@ LANES = 4
 @contextmanager
 def sending_webhooks(engine: Engine, clock: Callable[[], datetime],
                      wake: threading.Event | None = None) -> Iterator[WebhookSender]:
-    """Deliver webhooks in a thread while the block runs; `wake.set()` sends at once."""
+    """Deliver webhooks in a thread while the block runs; `wake.set()` sends at once.
+
+    The stop does not wait for a request in flight (see WebhookSender): its row is sent again
+    after its lease."""
+    wake = wake or threading.Event()  # also how the loop learns of the stop at once
     memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
     sender = WebhookSender(engine, clock, lanes=1 if memory else LANES)
     stop = threading.Event()
@@ -28,7 +32,6 @@ def sending_webhooks(engine: Engine, clock: Callable[[], datetime],
         yield sender
     finally:
         stop.set()
-        if wake is not None:
-            wake.set()
+        wake.set()
         thread.join(timeout=10)
         sender.client.close()

@@ -7,12 +7,12 @@ whose sender died becomes due again when the lease runs out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 
 from storage.db import session_scope
@@ -29,14 +29,19 @@ class OutboxRow:
     result: Mapping[str, Any]
 
 
-def due(engine: Engine, *, kind_like: str, now: datetime, limit: int) -> list[OutboxRow]:
+def due(engine: Engine, *, kind_like: str, now: datetime, limit: int,
+        skip_keys_like: Collection[str] = ()) -> list[OutboxRow]:
     """Pending rows of the kinds matching `kind_like` (SQL LIKE) whose time has come, oldest
-    first."""
+    first; without those whose dedupe key matches one of `skip_keys_like` (a sender's busy
+    lanes, whose rows must not fill the batch of the others)."""
     stmt = (select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.lead_id, OUTBOX.c.payload,
                    OUTBOX.c.attempts, OUTBOX.c.result)
             .where(OUTBOX.c.status == "pending", OUTBOX.c.next_attempt_at <= now,
                    OUTBOX.c.kind.like(kind_like))
             .order_by(OUTBOX.c.id).limit(limit))
+    for pattern in skip_keys_like:
+        stmt = stmt.where(or_(OUTBOX.c.dedupe_key.is_(None),
+                              OUTBOX.c.dedupe_key.not_like(pattern)))
     with session_scope(engine) as s:
         return [OutboxRow(r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {})
                 for r in s.execute(stmt)]

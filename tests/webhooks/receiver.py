@@ -1,8 +1,10 @@
-"""A real HTTP server that receives webhooks: it records each request and answers as told."""
+"""A real HTTP server that receives webhooks: it records each request and answers as told, or,
+as a black hole, accepts connections and never answers."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -32,12 +34,15 @@ class Answer:
 
 class Receiver:
     """Answers 200 unless answers were queued with `answer(...)`; one queued answer per
-    request, in order."""
+    request, in order. While `black_hole` is true it accepts connections and neither reads nor
+    answers them (a receiver that hangs); `swallowed` counts them."""
 
-    def __init__(self) -> None:
+    def __init__(self, black_hole: bool = False) -> None:
         self.received: list[Received] = []
         self.answers: deque[Answer] = deque()
         self.lock = threading.Lock()
+        self.black_hole = black_hole
+        self.held: list[socket.socket] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,7 +65,15 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def process_request(self, request: Any, client_address: Any) -> None:
+                if receiver.black_hole:
+                    with receiver.lock:
+                        receiver.held.append(request)  # open, unread, unanswered
+                    return
+                super().process_request(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -70,6 +83,11 @@ class Receiver:
     def answer(self, *answers: Answer | int) -> None:
         for a in answers:
             self.answers.append(a if isinstance(a, Answer) else Answer(a))
+
+    @property
+    def swallowed(self) -> int:
+        with self.lock:
+            return len(self.held)
 
     def documents(self) -> list[Any]:
         return [r.document for r in self.received]
@@ -81,3 +99,5 @@ class Receiver:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+        for held in self.held:
+            held.close()
