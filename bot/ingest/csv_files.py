@@ -58,22 +58,53 @@ def header_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
 
 
+class Lines:
+    """The file's lines for the csv reader, noting a NUL character on the way: PostgreSQL's
+    text columns cannot hold one, so such a row is refused by name here, on either database,
+    instead of by the database without a field. One test per line costs far less than one per
+    value."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.nul = False  # a line read since the flag was last cleared held a NUL
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.handle:
+            if "\x00" in line:
+                self.nul = True
+            yield line
+
+
+def nul_error(line: int, header: list[str], values: list[str]) -> RowError:
+    column = next((header[i] if i < len(header) else f"column {i + 1}"
+                   for i, v in enumerate(values) if "\x00" in v), "")
+    return RowError(line, column, "contains a NUL character (0x00), which cannot be stored; "
+                    "remove it (it often comes from a file saved as UTF-16: save it as CSV UTF-8)")
+
+
 @dataclass
 class CSVSource:
     path: Path
     handle: IO[str]
     reader: Iterator[list[str]]
     header: list[str]
+    lines: Lines
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        reader = self.reader
+    def rows(self) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+        """Each row by its line, or the error of a row the file's shape already spoils."""
+        reader, lines = self.reader, self.lines
         width = len(self.header)
         for values in reader:
             line = reader.line_num  # type: ignore[attr-defined]
+            if lines.nul:
+                lines.nul = False
+                yield line, nul_error(line, self.header, values)
+                continue
             if not any(v.strip() for v in values):
                 continue
             if len(values) > width:
-                yield line, {"__too_many__": str(len(values))}
+                yield line, RowError(line, "", f"has {len(values)} values but the header names "
+                                     f"{width} columns; quote values that contain the separator")
                 continue
             yield line, dict(zip(self.header, values, strict=False))
 
@@ -98,13 +129,18 @@ def open_csv(path: Path) -> CSVSource:
     # csv.Sniffer guesses from the data too, and quoted tabs or line breaks mislead it
     header_line = sample.splitlines()[0] if sample else ""
     delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(handle, csv.excel, delimiter=delimiter)
+    lines = Lines(handle)
+    reader = csv.reader(lines, csv.excel, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         handle.close()
         raise CSVFileError(f"{path} is empty; the first line must name the columns") from None
-    return CSVSource(path, handle, reader, [h.strip() for h in header])
+    if lines.nul:
+        handle.close()
+        raise CSVFileError(f"{path}: the header line contains NUL characters; is the file "
+                           "UTF-16? Save it as CSV UTF-8 and try again")
+    return CSVSource(path, handle, reader, [h.strip() for h in header], lines)
 
 
 def count_rows(path: Path) -> int:
@@ -112,11 +148,6 @@ def count_rows(path: Path) -> int:
         return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
 
 
-def _too_many(line: int, row: dict[str, str]) -> RowError | None:
-    if "__too_many__" in row:
-        return RowError(line, "", f"has {row['__too_many__']} values but the header names fewer "
-                        "columns; quote values that contain the separator")
-    return None
 
 
 def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[str, str]:
@@ -144,8 +175,8 @@ def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[Lead
     mapping = lead_columns(source.header, id_column, source.path)
     id_name = id_column or "id"
     for line, row in source.rows():
-        if (err := _too_many(line, row)) is not None:
-            yield err
+        if isinstance(row, RowError):
+            yield row
             continue
         try:
             std: dict[str, str] = {}
@@ -189,9 +220,13 @@ def read_events(source: CSVSource, now: datetime) -> Iterator[EventIn | RowError
     i_type, i_time, i_msg = column["type"], column["occurred_at"], column.get("message_id")
     props_at = [(i, t[5:]) for t, i in column.items() if t.startswith("prop:")]
     width = len(source.header)
-    reader = source.reader
+    reader, lines = source.reader, source.lines
     for values in reader:
         line = reader.line_num  # type: ignore[attr-defined]
+        if lines.nul:
+            lines.nul = False
+            yield nul_error(line, source.header, values)
+            continue
         if len(values) != width:
             if not any(v.strip() for v in values):
                 continue

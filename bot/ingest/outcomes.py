@@ -74,9 +74,8 @@ def read_outcomes(source: CSVSource, now: datetime) -> Iterator[OutcomeIn | RowE
                            f"columns: {', '.join(source.header)}); an outcome row needs email "
                            "or id, and stage")
     for line, row in source.rows():
-        if "__too_many__" in row:
-            yield RowError(line, "", f"has {row['__too_many__']} values but the header names "
-                           "fewer columns; quote values that contain the separator")
+        if isinstance(row, RowError):
+            yield row
             continue
         values = {target: row.get(name, "") or "" for name, target in mapping.items() if target}
         try:

@@ -273,6 +273,27 @@ def test_values_too_long_for_their_column_are_rejected_by_field(engine: Engine,
     assert sorted(by_line) == [2, 3]
 
 
+def test_a_nul_character_is_refused_by_its_column_on_either_database(engine: Engine,
+                                                                      tmp_path: Path) -> None:
+    lf = tmp_path / "leads.csv"
+    lf.write_text("email,title,note\nnul@x.example,CE\x00O,x\nok@x.example,CEO,\"multi\nline\"\n"
+                  "nul2@x.example,CEO,a\x00\n", encoding="utf-8")
+    report = import_file(engine, lf, "leads", now=NOW, actor="test")
+    assert report.created == 1
+    assert [(e.line, e.field) for e in report.errors] == [(2, "title"), (5, "note")]
+    assert "NUL character" in report.errors[0].message
+    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, [
+        ["ok@x.example", "page_view", T, "https://x.example/a\x00b", ""],
+        ["ok@x.example", "page_view", T, "https://x.example/ok", ""]])
+    events = import_file(engine, ef, "events", now=NOW, actor="test")
+    assert events.accepted == 1 and [(e.line, e.field) for e in events.errors] == [(2, "url")]
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("email,title\na@x.example,CEO\n".encode("utf-16-le"))
+    with pytest.raises(CSVFileError, match="NUL characters; is the file UTF-16"):
+        import_file(engine, utf16, "leads", now=NOW, actor="test")
+    assert count(engine, bulk.LEAD) == 1
+
+
 def test_numbers_keep_leading_zeros_and_a_decimal_comma_is_no_company_size(
         engine: Engine, tmp_path: Path) -> None:
     lf = tmp_path / "leads.csv"
