@@ -48,9 +48,10 @@ class Issue:
 
 class ModelError(ValueError):
     def __init__(self, issues: list[Issue], source: str = "model") -> None:
-        self.issues = issues
+        # in the order of the file, as one fixes them; those without a line last
+        self.issues = sorted(issues, key=lambda i: (i.line is None, i.line or 0))
         self.source = source
-        lines = "\n".join(f"  - {i}" for i in issues)
+        lines = "\n".join(f"  - {i}" for i in self.issues)
         super().__init__(f"{source} has {len(issues)} problem(s):\n{lines}")
 
 

@@ -90,6 +90,14 @@ def test_each_mistake_names_its_line() -> None:
     }
 
 
+def test_mistakes_are_listed_in_the_order_of_the_file() -> None:
+    lines = [i.line for i in issues_of(BROKEN)]
+    assert None not in lines and lines == sorted(lines)
+    lines = [i.line for i in issues_of('[[fit]]\nid = "x"\nfield = "title"\nop = "eq"\n'
+                                       'points = "a"\n[nothing]\n')]
+    assert lines == [4, 5, 6]
+
+
 def test_the_message_shows_the_line_first() -> None:
     with pytest.raises(ModelError) as info:
         load_model(BROKEN, source="broken.toml")
