@@ -9,6 +9,7 @@ all drawn from that propensity, so scoring models and recalibration can later be
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,6 +122,13 @@ def generate(leads: int, days: int, out_dir: Path, *, seed: int = 42, now: datet
                            converted=int(converted.sum()), paths=paths)
 
 
+def crm_id(email: str) -> str:
+    """A person's CRM id, from their e-mail: samples of other sizes or seeds hold other people,
+    and a numbered id would name one of them in one sample and another in the next, so that
+    importing a second sample would rename the first one's leads."""
+    return "CRM-" + hashlib.blake2b(email.encode(), digest_size=8).hexdigest().upper()
+
+
 def _write(path: Path, header: tuple[str, ...], rows: Any) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -176,7 +184,7 @@ def _make_leads(rng: np.random.Generator, n: int) -> tuple[list[str], list[tuple
         emails.append(email)
         employees = int(c_size[c])
         rows.append((
-            email, f"CRM-{i + 1:07d}", v.FIRST_NAMES[f], v.LAST_NAMES[la],
+            email, crm_id(email), v.FIRST_NAMES[f], v.LAST_NAMES[la],
             "" if b[0] else v.TITLES[t].name, f"{core} {noun} {ctry.legal}",
             "" if b[1] else ind.name, "" if b[2] else employees,
             "" if b[3] else ctry.code, v.SOURCES[s].name,

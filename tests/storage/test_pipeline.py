@@ -424,3 +424,23 @@ def test_each_kind_of_due_lead_is_found_and_no_other(engine: Engine, tmp_path: P
     assert rescore_all(engine, now=NOW, actor="test").scored == 4
     with session_scope(engine) as s:
         assert due_ids(s, min(ids.values()), max(ids.values()), version=version, now=NOW) == []
+
+
+
+def test_a_second_sample_adds_people_and_renames_nobody(engine: Engine, tmp_path: Path) -> None:
+    """The README's way to see alerts after the demo: another sample, imported beside it."""
+    import csv
+
+    from bot.sample import generate
+
+    first = generate(60, 30, tmp_path / "a", now=NOW)
+    second = generate(40, 30, tmp_path / "b", seed=7, now=NOW)
+    for sample in (first, second):
+        for kind in ("leads", "events"):
+            report = import_file(engine, sample.paths[kind], kind, now=NOW, actor="test")
+            assert not report.errors
+    assert count(engine, bulk.LEAD) == 100
+    with first.paths["leads"].open(encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    found, _ = lead(engine, row["email"])
+    assert (found.external_id, found.first_name) == (row["external_id"], row["first_name"])
