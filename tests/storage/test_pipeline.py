@@ -141,8 +141,10 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_pa
     assert count(engine, bulk.EVENT) == 1
 
 
-def test_progress_counts_every_row_once_rejected_or_refused(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def poison_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database refuses every chunk holding an event of type "poison", as it would a row
+    breaking a constraint or a driver limit nobody foresaw."""
     from sqlalchemy.exc import IntegrityError
 
     from storage.repositories import bulk as bulk_module
@@ -155,6 +157,10 @@ def test_progress_counts_every_row_once_rejected_or_refused(
         real(session, rows, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(bulk_module, "insert_events", refusing)
+
+
+def test_progress_counts_every_row_once_rejected_or_refused(
+        engine: Engine, tmp_path: Path, poison_refused: None) -> None:
     rows = [["ceo@hotel.example", "page_view", T, f"https://x.example/{i}", ""] for i in range(7)]
     rows[2] = ["ceo@hotel.example", "page_view", "yesterday", "", ""]  # rejected when parsed
     rows[5] = ["ceo@hotel.example", "poison", T, "", ""]  # refused by the database
@@ -311,20 +317,8 @@ def test_numbers_keep_leading_zeros_and_a_decimal_comma_is_no_company_size(
 
 
 def test_rows_the_database_refuses_are_reported_and_the_rest_kept(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        engine: Engine, tmp_path: Path, poison_refused: None) -> None:
     """A refusal we cannot foresee (a constraint, a driver limit) costs only its own rows."""
-    from sqlalchemy.exc import IntegrityError
-
-    from storage.repositories import bulk as bulk_module
-
-    real = bulk_module.insert_events
-
-    def refusing(session: object, rows: list[tuple[object, ...]], **kw: object) -> None:
-        if any(r[1] == "poison" for r in rows):
-            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: poison"))
-        real(session, rows, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(bulk_module, "insert_events", refusing)
     rows = [["ceo@hotel.example", "page_view", T, f"https://x.example/{i}", ""] for i in range(9)]
     rows.insert(4, ["ceo@hotel.example", "poison", T, "", ""])
     ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, rows)

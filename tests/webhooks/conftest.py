@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -31,12 +32,19 @@ def clock() -> Clock:
     return Clock(NOW)
 
 
-@pytest.fixture
-def client(engine: Engine) -> Iterator[TestClient]:
+@contextmanager
+def api_client(engine: Engine) -> Iterator[TestClient]:
+    """The ingest API on `engine`, with a live key."""
     with session_scope(engine) as s:
         key = apikeys.create(s, "test", now=NOW, actor="test").secret
     app = create_api_app(engine=engine, clock=lambda: NOW, events=EventMap())
     with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
+        yield c
+
+
+@pytest.fixture
+def client(engine: Engine) -> Iterator[TestClient]:
+    with api_client(engine) as c:
         yield c
 
 

@@ -16,13 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.http.api.app import create_api_app
-from bot.ingest.event_map import EventMap
-from bot.usecases import apikeys, decide
+from bot.usecases import decide
 from bot.webhooks.sender import BACKOFF_BASE, WebhookSender, backoff, make_client
-from storage.db import session_scope
-from tests.conftest import NOW
-from tests.webhooks.conftest import Clock, add_webhook, make_mql
+from tests.webhooks.conftest import Clock, add_webhook, api_client, make_mql
 from tests.webhooks.receiver import Answer, Receiver
 
 IDLE = 0.1  # the sender's poll interval in these tests
@@ -31,10 +27,7 @@ TIMEOUT = 1.0  # how long the sender waits for an answer in these tests
 
 @pytest.fixture
 def api(threaded_engine: Engine) -> Iterator[TestClient]:
-    with session_scope(threaded_engine) as s:
-        key = apikeys.create(s, "t", now=NOW, actor="test").secret
-    app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
-    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
+    with api_client(threaded_engine) as c:
         yield c
 
 
