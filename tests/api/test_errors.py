@@ -164,6 +164,23 @@ def test_a_batch_with_one_bad_call_stores_nothing_and_names_every_bad_call(
     assert count(engine, "lead") == 0 and count(engine, "event") == 0
 
 
+def test_type_errors_do_not_hide_the_other_items_mistakes(client: TestClient,
+                                                         engine: Engine) -> None:
+    answer = client.post("/api/v1/batch", json={"sentAt": NOW.isoformat(), "batch": [
+        {"type": "track", "event": "no one"},
+        {"type": "track", "userId": "b-1", "event": 5},
+        {"type": "identify", "userId": "ok", "traits": {"email": "ok@x.example"}},
+        {"type": "track", "userId": "b-1", "event": "x",
+         "timestamp": (NOW + timedelta(days=3)).isoformat()},
+        {"type": "group", "groupId": "g"},
+        {"type": "identify", "userId": "c", "traits": {"email": "not-mail"}},
+    ]})
+    assert [e["field"] for e in answer.json()["errors"]] == [
+        "batch[0].userId", "batch[1].event", "batch[3].timestamp", "batch[5].traits.email"]
+    assert error(answer)[0] == "batch[0].userId"
+    assert count(engine, "lead") == 0 and count(engine, "event") == 0
+
+
 def test_a_batch_refused_by_the_database_stores_nothing(client: TestClient,
                                                         engine: Engine) -> None:
     client.post("/api/v1/identify", json={"userId": "a", "traits": {"email": "a@x.example"}})

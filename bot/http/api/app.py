@@ -13,7 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.engine import Engine
 
-from bot.http.api.errors import ApiError, api_error_response, validation_response
+from bot.http.api.batch_errors import validation_handler
+from bot.http.api.errors import ApiError, api_error_response
 from bot.http.api.limits import BodyLimit
 from bot.http.api.router import build_router
 from bot.http.recycle import RecycleConnections
@@ -36,7 +37,7 @@ def create_api_app(*, engine: Engine, clock: Callable[[], datetime] = _utcnow,
                   "CRM outcomes. Authenticate with an API key (`sdrbot apikey create NAME`) as "
                   "a Bearer token or as the user name of HTTP Basic auth.")
     app.add_exception_handler(ApiError, api_error_response)
-    app.add_exception_handler(RequestValidationError, validation_response)
+    app.add_exception_handler(RequestValidationError, validation_handler(events, clock))
     app.add_middleware(BodyLimit)
     # website snippets post from the visitor's browser, from any site the operator runs; the
     # key is a write-only key meant to be public there, as Segment's write keys are

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.http.api.errors import ApiError
-from bot.http.api.schemas import Identify, Page, Track
+from bot.http.api.schemas import BatchItemModel, Identify, Ignored, Page, Track
 from bot.ingest.event_map import EventMap, UnknownEvent
 from bot.ingest.records import (
     MAX_EMAIL,
@@ -135,3 +135,19 @@ def to_event(call: Track | Page, events: EventMap, now: datetime, path: str = ""
             isinstance(page.get("url"), str):
         props["url"] = page["url"]  # analytics.js puts the URL in the context
     return EventIn(ident, kind, occurred(call, now, path), props, message_id=call.messageId)
+
+
+def batch_item(item: BatchItemModel, i: int, events: EventMap, now: datetime, *,
+               context: dict[str, Any] | None, sent_at: str | None
+               ) -> IdentifyIn | EventIn | None:
+    """Item `i` of a batch as a call (None for the ignored kinds), with the batch's context
+    merged into its own and the batch's `sentAt` as its own when it has none, as Segment does."""
+    if isinstance(item, Ignored):
+        return None
+    if context:
+        item.context = {**context, **(item.context or {})}
+    if sent_at and not isinstance(item, Identify) and item.sentAt is None:
+        item.sentAt = sent_at
+    path = f"batch[{i}]"
+    return to_identify(item, path, now) if isinstance(item, Identify) else \
+        to_event(item, events, now, path)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 _TAGS = {"identify", "track", "page", "screen", "group", "alias"}
@@ -38,12 +37,6 @@ def api_error_response(_request: Request, exc: Exception) -> JSONResponse:
                         headers=exc.headers)
 
 
-def validation_response(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = list(dict.fromkeys(_describe(e) for e in exc.errors()))
-    return JSONResponse(body(errors or [("body", "is not valid")]), status_code=400)
-
-
 def field_path(loc: Sequence[Any]) -> str:
     """("body", "batch", 2, "track", "event") -> "batch[2].event"."""
     parts = list(loc[1:] if loc and loc[0] == "body" else loc)
@@ -58,7 +51,7 @@ def field_path(loc: Sequence[Any]) -> str:
     return out or "body"
 
 
-def _describe(err: dict[str, Any]) -> tuple[str, str]:
+def describe(err: dict[str, Any]) -> tuple[str, str]:
     kind = err.get("type", "")
     path = field_path(err.get("loc", ()))
     if kind == "json_invalid":

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from bot.http.api import convert
 from bot.http.api.auth import authenticator
 from bot.http.api.errors import ApiError
-from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Ignored, Outcome, Page, Track
+from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Outcome, Page, Track
 from bot.ingest.event_map import EventMap
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
@@ -111,17 +111,14 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
         calls: list[IdentifyIn | EventIn] = []
         errors: list[ApiError] = []
         for i, item in enumerate(body.batch):
-            if isinstance(item, Ignored):
-                continue
-            if body.context:
-                item.context = {**body.context, **(item.context or {})}
-            if body.sentAt and not isinstance(item, Identify) and item.sentAt is None:
-                item.sentAt = body.sentAt
             try:
-                calls.append(convert.to_identify(item, f"batch[{i}]", now) if isinstance(
-                    item, Identify) else convert.to_event(item, events, now, f"batch[{i}]"))
+                call = convert.batch_item(item, i, events, now, context=body.context,
+                                          sent_at=body.sentAt)
             except ApiError as exc:
                 errors.append(exc)
+                continue
+            if call is not None:
+                calls.append(call)
         if errors:
             raise ApiError.many(400, errors)
         return ingest(key, calls)

@@ -73,7 +73,8 @@ class Ignored(BaseModel):
     type: Literal["screen", "group", "alias"]
 
 
-BatchItem = Annotated[Identify | Track | Page | Ignored, Field(discriminator="type")]
+BatchItemModel = Identify | Track | Page | Ignored
+BatchItem = Annotated[BatchItemModel, Field(discriminator="type")]
 
 
 class Batch(BaseModel):
