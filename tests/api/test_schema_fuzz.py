@@ -8,9 +8,9 @@ databases are made at import: schemathesis needs the schema to collect its tests
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -52,15 +52,18 @@ else:
     pg_schema, PG_AUTH = sqlite_schema, {}  # collected, then skipped below
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _drop_pg_schema() -> Iterator[None]:
-    yield
+def _drop_pg_schema() -> None:
     if PG is not None:
         PG.dispose()
         admin = make_engine(PG_URL)
         with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{PG_SCHEMA}" CASCADE'))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
         admin.dispose()
+
+
+# at exit, not in a fixture: the schema is made when the module is collected, which happens
+# even when none of its tests is selected
+atexit.register(_drop_pg_schema)
 
 
 FUZZ = settings(max_examples=40, deadline=None, database=None,
