@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +23,7 @@ from bot.slack.roles import Deciders
 from bot.usecases import retention
 from bot.webhooks.health import webhook_problems
 from storage.db import DatabaseURLError, describe, make_engine, session_scope
+from storage.repositories import outbox
 from storage.schema import current_revision, head_revision
 
 MANIFEST = Path(__file__).with_name("manifest.yml")
@@ -128,6 +129,33 @@ def check_webhooks(url: str, now: datetime) -> Check | None:
     return None
 
 
+STALE_BACKLOG = timedelta(minutes=10)  # a running bot posts within seconds
+
+
+def check_backlog(url: str, now: datetime, pace: float) -> Check | None:
+    """Messages queued for Slack and not posted: a bot that is not running (or cannot post), or
+    a backlog the first start will post all at once (the demo's MQLs, say)."""
+    try:
+        engine = make_engine(url)
+        waiting = outbox.backlog(engine, kind_like="slack.%")
+        engine.dispose()
+    except (DatabaseURLError, SQLAlchemyError):
+        return None  # the database check says what is wrong
+    if not waiting.pending or waiting.oldest is None:
+        return None
+    since = waiting.oldest if waiting.oldest.tzinfo else waiting.oldest.replace(tzinfo=UTC)
+    if now - since < STALE_BACKLOG:
+        return Check("Slack messages", "ok", f"{waiting.pending:,} queued, the oldest "
+                     f"{since:%H:%M} UTC")
+    minutes = max(1, round(waiting.pending * pace / 60))
+    return Check("Slack messages", "warn", f"{waiting.pending:,} wait to be posted, the oldest "
+                 f"since {since:%Y-%m-%d %H:%M} UTC; the bot posts them at about one every "
+                 f"{pace:g} s per channel (about {minutes} min in one channel)",
+                 "start the bot (`sdrbot run`) if it is not running; if it is, its log says why "
+                 "it cannot post. To start without them (the demo's sample, say), connect "
+                 "Slack to a new database (delete sdrbot.db, or another DATABASE_URL)")
+
+
 def check_retention(url: str, now: datetime) -> Check | None:
     """A hint once the tables that grow without bound hold many rows a prune would delete."""
     try:
@@ -151,7 +179,8 @@ def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebC
         at = now or datetime.now(UTC)
         hooks = check_webhooks(settings.database_url, at)
         prune = check_retention(settings.database_url, at)
-        checks.extend(c for c in (hooks, prune) if c)
+        backlog = check_backlog(settings.database_url, at, settings.outbox_pace_seconds)
+        checks.extend(c for c in (backlog, hooks, prune) if c)
     if not settings.slack_bot_token:
         return [*checks, Check("Slack token", "fail", "SLACK_BOT_TOKEN is not set",
                                "create the app from bot/slack/manifest.yml, install it and "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from storage.db import session_scope
@@ -76,3 +76,18 @@ def mark_failed(engine: Engine, row_id: int, *, error: str) -> None:
     with session_scope(engine) as s:
         s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
             status="failed", last_error=error[:1000]))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest: datetime | None  # when the oldest pending row was queued
+
+
+def backlog(engine: Engine, *, kind_like: str) -> Backlog:
+    """How many rows of these kinds wait to be sent, and since when."""
+    with session_scope(engine) as s:
+        count, oldest = s.execute(
+            select(func.count(), func.min(OUTBOX.c.created_at))
+            .where(OUTBOX.c.status == "pending", OUTBOX.c.kind.like(kind_like))).one()
+    return Backlog(int(count), oldest)

@@ -144,3 +144,36 @@ def test_failed_and_stuck_webhook_deliveries_are_named_with_the_fix(
     assert "! webhooks: webhook #1: 1 deliveries failed; fix the receiver, then `sdrbot " \
            "webhook redeliver 1`" in out
     assert "a delivery has waited since" in out and "`sdrbot webhook test 1`" in out
+
+
+def test_messages_waiting_for_slack_are_counted_and_a_stale_backlog_explained(
+        fake: FakeSlack, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storage.db import make_engine, session_scope
+    from storage.tables import OutboxMessage
+
+    code, out = doctor()
+    assert "Slack messages" not in out  # nothing queued, nothing to say
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    now = datetime.now(UTC)
+    with session_scope(engine) as s:
+        s.add(OutboxMessage(kind="slack.alert", dedupe_key="alert:1:1", status="pending",
+                            payload={"lead_id": 1}, next_attempt_at=now, created_at=now,
+                            result={}))
+        s.add(OutboxMessage(kind="slack.alert", dedupe_key="alert:2:1", status="sent",
+                            payload={"lead_id": 2}, next_attempt_at=now,
+                            created_at=now - timedelta(days=2), result={}))
+    code, out = doctor()
+    assert code == 0 and "✔ Slack messages: 1 queued" in out
+    with session_scope(engine) as s:
+        for i in range(3, 63):
+            s.add(OutboxMessage(kind="slack.alert", dedupe_key=f"alert:{i}:1", status="pending",
+                                payload={"lead_id": i}, next_attempt_at=now,
+                                created_at=now - timedelta(hours=3), result={}))
+    engine.dispose()
+    code, out = doctor()
+    out = " ".join(out.split())
+    assert code == 0
+    assert "! Slack messages: 61 wait to be posted, the oldest since" in out
+    assert "about 1 min in one channel" in out and "delete sdrbot.db" in out
