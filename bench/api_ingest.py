@@ -44,10 +44,13 @@ from tests.fakeslack import running_fake_slack  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SDRBOT = str(Path(sys.executable).with_name("sdrbot"))
-KINDS = [("Page Viewed", {"url": "https://x.example/product/tour"}),
-         ("page_view", {"url": "https://x.example/blog/a"}),
-         ("Webinar Attended", {}), ("newsletter_open", {}),
-         ("content_download", {"asset_type": "whitepaper"})]
+KINDS = [
+    ("Page Viewed", {"url": "https://x.example/product/tour"}),
+    ("page_view", {"url": "https://x.example/blog/a"}),
+    ("Webinar Attended", {}),
+    ("newsletter_open", {}),
+    ("content_download", {"asset_type": "whitepaper"}),
+]
 
 
 def free_port() -> int:
@@ -57,8 +60,13 @@ def free_port() -> int:
 
 
 def start(args: list[str], env: dict[str, str], url: str, cwd: Path) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([SDRBOT, *args], env={**os.environ, **env}, cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [SDRBOT, *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -74,8 +82,9 @@ def new_key(url: str) -> str:
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(engine) as session:
-        key = apikeys.create(session, f"bench-{uuid.uuid4().hex[:6]}", now=datetime.now(UTC),
-                             actor="bench")
+        key = apikeys.create(
+            session, f"bench-{uuid.uuid4().hex[:6]}", now=datetime.now(UTC), actor="bench"
+        )
     engine.dispose()
     return key.secret
 
@@ -87,20 +96,31 @@ def batches(events: int, leads: int, size: int = 100) -> list[dict[str, Any]]:
         calls = []
         for i in range(start_at, min(start_at + size, events)):
             name, props = KINDS[i % len(KINDS)]
-            calls.append({"type": "track", "userId": f"lead-{i % leads}", "event": name,
-                          "properties": props, "messageId": f"m-{i}",
-                          "timestamp": (now - timedelta(minutes=i % 5000)).isoformat()})
+            calls.append(
+                {
+                    "type": "track",
+                    "userId": f"lead-{i % leads}",
+                    "event": name,
+                    "properties": props,
+                    "messageId": f"m-{i}",
+                    "timestamp": (now - timedelta(minutes=i % 5000)).isoformat(),
+                }
+            )
         out.append({"batch": calls})
     return out
 
 
-def throughput(url: str, label: str, events: int, leads: int, clients: int,
-               folder: Path, workers: int) -> None:
+def throughput(
+    url: str, label: str, events: int, leads: int, clients: int, folder: Path, workers: int
+) -> None:
     key = new_key(url)
     port = free_port()
-    server = start(["serve", "--port", str(port), "--host", "127.0.0.1",
-                    "--workers", str(workers)],
-                   {"DATABASE_URL": url}, f"http://127.0.0.1:{port}/docs", folder)
+    server = start(
+        ["serve", "--port", str(port), "--host", "127.0.0.1", "--workers", str(workers)],
+        {"DATABASE_URL": url},
+        f"http://127.0.0.1:{port}/docs",
+        folder,
+    )
     # encoded before the clock starts: the load generator shares the two cores with the server,
     # and its JSON encoding is no part of the server's work
     work = [orjson.dumps(body) for body in batches(events, leads)]
@@ -142,24 +162,32 @@ def throughput(url: str, label: str, events: int, leads: int, clients: int,
         server.wait(timeout=10)
     reference = raw_insert_rate(url, events)
     rate = events / elapsed
-    print(f"  {label}: {events:,} events in batches of 100 from {clients} clients, "
-          f"{workers} server process(es): "
-          f"{elapsed:.2f} s = {rate:,.0f} events/s (target ≥ 5,000)"
-          f"{'; FAILURES: ' + failures[0] if failures else ''}")
+    print(
+        f"  {label}: {events:,} events in batches of 100 from {clients} clients, "
+        f"{workers} server process(es): "
+        f"{elapsed:.2f} s = {rate:,.0f} events/s (target ≥ 5,000)"
+        f"{'; FAILURES: ' + failures[0] if failures else ''}"
+    )
     print(f"  {label}: the clients used {own_cpu / elapsed:.0%} of one core of the same machine")
-    print(f"  {label}: raw insert rate of the database for the same rows: {reference:,.0f} "
-          f"rows/s; the API reaches {rate / reference:.1%} of it")
+    print(
+        f"  {label}: raw insert rate of the database for the same rows: {reference:,.0f} "
+        f"rows/s; the API reaches {rate / reference:.1%} of it"
+    )
 
 
 def raw_insert_rate(url: str, rows: int) -> float:
     engine = make_engine(url)
     now = datetime.now(UTC)
-    params = [(i % 1000, "page_view", now.isoformat(), '{"url": "https://x.example/"}', i)
-              for i in range(rows)]
+    params = [
+        (i % 1000, "page_view", now.isoformat(), '{"url": "https://x.example/"}', i)
+        for i in range(rows)
+    ]
     mark = "?" if engine.dialect.name == "sqlite" else "%s"
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE bench_raw (lead_id integer, type varchar(100), "
-                             "occurred_at varchar(40), properties text, key bigint)")
+        conn.exec_driver_sql(
+            "CREATE TABLE bench_raw (lead_id integer, type varchar(100), "
+            "occurred_at varchar(40), properties text, key bigint)"
+        )
     started = time.perf_counter()
     with engine.begin() as conn:
         conn.exec_driver_sql(f"INSERT INTO bench_raw VALUES ({', '.join([mark] * 5)})", params)
@@ -176,34 +204,56 @@ def latency(folder: Path, leads: int, channels: int, interval: float) -> None:
     names = {f"sdr-{i}": f"C0LATENC{i:02d}" for i in range(channels)}
     ids = list(names.values())
     config = folder / "sdrbot.toml"
-    rules = "\n".join(f'[[routing.rules]]\nchannel = "{cid}"\ncountry = "C{i}"\n'
-                      for i, cid in enumerate(ids))
-    config.write_text(f'[outbox]\npace_seconds = 1.0\n\n{rules}', encoding="utf-8")
+    rules = "\n".join(
+        f'[[routing.rules]]\nchannel = "{cid}"\ncountry = "C{i}"\n' for i, cid in enumerate(ids)
+    )
+    config.write_text(f"[outbox]\npace_seconds = 1.0\n\n{rules}", encoding="utf-8")
     with running_fake_slack(channels=names) as fake:
         port = free_port()
-        env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": fake.token,
-               "SLACK_SIGNING_SECRET": "bench-secret", "SLACK_API_URL": fake.base_url,
-               "SDRBOT_ALERT_CHANNEL": ids[0], "SDRBOT_HANDOVER_CHANNEL": ids[0],
-               "SDRBOT_CONFIG": str(config)}
-        bot = start(["run", "--http", "--port", str(port), "--host", "127.0.0.1"], env,
-                    f"http://127.0.0.1:{port}/healthz", folder)
+        env = {
+            "DATABASE_URL": url,
+            "SLACK_BOT_TOKEN": fake.token,
+            "SLACK_SIGNING_SECRET": "bench-secret",
+            "SLACK_API_URL": fake.base_url,
+            "SDRBOT_ALERT_CHANNEL": ids[0],
+            "SDRBOT_HANDOVER_CHANNEL": ids[0],
+            "SDRBOT_CONFIG": str(config),
+        }
+        bot = start(
+            ["run", "--http", "--port", str(port), "--host", "127.0.0.1"],
+            env,
+            f"http://127.0.0.1:{port}/healthz",
+            folder,
+        )
         sent: dict[str, float] = {}
         try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30,
-                              headers={"Authorization": f"Bearer {key}"}) as http:
+            with httpx.Client(
+                base_url=f"http://127.0.0.1:{port}",
+                timeout=30,
+                headers={"Authorization": f"Bearer {key}"},
+            ) as http:
                 for i in range(leads):
                     user = f"lat-{i}"
-                    http.post("/api/v1/identify", json={
-                        "userId": user, "traits": {"email": f"{user}@bench.example",
-                                                   "country": f"C{i % channels}"}})
+                    http.post(
+                        "/api/v1/identify",
+                        json={
+                            "userId": user,
+                            "traits": {
+                                "email": f"{user}@bench.example",
+                                "country": f"C{i % channels}",
+                            },
+                        },
+                    )
                     sent[user] = time.time()
-                    answer = http.post("/api/v1/track", json={"userId": user,
-                                                              "event": "demo_request"})
+                    answer = http.post(
+                        "/api/v1/track", json={"userId": user, "event": "demo_request"}
+                    )
                     answer.raise_for_status()
                     time.sleep(interval)
             deadline = time.time() + 60
-            while len(fake.calls_to("chat.postMessage", ok=True)) < leads and \
-                    time.time() < deadline:
+            while (
+                len(fake.calls_to("chat.postMessage", ok=True)) < leads and time.time() < deadline
+            ):
                 time.sleep(0.2)
         finally:
             bot.terminate()
@@ -217,16 +267,17 @@ def latency(folder: Path, leads: int, channels: int, interval: float) -> None:
     with engine.connect() as conn:
         ids_by_user = dict(conn.execute(text("SELECT external_id, id FROM lead")).all())
     engine.dispose()
-    delays = [posted[ids_by_user[u]] - t for u, t in sent.items()
-              if ids_by_user.get(u) in posted]
+    delays = [posted[ids_by_user[u]] - t for u, t in sent.items() if ids_by_user.get(u) in posted]
     if len(delays) < 2:
         print(f"  latency: only {len(delays)} of {leads} alerts arrived")
         return
     q = statistics.quantiles(delays, n=100)
-    print(f"  latency from the request that makes an MQL to chat.postMessage at the fake, "
-          f"{len(delays)} of {leads} leads, {channels} channels, a request every "
-          f"{interval:.2f} s: p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms "
-          f"(target p95 < 1,000 ms)")
+    print(
+        f"  latency from the request that makes an MQL to chat.postMessage at the fake, "
+        f"{len(delays)} of {leads} leads, {channels} channels, a request every "
+        f"{interval:.2f} s: p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms "
+        f"(target p95 < 1,000 ms)"
+    )
 
 
 def main() -> None:
@@ -236,14 +287,22 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--latency-leads", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="sdrbot serve --workers")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="sdrbot serve --workers"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sdrbot-api-bench-") as tmp:
         folder = Path(tmp)
         if args.db in ("sqlite", "both"):
-            throughput(f"sqlite:///{folder / 'api.db'}", "SQLite", args.events, args.leads,
-                       args.clients, folder, args.workers)
+            throughput(
+                f"sqlite:///{folder / 'api.db'}",
+                "SQLite",
+                args.events,
+                args.leads,
+                args.clients,
+                folder,
+                args.workers,
+            )
         if args.db in ("postgres", "both"):
             schema = "bench_" + uuid.uuid4().hex[:8]
             admin = make_engine(PG_URL)
@@ -254,8 +313,15 @@ def main() -> None:
                 print(f"  PostgreSQL skipped: not reachable at {PG_URL} ({type(exc).__name__})")
             else:
                 try:
-                    throughput(with_schema(PG_URL, schema), "PostgreSQL", args.events,
-                               args.leads, args.clients, folder, args.workers)
+                    throughput(
+                        with_schema(PG_URL, schema),
+                        "PostgreSQL",
+                        args.events,
+                        args.leads,
+                        args.clients,
+                        folder,
+                        args.workers,
+                    )
                 finally:
                     with admin.begin() as conn:
                         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -45,8 +45,9 @@ def timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 def reference_scan(engine: Engine) -> int:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT lead_id, type, count(*) FROM event "
-                                 "GROUP BY lead_id, type")).fetchall()
+        rows = conn.execute(
+            text("SELECT lead_id, type, count(*) FROM event GROUP BY lead_id, type")
+        ).fetchall()
     return len(rows)
 
 
@@ -77,10 +78,24 @@ def run_one(engine: Engine, label: str, data: Path, now: datetime) -> dict[str, 
     upgrade(engine)
     events = count_rows(data / "events.csv")
     leads = count_rows(data / "leads.csv")
-    t_leads, _ = timed(f"import {leads:,} leads", import_file, engine, data / "leads.csv",
-                       "leads", now=now, actor="bench")
-    t_events, report = timed(f"import {events:,} events", import_file, engine,
-                             data / "events.csv", "events", now=now, actor="bench")
+    t_leads, _ = timed(
+        f"import {leads:,} leads",
+        import_file,
+        engine,
+        data / "leads.csv",
+        "leads",
+        now=now,
+        actor="bench",
+    )
+    t_events, report = timed(
+        f"import {events:,} events",
+        import_file,
+        engine,
+        data / "events.csv",
+        "events",
+        now=now,
+        actor="bench",
+    )
     assert report.accepted == events, (report.accepted, events, report.errors[:3])
     if engine.dialect.name == "postgresql":
         # autovacuum would do this within a minute of the import; done now, it cannot land in
@@ -90,20 +105,38 @@ def run_one(engine: Engine, label: str, data: Path, now: datetime) -> dict[str, 
     t_scan2, _ = timed("reference again (warm)", reference_scan, engine)
     ref = min(t_scan, t_scan2)
     t_same, same = timed("rescore at import time", rescore_all, engine, now=now, actor="bench")
-    t_day, day = timed("rescore one day later", rescore_all, engine,
-                       now=now + timedelta(days=1), actor="bench")
-    t_all, _ = timed("rescore one day later, --all", rescore_all, engine,
-                     now=now + timedelta(days=1, minutes=1), actor="bench", force=True)
-    figures = {"leads_per_s": leads / t_leads, "events_per_s": events / t_events,
-               "scan_s": ref, "rescore_day_ratio": t_day / ref, "rescore_all_ratio": t_all / ref}
-    print(f"  -> events import {figures['events_per_s']:,.0f} events/s "
-          f"(target ≥ 20,000; {t_events / ref:.1f}× the scan)")
+    t_day, day = timed(
+        "rescore one day later", rescore_all, engine, now=now + timedelta(days=1), actor="bench"
+    )
+    t_all, _ = timed(
+        "rescore one day later, --all",
+        rescore_all,
+        engine,
+        now=now + timedelta(days=1, minutes=1),
+        actor="bench",
+        force=True,
+    )
+    figures = {
+        "leads_per_s": leads / t_leads,
+        "events_per_s": events / t_events,
+        "scan_s": ref,
+        "rescore_day_ratio": t_day / ref,
+        "rescore_all_ratio": t_all / ref,
+    }
+    print(
+        f"  -> events import {figures['events_per_s']:,.0f} events/s "
+        f"(target ≥ 20,000; {t_events / ref:.1f}× the scan)"
+    )
     print(f"  -> leads import {figures['leads_per_s']:,.0f} leads/s")
     print(f"  -> reference scan {ref:.2f} s over {groups:,} groups")
-    print(f"  -> rescore at import time {t_same:.2f} s = {t_same / ref:.2f}× the scan "
-          f"({same.scored:,} leads due)")
-    print(f"  -> rescore a day later {t_day:.2f} s = {t_day / ref:.2f}× the scan "
-          f"({day.scored:,} leads due; target ≤ 2×)")
+    print(
+        f"  -> rescore at import time {t_same:.2f} s = {t_same / ref:.2f}× the scan "
+        f"({same.scored:,} leads due)"
+    )
+    print(
+        f"  -> rescore a day later {t_day:.2f} s = {t_day / ref:.2f}× the scan "
+        f"({day.scored:,} leads due; target ≤ 2×)"
+    )
     print(f"  -> rescore of every lead (--all) {t_all:.2f} s = {t_all / ref:.2f}× the scan")
     return figures
 
@@ -117,8 +150,14 @@ def main() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory(prefix="sdrbot-bench-") as tmp:
         folder = Path(tmp)
-        _, summary = timed(f"generate {args.leads:,} leads", generate, args.leads, args.days,
-                               folder / "data", now=now)
+        _, summary = timed(
+            f"generate {args.leads:,} leads",
+            generate,
+            args.leads,
+            args.days,
+            folder / "data",
+            now=now,
+        )
         print(f"  ({summary.events:,} events)")
         if args.db in ("sqlite", "both"):
             eng, label = sqlite_engine(folder)

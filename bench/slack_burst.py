@@ -40,23 +40,35 @@ def main() -> None:
     args = parser.parse_args()
     channels = {f"sdr-{i}": f"C0BENCH{i:03d}" for i in range(args.channels)}
     ids = list(channels.values())
-    rules = tuple(Rule(ids[i % len(ids)], country=frozenset({c.lower()}))
-                  for i, c in enumerate(COUNTRIES))
+    rules = tuple(
+        Rule(ids[i % len(ids)], country=frozenset({c.lower()})) for i, c in enumerate(COUNTRIES)
+    )
     with tempfile.TemporaryDirectory() as tmp, running_fake_slack(channels=channels) as fake:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         SQLModel.metadata.create_all(engine)
         now = datetime.now(UTC)
         for i in range(args.alerts):
-            make_mql(engine, now, email=f"lead{i}@bench.example", alert=True,
-                     country=COUNTRIES[i % len(COUNTRIES)])
+            make_mql(
+                engine,
+                now,
+                email=f"lead{i}@bench.example",
+                alert=True,
+                country=COUNTRIES[i % len(COUNTRIES)],
+            )
         fake.rate_limit("chat.postMessage", per_second=args.rate, burst=1)
         fake.fail_next("chat.postMessage", 429, retry_after=1, times=5)
         fake.fail_next("chat.postMessage", 500, times=3)
         clock = [now]
-        sender = OutboxSender(engine, make_client(fake.token, fake.base_url), lambda: clock[0],
-                              alert_channel=ids[0], handover_channel=ids[0],
-                              pace=1 / args.rate, routing=Routing(ids[0], rules),
-                              workers=len(ids))
+        sender = OutboxSender(
+            engine,
+            make_client(fake.token, fake.base_url),
+            lambda: clock[0],
+            alert_channel=ids[0],
+            handover_channel=ids[0],
+            pace=1 / args.rate,
+            routing=Routing(ids[0], rules),
+            workers=len(ids),
+        )
         started = time.perf_counter()
         sent = 0
         while sent < args.alerts:
@@ -67,14 +79,17 @@ def main() -> None:
             # backoff times are on the sender's clock; let it run with the wall clock
             clock[0] = now + timedelta(seconds=time.perf_counter() - started)
         elapsed = time.perf_counter() - started
-        posted = [m["metadata"]["event_payload"]["lead_id"] for cid in ids
-                  for m in fake.messages(cid)]
+        posted = [
+            m["metadata"]["event_payload"]["lead_id"] for cid in ids for m in fake.messages(cid)
+        ]
         statuses = Counter(c.status for c in fake.calls_to("chat.postMessage"))
         theoretical = len(ids) * args.rate
         print(f"{args.alerts} alerts to {len(ids)} channels at {args.rate:g} msg/s each")
         print(f"  time                {elapsed:8.1f} s")
-        print(f"  achieved rate       {args.alerts / elapsed:8.2f} msg/s "
-              f"(theoretical {theoretical:g} msg/s: {args.alerts / elapsed / theoretical:.0%})")
+        print(
+            f"  achieved rate       {args.alerts / elapsed:8.2f} msg/s "
+            f"(theoretical {theoretical:g} msg/s: {args.alerts / elapsed / theoretical:.0%})"
+        )
         print(f"  answers             {dict(sorted(statuses.items()))}")
         print(f"  delivered once each {len(posted) == len(set(posted)) == args.alerts}")
         fake.assert_no_problems()

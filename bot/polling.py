@@ -9,8 +9,14 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 
-def drain_until(stop: threading.Event, drain: Callable[[], bool], *, name: str,
-                idle: float = 1.0, wake: threading.Event | None = None) -> None:
+def drain_until(
+    stop: threading.Event,
+    drain: Callable[[], bool],
+    *,
+    name: str,
+    idle: float = 1.0,
+    wake: threading.Event | None = None,
+) -> None:
     """Call `drain` (True: it did some work) until `stop` is set.
 
     After a round without work it waits `idle` seconds, or less when `wake` is set (a click or

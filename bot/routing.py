@@ -37,8 +37,7 @@ class Rule:
         size = lead.get("company_size")
         if self.company_size_min is not None and (size is None or size < self.company_size_min):
             return False
-        return self.company_size_max is None or (size is not None and
-                                                 size <= self.company_size_max)
+        return self.company_size_max is None or (size is not None and size <= self.company_size_max)
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,9 @@ class Routing:
         return next((r.channel for r in self.rules if r.matches(lead)), self.default_channel)
 
 
-def pick_rep(reps: Sequence[Rep], channel: str, counts: Mapping[str, int],
-             away: Collection[str]) -> Rep | None:
+def pick_rep(
+    reps: Sequence[Rep], channel: str, counts: Mapping[str, int], away: Collection[str]
+) -> Rep | None:
     """The rep furthest behind their share; ties go to the one listed first."""
     ready = [r for r in reps if r.user not in away and (not r.channels or channel in r.channels)]
     if not ready:
@@ -79,8 +79,10 @@ def rules_from_config(items: Any, where: str = "routing.rules") -> tuple[Rule, .
             raise RoutingError(f"{at} must be a table")
         unknown = set(item) - {"channel", "company_size_min", "company_size_max", *MATCH_FIELDS}
         if unknown:
-            raise RoutingError(f"{at}: unknown key {sorted(unknown)[0]}; a rule takes channel, "
-                               f"{', '.join(MATCH_FIELDS)}, company_size_min, company_size_max")
+            raise RoutingError(
+                f"{at}: unknown key {sorted(unknown)[0]}; a rule takes channel, "
+                f"{', '.join(MATCH_FIELDS)}, company_size_min, company_size_max"
+            )
         channel = item.get("channel")
         if not isinstance(channel, str) or not channel.strip():
             raise RoutingError(f"{at}: channel must be a channel id or name")
@@ -92,8 +94,9 @@ def rules_from_config(items: Any, where: str = "routing.rules") -> tuple[Rule, .
                 raise RoutingError(f"{at}.{name} must be a string or a list of strings")
             sets[name] = frozenset(v.strip().lower() for v in value)
         low, high = (_size(item, key, at) for key in ("company_size_min", "company_size_max"))
-        rules.append(Rule(channel.strip(), sets["country"], sets["industry"], sets["source"],
-                          low, high))
+        rules.append(
+            Rule(channel.strip(), sets["country"], sets["industry"], sets["source"], low, high)
+        )
     return tuple(rules)
 
 
@@ -111,11 +114,12 @@ def reps_from_config(items: Any, where: str = "assignment.reps") -> tuple[Rep, .
     for i, item in enumerate(items):
         at = f"{where}[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("user"), str):
-            raise RoutingError(f"{at} needs user = \"U…\" (a Slack user id)")
+            raise RoutingError(f'{at} needs user = "U…" (a Slack user id)')
         unknown = set(item) - {"user", "weight", "channels"}
         if unknown:
-            raise RoutingError(f"{at}: unknown key {sorted(unknown)[0]}; a rep takes user, "
-                               "weight, channels")
+            raise RoutingError(
+                f"{at}: unknown key {sorted(unknown)[0]}; a rep takes user, weight, channels"
+            )
         weight = item.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             raise RoutingError(f"{at}.weight must be a positive number")

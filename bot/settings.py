@@ -30,10 +30,21 @@ from bot.texts import LOCALES
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
-RECYCLE_REASONS = ("Bad timing", "No budget yet", "Not the decision maker", "No reply",
-                   "Needs more nurturing")
-DISQUALIFY_REASONS = ("Wrong ICP", "Competitor", "Student", "Spam", "Duplicate",
-                      "Existing customer")
+RECYCLE_REASONS = (
+    "Bad timing",
+    "No budget yet",
+    "Not the decision maker",
+    "No reply",
+    "Needs more nurturing",
+)
+DISQUALIFY_REASONS = (
+    "Wrong ICP",
+    "Competitor",
+    "Student",
+    "Spam",
+    "Duplicate",
+    "Existing customer",
+)
 _SECTIONS: dict[str, set[str]] = {
     "slack": {"alert_channel", "handover_channel", "digest_channel"},
     "roles": {"deciders", "decider_groups"},
@@ -93,16 +104,19 @@ class Settings:
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
-    def load(cls, env_file: Path | None = Path(".env"),
-             environ: Mapping[str, str] | None = None) -> Settings:
+    def load(
+        cls, env_file: Path | None = Path(".env"), environ: Mapping[str, str] | None = None
+    ) -> Settings:
         if env_file is not None and env_file.exists():
             load_dotenv(env_file, override=False)
         env = os.environ if environ is None else environ
         explicit = env.get("SDRBOT_CONFIG")
         path = Path(explicit) if explicit else DEFAULT_CONFIG
         if explicit and not path.exists():
-            raise SettingsError(f"SDRBOT_CONFIG names {path}, which does not exist; copy "
-                                "sdrbot.example.toml there or unset SDRBOT_CONFIG")
+            raise SettingsError(
+                f"SDRBOT_CONFIG names {path}, which does not exist; copy "
+                "sdrbot.example.toml there or unset SDRBOT_CONFIG"
+            )
         config = read_config(path) if path.exists() else {}
         try:
             behaviour = _behaviour(config, env)
@@ -119,8 +133,13 @@ class Settings:
         )
 
     def routing(self) -> Routing:
-        return Routing(self.alert_channel, self.routing_rules, self.assign, self.reps,
-                       frozenset(self.out_of_office))
+        return Routing(
+            self.alert_channel,
+            self.routing_rules,
+            self.assign,
+            self.reps,
+            frozenset(self.out_of_office),
+        )
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -130,14 +149,18 @@ def read_config(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
     for section, value in data.items():
         if section not in _SECTIONS:
-            raise SettingsError(f"{path}: unknown section [{section}]; the sections are "
-                                f"{', '.join(sorted(_SECTIONS))}")
+            raise SettingsError(
+                f"{path}: unknown section [{section}]; the sections are "
+                f"{', '.join(sorted(_SECTIONS))}"
+            )
         if not isinstance(value, dict):
             raise SettingsError(f"{path}: [{section}] must be a table")
         unknown = set(value) - _SECTIONS[section]
         if unknown:
-            raise SettingsError(f"{path}: unknown key {section}.{sorted(unknown)[0]}; [{section}] "
-                                f"takes {', '.join(sorted(_SECTIONS[section]))}")
+            raise SettingsError(
+                f"{path}: unknown key {section}.{sorted(unknown)[0]}; [{section}] "
+                f"takes {', '.join(sorted(_SECTIONS[section]))}"
+            )
     return {f"{s}.{k}": v for s, table in data.items() for k, v in table.items()}
 
 
@@ -147,14 +170,19 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         value = env.get(f"SDRBOT_{name.upper()}_CHANNEL") or config.get(f"slack.{name}_channel")
         if value is not None:
             out[f"{name}_channel"] = _text(f"slack.{name}_channel", value)
-    for key, attr in (("roles.deciders", "deciders"), ("roles.decider_groups", "decider_groups"),
-                      ("decisions.recycle_reasons", "recycle_reasons"),
-                      ("decisions.disqualify_reasons", "disqualify_reasons")):
+    for key, attr in (
+        ("roles.deciders", "deciders"),
+        ("roles.decider_groups", "decider_groups"),
+        ("decisions.recycle_reasons", "recycle_reasons"),
+        ("decisions.disqualify_reasons", "disqualify_reasons"),
+    ):
         if key in config:
             out[attr] = _texts(key, config[key])
-    for key, attr, zero_ok in (("sla.working_hours", "sla_working_hours", False),
-                               ("outbox.lease_seconds", "outbox_lease_seconds", False),
-                               ("outbox.pace_seconds", "outbox_pace_seconds", True)):
+    for key, attr, zero_ok in (
+        ("sla.working_hours", "sla_working_hours", False),
+        ("outbox.lease_seconds", "outbox_lease_seconds", False),
+        ("outbox.pace_seconds", "outbox_pace_seconds", True),
+    ):
         if key in config:
             out[attr] = _number(key, config[key], zero_ok)
     if "routing.rules" in config:
@@ -162,8 +190,9 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     if "assignment.reps" in config:
         out["reps"] = reps_from_config(config["assignment.reps"])
     if "assignment.out_of_office" in config:
-        out["out_of_office"] = _texts("assignment.out_of_office",
-                                      config["assignment.out_of_office"])
+        out["out_of_office"] = _texts(
+            "assignment.out_of_office", config["assignment.out_of_office"]
+        )
     if "assignment.enabled" in config:
         if not isinstance(config["assignment.enabled"], bool):
             raise SettingsError("assignment.enabled must be true or false")
@@ -172,22 +201,28 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
             raise SettingsError("assignment.enabled = true needs at least one [[assignment.reps]]")
     if "ingest.event_map" in config or "ingest.unknown_events" in config:
         try:
-            out["event_map"] = EventMap.from_config(config.get("ingest.event_map"),
-                                                    config.get("ingest.unknown_events"))
+            out["event_map"] = EventMap.from_config(
+                config.get("ingest.event_map"), config.get("ingest.unknown_events")
+            )
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
     if out.get("locale", "en") not in LOCALES:
-        raise SettingsError(f"general.locale must be one of {', '.join(LOCALES)}, not "
-                            f"{out['locale']!r}")
+        raise SettingsError(
+            f"general.locale must be one of {', '.join(LOCALES)}, not {out['locale']!r}"
+        )
     return out
 
 
 def _number(key: str, value: Any, zero_ok: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (
-            value == 0 and not zero_ok):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < 0
+        or (value == 0 and not zero_ok)
+    ):
         kind = "a number, 0 or more" if zero_ok else "a positive number"
         raise SettingsError(f"{key} must be {kind}, not {value!r}")
     return float(value)

@@ -21,8 +21,10 @@ FALLBACK = "en"
 
 def templates_dir() -> Path:
     # a wheel carries them inside bot/; a checkout has them beside the packages
-    for candidate in (Path(__file__).resolve().parent / "templates",
-                      Path(__file__).resolve().parents[1] / "templates"):
+    for candidate in (
+        Path(__file__).resolve().parent / "templates",
+        Path(__file__).resolve().parents[1] / "templates",
+    ):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("sdrbot's templates/ folder is missing; reinstall sdrbot")
@@ -30,9 +32,14 @@ def templates_dir() -> Path:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=False,
-                      undefined=StrictUndefined, keep_trailing_newline=False,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["mrkdwn"] = escape  # lead and user text must never ping or link
     return env
 

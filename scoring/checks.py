@@ -42,8 +42,16 @@ class Checks:
         below = key if key is not None else (fld,) if fld else ()
         self.issues.append(Issue(where.label, fld, message, self._lines.line(where.path + below)))
 
-    def number(self, table: dict[str, Any], key: str, where: Where, default: float,
-               *, minimum: float | None = None, integer: bool = False) -> float:
+    def number(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: Where,
+        default: float,
+        *,
+        minimum: float | None = None,
+        integer: bool = False,
+    ) -> float:
         if key not in table:
             return default
         value = table[key]

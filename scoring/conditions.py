@@ -17,8 +17,16 @@ from urllib.parse import urlsplit
 MEMO_LIMIT = 50_000
 
 OPERATORS = (
-    "equals", "not_equals", "in", "not_in", "contains", "regex", "glob", "range",
-    "is_set", "is_empty",
+    "equals",
+    "not_equals",
+    "in",
+    "not_in",
+    "contains",
+    "regex",
+    "glob",
+    "range",
+    "is_set",
+    "is_empty",
 )
 
 
@@ -123,7 +131,7 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
     """Build a condition from its TOML table; raise ConditionError naming the bad key."""
     name = raw.get("field")
     if require_field and (not isinstance(name, str) or not name.strip()):
-        raise ConditionError("field", "name the attribute to test, e.g. field = \"title\"")
+        raise ConditionError("field", 'name the attribute to test, e.g. field = "title"')
     name = str(name).strip()
     op = raw.get("op", "equals")
     if op not in OPERATORS:
@@ -134,8 +142,11 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
         if value is None or isinstance(value, list | dict):
             raise ConditionError("value", f"operator '{op}' needs one value, e.g. value = \"ceo\"")
         if isinstance(value, str) and not value.strip():
-            raise ConditionError("value", f"operator '{op}' needs a non-empty value; to test "
-                                 "for a missing value use op = \"is_empty\" or \"is_set\"")
+            raise ConditionError(
+                "value",
+                f"operator '{op}' needs a non-empty value; to test "
+                'for a missing value use op = "is_empty" or "is_set"',
+            )
         needle = _text(value)
         if op == "equals":
             test: Callable[[Any], bool] = lambda v: not is_empty(v) and _text(v) == needle
@@ -148,8 +159,10 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
     if op in ("in", "not_in"):
         values = raw.get("values", raw.get("value"))
         if not isinstance(values, list) or not values:
-            raise ConditionError("values", f"operator '{op}' needs a list, e.g. "
-                                 "values = [\"Hospitality\", \"Restaurants\"]")
+            raise ConditionError(
+                "values",
+                f'operator \'{op}\' needs a list, e.g. values = ["Hospitality", "Restaurants"]',
+            )
         wanted = frozenset(_text(v) for v in values)
         if op == "in":
             test = lambda v: not is_empty(v) and _text(v) in wanted
@@ -160,21 +173,25 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
     if op == "regex":
         pattern = raw.get("value")
         if not isinstance(pattern, str) or not pattern:
-            raise ConditionError("value", "operator 'regex' needs a pattern, e.g. "
-                                 "value = \"\\\\b(ceo|founder)\\\\b\"")
+            raise ConditionError(
+                "value",
+                "operator 'regex' needs a pattern, e.g. value = \"\\\\b(ceo|founder)\\\\b\"",
+            )
         try:
             rx = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
-            raise ConditionError("value", f"the regular expression {pattern!r} is invalid: "
-                                 f"{exc}") from exc
+            raise ConditionError(
+                "value", f"the regular expression {pattern!r} is invalid: {exc}"
+            ) from exc
         test = lambda v: not is_empty(v) and rx.search(_plain(v)) is not None
         return Condition(name, op, value=pattern, _test=test)
 
     if op == "glob":
         pattern = raw.get("value")
         if not isinstance(pattern, str) or not pattern:
-            raise ConditionError("value", "operator 'glob' needs a pattern, e.g. "
-                                 "value = \"/pricing*\"")
+            raise ConditionError(
+                "value", "operator 'glob' needs a pattern, e.g. value = \"/pricing*\""
+            )
         pat = pattern.casefold()
 
         def test(v: Any) -> bool:
@@ -198,12 +215,14 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
     if op == "range":
         low, high = raw.get("min"), raw.get("max")
         for key, bound in (("min", low), ("max", high)):
-            if bound is not None and (isinstance(bound, bool) or
-                                      not isinstance(bound, int | float)):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, int | float)
+            ):
                 raise ConditionError(key, f"expected a number, got {bound!r}")
         if low is None and high is None:
-            raise ConditionError("min", "operator 'range' needs min, max or both, "
-                                 "e.g. min = 50, max = 200")
+            raise ConditionError(
+                "min", "operator 'range' needs min, max or both, e.g. min = 50, max = 200"
+            )
         if low is not None and high is not None and low > high:
             raise ConditionError("max", f"max ({high}) is below min ({low})")
         lo = float(low) if low is not None else None

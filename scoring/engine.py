@@ -30,8 +30,16 @@ from scoring.state import (
 )
 
 STANDARD_FIELDS = (
-    "email", "external_id", "first_name", "last_name", "title", "company", "industry",
-    "company_size", "country", "source",
+    "email",
+    "external_id",
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "industry",
+    "company_size",
+    "country",
+    "source",
 )
 
 
@@ -62,8 +70,14 @@ class BreakdownLine:
     evidence: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule_id, "dim": self.dimension, "label": self.label,
-                "points": self.points, "nominal": self.nominal, "evidence": self.evidence}
+        return {
+            "rule": self.rule_id,
+            "dim": self.dimension,
+            "label": self.label,
+            "points": self.points,
+            "nominal": self.nominal,
+            "evidence": self.evidence,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BreakdownLine:
@@ -98,8 +112,11 @@ class Score:
         return [line.to_dict() for line in self.lines]
 
 
-def lead_facts(standard: Mapping[str, Any], attributes: Mapping[str, Any] | None = None,
-               fields: Iterable[str] | None = None) -> dict[str, Any]:
+def lead_facts(
+    standard: Mapping[str, Any],
+    attributes: Mapping[str, Any] | None = None,
+    fields: Iterable[str] | None = None,
+) -> dict[str, Any]:
     """The values fit rules can test, keyed case-insensitively; standard fields win.
 
     With `fields` (a model's `fit_fields`) only those are looked up: scoring a hundred thousand
@@ -130,7 +147,7 @@ def lead_facts(standard: Mapping[str, Any], attributes: Mapping[str, Any] | None
         elif attrs:
             if folded is None:
                 folded = {str(k).strip().casefold(): v for k, v in attrs.items()}
-            name = key[len("attributes."):] if key.startswith("attributes.") else key
+            name = key[len("attributes.") :] if key.startswith("attributes.") else key
             if name in folded:
                 facts[key] = folded[name]
     return facts
@@ -154,8 +171,14 @@ def fit_lines(model: ScoringModel, facts: Mapping[str, Any]) -> list[BreakdownLi
             matched = rule.condition.matches(value)
         if not matched:
             continue
-        line = BreakdownLine(rule.id, "fit", rule.label, float(rule.points), float(rule.points),
-                             {"field": rule.condition.field, "value": value})
+        line = BreakdownLine(
+            rule.id,
+            "fit",
+            rule.label,
+            float(rule.points),
+            float(rule.points),
+            {"field": rule.condition.field, "value": value},
+        )
         if rule.group is None:
             lines.append(line)
         elif rule.group not in best or line.points > best[rule.group].points:
@@ -174,8 +197,14 @@ def apply_event(model: ScoringModel, state: LeadState, event: Event) -> list[str
     return matched
 
 
-def fold_event(model: ScoringModel, state: LeadState, kind: str, t: float,
-               properties: Mapping[str, Any], matched: list[str] | None = None) -> None:
+def fold_event(
+    model: ScoringModel,
+    state: LeadState,
+    kind: str,
+    t: float,
+    properties: Mapping[str, Any],
+    matched: list[str] | None = None,
+) -> None:
     """apply_event without the Event object: the bulk import folds a million of them."""
     positive = False
     props = properties
@@ -214,8 +243,9 @@ def round_points(raw: float) -> float:
     return math.copysign(math.floor(abs(x) + 0.5), x) + 0.0
 
 
-def engagement_lines(model: ScoringModel, state: LeadState, now: float,
-                     horizon: list[float] | None = None) -> list[BreakdownLine]:
+def engagement_lines(
+    model: ScoringModel, state: LeadState, now: float, horizon: list[float] | None = None
+) -> list[BreakdownLine]:
     """The engagement lines at `now`; `horizon[0]` is lowered to the next time one can change."""
     lines = []
     for rule in model.engagement_rules:
@@ -263,7 +293,10 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float,
         if horizon is not None:
             horizon[0] = min(horizon[0], _line_changes(rule, uncapped, points, now, first_day))
         evidence: dict[str, Any] = {
-            "event": rule.event, "count": count, "first": _iso(first), "last": _iso(last),
+            "event": rule.event,
+            "count": count,
+            "first": _iso(first),
+            "last": _iso(last),
         }
         if rule.window_days:
             evidence["window_days"] = rule.window_days
@@ -273,8 +306,9 @@ def engagement_lines(model: ScoringModel, state: LeadState, now: float,
     return lines
 
 
-def _line_changes(rule: EngagementRule, raw: float, points: float, now: float,
-                  first_day: int | None) -> float:
+def _line_changes(
+    rule: EngagementRule, raw: float, points: float, now: float, first_day: int | None
+) -> float:
     """When a shown line can next change: its decayed value falls below the rounding step
     (p - 0.5), or its oldest day leaves the window. A millisecond early absorbs floating-point
     error; being early is harmless, the lead is simply scored again."""
@@ -297,8 +331,7 @@ def _total(lines: Iterable[BreakdownLine]) -> float:
     return float(sum(line.points for line in lines))
 
 
-def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: datetime
-          ) -> Score:
+def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: datetime) -> Score:
     t_now = to_epoch(now)
     fit = fit_lines(model, facts)
     horizon = [math.inf]
@@ -314,14 +347,28 @@ def score(model: ScoringModel, facts: Mapping[str, Any], state: LeadState, now: 
         if t_now - ft_time <= model.fast_track.hold_days * DAY:
             fast = (from_epoch(ft_time), ft_type)
             horizon[0] = min(horizon[0], ft_time + model.fast_track.hold_days * DAY)
-    return Score(total, fit_total, eng_total, model.grades.fit_grade(fit_total),
-                 model.grades.engagement_level(eng_total), qualifies, band, fast,
-                 (*fit, *eng), now if now.tzinfo else now.replace(tzinfo=UTC),
-                 from_epoch(horizon[0]) if math.isfinite(horizon[0]) else None)
+    return Score(
+        total,
+        fit_total,
+        eng_total,
+        model.grades.fit_grade(fit_total),
+        model.grades.engagement_level(eng_total),
+        qualifies,
+        band,
+        fast,
+        (*fit, *eng),
+        now if now.tzinfo else now.replace(tzinfo=UTC),
+        from_epoch(horizon[0]) if math.isfinite(horizon[0]) else None,
+    )
 
 
-def score_events(model: ScoringModel, facts: Mapping[str, Any], events: Iterable[Event],
-                 now: datetime, state: LeadState | None = None) -> tuple[Score, LeadState]:
+def score_events(
+    model: ScoringModel,
+    facts: Mapping[str, Any],
+    events: Iterable[Event],
+    now: datetime,
+    state: LeadState | None = None,
+) -> tuple[Score, LeadState]:
     """Score a lead from its events (used when rebuilding after a model change, and in tests)."""
     state = state or LeadState()
     for event in sorted(events, key=lambda e: to_epoch(e.occurred_at)):

@@ -36,8 +36,9 @@ S = Status
 ALLOWED: dict[Status, frozenset[Status]] = {
     S.LEAD: frozenset({S.MQL, S.DISQUALIFIED, S.SQL, S.OPPORTUNITY, S.WON, S.LOST}),
     S.NURTURING: frozenset({S.MQL, S.DISQUALIFIED, S.SQL, S.OPPORTUNITY, S.WON, S.LOST}),
-    S.MQL: frozenset({S.SQL, S.RECYCLED, S.DISQUALIFIED, S.NURTURING, S.OPPORTUNITY, S.WON,
-                      S.LOST}),
+    S.MQL: frozenset(
+        {S.SQL, S.RECYCLED, S.DISQUALIFIED, S.NURTURING, S.OPPORTUNITY, S.WON, S.LOST}
+    ),
     S.RECYCLED: frozenset({S.MQL, S.DISQUALIFIED, S.SQL, S.OPPORTUNITY, S.WON, S.LOST}),
     S.SQL: frozenset({S.OPPORTUNITY, S.WON, S.LOST, S.RECYCLED, S.DISQUALIFIED}),
     S.OPPORTUNITY: frozenset({S.WON, S.LOST}),
@@ -45,8 +46,11 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     S.WON: frozenset(),
     S.LOST: frozenset({S.LEAD, S.RECYCLED}),
 }
-DECISION_TARGET = {Decision.PROMOTE: S.SQL, Decision.RECYCLE: S.RECYCLED,
-                   Decision.DISQUALIFY: S.DISQUALIFIED}
+DECISION_TARGET = {
+    Decision.PROMOTE: S.SQL,
+    Decision.RECYCLE: S.RECYCLED,
+    Decision.DISQUALIFY: S.DISQUALIFIED,
+}
 OPEN_FOR_SCORING = frozenset({S.LEAD, S.NURTURING, S.RECYCLED})
 
 
@@ -69,8 +73,9 @@ def can_transition(a: Status, b: Status) -> bool:
 def require(a: Status, b: Status) -> None:
     if not can_transition(a, b):
         allowed = ", ".join(sorted(ALLOWED[a])) or "none (it is final)"
-        raise TransitionError(f"a lead in status '{a}' cannot move to '{b}'; from '{a}' it can "
-                              f"move to: {allowed}")
+        raise TransitionError(
+            f"a lead in status '{a}' cannot move to '{b}'; from '{a}' it can move to: {allowed}"
+        )
 
 
 def decide(status: Status, decision: Decision, at: datetime) -> Transition:
@@ -79,18 +84,27 @@ def decide(status: Status, decision: Decision, at: datetime) -> Transition:
     try:
         decision = Decision(decision)
     except ValueError:
-        raise TransitionError(f"unknown decision {decision!r}; the decisions are: {choices}"
-                              ) from None
+        raise TransitionError(
+            f"unknown decision {decision!r}; the decisions are: {choices}"
+        ) from None
     if status != S.MQL:
-        raise TransitionError(f"only an MQL can be decided on ({choices}); this lead is "
-                              f"'{status}', from which it can move to: "
-                              f"{', '.join(sorted(ALLOWED[Status(status)])) or 'nothing'}")
+        raise TransitionError(
+            f"only an MQL can be decided on ({choices}); this lead is "
+            f"'{status}', from which it can move to: "
+            f"{', '.join(sorted(ALLOWED[Status(status)])) or 'nothing'}"
+        )
     target = DECISION_TARGET[decision]
     return Transition(S.MQL, target, f"decision:{decision.value}", at)
 
 
-def evaluate(status: Status, score: Score, *, status_since: datetime | None,
-             last_positive: float | None, fast_track_at: float | None) -> Transition | None:
+def evaluate(
+    status: Status,
+    score: Score,
+    *,
+    status_since: datetime | None,
+    last_positive: float | None,
+    fast_track_at: float | None,
+) -> Transition | None:
     """The automatic transition a fresh score calls for, if any.
 
     `status_since` is when the lead entered its status; `last_positive` the time of its latest
@@ -108,8 +122,11 @@ def evaluate(status: Status, score: Score, *, status_since: datetime | None,
         fresh = last_positive is not None and (since is None or last_positive > since)
         if not fresh:
             return None
-        if score.fast_track is not None and fast_track_at is not None and \
-                (since is None or fast_track_at > since):
+        if (
+            score.fast_track is not None
+            and fast_track_at is not None
+            and (since is None or fast_track_at > since)
+        ):
             return Transition(status, S.MQL, "re_mql:fast_track", now)
         if score.qualifies:
             return Transition(status, S.MQL, "re_mql", now)

@@ -52,10 +52,15 @@ def load_model(text: str, source: str = "model") -> ScoringModel:
 def _syntax_issue(exc: tomllib.TOMLDecodeError) -> Issue:
     message, at = str(exc), _AT_LINE.search(str(exc))
     if at is None:  # e.g. "(at end of document)"
-        return Issue("TOML syntax", "", f"{message}. Check for a quote or bracket that is "
-                     "never closed.")
-    return Issue("TOML syntax", "", f"{message[:at.start()]} (column {at[2]}). Check quotes, "
-                 "brackets and '=' on that line.", int(at[1]))
+        return Issue(
+            "TOML syntax", "", f"{message}. Check for a quote or bracket that is never closed."
+        )
+    return Issue(
+        "TOML syntax",
+        "",
+        f"{message[: at.start()]} (column {at[2]}). Check quotes, brackets and '=' on that line.",
+        int(at[1]),
+    )
 
 
 class _Builder(RuleParser):
@@ -67,8 +72,11 @@ class _Builder(RuleParser):
         name = "Unnamed model"
         at_model = Where("[model]", ("model",))
         if not isinstance(meta, dict):
-            self.err(at_model, "", "must be a table with the model's name, e.g. "
-                     "[model] name = \"Our ICP 2025\"")
+            self.err(
+                at_model,
+                "",
+                'must be a table with the model\'s name, e.g. [model] name = "Our ICP 2025"',
+            )
         elif "name" in meta:
             if isinstance(meta["name"], str) and meta["name"].strip():
                 name = meta["name"].strip()
@@ -92,14 +100,24 @@ class _Builder(RuleParser):
         seen: set[str] = set()
         for rid, at in self.ids:
             if rid in seen:  # placed on the second use
-                self.err(Where(f"rule '{rid}'", at.path), "id",
-                         "is used twice; every rule needs its own id")
+                self.err(
+                    Where(f"rule '{rid}'", at.path),
+                    "id",
+                    "is used twice; every rule needs its own id",
+                )
             seen.add(rid)
         raw_fit, raw_eng = data.get("fit", []), data.get("engagement_rule", [])
         if raw_fit == [] and raw_eng == []:
             self.err(_TOP, "", "the model has no rules; add [[fit]] or [[engagement_rule]]")
-        return ScoringModel(name, tuple(fit_rules), tuple(eng_rules), thresholds, grades,
-                            fast_track, source=self.text)
+        return ScoringModel(
+            name,
+            tuple(fit_rules),
+            tuple(eng_rules),
+            thresholds,
+            grades,
+            fast_track,
+            source=self.text,
+        )
 
     def thresholds(self, t: Any) -> Thresholds:
         where = Where("[thresholds]", ("thresholds",))
@@ -110,10 +128,17 @@ class _Builder(RuleParser):
         mql = self.number(t, "mql", where, 70, minimum=0)
         nurture = self.number(t, "nurture_min", where, min(30, mql), minimum=0)
         if nurture > mql:
-            self.err(where, "nurture_min", f"must not be above mql ({mql:g}); the nurture band "
-                     "lies below the MQL threshold")
-        return Thresholds(mql, self.number(t, "min_fit", where, 0),
-                          self.number(t, "min_engagement", where, 0), nurture)
+            self.err(
+                where,
+                "nurture_min",
+                f"must not be above mql ({mql:g}); the nurture band lies below the MQL threshold",
+            )
+        return Thresholds(
+            mql,
+            self.number(t, "min_fit", where, 0),
+            self.number(t, "min_engagement", where, 0),
+            nurture,
+        )
 
     def grades(self, g: Any) -> Grades:
         where = Where("[grades]", ("grades",))
@@ -125,8 +150,12 @@ class _Builder(RuleParser):
         fit = g.get("fit")
         if fit is not None:
             if not isinstance(fit, dict) or set(fit) - {"A", "B", "C"} or len(fit) != 3:
-                self.err(where, "fit", "expected minimum points for A, B and C, "
-                         "e.g. fit = { A = 60, B = 40, C = 20 } (D is everything below C)")
+                self.err(
+                    where,
+                    "fit",
+                    "expected minimum points for A, B and C, "
+                    "e.g. fit = { A = 60, B = 40, C = 20 } (D is everything below C)",
+                )
             else:
                 at_fit = Where("[grades].fit", ("grades", "fit"))
                 pairs = [(k, self.number(fit, k, at_fit, 0)) for k in ("A", "B", "C")]
@@ -136,8 +165,12 @@ class _Builder(RuleParser):
         eng = g.get("engagement")
         if eng is not None:
             if not isinstance(eng, dict) or set(eng) != {"1", "2", "3"}:
-                self.err(where, "engagement", "expected minimum points for levels 1, 2 and 3, "
-                         'e.g. engagement = { "1" = 60, "2" = 40, "3" = 20 } (4 is below 3)')
+                self.err(
+                    where,
+                    "engagement",
+                    "expected minimum points for levels 1, 2 and 3, "
+                    'e.g. engagement = { "1" = 60, "2" = 40, "3" = 20 } (4 is below 3)',
+                )
             else:
                 at_eng = Where("[grades].engagement", ("grades", "engagement"))
                 levels = [(int(k), self.number(eng, k, at_eng, 0)) for k in ("1", "2", "3")]

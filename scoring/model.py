@@ -30,6 +30,7 @@ CANONICAL_EVENT_TYPES = (
 )
 DEFAULT_FAST_TRACK = ("demo_request", "pricing_request", "contact_request", "chat_with_sales")
 
+
 @dataclass(frozen=True)
 class Issue:
     """One mistake in a model file: where it is and what to do about it."""
@@ -142,9 +143,11 @@ class ScoringModel:
         for rule in self.engagement_rules:
             by_event.setdefault(rule.event, []).append(rule)
         object.__setattr__(self, "_by_event", {k: tuple(v) for k, v in by_event.items()})
-        object.__setattr__(self, "fit_fields",
-                           tuple(dict.fromkeys(r.condition.field.casefold()
-                                               for r in self.fit_rules)))
+        object.__setattr__(
+            self,
+            "fit_fields",
+            tuple(dict.fromkeys(r.condition.field.casefold() for r in self.fit_rules)),
+        )
         object.__setattr__(self, "fit_order", {r.id: i for i, r in enumerate(self.fit_rules)})
         object.__setattr__(self, "fit_memo", {})
 
@@ -153,7 +156,7 @@ class ScoringModel:
     )
     # derived once per model: the lead fields fit rules read, rule order, and match results
     fit_fields: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
-    fit_order: dict[str, int] = field(default_factory=dict, init=False, repr=False,
-                                      compare=False)
-    fit_memo: dict[tuple[int, Any], bool] = field(default_factory=dict, init=False, repr=False,
-                                                  compare=False)
+    fit_order: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    fit_memo: dict[tuple[int, Any], bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )

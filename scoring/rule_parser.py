@@ -16,24 +16,37 @@ from scoring.toml_lines import TomlPath
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 FIT_KEYS = {"id", "label", "field", "op", "value", "values", "min", "max", "points", "group"}
 ENG_KEYS = {
-    "id", "label", "event", "where", "points", "cap", "min_count", "distinct_days",
-    "window_days", "half_life_days",
+    "id",
+    "label",
+    "event",
+    "where",
+    "points",
+    "cap",
+    "min_count",
+    "distinct_days",
+    "window_days",
+    "half_life_days",
 }
 
 
 class RuleParser(Checks):
     """[[fit]] and [[engagement_rule]] tables into rules."""
 
-    def _rule_header(self, raw: Any, kind: str, index: int, allowed: set[str]
-                     ) -> tuple[str, Where, dict[str, Any]] | None:
+    def _rule_header(
+        self, raw: Any, kind: str, index: int, allowed: set[str]
+    ) -> tuple[str, Where, dict[str, Any]] | None:
         where = Where(f"{kind} #{index}", (kind, index))
         if not isinstance(raw, dict):
             self.err(where, "", f"must be a table ([[{kind}]])")
             return None
         rid = raw.get("id")
         if not isinstance(rid, str) or not _RULE_ID.match(rid):
-            self.err(where, "id", "every rule needs an id of lowercase letters, digits, '_' or "
-                     f"'-', e.g. id = \"role_ceo\"; got {rid!r}")
+            self.err(
+                where,
+                "id",
+                "every rule needs an id of lowercase letters, digits, '_' or "
+                f"'-', e.g. id = \"role_ceo\"; got {rid!r}",
+            )
             rid = f"#{index}"
         else:
             where = Where(f"{kind} '{rid}' (#{index})", where.path)
@@ -66,18 +79,23 @@ class RuleParser(Checks):
                 continue
             group = raw.get("group")
             if group is not None and not isinstance(group, str):
-                self.err(where, "group", "expected a name; rules of one group count only once "
-                         "(the best match)")
+                self.err(
+                    where,
+                    "group",
+                    "expected a name; rules of one group count only once (the best match)",
+                )
                 group = None
             label = str(raw.get("label") or _default_label(cond))
             rules.append(FitRule(rid, label, cond, points, group))
         return rules
 
-    def engagement_rules(self, raws: Any, half_life: float, window: int
-                         ) -> list[EngagementRule]:
+    def engagement_rules(self, raws: Any, half_life: float, window: int) -> list[EngagementRule]:
         if not isinstance(raws, list):
-            self.err(Where("[[engagement_rule]]", ("engagement_rule",)), "",
-                     "write engagement rules as [[engagement_rule]]")
+            self.err(
+                Where("[[engagement_rule]]", ("engagement_rule",)),
+                "",
+                "write engagement rules as [[engagement_rule]]",
+            )
             return []
         rules = []
         for i, raw in enumerate(raws, 1):
@@ -87,8 +105,12 @@ class RuleParser(Checks):
             rid, where, raw = header
             event = raw.get("event")
             if not isinstance(event, str) or not event.strip():
-                self.err(where, "event", "name the event type this rule counts, e.g. "
-                         f"event = \"page_view\" (canonical: {', '.join(CANONICAL_EVENT_TYPES)})")
+                self.err(
+                    where,
+                    "event",
+                    "name the event type this rule counts, e.g. "
+                    f'event = "page_view" (canonical: {", ".join(CANONICAL_EVENT_TYPES)})',
+                )
                 event = ""
             points = self.points(raw, where)
             conds = self.where_clause(raw.get("where"), where)
@@ -96,8 +118,12 @@ class RuleParser(Checks):
             cap: int | None = None
             if cap_raw is not None:
                 if isinstance(cap_raw, bool) or not isinstance(cap_raw, int) or cap_raw == 0:
-                    self.err(where, "cap", f"expected the most points the rule may give in total "
-                             f"(a whole number, not 0), got {cap_raw!r}")
+                    self.err(
+                        where,
+                        "cap",
+                        f"expected the most points the rule may give in total "
+                        f"(a whole number, not 0), got {cap_raw!r}",
+                    )
                 else:
                     cap = abs(cap_raw)
             min_count = int(self.number(raw, "min_count", where, 1, minimum=1, integer=True))
@@ -105,15 +131,27 @@ class RuleParser(Checks):
             if not isinstance(distinct, bool):
                 self.err(where, "distinct_days", "expected true or false")
                 distinct = False
-            rule_window = int(self.number(raw, "window_days", where, window, minimum=0,
-                                          integer=True))
+            rule_window = int(
+                self.number(raw, "window_days", where, window, minimum=0, integer=True)
+            )
             rule_half = self.number(raw, "half_life_days", where, half_life, minimum=0)
             if (min_count > 1 or distinct) and cap is not None:
-                self.err(where, "cap", "a rule with min_count gives its points once; "
-                         "drop cap")
+                self.err(where, "cap", "a rule with min_count gives its points once; drop cap")
             label = str(raw.get("label") or event.replace("_", " "))
-            rules.append(EngagementRule(rid, label, event.strip(), conds, points, cap,
-                                        min_count, distinct, rule_window, rule_half))
+            rules.append(
+                EngagementRule(
+                    rid,
+                    label,
+                    event.strip(),
+                    conds,
+                    points,
+                    cap,
+                    min_count,
+                    distinct,
+                    rule_window,
+                    rule_half,
+                )
+            )
         return rules
 
     def where_clause(self, raw: Any, where: Where) -> tuple[Condition, ...]:
@@ -134,21 +172,28 @@ class RuleParser(Checks):
         elif isinstance(raw, list) and all(isinstance(x, dict) for x in raw):
             items = [(item, ("where", i)) for i, item in enumerate(raw, 1)]
         else:
-            self.err(where, "where", "expected property filters such as "
-                     "where = { asset_type = \"whitepaper\" } or "
-                     "where = [{ field = \"url\", op = \"glob\", value = \"/pricing*\" }]")
+            self.err(
+                where,
+                "where",
+                "expected property filters such as "
+                'where = { asset_type = "whitepaper" } or '
+                'where = [{ field = "url", op = "glob", value = "/pricing*" }]',
+            )
             return ()
         conds = []
         for item, path in items:
             name = item.get("field", "?")
             for key in sorted(set(item) - CONDITION_KEYS):
-                self.err(where, f"where.{name}.{key}", "unknown setting; allowed in a filter: "
-                         f"{', '.join(sorted(CONDITION_KEYS))}", key=(*path, key))
+                self.err(
+                    where,
+                    f"where.{name}.{key}",
+                    f"unknown setting; allowed in a filter: {', '.join(sorted(CONDITION_KEYS))}",
+                    key=(*path, key),
+                )
             try:
                 conds.append(parse_condition(item, require_field=True))
             except ConditionError as exc:
-                self.err(where, f"where.{name}.{exc.field}", exc.message,
-                         key=(*path, exc.field))
+                self.err(where, f"where.{name}.{exc.field}", exc.message, key=(*path, exc.field))
         return tuple(conds)
 
 
@@ -157,8 +202,10 @@ def _default_label(cond: Condition) -> str:
         shown = ", ".join(str(v) for v in cond.values[:3])
         return f"{cond.field} {cond.op.replace('_', ' ')} {shown}"
     if cond.op == "range":
-        return f"{cond.field} {cond.low if cond.low is not None else ''}–" \
-               f"{cond.high if cond.high is not None else ''}"
+        return (
+            f"{cond.field} {cond.low if cond.low is not None else ''}–"
+            f"{cond.high if cond.high is not None else ''}"
+        )
     if cond.op in ("is_set", "is_empty"):
         return f"{cond.field} {cond.op.replace('_', ' ')}"
     return f"{cond.field} {cond.op} {cond.value}"

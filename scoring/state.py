@@ -31,8 +31,9 @@ def decay_factor(age_seconds: float, half_life_seconds: float) -> float:
     return math.exp2(-max(0.0, age_seconds) / half_life_seconds)
 
 
-def fold(acc: float, ref: float, points: float, t: float, half_life_seconds: float
-         ) -> tuple[float, float]:
+def fold(
+    acc: float, ref: float, points: float, t: float, half_life_seconds: float
+) -> tuple[float, float]:
     """Add `points` earned at `t` to the decayed sum `acc` taken at `ref`; return the new pair.
 
     The pair always refers to the latest time seen, so events may arrive in any order.

@@ -153,7 +153,7 @@ class _Value:
             if char == "#":
                 return
             if line.startswith('"""', i) or line.startswith("'''", i):
-                self.string = line[i:i + 3]
+                self.string = line[i : i + 3]
                 i += 3
             elif char in "\"'":
                 i = _string_end(line, i) or len(line)

@@ -34,7 +34,7 @@ def normalise_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -52,12 +52,15 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     except ArgumentError as exc:
         raise DatabaseURLError(
             f"DATABASE_URL {raw!r} is not a database URL; use e.g. sqlite:///sdrbot.db or "
-            "postgresql://user@localhost:5432/sdrbot") from exc
+            "postgresql://user@localhost:5432/sdrbot"
+        ) from exc
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(raw, parsed.database, **kwargs)
     if parsed.get_backend_name() != "postgresql":
-        raise DatabaseURLError(f"sdrbot supports SQLite and PostgreSQL, not "
-                               f"{parsed.get_backend_name()!r} (DATABASE_URL={raw!r})")
+        raise DatabaseURLError(
+            f"sdrbot supports SQLite and PostgreSQL, not "
+            f"{parsed.get_backend_name()!r} (DATABASE_URL={raw!r})"
+        )
     # psycopg prepares a statement after five runs and PostgreSQL may then keep a generic plan;
     # for `id = ANY(:ids)` on a table that grew since its statistics that plan is a sequential
     # scan per call, which turned a 30-second import into minutes
@@ -75,8 +78,10 @@ def _sqlite_engine(raw: str, database: str | None, **kwargs: Any) -> Engine:
     else:
         parent = Path(database).expanduser().resolve().parent  # type: ignore[arg-type]
         if not parent.exists():
-            raise DatabaseURLError(f"the folder {parent} of the SQLite database does not exist; "
-                                   "create it or point DATABASE_URL elsewhere")
+            raise DatabaseURLError(
+                f"the folder {parent} of the SQLite database does not exist; "
+                "create it or point DATABASE_URL elsewhere"
+            )
         kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(raw, **kwargs)
 
@@ -114,8 +119,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def with_schema(url: str, schema: str) -> str:
     """A PostgreSQL URL whose connections use `schema`. The schema travels in the URL because
     worker processes reconnect from the URL alone."""
-    parsed = make_url(normalise_url(url)).update_query_dict(
-        {"options": f"-csearch_path={schema}"})
+    parsed = make_url(normalise_url(url)).update_query_dict({"options": f"-csearch_path={schema}"})
     return parsed.render_as_string(hide_password=False)
 
 

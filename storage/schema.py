@@ -41,8 +41,9 @@ def include_object(dialect: str) -> Callable[..., bool]:
     """Alembic's `include_object` for a database of `dialect`: a table's index or constraint
     meant for another database (`.ddl_if(dialect=...)`) is no difference there."""
 
-    def include(obj: Any, _name: str | None, _type: str, _reflected: bool,
-                _compare_to: Any) -> bool:
+    def include(
+        obj: Any, _name: str | None, _type: str, _reflected: bool, _compare_to: Any
+    ) -> bool:
         rule = getattr(obj, "_ddl_if", None)
         wanted = getattr(rule, "dialect", None)
         return wanted is None or wanted == dialect

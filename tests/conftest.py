@@ -42,8 +42,10 @@ def _pg_available() -> str | None:
         eng.dispose()
         return None
     except Exception as exc:  # any failure means: no server to test against
-        return f"PostgreSQL is not reachable at {PG_URL} ({type(exc).__name__}); " \
-               "set TEST_DATABASE_URL to run the PostgreSQL tests"
+        return (
+            f"PostgreSQL is not reachable at {PG_URL} ({type(exc).__name__}); "
+            "set TEST_DATABASE_URL to run the PostgreSQL tests"
+        )
 
 
 _PG_PROBLEM: str | bool | None = False

@@ -12,41 +12,97 @@ from storage.db import session_scope
 from storage.tables import Event, Lead, LeadScore, OutboxMessage
 
 BREAKDOWN = [
-    {"rule": "ceo", "dim": "fit", "label": "CEO or founder", "points": 30, "nominal": 30,
-     "evidence": {"field": "title", "value": "CEO"}},
-    {"rule": "webinar", "dim": "engagement", "label": "Webinar attended", "points": 25,
-     "nominal": 25, "evidence": {"count": 1, "event": "webinar_attended"}},
-    {"rule": "product", "dim": "engagement", "label": "Product page", "points": 30,
-     "nominal": 30, "evidence": {"count": 1, "event": "page_view"}},
+    {
+        "rule": "ceo",
+        "dim": "fit",
+        "label": "CEO or founder",
+        "points": 30,
+        "nominal": 30,
+        "evidence": {"field": "title", "value": "CEO"},
+    },
+    {
+        "rule": "webinar",
+        "dim": "engagement",
+        "label": "Webinar attended",
+        "points": 25,
+        "nominal": 25,
+        "evidence": {"count": 1, "event": "webinar_attended"},
+    },
+    {
+        "rule": "product",
+        "dim": "engagement",
+        "label": "Product page",
+        "points": 30,
+        "nominal": 30,
+        "evidence": {"count": 1, "event": "page_view"},
+    },
 ]
 
 
-def make_mql(engine: Engine, now: datetime, *, email: str = "anna@hotel.example",
-             alert: bool = False, **fields: Any) -> int:
+def make_mql(
+    engine: Engine,
+    now: datetime,
+    *,
+    email: str = "anna@hotel.example",
+    alert: bool = False,
+    **fields: Any,
+) -> int:
     """An MQL with a score, two events and (with `alert`) its pending alert; returns its id."""
-    values: dict[str, Any] = {"status": "mql", "first_name": "Anna", "last_name": "Adler",
-                              "title": "CEO", "company": "Adler Hotels", "country": "DE",
-                              **fields}
+    values: dict[str, Any] = {
+        "status": "mql",
+        "first_name": "Anna",
+        "last_name": "Adler",
+        "title": "CEO",
+        "company": "Adler Hotels",
+        "country": "DE",
+        **fields,
+    }
     with session_scope(engine) as s:
-        lead = Lead(email=email, status_since=now, created_at=now, updated_at=now,
-                    **values)
+        lead = Lead(email=email, status_since=now, created_at=now, updated_at=now, **values)
         s.add(lead)
         s.flush()
         assert lead.id is not None
-        s.add(LeadScore(lead_id=lead.id, model_version=1, score=85, fit=30, engagement=55,
-                        fit_grade="B", engagement_level=2, band="mql", qualifies=True,
-                        breakdown=BREAKDOWN, state={}, computed_at=now))
-        for i, (kind, props) in enumerate([("webinar_attended", {}),
-                                           ("page_view", {"url": "https://x.example/product"})]):
-            s.add(Event(lead_id=lead.id, type=kind, occurred_at=now - timedelta(hours=2 - i),
-                        properties=props, idempotency_key=abs(hash((email, i))) >> 1,
-                        received_at=now))
+        s.add(
+            LeadScore(
+                lead_id=lead.id,
+                model_version=1,
+                score=85,
+                fit=30,
+                engagement=55,
+                fit_grade="B",
+                engagement_level=2,
+                band="mql",
+                qualifies=True,
+                breakdown=BREAKDOWN,
+                state={},
+                computed_at=now,
+            )
+        )
+        for i, (kind, props) in enumerate(
+            [("webinar_attended", {}), ("page_view", {"url": "https://x.example/product"})]
+        ):
+            s.add(
+                Event(
+                    lead_id=lead.id,
+                    type=kind,
+                    occurred_at=now - timedelta(hours=2 - i),
+                    properties=props,
+                    idempotency_key=abs(hash((email, i))) >> 1,
+                    received_at=now,
+                )
+            )
         if alert:
-            s.add(OutboxMessage(kind="slack.alert", lead_id=lead.id,
-                                dedupe_key=f"alert:{lead.id}:1",
-                                payload={"lead_id": lead.id, "cause": "score", "score": 85,
-                                         "grade": "B2"},
-                                next_attempt_at=now, created_at=now, result={}))
+            s.add(
+                OutboxMessage(
+                    kind="slack.alert",
+                    lead_id=lead.id,
+                    dedupe_key=f"alert:{lead.id}:1",
+                    payload={"lead_id": lead.id, "cause": "score", "score": 85, "grade": "B2"},
+                    next_attempt_at=now,
+                    created_at=now,
+                    result={},
+                )
+            )
         return lead.id
 
 

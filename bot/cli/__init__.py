@@ -36,14 +36,31 @@ app = typer.Typer(
 @app.callback()
 def _root(
     database_url: str | None = typer.Option(
-        None, "--database-url", envvar="DATABASE_URL", show_envvar=True,
-        help="Database to use (default: sqlite:///sdrbot.db in this folder)."),
+        None,
+        "--database-url",
+        envvar="DATABASE_URL",
+        show_envvar=True,
+        help="Database to use (default: sqlite:///sdrbot.db in this folder).",
+    ),
 ) -> None:
     state.database_url = database_url
 
 
-for module in (start, demo, imports, leads, model, generate, db, run, doctor, apikey, serve,
-               webhook, slack):
+for module in (
+    start,
+    demo,
+    imports,
+    leads,
+    model,
+    generate,
+    db,
+    run,
+    doctor,
+    apikey,
+    serve,
+    webhook,
+    slack,
+):
     module.register(app)
 
 

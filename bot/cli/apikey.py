@@ -15,8 +15,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(keys, name="apikey")
 
     @keys.command("create")
-    def create_cmd(name: str = typer.Argument(..., help="A name to tell the key by, e.g. "
-                                              "segment-prod.")) -> None:
+    def create_cmd(
+        name: str = typer.Argument(..., help="A name to tell the key by, e.g. segment-prod."),
+    ) -> None:
         """Create a key. The key is shown once: only its hash is stored."""
         try:
             with session_scope(engine()) as session:
@@ -24,8 +25,9 @@ def register(app: typer.Typer) -> None:
         except apikeys.ApiKeyError as exc:
             raise fail(str(exc)) from exc
         if key.renamed:
-            console.print(f"The revoked key of that name is listed as {key.renamed!r} now.",
-                          markup=False)
+            console.print(
+                f"The revoked key of that name is listed as {key.renamed!r} now.", markup=False
+            )
         console.print(f"Created API key {key.name!r}. Copy it now, it is not shown again:")
         # print on its own line, without markup, so it can be copied or captured by a script
         console.print(key.secret, markup=False, soft_wrap=True)
@@ -40,9 +42,14 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("name", "prefix", "created", "by", "last used", "status")
         for k in rows:
-            table.add_row(k.name, k.prefix + "…", f"{k.created_at:%Y-%m-%d %H:%M}", k.created_by,
-                          f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never",
-                          f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active")
+            table.add_row(
+                k.name,
+                k.prefix + "…",
+                f"{k.created_at:%Y-%m-%d %H:%M}",
+                k.created_by,
+                f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never",
+                f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active",
+            )
         console.print(table)
 
     @keys.command("revoke")

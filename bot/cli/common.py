@@ -68,16 +68,23 @@ def engine(migrate: bool = True) -> Engine:
     except DatabaseURLError as exc:
         raise fail(str(exc), 2) from exc
     except OperationalError as exc:
-        raise fail(f"cannot open the database {describe(make_engine(url))}: "
-                   f"{str(exc.orig).strip()}. Check DATABASE_URL and that the server runs.",
-                   2) from exc
+        raise fail(
+            f"cannot open the database {describe(make_engine(url))}: "
+            f"{str(exc.orig).strip()}. Check DATABASE_URL and that the server runs.",
+            2,
+        ) from exc
     return eng
 
 
 @contextmanager
 def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    columns: list[Any] = [TextColumn("[bold]{task.description}"), BarColumn(),
-                          MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+    columns: list[Any] = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, console=err_console, transient=False) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n: progress.advance(task, n)

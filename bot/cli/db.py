@@ -20,8 +20,10 @@ def parse_age(text: str) -> timedelta:
     """`30d`, `12h`: a positive number of days or hours."""
     match = _AGE.match(text)
     if not match or int(match[1]) == 0:
-        raise ValueError(f"--older-than takes a positive number of days or hours such as "
-                         f"30d, 7d or 12h, not {text!r}")
+        raise ValueError(
+            f"--older-than takes a positive number of days or hours such as "
+            f"30d, 7d or 12h, not {text!r}"
+        )
     unit = "days" if match[2].lower() == "d" else "hours"
     return timedelta(**{unit: int(match[1])})
 
@@ -31,8 +33,9 @@ def _age(delta: timedelta) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    db = typer.Typer(help="The database: its schema (Alembic migrations) and retention.",
-                     no_args_is_help=True)
+    db = typer.Typer(
+        help="The database: its schema (Alembic migrations) and retention.", no_args_is_help=True
+    )
     app.add_typer(db, name="db")
 
     @db.command("upgrade")
@@ -52,12 +55,16 @@ def register(app: typer.Typer) -> None:
     @db.command("prune")
     def prune_cmd(
         older_than: str | None = typer.Option(
-            None, "--older-than", metavar="AGE",
+            None,
+            "--older-than",
+            metavar="AGE",
             help="Delete what is older than AGE (e.g. 90d, 12h) in both tables. Default: "
-                 f"{_age(retention.OUTBOX_AGE)} for sent messages, "
-                 f"{_age(retention.INGEST_AGE)} for delivery ids."),
-        dry_run: bool = typer.Option(False, "--dry-run",
-                                     help="Count what would be deleted; delete nothing."),
+            f"{_age(retention.OUTBOX_AGE)} for sent messages, "
+            f"{_age(retention.INGEST_AGE)} for delivery ids.",
+        ),
+        dry_run: bool = typer.Option(
+            False, "--dry-run", help="Count what would be deleted; delete nothing."
+        ),
     ) -> None:
         """Delete sent outbox messages and old ingest delivery ids, in batches.
 
@@ -68,14 +75,25 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             raise fail(str(exc), 2) from exc
         with session_scope(engine()) as session:
-            done = retention.prune(session=session, now=now(), older_than=age,
-                                   dry_run=dry_run)
-        table = Table("table", "would delete" if dry_run else "deleted", "what",
-                      title="Dry run: nothing was deleted" if dry_run else None)
-        table.add_row("outbox", f"{done.outbox:,}", "sent messages and webhook "
-                      f"deliveries, older than {_age(age or retention.OUTBOX_AGE)}")
-        table.add_row("ingest_message", f"{done.ingest_message:,}", "identify delivery ids, "
-                      f"older than {_age(age or retention.INGEST_AGE)}")
+            done = retention.prune(session=session, now=now(), older_than=age, dry_run=dry_run)
+        table = Table(
+            "table",
+            "would delete" if dry_run else "deleted",
+            "what",
+            title="Dry run: nothing was deleted" if dry_run else None,
+        )
+        table.add_row(
+            "outbox",
+            f"{done.outbox:,}",
+            f"sent messages and webhook deliveries, older than {_age(age or retention.OUTBOX_AGE)}",
+        )
+        table.add_row(
+            "ingest_message",
+            f"{done.ingest_message:,}",
+            f"identify delivery ids, older than {_age(age or retention.INGEST_AGE)}",
+        )
         console.print(table)
-        console.print("Kept at any age: pending and failed messages, the latest alert of "
-                      f"each lead, and the {retention.KEEP_NEWEST_SENT} newest sent messages.")
+        console.print(
+            "Kept at any age: pending and failed messages, the latest alert of "
+            f"each lead, and the {retention.KEEP_NEWEST_SENT} newest sent messages."
+        )

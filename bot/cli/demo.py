@@ -40,22 +40,29 @@ def demo_cmd(
     for kind in ("leads", "events"):
         path = out / f"{kind}.csv"
         with progress_bar(f"Importing {kind}", count_rows(path)) as advance:
-            report = import_file(eng, path, kind, now=now(),
-                                 actor=f"{actor()} demo", progress=advance)
+            report = import_file(
+                eng, path, kind, now=now(), actor=f"{actor()} demo", progress=advance
+            )
         show_report(report)
 
     with session_scope(eng) as session:
         mqls = repo.ranked(session=session, status="mql", limit=None)
         total = len(repo.ranked(session=session, limit=None))
-    console.print(Panel(f"{len(mqls)} of {total} leads are MQLs "
-                        f"({len(mqls) / max(total, 1):.0%}; seed 000's benchmark is 10–15 %).",
-                        title="Result"))
+    console.print(
+        Panel(
+            f"{len(mqls)} of {total} leads are MQLs "
+            f"({len(mqls) / max(total, 1):.0%}; seed 000's benchmark is 10–15 %).",
+            title="Result",
+        )
+    )
     for lead, sc in mqls[:show]:
         if sc is None:
             continue
-        title = Text(f"{lead.name} — {lead.title or '?'} at {lead.company or '?'}: "
-                     f"{sc.score:g} points, grade {sc.fit_grade}{sc.engagement_level}"
-                     f"{'  ⚡ fast track: ' + sc.fast_track if sc.fast_track else ''}")
+        title = Text(
+            f"{lead.name} — {lead.title or '?'} at {lead.company or '?'}: "
+            f"{sc.score:g} points, grade {sc.fit_grade}{sc.engagement_level}"
+            f"{'  ⚡ fast track: ' + sc.fast_track if sc.fast_track else ''}"
+        )
         console.print(title, style="bold")
         table = Table(show_header=False)
         table.add_column("rule")
@@ -63,5 +70,4 @@ def demo_cmd(
         for line in sc.breakdown:
             table.add_row(Text(line["label"]), points(line["points"]))
         console.print(table)
-    console.print("Next: `sdrbot leads --status mql`, `sdrbot lead EMAIL`, "
-                  "`sdrbot model show`.")
+    console.print("Next: `sdrbot leads --status mql`, `sdrbot lead EMAIL`, `sdrbot model show`.")

@@ -40,26 +40,43 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Error: {problem}\nTry 'sdrbot generate --help' for help.", err=True)
             raise typer.Exit(2)
         console = Console()
-        columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn())
+        columns = (
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"Generating {leads:,} leads", total=leads)
-            summary = generate(leads, days, out, seed=seed, now=datetime.now(UTC),
-                               progress=lambda n: bar.advance(task, n))
+            summary = generate(
+                leads,
+                days,
+                out,
+                seed=seed,
+                now=datetime.now(UTC),
+                progress=lambda n: bar.advance(task, n),
+            )
 
         table = Table(title=f"Sample data in {out}")
         table.add_column("File")
         table.add_column("Rows", justify="right")
         table.add_column("What")
         table.add_row(str(summary.paths["leads"]), f"{summary.leads:,}", "leads with attributes")
-        table.add_row(str(summary.paths["events"]), f"{summary.events:,}",
-                      f"events of the last {days} days, oldest first")
-        table.add_row(str(summary.paths["truth"]), f"{summary.leads:,}",
-                      f"hidden truth: {summary.converted:,} converted "
-                      f"({summary.conversion_rate:.1%})")
+        table.add_row(
+            str(summary.paths["events"]),
+            f"{summary.events:,}",
+            f"events of the last {days} days, oldest first",
+        )
+        table.add_row(
+            str(summary.paths["truth"]),
+            f"{summary.leads:,}",
+            f"hidden truth: {summary.converted:,} converted ({summary.conversion_rate:.1%})",
+        )
         console.print(table)
         console.print("Next, load them:")
-        console.print(f"  sdrbot import leads {summary.paths['leads']}", markup=False,
-                      highlight=False)
-        console.print(f"  sdrbot import events {summary.paths['events']}", markup=False,
-                      highlight=False)
+        console.print(
+            f"  sdrbot import leads {summary.paths['leads']}", markup=False, highlight=False
+        )
+        console.print(
+            f"  sdrbot import events {summary.paths['events']}", markup=False, highlight=False
+        )

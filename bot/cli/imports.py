@@ -22,8 +22,9 @@ def register(app: typer.Typer) -> None:
     @imp.command("leads")
     def leads_cmd(
         file: Path = typer.Argument(..., help="CSV with a header; needs an email or id column."),
-        id_column: str | None = typer.Option(None, "--id-column",
-                                             help="The column holding the CRM id."),
+        id_column: str | None = typer.Option(
+            None, "--id-column", help="The column holding the CRM id."
+        ),
     ) -> None:
         """Create or update leads. Standard columns map to lead fields, others are kept as
         custom attributes."""
@@ -38,8 +39,11 @@ def register(app: typer.Typer) -> None:
 
     @imp.command("outcomes")
     def outcomes_cmd(
-        file: Path = typer.Argument(..., help="CSV with email (or id), stage (opportunity, won, "
-                                    "lost), and optionally amount, timestamp, message_id."),
+        file: Path = typer.Argument(
+            ...,
+            help="CSV with email (or id), stage (opportunity, won, "
+            "lost), and optionally amount, timestamp, message_id.",
+        ),
     ) -> None:
         """Record CRM outcomes: the leads move to opportunity, won or lost."""
         import_outcomes_cmd(file)
@@ -50,8 +54,15 @@ def _run(file: Path, kind: Kind, id_column: str | None) -> None:
     try:
         total = count_rows(file) if file.is_file() else None
         with progress_bar(f"Importing {kind}", total) as advance:
-            report = import_file(eng, file, kind, now=now(), actor=f"{actor()} import:{file.name}",
-                                 id_column=id_column, progress=advance)
+            report = import_file(
+                eng,
+                file,
+                kind,
+                now=now(),
+                actor=f"{actor()} import:{file.name}",
+                id_column=id_column,
+                progress=advance,
+            )
     except CSVFileError as exc:
         raise fail(str(exc), 2) from exc
     show_report(report)
@@ -81,5 +92,7 @@ def show_report(report: ImportReport) -> None:
     if report.rejected > MAX_ERRORS_SHOWN:
         err_console.print(f"... and {report.rejected - MAX_ERRORS_SHOWN} more rejected row(s).")
     if report.rejected:
-        err_console.print("The other rows were imported. Fix the rejected rows and import the file "
-                          "again: rows already imported are not duplicated.")
+        err_console.print(
+            "The other rows were imported. Fix the rejected rows and import the file "
+            "again: rows already imported are not duplicated."
+        )

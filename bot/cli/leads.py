@@ -16,8 +16,17 @@ from scoring.lifecycle import Status
 from storage.db import session_scope
 from storage.repositories import leads as repo
 
-EXPORT_COLUMNS = ["id", "external_id", "email", "status", "score", "fit", "engagement", "grade",
-                  "is_mql"]
+EXPORT_COLUMNS = [
+    "id",
+    "external_id",
+    "email",
+    "status",
+    "score",
+    "fit",
+    "engagement",
+    "grade",
+    "is_mql",
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -40,12 +49,15 @@ def lead_cmd(query: str = typer.Argument(..., help="E-mail, CRM id or sdrbot id.
             elif matches:
                 console.print(f"{len(matches)} leads match {query!r}; name one of them:")
                 for m in matches:
-                    console.print(Text(f"  {m.id}  {m.email or m.external_id}  {m.name}  "
-                                       f"{m.company or ''}"))
+                    console.print(
+                        Text(f"  {m.id}  {m.email or m.external_id}  {m.name}  {m.company or ''}")
+                    )
                 raise typer.Exit(1)
             else:
-                raise fail(f"no lead matches {query!r}; try an e-mail, a CRM id, or part of a "
-                           "name or company (see `sdrbot leads`)")
+                raise fail(
+                    f"no lead matches {query!r}; try an e-mail, a CRM id, or part of a "
+                    "name or company (see `sdrbot leads`)"
+                )
         assert lead.id is not None
         sc = repo.score_of(session=session, lead_id=lead.id)
         events = repo.recent_events(session=session, lead_id=lead.id)
@@ -53,46 +65,61 @@ def lead_cmd(query: str = typer.Argument(..., help="E-mail, CRM id or sdrbot id.
 
     head = Text()
     head.append(f"{lead.name}", style="bold")
-    head.append(f"  <{lead.email or '-'}>  id {lead.id}"
-                f"{'  CRM ' + lead.external_id if lead.external_id else ''}\n")
-    head.append(f"{lead.title or '-'} at {lead.company or '-'} · {lead.industry or '-'} · "
-                f"{lead.company_size if lead.company_size is not None else '?'} employees · "
-                f"{lead.country or '-'} · source {lead.source or '-'}\n")
+    head.append(
+        f"  <{lead.email or '-'}>  id {lead.id}"
+        f"{'  CRM ' + lead.external_id if lead.external_id else ''}\n"
+    )
+    head.append(
+        f"{lead.title or '-'} at {lead.company or '-'} · {lead.industry or '-'} · "
+        f"{lead.company_size if lead.company_size is not None else '?'} employees · "
+        f"{lead.country or '-'} · source {lead.source or '-'}\n"
+    )
     head.append(f"Status {lead.status.upper()}", style="bold")
     head.append(f" since {lead.status_since:%Y-%m-%d %H:%M} UTC · owner {lead.owner or '-'}")
     console.print(head)
     if lead.attributes:
-        console.print(Text("Attributes: " + ", ".join(f"{k}={v}" for k, v in
-                                                      sorted(lead.attributes.items()))))
+        console.print(
+            Text("Attributes: " + ", ".join(f"{k}={v}" for k, v in sorted(lead.attributes.items())))
+        )
     if sc is None:
         console.print("Not scored yet (run `sdrbot rescore`).")
     else:
-        console.print(Text(f"Score {sc.score:g} = fit {sc.fit:g} + engagement {sc.engagement:g}"
-                           f" · grade {sc.fit_grade}{sc.engagement_level} · {sc.band}"
-                           f"{' · FAST TRACK (' + sc.fast_track + ')' if sc.fast_track else ''}"
-                           f" · model v{sc.model_version}", style="bold"))
+        console.print(
+            Text(
+                f"Score {sc.score:g} = fit {sc.fit:g} + engagement {sc.engagement:g}"
+                f" · grade {sc.fit_grade}{sc.engagement_level} · {sc.band}"
+                f"{' · FAST TRACK (' + sc.fast_track + ')' if sc.fast_track else ''}"
+                f" · model v{sc.model_version}",
+                style="bold",
+            )
+        )
         table = Table(title="Breakdown", show_lines=False)
         for column in ("dimension", "rule", "points", "evidence"):
             table.add_column(column, justify="right" if column == "points" else "left")
         for line in sc.breakdown:
-            table.add_row(line["dim"], Text(line["label"]), points(line["points"]),
-                          Text(_evidence(line)))
+            table.add_row(
+                line["dim"], Text(line["label"]), points(line["points"]), Text(_evidence(line))
+            )
         console.print(table)
     if events:
         table = Table(title="Recent events")
         for column in ("when (UTC)", "type", "properties"):
             table.add_column(column)
         for ev in events:
-            table.add_row(f"{ev.occurred_at:%Y-%m-%d %H:%M}", ev.type,
-                          Text(json.dumps(ev.properties, ensure_ascii=False)[:80]))
+            table.add_row(
+                f"{ev.occurred_at:%Y-%m-%d %H:%M}",
+                ev.type,
+                Text(json.dumps(ev.properties, ensure_ascii=False)[:80]),
+            )
         console.print(table)
     if history:
         table = Table(title="Lifecycle")
         for column in ("when (UTC)", "from", "to", "cause", "by"):
             table.add_column(column)
         for t in history:
-            table.add_row(f"{t.at:%Y-%m-%d %H:%M}", t.from_status, t.to_status, t.cause,
-                          Text(t.actor))
+            table.add_row(
+                f"{t.at:%Y-%m-%d %H:%M}", t.from_status, t.to_status, t.cause, Text(t.actor)
+            )
         console.print(table)
 
 
@@ -114,8 +141,7 @@ def leads_cmd(
 ) -> None:
     """List leads by score, highest first."""
     if status is not None and status not in {s.value for s in Status}:
-        raise fail(f"unknown status {status!r}; use one of "
-                   f"{', '.join(s.value for s in Status)}", 2)
+        raise fail(f"unknown status {status!r}; use one of {', '.join(s.value for s in Status)}", 2)
     eng = engine()
     with session_scope(eng) as session:
         rows = repo.ranked(session=session, status=status, limit=limit)
@@ -125,40 +151,58 @@ def leads_cmd(
     if console.width >= 100:
         columns.append("top reason")
     for column in columns:
-        table.add_column(column, justify="right" if column in ("id", "score") else "left",
-                         no_wrap=column not in ("name", "company"), overflow="ellipsis")
+        table.add_column(
+            column,
+            justify="right" if column in ("id", "score") else "left",
+            no_wrap=column not in ("name", "company"),
+            overflow="ellipsis",
+        )
     for lead, sc in rows:
-        top = max(sc.breakdown, key=lambda ln: ln["points"])["label"] if sc and sc.breakdown \
-            else ""
-        cells: list[str | Text] = [str(lead.id), Text(lead.name), Text(lead.company or ""),
-                                   lead.status,
-                                   f"{sc.score:g}" if sc else "-",
-                                   f"{sc.fit_grade}{sc.engagement_level}" if sc else "-",
-                                   Text(top)]
-        table.add_row(*cells[:len(columns)])
+        top = max(sc.breakdown, key=lambda ln: ln["points"])["label"] if sc and sc.breakdown else ""
+        cells: list[str | Text] = [
+            str(lead.id),
+            Text(lead.name),
+            Text(lead.company or ""),
+            lead.status,
+            f"{sc.score:g}" if sc else "-",
+            f"{sc.fit_grade}{sc.engagement_level}" if sc else "-",
+            Text(top),
+        ]
+        table.add_row(*cells[: len(columns)])
     console.print(table)
     if not rows and status and count_leads(eng) > 0:
         console.print(f"No lead is in status '{status}' now; `sdrbot leads` lists them all.")
     elif not rows:
-        console.print("No leads yet: `sdrbot import leads FILE.csv` (or `sdrbot generate` for a "
-                      "sample).")
+        console.print(
+            "No leads yet: `sdrbot import leads FILE.csv` (or `sdrbot generate` for a sample)."
+        )
 
 
 def rescore_cmd(
-    every: bool = typer.Option(False, "--all", help="Compute every lead, not only those whose "
-                               "score can have changed since it was last computed."),
+    every: bool = typer.Option(
+        False,
+        "--all",
+        help="Compute every lead, not only those whose "
+        "score can have changed since it was last computed.",
+    ),
 ) -> None:
     """Bring every score to now under the active model (decay, expiry, new MQLs)."""
     eng = engine()
     total = count_leads(eng)
     with progress_bar("Rescoring", total) as advance:
-        summary = rescore_all(eng, now=now(), actor=f"{actor()} rescore", progress=advance,
-                              force=every)
+        summary = rescore_all(
+            eng, now=now(), actor=f"{actor()} rescore", progress=advance, force=every
+        )
         advance(max(0, total - summary.scored))  # the leads that needed no computing
     unchanged = total - summary.scored
-    console.print(f"Rescored {summary.scored} lead(s)"
-                  + (f"; {unchanged} could not have changed and were skipped (--all computes "
-                     "them too)." if unchanged else "."))
+    console.print(
+        f"Rescored {summary.scored} lead(s)"
+        + (
+            f"; {unchanged} could not have changed and were skipped (--all computes them too)."
+            if unchanged
+            else "."
+        )
+    )
     for key, count in sorted(summary.transitions.items()):
         console.print(f"  {key}: {count}")
     if summary.alerts:
@@ -181,10 +225,20 @@ def export_cmd(out: Path = typer.Option(..., "--out", help="The CSV file to writ
         for r in rows:
             grade = f"{r['fit_grade']}{r['engagement_level']}" if r["fit_grade"] else ""
             attrs = r["attributes"] or {}
-            writer.writerow([r["id"], r["external_id"] or "", r["email"] or "", r["status"],
-                             _num(r["score"]), _num(r["fit"]), _num(r["engagement"]), grade,
-                             "true" if r["status"] == "mql" else "false",
-                             *[attrs.get(a, "") for a in attr_names]])
+            writer.writerow(
+                [
+                    r["id"],
+                    r["external_id"] or "",
+                    r["email"] or "",
+                    r["status"],
+                    _num(r["score"]),
+                    _num(r["fit"]),
+                    _num(r["engagement"]),
+                    grade,
+                    "true" if r["status"] == "mql" else "false",
+                    *[attrs.get(a, "") for a in attr_names],
+                ]
+            )
     console.print(f"Wrote {len(rows)} lead(s) to {out}.")
 
 

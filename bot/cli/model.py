@@ -17,8 +17,9 @@ from storage.repositories import models
 
 
 def register(app: typer.Typer) -> None:
-    model = typer.Typer(help="The scoring model: show, validate, apply, history, rollback.",
-                        no_args_is_help=True)
+    model = typer.Typer(
+        help="The scoring model: show, validate, apply, history, rollback.", no_args_is_help=True
+    )
     app.add_typer(model, name="model")
     model.command("show")(show_cmd)
     model.command("validate")(validate_cmd)
@@ -50,15 +51,23 @@ def show_cmd(
         return
     th = m.thresholds
     console.print(f"[bold]Model v{row.version}[/]: {m.name}", markup=True)
-    console.print(f"MQL at {th.mql:g} points with at least {th.min_fit:g} fit and "
-                  f"{th.min_engagement:g} engagement; nurture band {th.nurture_min:g}–{th.mql:g}. "
-                  f"Fast track: {', '.join(m.fast_track.events) or 'none'}.")
+    console.print(
+        f"MQL at {th.mql:g} points with at least {th.min_fit:g} fit and "
+        f"{th.min_engagement:g} engagement; nurture band {th.nurture_min:g}–{th.mql:g}. "
+        f"Fast track: {', '.join(m.fast_track.events) or 'none'}."
+    )
     table = Table(title="Rules")
     for column in ("dimension", "id", "label", "when", "points", "limits"):
         table.add_column(column, justify="right" if column == "points" else "left")
     for fr in m.fit_rules:
-        table.add_row("fit", fr.id, fr.label, fr.condition.describe(), f"{fr.points:+d}",
-                      f"group {fr.group}" if fr.group else "")
+        table.add_row(
+            "fit",
+            fr.id,
+            fr.label,
+            fr.condition.describe(),
+            f"{fr.points:+d}",
+            f"group {fr.group}" if fr.group else "",
+        )
     for er in m.engagement_rules:
         when = er.event + "".join(f" & {c.describe()}" for c in er.where)
         limits = []
@@ -71,15 +80,19 @@ def show_cmd(
         limits.append(f"half-life {er.half_life_days:g}d" if er.half_life_days else "no decay")
         table.add_row("engagement", er.id, er.label, when, f"{er.points:+d}", ", ".join(limits))
     console.print(table)
-    console.print("Edit a copy (`sdrbot model show --raw > model.toml`), check it with "
-                  "`sdrbot model validate model.toml`, activate it with `sdrbot model apply`.")
+    console.print(
+        "Edit a copy (`sdrbot model show --raw > model.toml`), check it with "
+        "`sdrbot model validate model.toml`, activate it with `sdrbot model apply`."
+    )
 
 
 def validate_cmd(file: Path = typer.Argument(..., help="The model .toml file.")) -> None:
     """Check a model file; every mistake is named with its line, rule and field."""
     _, m = _read(file)
-    console.print(f"{file} is valid: {len(m.fit_rules)} fit rule(s), "
-                  f"{len(m.engagement_rules)} engagement rule(s), MQL at {m.thresholds.mql:g}.")
+    console.print(
+        f"{file} is valid: {len(m.fit_rules)} fit rule(s), "
+        f"{len(m.engagement_rules)} engagement rule(s), MQL at {m.thresholds.mql:g}."
+    )
 
 
 def apply_cmd(
@@ -92,11 +105,11 @@ def apply_cmd(
     with session_scope(eng) as session:
         active = models.ensure_active(session=session, now=now())
         if active.checksum == m.checksum:
-            console.print(f"{file} is already the active model (v{active.version}); "
-                          "nothing to do.")
+            console.print(f"{file} is already the active model (v{active.version}); nothing to do.")
             return
-        row = models.add_version(session=session, text=text, created_by=actor(), now=now(),
-                                 note=note, activate=True)
+        row = models.add_version(
+            session=session, text=text, created_by=actor(), now=now(), note=note, activate=True
+        )
         version = row.version
     console.print(f"Model v{version} is active. Rescoring every lead …")
     _rescore(eng)
@@ -111,14 +124,21 @@ def history_cmd() -> None:
     for column in ("version", "status", "name", "created", "by", "activated", "note"):
         table.add_column(column)
     for r in rows:
-        table.add_row(str(r.version), r.status, r.name, f"{r.created_at:%Y-%m-%d %H:%M}",
-                      r.created_by, f"{r.activated_at:%Y-%m-%d %H:%M}" if r.activated_at
-                      else "", r.note or "")
+        table.add_row(
+            str(r.version),
+            r.status,
+            r.name,
+            f"{r.created_at:%Y-%m-%d %H:%M}",
+            r.created_by,
+            f"{r.activated_at:%Y-%m-%d %H:%M}" if r.activated_at else "",
+            r.note or "",
+        )
     console.print(table)
 
 
-def rollback_cmd(version: int = typer.Argument(..., help="The version to make active again.")
-                 ) -> None:
+def rollback_cmd(
+    version: int = typer.Argument(..., help="The version to make active again."),
+) -> None:
     """Make an earlier model version active again and rescore every lead."""
     eng = engine()
     with session_scope(eng) as session:
@@ -126,8 +146,11 @@ def rollback_cmd(version: int = typer.Argument(..., help="The version to make ac
         row = models.get_version(session=session, version=version)
         if row is None:
             known = ", ".join(str(r.version) for r in models.history(session=session))
-            raise fail(f"there is no model version {version}; known versions: {known} "
-                       "(see `sdrbot model history`)", 2)
+            raise fail(
+                f"there is no model version {version}; known versions: {known} "
+                "(see `sdrbot model history`)",
+                2,
+            )
         if row.status == "active":
             console.print(f"Model v{version} is already active; nothing to do.")
             return

@@ -24,8 +24,11 @@ def register(app: typer.Typer) -> None:
 def run(
     http: bool = typer.Option(False, "--http", help="Serve Slack's requests over HTTP."),
     socket: bool = typer.Option(False, "--socket", help="Connect over Socket Mode."),
-    port: int = typer.Option(3000, "--port", help="HTTP port: the ingest API and /healthz, "
-                             "and Slack's requests with --http."),
+    port: int = typer.Option(
+        3000,
+        "--port",
+        help="HTTP port: the ingest API and /healthz, and Slack's requests with --http.",
+    ),
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP address to listen on."),
 ) -> None:
     """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port), the
@@ -37,15 +40,22 @@ def run(
     except SettingsError as exc:
         raise fail(str(exc), 2) from exc
     if not settings.slack_bot_token:
-        raise fail("SLACK_BOT_TOKEN is not set. Create the Slack app from "
-                   "bot/slack/manifest.yml, install it, and put its bot token (xoxb-…) into "
-                   ".env", 2)
+        raise fail(
+            "SLACK_BOT_TOKEN is not set. Create the Slack app from "
+            "bot/slack/manifest.yml, install it, and put its bot token (xoxb-…) into "
+            ".env",
+            2,
+        )
     use_socket = socket or (bool(settings.slack_app_token) and not http)
     if use_socket and not settings.slack_app_token:
-        raise fail("--socket needs SLACK_APP_TOKEN (an app-level token, xapp-…, with the "
-                   "connections:write scope)", 2)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+        raise fail(
+            "--socket needs SLACK_APP_TOKEN (an app-level token, xapp-…, with the "
+            "connections:write scope)",
+            2,
+        )
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     eng = engine()
     client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
     stop, wake, hooks_wake = threading.Event(), threading.Event(), threading.Event()
@@ -55,17 +65,25 @@ def run(
         hooks_wake.set()
 
     try:
-        bolt = build_app(settings, engine=eng, client=client, clock=now, wake=wake_all,
-                         socket_mode=use_socket)
+        bolt = build_app(
+            settings, engine=eng, client=client, clock=now, wake=wake_all, socket_mode=use_socket
+        )
     except SettingsError as exc:
         raise fail(str(exc), 2) from exc
-    sender = OutboxSender(eng, client, now, alert_channel=settings.alert_channel,
-                          handover_channel=settings.handover_channel,
-                          pace=settings.outbox_pace_seconds,
-                          lease=timedelta(seconds=settings.outbox_lease_seconds),
-                          routing=settings.routing(), workers=_lanes(eng))
-    thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
-                              name="outbox", daemon=True)
+    sender = OutboxSender(
+        eng,
+        client,
+        now,
+        alert_channel=settings.alert_channel,
+        handover_channel=settings.handover_channel,
+        pace=settings.outbox_pace_seconds,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        routing=settings.routing(),
+        workers=_lanes(eng),
+    )
+    thread = threading.Thread(
+        target=sender.run, args=(stop,), kwargs={"wake": wake}, name="outbox", daemon=True
+    )
     thread.start()
     try:
         with sending_webhooks(eng, now, hooks_wake):
@@ -82,13 +100,18 @@ def run(
                 handler.connect()  # Slack's requests come over the socket, on its own threads
             else:
                 console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
-            console.print(f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
-                          f"http://{host}:{port}/docs), its health at /healthz.")
+            console.print(
+                f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
+                f"http://{host}:{port}/docs), its health at /healthz."
+            )
             try:
                 # Socket Mode's requests are not signed: the HTTP app then has no Slack endpoint
-                uvicorn.run(create_http_app(None if use_socket else bolt, engine=eng,
-                                            wake=wake_all), host=host, port=port,
-                            log_level="info")
+                uvicorn.run(
+                    create_http_app(None if use_socket else bolt, engine=eng, wake=wake_all),
+                    host=host,
+                    port=port,
+                    log_level="info",
+                )
             finally:
                 if handler is not None:
                     handler.close()

@@ -18,8 +18,9 @@ def register(app: typer.Typer) -> None:
 def serve(
     port: int = typer.Option(8000, "--port", help="HTTP port."),
     host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on."),
-    workers: int = typer.Option(1, "--workers", min=1,
-                                help="Worker processes (scoring is CPU work: one per core)."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Worker processes (scoring is CPU work: one per core)."
+    ),
 ) -> None:
     """Serve the ingest API (Segment-compatible identify/track/batch, outcomes) and its docs."""
     try:
@@ -31,16 +32,24 @@ def serve(
     from bot.http.api.app import create_api_app
 
     eng = engine()  # migrated here, once, before any worker starts
-    console.print(f"sdrbot serves the ingest API at http://{host}:{port}/api/v1 "
-                  f"(docs at http://{host}:{port}/docs)"
-                  + (f" with {workers} worker processes" if workers > 1 else ""))
+    console.print(
+        f"sdrbot serves the ingest API at http://{host}:{port}/api/v1 "
+        f"(docs at http://{host}:{port}/docs)"
+        + (f" with {workers} worker processes" if workers > 1 else "")
+    )
     # webhooks are sent from this process alone, whatever the number of workers
     with sending_webhooks(eng, now):
         if workers > 1:
             # each worker builds its own app and engine from the environment
             os.environ["DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
-            uvicorn.run("bot.http.api.app:from_environment", factory=True, workers=workers,
-                        host=host, port=port, log_level="info")
+            uvicorn.run(
+                "bot.http.api.app:from_environment",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="info",
+            )
             return
         api = create_api_app(engine=eng, clock=now, events=settings.event_map)
         uvicorn.run(api, host=host, port=port, log_level="info")

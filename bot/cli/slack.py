@@ -18,8 +18,11 @@ def register(app: typer.Typer) -> None:
 
 def manifest(
     url: str | None = typer.Option(
-        None, "--url", help="The bot's public base URL for HTTP mode, e.g. "
-        "https://sdrbot.example.com (without it: Socket Mode)."),
+        None,
+        "--url",
+        help="The bot's public base URL for HTTP mode, e.g. "
+        "https://sdrbot.example.com (without it: Socket Mode).",
+    ),
     name: str = typer.Option("sdrbot", "--name", help="The app's name in Slack."),
 ) -> None:
     """Print the Slack app manifest (YAML) for Socket Mode, or for HTTP with --url."""

@@ -14,35 +14,47 @@ ID = typer.Argument(..., help="The webhook's number (see `sdrbot webhook list`).
 
 
 def register(app: typer.Typer) -> None:
-    hooks = typer.Typer(help="Outbound webhooks: a signed JSON POST on lifecycle changes.",
-                        no_args_is_help=True)
+    hooks = typer.Typer(
+        help="Outbound webhooks: a signed JSON POST on lifecycle changes.", no_args_is_help=True
+    )
     app.add_typer(hooks, name="webhook")
 
     @hooks.command("add")
     def add_cmd(
         url: str = typer.Argument(..., help="Where to POST, e.g. a Zapier or n8n hook URL."),
         events: list[str] = typer.Option(
-            None, "--events", "-e", help="Statuses to send, comma-separated: "
-            + ", ".join(webhooks.EVENTS) + ". Default: mql, sql, recycled, disqualified."),
-        description: str | None = typer.Option(None, "--description", "-d",
-                                               help="A note on what receives it."),
+            None,
+            "--events",
+            "-e",
+            help="Statuses to send, comma-separated: "
+            + ", ".join(webhooks.EVENTS)
+            + ". Default: mql, sql, recycled, disqualified.",
+        ),
+        description: str | None = typer.Option(
+            None, "--description", "-d", help="A note on what receives it."
+        ),
     ) -> None:
         """Add a webhook. Its signing secret is shown now (and by `sdrbot webhook secret`)."""
         try:
             with session_scope(engine()) as session:
-                hook = webhooks.create(session, url, events=events, description=description,
-                                       now=now(), actor=actor())
+                hook = webhooks.create(
+                    session, url, events=events, description=description, now=now(), actor=actor()
+                )
         except webhooks.WebhookError as exc:
             raise fail(str(exc)) from exc
-        console.print(f"Added webhook #{hook.id}: {','.join(hook.events)} → {hook.url}",
-                      soft_wrap=True, markup=False)
+        console.print(
+            f"Added webhook #{hook.id}: {','.join(hook.events)} → {hook.url}",
+            soft_wrap=True,
+            markup=False,
+        )
         console.print("Its signing secret (check X-Sdrbot-Signature with it):")
         console.print(hook.secret, markup=False, soft_wrap=True)
         console.print(f"Try it: sdrbot webhook test {hook.id}")
 
     @hooks.command("list")
-    def list_cmd(removed: bool = typer.Option(False, "--removed",
-                                              help="Show removed webhooks too.")) -> None:
+    def list_cmd(
+        removed: bool = typer.Option(False, "--removed", help="Show removed webhooks too."),
+    ) -> None:
         """The webhooks, with their pending, sent and failed deliveries."""
         with session_scope(engine()) as session:
             rows = webhooks.list_webhooks(session, removed=removed)
@@ -54,13 +66,20 @@ def register(app: typer.Typer) -> None:
             column.overflow = "fold"
         for row in rows:
             h, c = row.hook, row.counts
-            table.add_row(str(h.id), h.url, ",".join(h.events), str(c.get("pending", 0)),
-                          str(c.get("sent", 0)), str(c.get("failed", 0)),
-                          f"removed {h.removed_at:%Y-%m-%d}" if h.removed_at else "active")
+            table.add_row(
+                str(h.id),
+                h.url,
+                ",".join(h.events),
+                str(c.get("pending", 0)),
+                str(c.get("sent", 0)),
+                str(c.get("failed", 0)),
+                f"removed {h.removed_at:%Y-%m-%d}" if h.removed_at else "active",
+            )
         console.print(table)
         if any(row.counts.get("failed") for row in rows if not row.hook.removed_at):
-            console.print("Failed deliveries are kept: `sdrbot webhook redeliver ID` sends "
-                          "them again.")
+            console.print(
+                "Failed deliveries are kept: `sdrbot webhook redeliver ID` sends them again."
+            )
 
     @hooks.command("test")
     def test_cmd(webhook_id: int = ID) -> None:
@@ -75,8 +94,10 @@ def register(app: typer.Typer) -> None:
             try:
                 status = webhooks.send_test(hook, client, now=now())
             except DeliveryError as exc:
-                raise fail(f"the test delivery failed: {exc}. Check that the URL is right "
-                           "and that the receiver answers 2xx") from exc
+                raise fail(
+                    f"the test delivery failed: {exc}. Check that the URL is right "
+                    "and that the receiver answers 2xx"
+                ) from exc
         console.print(f"{where(hook.url)} answered HTTP {status}: webhook #{webhook_id} works.")
 
     @hooks.command("redeliver")
@@ -87,9 +108,12 @@ def register(app: typer.Typer) -> None:
                 n = webhooks.redeliver(session, webhook_id, now=now())
         except webhooks.WebhookError as exc:
             raise fail(str(exc)) from exc
-        console.print(f"{n} failed deliveries of webhook #{webhook_id} are queued again; the "
-                      "running bot (`sdrbot run` or `sdrbot serve`) sends them."
-                      if n else f"Webhook #{webhook_id} has no failed deliveries.")
+        console.print(
+            f"{n} failed deliveries of webhook #{webhook_id} are queued again; the "
+            "running bot (`sdrbot run` or `sdrbot serve`) sends them."
+            if n
+            else f"Webhook #{webhook_id} has no failed deliveries."
+        )
 
     @hooks.command("secret")
     def secret_cmd(webhook_id: int = ID) -> None:
@@ -109,5 +133,7 @@ def register(app: typer.Typer) -> None:
                 dropped = webhooks.remove(session, webhook_id, now=now())
         except webhooks.WebhookError as exc:
             raise fail(str(exc)) from exc
-        console.print(f"Removed webhook #{webhook_id}"
-                      + (f"; {dropped} waiting deliveries dropped." if dropped else "."))
+        console.print(
+            f"Removed webhook #{webhook_id}"
+            + (f"; {dropped} waiting deliveries dropped." if dropped else ".")
+        )

@@ -22,20 +22,26 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.http.api.app import create_api_app
 
 
-def create_http_app(bolt: App | None, *, engine: Engine,
-                    wake: Callable[[], None] | None = None) -> FastAPI:
+def create_http_app(
+    bolt: App | None, *, engine: Engine, wake: Callable[[], None] | None = None
+) -> FastAPI:
     """`wake` is called after each accepted ingest call, so that an alert it queued leaves at
     once instead of at the outbox sender's next poll. Without `bolt` (Socket Mode, where Slack's
     requests come over the socket) there is no /slack/events."""
     api = FastAPI(title="sdrbot", docs_url=None, redoc_url=None, openapi_url=None)
 
     if wake is not None:
+
         @api.middleware("http")
-        async def wake_sender(request: Request,
-                              call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        async def wake_sender(
+            request: Request, call_next: Callable[[Request], Awaitable[Response]]
+        ) -> Response:
             response = await call_next(request)
-            if request.method == "POST" and request.url.path.startswith("/api/") and \
-                    response.status_code == 200:
+            if (
+                request.method == "POST"
+                and request.url.path.startswith("/api/")
+                and response.status_code == 200
+            ):
                 wake()
             return response
 
@@ -54,8 +60,9 @@ def create_http_app(bolt: App | None, *, engine: Engine,
             with engine.connect() as conn:
                 conn.execute(text("select 1"))
         except SQLAlchemyError as exc:
-            return JSONResponse({"status": "unavailable",
-                                 "database": type(exc).__name__}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "database": type(exc).__name__}, status_code=503
+            )
         return JSONResponse({"status": "ok", "database": "ok"})
 
     api.mount("/", create_api_app(engine=engine))  # the ingest API (/api/v1/*) and its /docs

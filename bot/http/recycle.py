@@ -31,8 +31,9 @@ REMEMBERED = 10_000
 
 
 class RecycleConnections:
-    def __init__(self, app: ASGIApp, every: int = REQUESTS_PER_CONNECTION,
-                 crowded: int = CROWDED) -> None:
+    def __init__(
+        self, app: ASGIApp, every: int = REQUESTS_PER_CONNECTION, crowded: int = CROWDED
+    ) -> None:
         if every < 1 or crowded < 2:
             raise ValueError("every must be at least 1, and crowded at least 2")
         self.app, self.every, self.crowded = app, every, crowded
@@ -62,8 +63,9 @@ class RecycleConnections:
     async def _closing(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def closing(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() != b"connection"]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"
+                ]
                 message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 

@@ -27,27 +27,58 @@ from bot.ingest.records import (
 )
 
 LEAD_ALIASES = {
-    "email": "email", "e_mail": "email", "email_address": "email", "mail": "email",
-    "id": "external_id", "external_id": "external_id", "crm_id": "external_id",
-    "first_name": "first_name", "firstname": "first_name", "given_name": "first_name",
+    "email": "email",
+    "e_mail": "email",
+    "email_address": "email",
+    "mail": "email",
+    "id": "external_id",
+    "external_id": "external_id",
+    "crm_id": "external_id",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "given_name": "first_name",
     "vorname": "first_name",
-    "last_name": "last_name", "lastname": "last_name", "surname": "last_name",
-    "family_name": "last_name", "nachname": "last_name",
-    "title": "title", "job_title": "title", "position": "title", "role": "title",
-    "company": "company", "company_name": "company", "organization": "company",
-    "organisation": "company", "firma": "company",
-    "industry": "industry", "branche": "industry",
-    "company_size": "company_size", "employees": "company_size",
-    "number_of_employees": "company_size", "employee_count": "company_size",
-    "mitarbeiter": "company_size", "mitarbeiterzahl": "company_size",
+    "last_name": "last_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "nachname": "last_name",
+    "title": "title",
+    "job_title": "title",
+    "position": "title",
+    "role": "title",
+    "company": "company",
+    "company_name": "company",
+    "organization": "company",
+    "organisation": "company",
+    "firma": "company",
+    "industry": "industry",
+    "branche": "industry",
+    "company_size": "company_size",
+    "employees": "company_size",
+    "number_of_employees": "company_size",
+    "employee_count": "company_size",
+    "mitarbeiter": "company_size",
+    "mitarbeiterzahl": "company_size",
     "anzahl_mitarbeiter": "company_size",
-    "country": "country", "land": "country",
-    "source": "source", "lead_source": "source",
+    "country": "country",
+    "land": "country",
+    "source": "source",
+    "lead_source": "source",
 }
-EVENT_COLUMNS = {"email": "email", "e_mail": "email", "id": "external_id",
-                 "external_id": "external_id", "type": "type", "event": "type",
-                 "event_type": "type", "occurred_at": "occurred_at", "timestamp": "occurred_at",
-                 "message_id": "message_id", "event_id": "message_id"}
+EVENT_COLUMNS = {
+    "email": "email",
+    "e_mail": "email",
+    "id": "external_id",
+    "external_id": "external_id",
+    "type": "type",
+    "event": "type",
+    "event_type": "type",
+    "occurred_at": "occurred_at",
+    "timestamp": "occurred_at",
+    "message_id": "message_id",
+    "event_id": "message_id",
+}
 
 
 class CSVFileError(ValueError):
@@ -76,10 +107,20 @@ class Lines:
 
 
 def nul_error(line: int, header: list[str], values: list[str]) -> RowError:
-    column = next((header[i] if i < len(header) else f"column {i + 1}"
-                   for i, v in enumerate(values) if "\x00" in v), "")
-    return RowError(line, column, "contains a NUL character (0x00), which cannot be stored; "
-                    "remove it (it often comes from a file saved as UTF-16: save it as CSV UTF-8)")
+    column = next(
+        (
+            header[i] if i < len(header) else f"column {i + 1}"
+            for i, v in enumerate(values)
+            if "\x00" in v
+        ),
+        "",
+    )
+    return RowError(
+        line,
+        column,
+        "contains a NUL character (0x00), which cannot be stored; "
+        "remove it (it often comes from a file saved as UTF-16: save it as CSV UTF-8)",
+    )
 
 
 @dataclass
@@ -103,8 +144,15 @@ class CSVSource:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > width:
-                yield line, RowError(line, "", f"has {len(values)} values but the header names "
-                                     f"{width} columns; quote values that contain the separator")
+                yield (
+                    line,
+                    RowError(
+                        line,
+                        "",
+                        f"has {len(values)} values but the header names "
+                        f"{width} columns; quote values that contain the separator",
+                    ),
+                )
                 continue
             yield line, dict(zip(self.header, values, strict=False))
 
@@ -122,8 +170,9 @@ def open_csv(path: Path) -> CSVSource:
         sample = handle.read(16384)
     except UnicodeDecodeError:
         handle.close()
-        raise CSVFileError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and try again"
-                           ) from None
+        raise CSVFileError(
+            f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and try again"
+        ) from None
     handle.seek(0)
     # the separator is the one the header line uses most (Excel writes ';' in German locales);
     # csv.Sniffer guesses from the data too, and quoted tabs or line breaks mislead it
@@ -138,16 +187,16 @@ def open_csv(path: Path) -> CSVSource:
         raise CSVFileError(f"{path} is empty; the first line must name the columns") from None
     if lines.nul:
         handle.close()
-        raise CSVFileError(f"{path}: the header line contains NUL characters; is the file "
-                           "UTF-16? Save it as CSV UTF-8 and try again")
+        raise CSVFileError(
+            f"{path}: the header line contains NUL characters; is the file "
+            "UTF-16? Save it as CSV UTF-8 and try again"
+        )
     return CSVSource(path, handle, reader, [h.strip() for h in header], lines)
 
 
 def count_rows(path: Path) -> int:
     with path.open("rb") as f:
         return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
-
-
 
 
 def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[str, str]:
@@ -162,12 +211,16 @@ def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[s
         else:
             mapping[name] = LEAD_ALIASES.get(key, "attr:" + name)
     if id_column is not None and "external_id" not in mapping.values():
-        raise CSVFileError(f"{path}: --id-column {id_column!r} is not a column; the columns are "
-                           f"{', '.join(header)}")
+        raise CSVFileError(
+            f"{path}: --id-column {id_column!r} is not a column; the columns are "
+            f"{', '.join(header)}"
+        )
     if not {"email", "external_id"} & set(mapping.values()):
-        raise CSVFileError(f"{path} has no 'email' or 'id' column (its columns: "
-                           f"{', '.join(header)}). Add one, or name the column that holds the "
-                           "CRM id with --id-column NAME")
+        raise CSVFileError(
+            f"{path} has no 'email' or 'id' column (its columns: "
+            f"{', '.join(header)}). Add one, or name the column that holds the "
+            "CRM id with --id-column NAME"
+        )
     return mapping
 
 
@@ -188,8 +241,9 @@ def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[Lead
                         attrs[target[5:]] = typed_value(value)
                 else:
                     std[target] = value
-            identity = parse_identity(std.pop("email", None), std.pop("external_id", None), line,
-                                      id_name)
+            identity = parse_identity(
+                std.pop("email", None), std.pop("external_id", None), line, id_name
+            )
             fields: dict[str, object] = {k: v.strip() for k, v in std.items() if v.strip()}
             if "company_size" in std:
                 size = parse_company_size(std["company_size"], line)
@@ -202,16 +256,17 @@ def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[Lead
 
 
 def read_events(source: CSVSource, now: datetime) -> Iterator[EventIn | RowError]:
-    mapping = {name: EVENT_COLUMNS.get(header_key(name), "prop:" + name)
-               for name in source.header}
+    mapping = {name: EVENT_COLUMNS.get(header_key(name), "prop:" + name) for name in source.header}
     targets = set(mapping.values())
     missing = [c for c in ("type", "occurred_at") if c not in targets]
     if not {"email", "external_id"} & targets:
         missing.insert(0, "email (or id)")
     if missing:
-        raise CSVFileError(f"{source.path} lacks the column(s) {', '.join(missing)} (its columns: "
-                           f"{', '.join(source.header)}); an event row needs email or id, type "
-                           "and occurred_at")
+        raise CSVFileError(
+            f"{source.path} lacks the column(s) {', '.join(missing)} (its columns: "
+            f"{', '.join(source.header)}); an event row needs email or id, type "
+            "and occurred_at"
+        )
     # a file repeats the same leads and types many times: parse each distinct value once
     identities: dict[tuple[str, str], Identity] = {}
     kinds: dict[str, str] = {}
@@ -231,13 +286,19 @@ def read_events(source: CSVSource, now: datetime) -> Iterator[EventIn | RowError
             if not any(v.strip() for v in values):
                 continue
             if len(values) > width:
-                yield RowError(line, "", f"has {len(values)} values but the header names "
-                               f"{width} columns; quote values that contain the separator")
+                yield RowError(
+                    line,
+                    "",
+                    f"has {len(values)} values but the header names "
+                    f"{width} columns; quote values that contain the separator",
+                )
                 continue
             values = values + [""] * (width - len(values))
         try:
-            ident_key = (values[i_email] if i_email is not None else "",
-                         values[i_ext] if i_ext is not None else "")
+            ident_key = (
+                values[i_email] if i_email is not None else "",
+                values[i_ext] if i_ext is not None else "",
+            )
             identity = identities.get(ident_key)
             if identity is None:
                 identity = identities[ident_key] = parse_identity(*ident_key, line)

@@ -14,11 +14,23 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-CANONICAL_TYPES = frozenset({
-    "page_view", "content_download", "webinar_registered", "webinar_attended", "email_open",
-    "email_click", "newsletter_open", "unsubscribe", "form_submit", "demo_request",
-    "pricing_request", "contact_request", "chat_with_sales",
-})
+CANONICAL_TYPES = frozenset(
+    {
+        "page_view",
+        "content_download",
+        "webinar_registered",
+        "webinar_attended",
+        "email_open",
+        "email_click",
+        "newsletter_open",
+        "unsubscribe",
+        "form_submit",
+        "demo_request",
+        "pricing_request",
+        "contact_request",
+        "chat_with_sales",
+    }
+)
 UNKNOWN_POLICIES = ("keep", "reject")
 
 
@@ -32,24 +44,33 @@ def _t(kind: str, **props: Any) -> Target:
     return Target(kind, MappingProxyType(props))
 
 
-DEFAULT_MAP: Mapping[str, Target] = MappingProxyType({
-    "Page Viewed": _t("page_view"), "Viewed Page": _t("page_view"),
-    "Loaded a Page": _t("page_view"), "Page View": _t("page_view"),
-    "Webinar Registered": _t("webinar_registered"),
-    "Webinar Attended": _t("webinar_attended"),
-    "Email Opened": _t("email_open"), "Email Link Clicked": _t("email_click"),
-    "Email Clicked": _t("email_click"), "Newsletter Opened": _t("newsletter_open"),
-    "Unsubscribed": _t("unsubscribe"),
-    "Form Submitted": _t("form_submit"),
-    "Demo Requested": _t("demo_request"), "Pricing Requested": _t("pricing_request"),
-    "Contact Requested": _t("contact_request"), "Contact Form Submitted": _t("contact_request"),
-    "Chat With Sales Started": _t("chat_with_sales"),
-    "Content Downloaded": _t("content_download"), "File Downloaded": _t("content_download"),
-    "Whitepaper Downloaded": _t("content_download", asset_type="whitepaper"),
-    "Ebook Downloaded": _t("content_download", asset_type="ebook"),
-    "Case Study Downloaded": _t("content_download", asset_type="case_study"),
-    "Pricing Sheet Downloaded": _t("content_download", asset_type="pricing_sheet"),
-})
+DEFAULT_MAP: Mapping[str, Target] = MappingProxyType(
+    {
+        "Page Viewed": _t("page_view"),
+        "Viewed Page": _t("page_view"),
+        "Loaded a Page": _t("page_view"),
+        "Page View": _t("page_view"),
+        "Webinar Registered": _t("webinar_registered"),
+        "Webinar Attended": _t("webinar_attended"),
+        "Email Opened": _t("email_open"),
+        "Email Link Clicked": _t("email_click"),
+        "Email Clicked": _t("email_click"),
+        "Newsletter Opened": _t("newsletter_open"),
+        "Unsubscribed": _t("unsubscribe"),
+        "Form Submitted": _t("form_submit"),
+        "Demo Requested": _t("demo_request"),
+        "Pricing Requested": _t("pricing_request"),
+        "Contact Requested": _t("contact_request"),
+        "Contact Form Submitted": _t("contact_request"),
+        "Chat With Sales Started": _t("chat_with_sales"),
+        "Content Downloaded": _t("content_download"),
+        "File Downloaded": _t("content_download"),
+        "Whitepaper Downloaded": _t("content_download", asset_type="whitepaper"),
+        "Ebook Downloaded": _t("content_download", asset_type="ebook"),
+        "Case Study Downloaded": _t("content_download", asset_type="case_study"),
+        "Pricing Sheet Downloaded": _t("content_download", asset_type="pricing_sheet"),
+    }
+)
 
 
 class EventMapError(ValueError):
@@ -88,16 +109,21 @@ class EventMap:
             return hit
         slug = _slug(name)
         if not slug:
-            raise UnknownEvent("the event name is blank; name what happened, e.g. "
-                               "\"Webinar Attended\"")
+            raise UnknownEvent(
+                'the event name is blank; name what happened, e.g. "Webinar Attended"'
+            )
         if len(slug) > MAX_TYPE:
-            raise UnknownEvent(f"an event type has at most {MAX_TYPE} characters; map this "
-                               "long name to a shorter type in [ingest.event_map]")
+            raise UnknownEvent(
+                f"an event type has at most {MAX_TYPE} characters; map this "
+                "long name to a shorter type in [ingest.event_map]"
+            )
         if slug in CANONICAL_TYPES or self.unknown == "keep":
             return Target(slug)
-        raise UnknownEvent(f"unknown event {name!r}: map it in [ingest.event_map] of the config, "
-                           f"or send one of the mapped names ({', '.join(sorted(self.table))}) "
-                           f"or a canonical type ({', '.join(sorted(CANONICAL_TYPES))})")
+        raise UnknownEvent(
+            f"unknown event {name!r}: map it in [ingest.event_map] of the config, "
+            f"or send one of the mapped names ({', '.join(sorted(self.table))}) "
+            f"or a canonical type ({', '.join(sorted(CANONICAL_TYPES))})"
+        )
 
     @classmethod
     def from_config(cls, table: Any, unknown: Any) -> EventMap:
@@ -105,8 +131,9 @@ class EventMap:
         if unknown is None:
             unknown = "keep"
         if unknown not in UNKNOWN_POLICIES:
-            raise EventMapError(f"ingest.unknown_events must be one of {UNKNOWN_POLICIES}, "
-                                f"not {unknown!r}")
+            raise EventMapError(
+                f"ingest.unknown_events must be one of {UNKNOWN_POLICIES}, not {unknown!r}"
+            )
         merged = dict(DEFAULT_MAP)
         if table is not None:
             if not isinstance(table, dict):
@@ -125,10 +152,14 @@ def _target(name: str, value: Any) -> Target:
         if not isinstance(props, dict):
             raise EventMapError(f"{where}.properties must be a table, not {props!r}")
     else:
-        raise EventMapError(f"{where} must be an event type such as \"webinar_attended\" or "
-                            f"{{ type = \"content_download\", properties = {{ asset_type = "
-                            f"\"ebook\" }} }}, not {value!r}")
+        raise EventMapError(
+            f'{where} must be an event type such as "webinar_attended" or '
+            f'{{ type = "content_download", properties = {{ asset_type = '
+            f'"ebook" }} }}, not {value!r}'
+        )
     if not isinstance(kind, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,99}", kind):
-        raise EventMapError(f"{where}: {kind!r} is not an event type (lower case letters, "
-                            "digits and _, e.g. webinar_attended)")
+        raise EventMapError(
+            f"{where}: {kind!r} is not an event type (lower case letters, "
+            "digits and _, e.g. webinar_attended)"
+        )
     return Target(kind, MappingProxyType(dict(props)))

@@ -13,8 +13,18 @@ from typing import Any
 
 import orjson
 
-STANDARD_LEAD_FIELDS = ("email", "external_id", "first_name", "last_name", "title", "company",
-                        "industry", "company_size", "country", "source")
+STANDARD_LEAD_FIELDS = (
+    "email",
+    "external_id",
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "industry",
+    "company_size",
+    "country",
+    "source",
+)
 
 MAX_COMPANY_SIZE = 10_000_000  # the largest employers have about 2.5 million
 MAX_EMAIL = 320  # RFC 5321's limit, and the column's
@@ -33,8 +43,9 @@ class RowError:
 
     def __str__(self) -> str:
         at = f"line {self.line}" if self.line else "record"
-        return f"{at}, field '{self.field}': {self.message}" if self.field else \
-            f"{at}: {self.message}"
+        return (
+            f"{at}, field '{self.field}': {self.message}" if self.field else f"{at}: {self.message}"
+        )
 
 
 class RowRejected(ValueError):
@@ -98,9 +109,15 @@ class EventIn:
         if self.message_id:
             body = b"m:" + self.message_id.encode()
         else:
-            body = b"\x1f".join((b"h", self.identity.key.encode(), self.type.encode(),
-                                  self.occurred_at.isoformat().encode(),
-                                  self.properties_json()))
+            body = b"\x1f".join(
+                (
+                    b"h",
+                    self.identity.key.encode(),
+                    self.type.encode(),
+                    self.occurred_at.isoformat().encode(),
+                    self.properties_json(),
+                )
+            )
         digest = hashlib.blake2b(body, digest_size=8).digest()
         self._key = int.from_bytes(digest, "big") >> 1
         return self._key
@@ -109,49 +126,83 @@ class EventIn:
 def normalise_email(raw: str, line: int) -> str:
     email = raw.strip().lower()
     if len(email) > MAX_EMAIL:
-        raise RowRejected(RowError(line, "email", f"is {len(email)} characters long; an e-mail "
-                                   f"address has at most {MAX_EMAIL}"))
+        raise RowRejected(
+            RowError(
+                line,
+                "email",
+                f"is {len(email)} characters long; an e-mail address has at most {MAX_EMAIL}",
+            )
+        )
     if not _EMAIL.match(email):
-        raise RowRejected(RowError(line, "email", f"{raw!r} is not an e-mail address "
-                                   "(expected name@company.com)"))
+        raise RowRejected(
+            RowError(line, "email", f"{raw!r} is not an e-mail address (expected name@company.com)")
+        )
     return email
 
 
-def parse_identity(email: str | None, external_id: str | None, line: int,
-                   id_field: str = "id") -> Identity:
+def parse_identity(
+    email: str | None, external_id: str | None, line: int, id_field: str = "id"
+) -> Identity:
     email = (email or "").strip()
     external = (external_id or "").strip()
     if not email and not external:
-        raise RowRejected(RowError(line, "email", f"the row has neither an e-mail nor an "
-                                   f"'{id_field}'; every row needs one of them"))
+        raise RowRejected(
+            RowError(
+                line,
+                "email",
+                f"the row has neither an e-mail nor an '{id_field}'; every row needs one of them",
+            )
+        )
     if len(external) > MAX_EXTERNAL_ID:
-        raise RowRejected(RowError(line, id_field, f"is {len(external)} characters long; an id "
-                                   f"has at most {MAX_EXTERNAL_ID}"))
+        raise RowRejected(
+            RowError(
+                line,
+                id_field,
+                f"is {len(external)} characters long; an id has at most {MAX_EXTERNAL_ID}",
+            )
+        )
     return Identity(normalise_email(email, line) if email else None, external or None)
 
 
-def parse_timestamp(raw: str, line: int, field_name: str = "occurred_at",
-                    *, now: datetime | None = None) -> datetime:
+def parse_timestamp(
+    raw: str, line: int, field_name: str = "occurred_at", *, now: datetime | None = None
+) -> datetime:
     text = raw.strip()
     if not text:
-        raise RowRejected(RowError(line, field_name, "is empty; write the time in ISO 8601, "
-                                   "e.g. 2026-03-04T10:15:00Z"))
+        raise RowRejected(
+            RowError(
+                line, field_name, "is empty; write the time in ISO 8601, e.g. 2026-03-04T10:15:00Z"
+            )
+        )
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise RowRejected(RowError(line, field_name, f"{raw!r} is not an ISO 8601 date-time; "
-                                   "write it like 2026-03-04T10:15:00Z (no zone means UTC)")
-                          ) from None
+        raise RowRejected(
+            RowError(
+                line,
+                field_name,
+                f"{raw!r} is not an ISO 8601 date-time; "
+                "write it like 2026-03-04T10:15:00Z (no zone means UTC)",
+            )
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
         moment = moment.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+14:00 lies before the first representable moment
-        raise RowRejected(RowError(line, field_name, f"{raw!r} lies outside the years 1 to 9999 "
-                                   "once converted to UTC")) from None
+        raise RowRejected(
+            RowError(
+                line, field_name, f"{raw!r} lies outside the years 1 to 9999 once converted to UTC"
+            )
+        ) from None
     if now is not None and (moment - now).total_seconds() > 86400:
-        raise RowRejected(RowError(line, field_name, f"{raw!r} lies more than a day in the "
-                                   "future; check the date and its time zone"))
+        raise RowRejected(
+            RowError(
+                line,
+                field_name,
+                f"{raw!r} lies more than a day in the future; check the date and its time zone",
+            )
+        )
     return moment
 
 
@@ -159,8 +210,9 @@ def parse_company_size(raw: Any, line: int) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
-        raise RowRejected(RowError(line, "company_size", f"expected a number of employees, "
-                                   f"got {raw!r}"))
+        raise RowRejected(
+            RowError(line, "company_size", f"expected a number of employees, got {raw!r}")
+        )
     if isinstance(raw, int | float):
         value = float(raw)
     else:
@@ -170,13 +222,26 @@ def parse_company_size(raw: Any, line: int) -> int | None:
         try:
             value = float(text)
         except ValueError:
-            hint = " (a range such as '51-200' is not a number: give one, e.g. 120)" \
-                if re.match(r"^\d+\s*[-–]\s*\d+$", text) else ""
-            raise RowRejected(RowError(line, "company_size", f"expected a number of employees "
-                                       f"such as 120, got {raw!r}{hint}")) from None
+            hint = (
+                " (a range such as '51-200' is not a number: give one, e.g. 120)"
+                if re.match(r"^\d+\s*[-–]\s*\d+$", text)
+                else ""
+            )
+            raise RowRejected(
+                RowError(
+                    line,
+                    "company_size",
+                    f"expected a number of employees such as 120, got {raw!r}{hint}",
+                )
+            ) from None
     if value < 0 or value != int(value) or value > MAX_COMPANY_SIZE:
-        raise RowRejected(RowError(line, "company_size", f"expected a whole number of employees "
-                                   f"from 0 to {MAX_COMPANY_SIZE:,}, got {raw!r}"))
+        raise RowRejected(
+            RowError(
+                line,
+                "company_size",
+                f"expected a whole number of employees from 0 to {MAX_COMPANY_SIZE:,}, got {raw!r}",
+            )
+        )
     return int(value)
 
 

@@ -19,11 +19,19 @@ from bot.ingest.records import (
 
 # trait name -> lead field; identity traits (email, userId) are handled by the caller
 _ALIASES = {
-    "first_name": "first_name", "firstname": "first_name",
-    "last_name": "last_name", "lastname": "last_name",
-    "title": "title", "job_title": "title", "jobtitle": "title",
-    "industry": "industry", "country": "country", "source": "source",
-    "company_size": "company_size", "companysize": "company_size", "employees": "company_size",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "last_name": "last_name",
+    "lastname": "last_name",
+    "title": "title",
+    "job_title": "title",
+    "jobtitle": "title",
+    "industry": "industry",
+    "country": "country",
+    "source": "source",
+    "company_size": "company_size",
+    "companysize": "company_size",
+    "employees": "company_size",
     "employee_count": "company_size",
 }
 _IDENTITY = {"email", "id", "userid", "user_id", "anonymousid", "external_id"}
@@ -34,8 +42,7 @@ def _key(name: str) -> str:
     return name.replace("-", "_").casefold()
 
 
-def lead_from_traits(identity: Identity, traits: dict[str, Any], *,
-                     path: str = "traits") -> LeadIn:
+def lead_from_traits(identity: Identity, traits: dict[str, Any], *, path: str = "traits") -> LeadIn:
     """The lead a set of traits describes. Raises RowRejected naming the trait that is wrong."""
     fields: dict[str, Any] = {}
     attributes: dict[str, Any] = {}
@@ -54,8 +61,9 @@ def lead_from_traits(identity: Identity, traits: dict[str, Any], *,
             _name(value, where, fields)
         elif key in _ALIASES:
             target = _ALIASES[key]
-            fields[target] = _size(value, where) if target == "company_size" \
-                else _text(value, where)
+            fields[target] = (
+                _size(value, where) if target == "company_size" else _text(value, where)
+            )
         else:
             attributes[name] = value
     return LeadIn(identity, fields, attributes)
@@ -63,8 +71,9 @@ def lead_from_traits(identity: Identity, traits: dict[str, Any], *,
 
 def _text(value: Any, where: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise RowRejected(RowError(0, where, f"expected text, got {type(value).__name__} "
-                                   f"{value!r}"))
+        raise RowRejected(
+            RowError(0, where, f"expected text, got {type(value).__name__} {value!r}")
+        )
     text = str(value).strip()
     if len(text) > _MAX_TEXT:
         raise RowRejected(RowError(0, where, f"is longer than {_MAX_TEXT} characters"))

@@ -11,5 +11,11 @@ from bot.sample.generator import (
     mean_events_per_lead,
 )
 
-__all__ = ["EVENT_HEADER", "LEAD_HEADER", "TRUTH_HEADER", "GenerateSummary", "generate",
-           "mean_events_per_lead"]
+__all__ = [
+    "EVENT_HEADER",
+    "LEAD_HEADER",
+    "TRUTH_HEADER",
+    "GenerateSummary",
+    "generate",
+    "mean_events_per_lead",
+]

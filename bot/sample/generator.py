@@ -21,9 +21,20 @@ import numpy as np
 
 from bot.sample import vocabulary as v
 
-LEAD_HEADER = ("email", "external_id", "first_name", "last_name", "title", "company",
-               "industry", "company_size", "country", "source", "annual_revenue_eur",
-               "crm_segment")
+LEAD_HEADER = (
+    "email",
+    "external_id",
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "industry",
+    "company_size",
+    "country",
+    "source",
+    "annual_revenue_eur",
+    "crm_segment",
+)
 EVENT_HEADER = ("email", "type", "occurred_at", *v.PROPERTY_COLUMNS)
 TRUTH_HEADER = ("email", "propensity", "converted")
 
@@ -70,8 +81,15 @@ def mean_events_per_lead(days: int) -> float:
     return 10.0 * math.sqrt(days / 90)
 
 
-def generate(leads: int, days: int, out_dir: Path, *, seed: int = 42, now: datetime,
-             progress: Callable[[int], None] | None = None) -> GenerateSummary:
+def generate(
+    leads: int,
+    days: int,
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> GenerateSummary:
     """Write leads.csv, events.csv and truth.csv into `out_dir`.
 
     `progress` receives advances measured in leads' worth of work; they sum to `leads`.
@@ -90,9 +108,11 @@ def generate(leads: int, days: int, out_dir: Path, *, seed: int = 42, now: datet
     emails, rows, propensity = _make_leads(rng, leads)
     converted = rng.random(leads) < propensity
     _write(paths["leads"], LEAD_HEADER, rows)
-    _write(paths["truth"], TRUTH_HEADER,
-           zip(emails, np.round(propensity, 4).tolist(), converted.astype(int).tolist(),
-               strict=True))
+    _write(
+        paths["truth"],
+        TRUTH_HEADER,
+        zip(emails, np.round(propensity, 4).tolist(), converted.astype(int).tolist(), strict=True),
+    )
     bar.at(_LEADS_SHARE)
 
     window = days * DAY
@@ -110,16 +130,20 @@ def generate(leads: int, days: int, out_dir: Path, *, seed: int = 42, now: datet
         writer.writerow(EVENT_HEADER)
         for start in range(0, lead_of.size, _CHUNK):
             stop = start + _CHUNK
-            stamps = np.datetime_as_string((second[start:stop] + first).astype("datetime64[s]"),
-                                           unit="s").tolist()
+            stamps = np.datetime_as_string(
+                (second[start:stop] + first).astype("datetime64[s]"), unit="s"
+            ).tolist()
             writer.writerows(
                 (emails[lead], table[row][0], stamp + "+00:00", *table[row][1:])
-                for lead, row, stamp in zip(lead_of[start:stop].tolist(),
-                                            row_of[start:stop].tolist(), stamps, strict=True))
+                for lead, row, stamp in zip(
+                    lead_of[start:stop].tolist(), row_of[start:stop].tolist(), stamps, strict=True
+                )
+            )
             bar.at(_EVENTS_BUILT_SHARE + (1 - _EVENTS_BUILT_SHARE) * stop / lead_of.size)
     bar.at(1.0)
-    return GenerateSummary(leads=leads, events=int(lead_of.size),
-                           converted=int(converted.sum()), paths=paths)
+    return GenerateSummary(
+        leads=leads, events=int(lead_of.size), converted=int(converted.sum()), paths=paths
+    )
 
 
 def crm_id(email: str) -> str:
@@ -141,8 +165,9 @@ def _pick(rng: np.random.Generator, weights: list[float], size: int) -> IntArray
     return np.searchsorted(cumulative, rng.random(size), side="right").astype(np.int64)
 
 
-def _make_leads(rng: np.random.Generator, n: int) -> tuple[list[str], list[tuple[Any, ...]],
-                                                              FloatArray]:
+def _make_leads(
+    rng: np.random.Generator, n: int
+) -> tuple[list[str], list[tuple[Any, ...]], FloatArray]:
     """Return the leads' emails, their CSV rows and their latent propensity."""
     # Several contacts per company, as in a real CRM; a long-tailed (log-normal) company size
     # puts roughly a quarter of the companies in the 50-200 sweet spot.
@@ -161,41 +186,67 @@ def _make_leads(rng: np.random.Generator, n: int) -> tuple[list[str], list[tuple
     last = rng.integers(len(v.LAST_NAMES), size=n)
     industry, country, size = c_industry[company], c_country[company], c_size[company]
     # Restaurant and hotel managers work in hospitality; elsewhere they run operations.
-    title = np.where(v.HOSPITALITY_ROLE[title] & (v.INDUSTRY_FIT[industry] < 0.8),
-                     v.OPERATIONS_MANAGER, title)
+    title = np.where(
+        v.HOSPITALITY_ROLE[title] & (v.INDUSTRY_FIT[industry] < 0.8), v.OPERATIONS_MANAGER, title
+    )
 
-    size_fit = np.select([(size >= 50) & (size <= 200), (size >= 20) & (size <= 500), size >= 5],
-                         [1.0, 0.4, 0.1], 0.0)
-    fit = (0.40 * v.TITLE_FIT[title] + 0.30 * size_fit + 0.20 * v.INDUSTRY_FIT[industry]
-           + 0.06 * v.COUNTRY_FIT[country] + 0.04 * v.SOURCE_FIT[source])
+    size_fit = np.select(
+        [(size >= 50) & (size <= 200), (size >= 20) & (size <= 500), size >= 5],
+        [1.0, 0.4, 0.1],
+        0.0,
+    )
+    fit = (
+        0.40 * v.TITLE_FIT[title]
+        + 0.30 * size_fit
+        + 0.20 * v.INDUSTRY_FIT[industry]
+        + 0.06 * v.COUNTRY_FIT[country]
+        + 0.04 * v.SOURCE_FIT[source]
+    )
     propensity = 1 / (1 + np.exp(-(-5.4 + 6.0 * fit + rng.normal(0, 0.8, n))))
     # The fit above uses the true attributes; the export then loses some of them.
     blank = (rng.random((n, _BLANK_RATES.size)) < _BLANK_RATES).tolist()
 
     emails: list[str] = []
     rows: list[tuple[Any, ...]] = []
-    for i, (c, t, s, f, la, b) in enumerate(zip(company.tolist(), title.tolist(), source.tolist(),
-                                                 first.tolist(), last.tolist(), blank,
-                                                 strict=True)):
+    for i, (c, t, s, f, la, b) in enumerate(
+        zip(
+            company.tolist(),
+            title.tolist(),
+            source.tolist(),
+            first.tolist(),
+            last.tolist(),
+            blank,
+            strict=True,
+        )
+    ):
         ind, ctry = v.INDUSTRIES[c_industry[c]], v.COUNTRIES[c_country[c]]
         core, noun = v.COMPANY_CORES[c_name[c]], ind.nouns[c_noun[c]]
         domain = f"{v.slug(core)}-{v.slug(noun)}.{ctry.tld}"
         email = f"{v.FIRST_SLUGS[f]}.{v.LAST_SLUGS[la]}.{i + 1}@{domain}"
         emails.append(email)
         employees = int(c_size[c])
-        rows.append((
-            email, crm_id(email), v.FIRST_NAMES[f], v.LAST_NAMES[la],
-            "" if b[0] else v.TITLES[t].name, f"{core} {noun} {ctry.legal}",
-            "" if b[1] else ind.name, "" if b[2] else employees,
-            "" if b[3] else ctry.code, v.SOURCES[s].name,
-            "" if b[4] else int(round(c_revenue[c], -3)),
-            "" if b[5] else v.segment(employees),
-        ))
+        rows.append(
+            (
+                email,
+                crm_id(email),
+                v.FIRST_NAMES[f],
+                v.LAST_NAMES[la],
+                "" if b[0] else v.TITLES[t].name,
+                f"{core} {noun} {ctry.legal}",
+                "" if b[1] else ind.name,
+                "" if b[2] else employees,
+                "" if b[3] else ctry.code,
+                v.SOURCES[s].name,
+                "" if b[4] else int(round(c_revenue[c], -3)),
+                "" if b[5] else v.segment(employees),
+            )
+        )
     return emails, rows, propensity
 
 
-def _make_events(rng: np.random.Generator, propensity: FloatArray, days: int,
-                 window: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+def _make_events(
+    rng: np.random.Generator, propensity: FloatArray, days: int, window: int
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Return per event: lead index, kind index, variant within the kind, second in the window."""
     n = propensity.size
     # Gamma-mixed Poisson counts give the long tail: many quiet leads, a few very busy ones.
@@ -210,8 +261,9 @@ def _make_events(rng: np.random.Generator, propensity: FloatArray, days: int,
     # A mixture: with probability `propensity` an event follows the buyer's pattern, else the
     # browser's, so the share of high-intent events rises smoothly with the propensity.
     buyer = rng.random(lead.size) < propensity[lead]
-    kind = np.where(buyer, _pick(rng, v.BUYER_WEIGHTS, lead.size),
-                    _pick(rng, v.BROWSER_WEIGHTS, lead.size))
+    kind = np.where(
+        buyer, _pick(rng, v.BUYER_WEIGHTS, lead.size), _pick(rng, v.BROWSER_WEIGHTS, lead.size)
+    )
     second = begin[lead] + rng.random(lead.size) * span[lead]
     variant = _variants(rng, kind)
     parts = [(lead, kind, variant, second)]
@@ -221,22 +273,35 @@ def _make_events(rng: np.random.Generator, propensity: FloatArray, days: int,
     attended = np.flatnonzero(kind == v.WEBINAR_ATTENDED)
     registered_at = second[attended] - rng.uniform(3_600, 14 * DAY, attended.size)
     inside = attended[registered_at >= 0]
-    parts.append((lead[inside], np.full(inside.size, v.WEBINAR_REGISTERED), variant[inside],
-                  registered_at[registered_at >= 0]))
+    parts.append(
+        (
+            lead[inside],
+            np.full(inside.size, v.WEBINAR_REGISTERED),
+            variant[inside],
+            registered_at[registered_at >= 0],
+        )
+    )
     # Hand-raisers come at most once per lead, late in its active stretch.
     for k, base, extra in v.HAND_RAISERS:
         who = np.flatnonzero(rng.random(n) < base + extra * propensity**2)
         kinds = np.full(who.size, k)
-        parts.append((who, kinds, _variants(rng, kinds),
-                      begin[who] + span[who] * rng.uniform(0.6, 1.0, who.size)))
+        parts.append(
+            (
+                who,
+                kinds,
+                _variants(rng, kinds),
+                begin[who] + span[who] * rng.uniform(0.6, 1.0, who.size),
+            )
+        )
     quit_ = np.flatnonzero(rng.random(n) < 0.01 + 0.12 * (1 - propensity) ** 2)
     unsub_at = np.full(n, np.inf)
     unsub_at[quit_] = begin[quit_] + span[quit_] * rng.uniform(0.2, 1.0, quit_.size)
     kinds = np.full(quit_.size, v.UNSUBSCRIBE)
     parts.append((quit_, kinds, _variants(rng, kinds), unsub_at[quit_]))
 
-    lead_all, kind_all, variant_all = (np.concatenate([p[i] for p in parts]).astype(np.int64)
-                                       for i in range(3))
+    lead_all, kind_all, variant_all = (
+        np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3)
+    )
     sec_all = np.concatenate([p[3] for p in parts])
     # Nobody opens mail after unsubscribing from it.
     keep = ~(np.isin(kind_all, v.MAIL_KINDS) & (sec_all > unsub_at[lead_all]))

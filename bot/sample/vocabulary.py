@@ -41,20 +41,36 @@ class Source(NamedTuple):
 
 
 TITLES = [
-    Title("CEO", 3, 1.0), Title("Geschäftsführer", 4, 1.0), Title("Geschäftsführerin", 2, 1.0),
-    Title("Founder", 2, 1.0), Title("Co-Founder", 1, 1.0), Title("Managing Director", 2, 1.0),
-    Title("Inhaber", 2, 1.0), Title("Owner", 1, 0.9),
-    Title("Head of Marketing", 4, 0.7), Title("Head of Sales", 3, 0.7),
-    Title("Marketing Manager", 6, 0.6), Title("Sales Manager", 6, 0.6),
-    Title("IT Manager", 4, 0.5), Title("Leiter Vertrieb", 2, 0.7),
-    Title("Director of Operations", 2, 0.6), Title("Restaurant Manager", 3, 0.6),
-    Title("Hotel Manager", 2, 0.6), Title("Operations Manager", 2, 0.55),
-    Title("Marketing Specialist", 8, 0.3), Title("Sales Representative", 5, 0.3),
-    Title("Account Executive", 4, 0.3), Title("Consultant", 6, 0.25),
-    Title("Data Analyst", 3, 0.2), Title("Software Engineer", 5, 0.15),
+    Title("CEO", 3, 1.0),
+    Title("Geschäftsführer", 4, 1.0),
+    Title("Geschäftsführerin", 2, 1.0),
+    Title("Founder", 2, 1.0),
+    Title("Co-Founder", 1, 1.0),
+    Title("Managing Director", 2, 1.0),
+    Title("Inhaber", 2, 1.0),
+    Title("Owner", 1, 0.9),
+    Title("Head of Marketing", 4, 0.7),
+    Title("Head of Sales", 3, 0.7),
+    Title("Marketing Manager", 6, 0.6),
+    Title("Sales Manager", 6, 0.6),
+    Title("IT Manager", 4, 0.5),
+    Title("Leiter Vertrieb", 2, 0.7),
+    Title("Director of Operations", 2, 0.6),
+    Title("Restaurant Manager", 3, 0.6),
+    Title("Hotel Manager", 2, 0.6),
+    Title("Operations Manager", 2, 0.55),
+    Title("Marketing Specialist", 8, 0.3),
+    Title("Sales Representative", 5, 0.3),
+    Title("Account Executive", 4, 0.3),
+    Title("Consultant", 6, 0.25),
+    Title("Data Analyst", 3, 0.2),
+    Title("Software Engineer", 5, 0.15),
     Title("Office Assistant", 3, 0.15),
-    Title("Student", 5, 0.0), Title("Werkstudent", 3, 0.0), Title("Intern", 3, 0.0),
-    Title("Praktikant", 2, 0.0), Title("Trainee", 2, 0.05),
+    Title("Student", 5, 0.0),
+    Title("Werkstudent", 3, 0.0),
+    Title("Intern", 3, 0.0),
+    Title("Praktikant", 2, 0.0),
+    Title("Trainee", 2, 0.05),
 ]
 
 INDUSTRIES = [
@@ -78,42 +94,152 @@ INDUSTRIES = [
 ]
 
 COUNTRIES = [
-    Country("DE", 34, 1.0, "de", "GmbH"), Country("AT", 8, 1.0, "at", "GmbH"),
-    Country("CH", 8, 1.0, "ch", "AG"), Country("US", 14, 0.3, "com", "Inc."),
-    Country("GB", 9, 0.4, "co.uk", "Ltd"), Country("FR", 6, 0.4, "fr", "SAS"),
-    Country("NL", 6, 0.5, "nl", "B.V."), Country("ES", 3, 0.3, "es", "S.L."),
-    Country("IT", 3, 0.3, "it", "S.r.l."), Country("PL", 3, 0.3, "pl", "Sp. z o.o."),
-    Country("SE", 2, 0.3, "se", "AB"), Country("BE", 2, 0.4, "be", "BV"),
+    Country("DE", 34, 1.0, "de", "GmbH"),
+    Country("AT", 8, 1.0, "at", "GmbH"),
+    Country("CH", 8, 1.0, "ch", "AG"),
+    Country("US", 14, 0.3, "com", "Inc."),
+    Country("GB", 9, 0.4, "co.uk", "Ltd"),
+    Country("FR", 6, 0.4, "fr", "SAS"),
+    Country("NL", 6, 0.5, "nl", "B.V."),
+    Country("ES", 3, 0.3, "es", "S.L."),
+    Country("IT", 3, 0.3, "it", "S.r.l."),
+    Country("PL", 3, 0.3, "pl", "Sp. z o.o."),
+    Country("SE", 2, 0.3, "se", "AB"),
+    Country("BE", 2, 0.4, "be", "BV"),
     Country("DK", 2, 0.3, "dk", "ApS"),
 ]
 
 SOURCES = [
-    Source("organic", 25, 0.3), Source("paid_search", 15, 0.3), Source("linkedin", 15, 0.4),
-    Source("webinar", 10, 0.7), Source("referral", 8, 1.0), Source("event", 7, 0.7),
-    Source("partner", 5, 0.9), Source("direct", 15, 0.3),
+    Source("organic", 25, 0.3),
+    Source("paid_search", 15, 0.3),
+    Source("linkedin", 15, 0.4),
+    Source("webinar", 10, 0.7),
+    Source("referral", 8, 1.0),
+    Source("event", 7, 0.7),
+    Source("partner", 5, 0.9),
+    Source("direct", 15, 0.3),
 ]
 
 FIRST_NAMES = [
-    "Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lena", "Maximilian", "Laura", "Paul",
-    "Julia", "Tobias", "Hannah", "Jan", "Katharina", "Stefan", "Emma", "Michael", "Sarah",
-    "Thomas", "Jörg", "Zoë", "James", "Olivia", "Pierre", "Camille", "Sanne", "Daan", "Marco",
-    "Giulia", "Ingrid", "Mateusz", "Chloé", "René", "Aylin", "Mehmet",
+    "Anna",
+    "Lukas",
+    "Sophie",
+    "Jonas",
+    "Marie",
+    "Felix",
+    "Lena",
+    "Maximilian",
+    "Laura",
+    "Paul",
+    "Julia",
+    "Tobias",
+    "Hannah",
+    "Jan",
+    "Katharina",
+    "Stefan",
+    "Emma",
+    "Michael",
+    "Sarah",
+    "Thomas",
+    "Jörg",
+    "Zoë",
+    "James",
+    "Olivia",
+    "Pierre",
+    "Camille",
+    "Sanne",
+    "Daan",
+    "Marco",
+    "Giulia",
+    "Ingrid",
+    "Mateusz",
+    "Chloé",
+    "René",
+    "Aylin",
+    "Mehmet",
 ]
 LAST_NAMES = [
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
-    "Weiß", "Huber", "Gruber", "Steiner", "Brunner", "Smith", "Johnson", "Brown", "Taylor",
-    "Dubois", "Martin", "de Vries", "Jansen", "Rossi", "Nowak", "Andersson", "Yılmaz", "Öztürk",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Weiß",
+    "Huber",
+    "Gruber",
+    "Steiner",
+    "Brunner",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Taylor",
+    "Dubois",
+    "Martin",
+    "de Vries",
+    "Jansen",
+    "Rossi",
+    "Nowak",
+    "Andersson",
+    "Yılmaz",
+    "Öztürk",
 ]
 
-_PREFIXES = ["Alpen", "Nord", "Rhein", "Stern", "Blau", "Linden", "Adler", "Sonnen", "Kaiser",
-             "Falken", "Elb", "Eichen", "Silber", "Grün", "Summit", "Harbor", "Maple", "Brightline",
-             "Nova", "Atlas", "Vista", "Oak", "Isar", "Boden"]
+_PREFIXES = [
+    "Alpen",
+    "Nord",
+    "Rhein",
+    "Stern",
+    "Blau",
+    "Linden",
+    "Adler",
+    "Sonnen",
+    "Kaiser",
+    "Falken",
+    "Elb",
+    "Eichen",
+    "Silber",
+    "Grün",
+    "Summit",
+    "Harbor",
+    "Maple",
+    "Brightline",
+    "Nova",
+    "Atlas",
+    "Vista",
+    "Oak",
+    "Isar",
+    "Boden",
+]
 _SUFFIXES = ["", "hof", "feld", "blick", "stein", "tal", "wald", "berg", "quelle", "see"]
 COMPANY_CORES = [p + s for p in _PREFIXES for s in _SUFFIXES]
 
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e",
-                           "ë": "e", "ı": "i", "ç": "c", "ş": "s"})
+_TRANSLIT = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "é": "e",
+        "è": "e",
+        "ë": "e",
+        "ı": "i",
+        "ç": "c",
+        "ş": "s",
+    }
+)
 
 
 def slug(text: str) -> str:
@@ -137,10 +263,19 @@ OPERATIONS_MANAGER = next(i for i, t in enumerate(TITLES) if t.name == "Operatio
 # --- events ------------------------------------------------------------------------------------
 PROPERTY_COLUMNS = ("url", "asset_type", "asset", "form", "campaign")
 _SITE = "https://www.example-saas.com"
-_WEBINARS = ["webinar-lead-scoring-101", "webinar-hospitality-trends-2026",
-             "webinar-product-tour", "webinar-ask-an-expert"]
-_EMAILS = ["nurture-week-1", "nurture-week-2", "nurture-week-3", "product-update-march",
-           "event-invite-spring"]
+_WEBINARS = [
+    "webinar-lead-scoring-101",
+    "webinar-hospitality-trends-2026",
+    "webinar-product-tour",
+    "webinar-ask-an-expert",
+]
+_EMAILS = [
+    "nurture-week-1",
+    "nurture-week-2",
+    "nurture-week-3",
+    "product-update-march",
+    "event-invite-spring",
+]
 _NEWSLETTERS = [f"newsletter-2026-{n:02d}" for n in range(1, 13)]
 
 
@@ -160,35 +295,110 @@ def _campaigns(names: list[str]) -> list[tuple[str, ...]]:
 # a lead's events mix the two patterns in proportion to its propensity.
 _ACTIVITY: list[tuple[str, float, float, list[tuple[str, ...]]]] = [
     ("page_view", 14, 10, _pages("/")),
-    ("page_view", 22, 7, _pages("/blog/lead-scoring-basics", "/blog/mql-vs-sql",
-                                "/blog/email-benchmarks-2026", "/blog/restaurant-marketing-tips",
-                                "/blog/crm-hygiene", "/blog/remote-team-rituals")),
-    ("page_view", 3, 22, _pages("/product", "/product/scoring", "/product/integrations",
-                                "/product/analytics", "/product/automation", "/product/security")),
+    (
+        "page_view",
+        22,
+        7,
+        _pages(
+            "/blog/lead-scoring-basics",
+            "/blog/mql-vs-sql",
+            "/blog/email-benchmarks-2026",
+            "/blog/restaurant-marketing-tips",
+            "/blog/crm-hygiene",
+            "/blog/remote-team-rituals",
+        ),
+    ),
+    (
+        "page_view",
+        3,
+        22,
+        _pages(
+            "/product",
+            "/product/scoring",
+            "/product/integrations",
+            "/product/analytics",
+            "/product/automation",
+            "/product/security",
+        ),
+    ),
     ("page_view", 1, 12, _pages("/pricing", "/pricing/enterprise")),
-    ("page_view", 10, 0.5, _pages("/careers", "/careers/account-executive",
-                                  "/careers/software-engineer", "/careers/werkstudent-marketing")),
-    ("page_view", 6, 8, _pages("/about", "/customers", "/customers/hotel-alpenblick",
-                               "/partners", "/events")),
-    ("content_download", 1, 5, _assets("whitepaper", "Lead Scoring Playbook",
-                                       "State of Hospitality Tech 2026",
-                                       "From MQL to SQL: The Handover Guide")),
-    ("content_download", 3, 2, _assets("ebook", "Email Marketing for Beginners",
-                                       "Growth Hacks for Small Teams")),
-    ("content_download", 0.5, 5, _assets("case_study", "Hotel Alpenblick: 30% more direct bookings",
-                                         "Gasthaus zur Linde goes digital",
-                                         "Nordsee Logistik halves response times")),
-    ("content_download", 0.2, 3, _assets("pricing_sheet", "Price List 2026",
-                                         "Enterprise Pricing Overview")),
+    (
+        "page_view",
+        10,
+        0.5,
+        _pages(
+            "/careers",
+            "/careers/account-executive",
+            "/careers/software-engineer",
+            "/careers/werkstudent-marketing",
+        ),
+    ),
+    (
+        "page_view",
+        6,
+        8,
+        _pages("/about", "/customers", "/customers/hotel-alpenblick", "/partners", "/events"),
+    ),
+    (
+        "content_download",
+        1,
+        5,
+        _assets(
+            "whitepaper",
+            "Lead Scoring Playbook",
+            "State of Hospitality Tech 2026",
+            "From MQL to SQL: The Handover Guide",
+        ),
+    ),
+    (
+        "content_download",
+        3,
+        2,
+        _assets("ebook", "Email Marketing for Beginners", "Growth Hacks for Small Teams"),
+    ),
+    (
+        "content_download",
+        0.5,
+        5,
+        _assets(
+            "case_study",
+            "Hotel Alpenblick: 30% more direct bookings",
+            "Gasthaus zur Linde goes digital",
+            "Nordsee Logistik halves response times",
+        ),
+    ),
+    (
+        "content_download",
+        0.2,
+        3,
+        _assets("pricing_sheet", "Price List 2026", "Enterprise Pricing Overview"),
+    ),
     ("webinar_registered", 1, 1.5, _campaigns(_WEBINARS)),  # the no-shows
     ("webinar_attended", 0.3, 4, _campaigns(_WEBINARS)),
     ("email_open", 15, 8, _campaigns(_EMAILS)),
-    ("email_click", 2, 7, [(f"{_SITE}{p}", "", "", "", c) for p, c in zip(
-        ["/blog/mql-vs-sql", "/product/scoring", "/customers", "/pricing", "/events"], _EMAILS,
-        strict=True)]),
+    (
+        "email_click",
+        2,
+        7,
+        [
+            (f"{_SITE}{p}", "", "", "", c)
+            for p, c in zip(
+                ["/blog/mql-vs-sql", "/product/scoring", "/customers", "/pricing", "/events"],
+                _EMAILS,
+                strict=True,
+            )
+        ],
+    ),
     ("newsletter_open", 20, 4, _campaigns(_NEWSLETTERS)),
-    ("form_submit", 1.5, 3, [("", "", "", f, "") for f in
-                             ("newsletter_signup", "event_signup", "free_trial", "survey")]),
+    (
+        "form_submit",
+        1.5,
+        3,
+        [
+            ("", "", "", f, "")
+            for f in ("newsletter_signup", "event_signup", "free_trial", "survey")
+        ],
+    ),
 ]
 BROWSER_WEIGHTS = [a[1] for a in _ACTIVITY]
 BUYER_WEIGHTS = [a[2] for a in _ACTIVITY]
@@ -202,15 +412,17 @@ _RAISERS = [
     ("chat_with_sales", 0.005, 0.12, _pages("/pricing")),
 ]
 _KINDS: list[tuple[str, list[tuple[str, ...]]]] = [
-    *((a[0], a[3]) for a in _ACTIVITY), *((r[0], r[3]) for r in _RAISERS),
+    *((a[0], a[3]) for a in _ACTIVITY),
+    *((r[0], r[3]) for r in _RAISERS),
     ("unsubscribe", _campaigns(["newsletter", *_EMAILS[:3]])),
 ]
 HAND_RAISERS = [(len(_ACTIVITY) + i, r[1], r[2]) for i, r in enumerate(_RAISERS)]
 UNSUBSCRIBE = len(_KINDS) - 1
 
 # One flat table of complete (type, *properties) rows; an event is an index into it.
-EVENT_ROWS: list[tuple[Any, ...]] = [(name, *props) for name, variants in _KINDS
-                                     for props in variants]
+EVENT_ROWS: list[tuple[Any, ...]] = [
+    (name, *props) for name, variants in _KINDS for props in variants
+]
 KIND_SIZES = np.array([len(variants) for _, variants in _KINDS], dtype=np.int64)
 KIND_OFFSETS = np.concatenate([[0], np.cumsum(KIND_SIZES)[:-1]]).astype(np.int64)
 

@@ -24,16 +24,24 @@ from bot.slack.services import CONTEXT_KEY, Services
 log = logging.getLogger(__name__)
 
 
-def build_app(settings: Settings, *, engine: Engine, client: WebClient,
-              clock: Callable[[], datetime], wake: Callable[[], None] | None = None,
-              socket_mode: bool = False, process_before_response: bool = False) -> App:
+def build_app(
+    settings: Settings,
+    *,
+    engine: Engine,
+    client: WebClient,
+    clock: Callable[[], datetime],
+    wake: Callable[[], None] | None = None,
+    socket_mode: bool = False,
+    process_before_response: bool = False,
+) -> App:
     """The app; `process_before_response` makes tests see a listener's effects on return."""
     if not socket_mode and not settings.slack_signing_secret:
-        raise SettingsError("SLACK_SIGNING_SECRET is not set: Slack's requests over HTTP cannot "
-                            "be verified without it. Copy it from your Slack app's Basic "
-                            "Information page into .env, or use Socket Mode (SLACK_APP_TOKEN).")
-    svc = Services(settings, engine, clock, Deciders(settings, client),
-                   wake or (lambda: None))
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET is not set: Slack's requests over HTTP cannot "
+            "be verified without it. Copy it from your Slack app's Basic "
+            "Information page into .env, or use Socket Mode (SLACK_APP_TOKEN)."
+        )
+    svc = Services(settings, engine, clock, Deciders(settings, client), wake or (lambda: None))
     app = App(
         client=client,
         # Bolt insists on a secret even when it verifies nothing (Socket Mode)

@@ -37,8 +37,12 @@ class ChannelIds:
         if not requested or is_channel_id(requested):
             return requested or None
         if requested not in self.known:
-            stmt = (select(OUTBOX.c.result).where(OUTBOX.c.status == "sent")
-                    .order_by(OUTBOX.c.id.desc()).limit(LOOKBACK))
+            stmt = (
+                select(OUTBOX.c.result)
+                .where(OUTBOX.c.status == "sent")
+                .order_by(OUTBOX.c.id.desc())
+                .limit(LOOKBACK)
+            )
             with session_scope(self.engine) as s:
                 for (result,) in s.execute(stmt):
                     if (result or {}).get("requested") == requested and result.get("channel"):

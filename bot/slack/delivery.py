@@ -106,16 +106,21 @@ class Delivery:
         return self.channel_ids.get(channel) or channel
 
     def send(self, row: Row, now: datetime) -> Delivered:
-        handler = {"slack.alert": self.alert, "slack.update": self.update,
-                   "slack.thread": self.thread, "slack.handover": self.handover}.get(row.kind)
+        handler = {
+            "slack.alert": self.alert,
+            "slack.update": self.update,
+            "slack.thread": self.thread,
+            "slack.handover": self.handover,
+        }.get(row.kind)
         if handler is None:
             raise Permanent(f"unknown outbox kind {row.kind!r}")
         return handler(row, now)
 
     def alert(self, row: Row, now: datetime) -> Delivered:
         lead_id = int(row.payload["lead_id"])
-        requested = route_alert(self.engine, outbox_id=row.id, routing=self.routing,
-                                now=now).channel
+        requested = route_alert(
+            self.engine, outbox_id=row.id, routing=self.routing, now=now
+        ).channel
         with session_scope(self.engine) as s:
             view = render.alert_view(s, lead_id)
         if view is None:
@@ -124,8 +129,7 @@ class Delivery:
         message["metadata"]["event_payload"]["outbox_id"] = row.id
         check_message(message)
         channel, ts = self._post_once(requested, row, message)
-        alert = SlackAlert(lead_id=lead_id, outbox_id=row.id, channel=channel, ts=ts,
-                           posted_at=now)
+        alert = SlackAlert(lead_id=lead_id, outbox_id=row.id, channel=channel, ts=ts, posted_at=now)
         return Delivered({"channel": channel, "ts": ts, "requested": requested}, alert)
 
     def update(self, row: Row, now: datetime) -> Delivered:
@@ -143,10 +147,16 @@ class Delivery:
     def thread(self, row: Row, now: datetime) -> Delivered:
         alert = self._alert_of(row)
         message = thread_note(render.decision_view(row.payload["note"]))
-        found = recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts) \
-            if row.attempts else None
-        channel, ts = (alert.channel, found) if found else self._post(
-            alert.channel, self._tagged(message, row), thread_ts=alert.ts)
+        found = (
+            recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts)
+            if row.attempts
+            else None
+        )
+        channel, ts = (
+            (alert.channel, found)
+            if found
+            else self._post(alert.channel, self._tagged(message, row), thread_ts=alert.ts)
+        )
         return Delivered({"channel": channel, "ts": ts, "thread_ts": alert.ts})
 
     def handover(self, row: Row, now: datetime) -> Delivered:
@@ -156,9 +166,12 @@ class Delivery:
             alert = decisions_repo.latest_alert(session=s, lead_id=int(row.payload["lead_id"]))
         if decision is None or view is None:
             raise Permanent("the decision or the lead of this handover no longer exists")
-        message = handover_message(view, render.bant_answers(decision.bant, decision.notes),
-                                   promoted_by=user_of(decision.decided_by),
-                                   alert_link=self._permalink(alert))
+        message = handover_message(
+            view,
+            render.bant_answers(decision.bant, decision.notes),
+            promoted_by=user_of(decision.decided_by),
+            alert_link=self._permalink(alert),
+        )
         requested = str(row.payload.get("dm") or self.handover_channel)  # a user id: a DM
         channel, ts = self._post_once(requested, row, self._tagged(message, row))
         return Delivered({"channel": channel, "ts": ts, "requested": requested})
@@ -169,9 +182,13 @@ class Delivery:
         lead_id = int(row.payload["lead_id"])
         with session_scope(self.engine) as s:
             alert = decisions_repo.latest_alert(session=s, lead_id=lead_id)
-            pending = s.scalar(select(func.count()).where(
-                col(OutboxMessage.kind) == "slack.alert", col(OutboxMessage.lead_id) == lead_id,
-                col(OutboxMessage.status) == "pending"))
+            pending = s.scalar(
+                select(func.count()).where(
+                    col(OutboxMessage.kind) == "slack.alert",
+                    col(OutboxMessage.lead_id) == lead_id,
+                    col(OutboxMessage.status) == "pending",
+                )
+            )
         if alert is None:
             if pending:
                 raise Defer(f"the alert of lead #{lead_id} is not in Slack yet")
@@ -181,19 +198,25 @@ class Delivery:
     @staticmethod
     def _tagged(message: dict[str, Any], row: Row) -> dict[str, Any]:
         check_message(message)
-        return {**message, "metadata": {"event_type": recovery.OUTBOX_EVENT,
-                                        "event_payload": {"outbox_id": row.id,
-                                                          "kind": row.kind}}}
+        return {
+            **message,
+            "metadata": {
+                "event_type": recovery.OUTBOX_EVENT,
+                "event_payload": {"outbox_id": row.id, "kind": row.kind},
+            },
+        }
 
-    def _post_once(self, requested: str, row: Row, message: dict[str, Any]
-                   ) -> tuple[str, str]:
+    def _post_once(self, requested: str, row: Row, message: dict[str, Any]) -> tuple[str, str]:
         """Post a top-level message, unless an earlier attempt of this row already did."""
         channel_id = self.channel_ids.get(requested)
         if row.attempts:
             if channel_id is None:
-                log.warning("outbox row %s: cannot check #%s for an earlier copy (its channel "
-                            "id is not known yet; configure channel ids to avoid this)",
-                            row.id, requested.lstrip("#"))
+                log.warning(
+                    "outbox row %s: cannot check #%s for an earlier copy (its channel "
+                    "id is not known yet; configure channel ids to avoid this)",
+                    row.id,
+                    requested.lstrip("#"),
+                )
             else:
                 found = recovery.find_posted(self.client, channel_id, row.id)
                 if found:
@@ -213,7 +236,10 @@ class Delivery:
         if alert is None:
             return None
         try:
-            return str(self.client.chat_getPermalink(channel=alert.channel,
-                                                     message_ts=alert.ts)["permalink"])
+            return str(
+                self.client.chat_getPermalink(channel=alert.channel, message_ts=alert.ts)[
+                    "permalink"
+                ]
+            )
         except SlackApiError:  # the handover is worth more than its link
             return None

@@ -50,11 +50,19 @@ def check_database(url: str) -> Check:
         where = describe(engine)
         engine.dispose()
     except (DatabaseURLError, SQLAlchemyError) as exc:
-        return Check("database", "fail", f"cannot open it: {exc}".splitlines()[0],
-                     "check DATABASE_URL and that the database server runs")
+        return Check(
+            "database",
+            "fail",
+            f"cannot open it: {exc}".splitlines()[0],
+            "check DATABASE_URL and that the database server runs",
+        )
     if current != head:
-        return Check("database", "warn", f"{where} is at revision {current or 'none'}, the "
-                     f"code expects {head}", "run `sdrbot db upgrade` (sdrbot run does it too)")
+        return Check(
+            "database",
+            "warn",
+            f"{where} is at revision {current or 'none'}, the code expects {head}",
+            "run `sdrbot db upgrade` (sdrbot run does it too)",
+        )
     return Check("database", "ok", f"{where} (schema {head})")
 
 
@@ -62,56 +70,88 @@ def check_token(client: WebClient) -> tuple[Check, frozenset[str] | None]:
     try:
         answer = client.auth_test()
     except SlackApiError as exc:
-        return Check("Slack token", "fail", f"Slack refused it: {exc.response.get('error')}",
-                     "put the app's Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN"), None
+        return Check(
+            "Slack token",
+            "fail",
+            f"Slack refused it: {exc.response.get('error')}",
+            "put the app's Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN",
+        ), None
     except (SlackClientError, OSError) as exc:
-        return Check("Slack token", "fail", f"cannot reach Slack: {exc}",
-                     "check the network, or SLACK_API_URL if you set it"), None
+        return Check(
+            "Slack token",
+            "fail",
+            f"cannot reach Slack: {exc}",
+            "check the network, or SLACK_API_URL if you set it",
+        ), None
     headers = {k.lower(): v for k, v in (answer.headers or {}).items()}
-    scopes = frozenset(s.strip() for s in str(headers.get("x-oauth-scopes", "")).split(",")
-                       if s.strip())
-    return Check("Slack token", "ok", f"bot @{answer.get('user')} in {answer.get('team')}"), \
-        scopes
+    scopes = frozenset(
+        s.strip() for s in str(headers.get("x-oauth-scopes", "")).split(",") if s.strip()
+    )
+    return Check("Slack token", "ok", f"bot @{answer.get('user')} in {answer.get('team')}"), scopes
 
 
 def check_scopes(granted: frozenset[str]) -> Check:
     missing = sorted(required_scopes() - granted)
     if missing:
-        return Check("scopes", "fail", f"missing: {', '.join(missing)}",
-                     "add them under OAuth & Permissions (or recreate the app from "
-                     "bot/slack/manifest.yml) and reinstall the app")
+        return Check(
+            "scopes",
+            "fail",
+            f"missing: {', '.join(missing)}",
+            "add them under OAuth & Permissions (or recreate the app from "
+            "bot/slack/manifest.yml) and reinstall the app",
+        )
     return Check("scopes", "ok", "all the manifest's scopes are granted")
 
 
 def check_channel(client: WebClient, role: str, ref: str) -> Check:
     name = f"{role} channel"
     if not is_channel_id(ref):
-        return Check(name, "warn", f"{ref} is a name; it works, but after a crash the bot can "
-                     "only check for an already posted message once it has learnt the id",
-                     "use the channel id (channel details → bottom of the About tab)")
+        return Check(
+            name,
+            "warn",
+            f"{ref} is a name; it works, but after a crash the bot can "
+            "only check for an already posted message once it has learnt the id",
+            "use the channel id (channel details → bottom of the About tab)",
+        )
     try:
         info = client.conversations_info(channel=ref)["channel"]
     except SlackApiError as exc:
-        return Check(name, "fail", f"{ref}: {exc.response.get('error')}",
-                     "check the channel id, and that the bot can see the channel")
+        return Check(
+            name,
+            "fail",
+            f"{ref}: {exc.response.get('error')}",
+            "check the channel id, and that the bot can see the channel",
+        )
     if info.get("is_archived"):
         return Check(name, "fail", f"#{info.get('name')} is archived", "use another channel")
     if not info.get("is_member"):
-        return Check(name, "fail", f"the bot is not in #{info.get('name')}",
-                     f"type /invite @sdrbot in #{info.get('name')}")
+        return Check(
+            name,
+            "fail",
+            f"the bot is not in #{info.get('name')}",
+            f"type /invite @sdrbot in #{info.get('name')}",
+        )
     return Check(name, "ok", f"#{info.get('name')} ({ref})")
 
 
 def check_roles(settings: Settings, client: WebClient) -> Check:
     deciders = Deciders(settings, client)
     if deciders.anyone:
-        return Check("deciders", "warn", "no [roles] configured: anyone in the workspace may "
-                     "claim and decide MQLs", "list Slack user ids or user group ids under "
-                     "[roles] in sdrbot.toml if that is not what you want")
+        return Check(
+            "deciders",
+            "warn",
+            "no [roles] configured: anyone in the workspace may claim and decide MQLs",
+            "list Slack user ids or user group ids under "
+            "[roles] in sdrbot.toml if that is not what you want",
+        )
     empty = [g for g in deciders.groups if not deciders.members(g)]
     if empty:
-        return Check("deciders", "fail", f"user groups without readable members: "
-                     f"{', '.join(empty)}", "check the group ids and the usergroups:read scope")
+        return Check(
+            "deciders",
+            "fail",
+            f"user groups without readable members: {', '.join(empty)}",
+            "check the group ids and the usergroups:read scope",
+        )
     return Check("deciders", "ok", f"{len(deciders.users)} users, {len(deciders.groups)} groups")
 
 
@@ -145,15 +185,20 @@ def check_backlog(url: str, now: datetime, pace: float) -> Check | None:
         return None
     since = waiting.oldest if waiting.oldest.tzinfo else waiting.oldest.replace(tzinfo=UTC)
     if now - since < STALE_BACKLOG:
-        return Check("Slack messages", "ok", f"{waiting.pending:,} queued, the oldest "
-                     f"{since:%H:%M} UTC")
+        return Check(
+            "Slack messages", "ok", f"{waiting.pending:,} queued, the oldest {since:%H:%M} UTC"
+        )
     minutes = max(1, round(waiting.pending * pace / 60))
-    return Check("Slack messages", "warn", f"{waiting.pending:,} wait to be posted, the oldest "
-                 f"since {since:%Y-%m-%d %H:%M} UTC; the bot posts them at about one every "
-                 f"{pace:g} s per channel (about {minutes} min in one channel)",
-                 "start the bot (`sdrbot run`) if it is not running; if it is, its log says why "
-                 "it cannot post. To start without them (the demo's sample, say), connect "
-                 "Slack to a new database (delete sdrbot.db, or another DATABASE_URL)")
+    return Check(
+        "Slack messages",
+        "warn",
+        f"{waiting.pending:,} wait to be posted, the oldest "
+        f"since {since:%Y-%m-%d %H:%M} UTC; the bot posts them at about one every "
+        f"{pace:g} s per channel (about {minutes} min in one channel)",
+        "start the bot (`sdrbot run`) if it is not running; if it is, its log says why "
+        "it cannot post. To start without them (the demo's sample, say), connect "
+        "Slack to a new database (delete sdrbot.db, or another DATABASE_URL)",
+    )
 
 
 def check_retention(url: str, now: datetime) -> Check | None:
@@ -167,13 +212,20 @@ def check_retention(url: str, now: datetime) -> Check | None:
         return None  # the database check says what is wrong
     if due.total <= retention.DOCTOR_THRESHOLD:
         return None
-    return Check("retention", "warn", f"{due.outbox:,} sent messages and "
-                 f"{due.ingest_message:,} delivery ids are past their retention",
-                 "run `sdrbot db prune` (`--dry-run` shows the counts first)")
+    return Check(
+        "retention",
+        "warn",
+        f"{due.outbox:,} sent messages and "
+        f"{due.ingest_message:,} delivery ids are past their retention",
+        "run `sdrbot db prune` (`--dry-run` shows the counts first)",
+    )
 
 
-def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebClient],
-               now: datetime | None = None) -> list[Check]:
+def run_checks(
+    settings: Settings,
+    make_client: Callable[[str, str | None], WebClient],
+    now: datetime | None = None,
+) -> list[Check]:
     checks = [check_database(settings.database_url)]
     if checks[0].level == "ok":
         at = now or datetime.now(UTC)
@@ -182,23 +234,37 @@ def run_checks(settings: Settings, make_client: Callable[[str, str | None], WebC
         backlog = check_backlog(settings.database_url, at, settings.outbox_pace_seconds)
         checks.extend(c for c in (backlog, hooks, prune) if c)
     if not settings.slack_bot_token:
-        return [*checks, Check("Slack token", "fail", "SLACK_BOT_TOKEN is not set",
-                               "create the app from bot/slack/manifest.yml, install it and "
-                               "put its bot token into .env")]
+        return [
+            *checks,
+            Check(
+                "Slack token",
+                "fail",
+                "SLACK_BOT_TOKEN is not set",
+                "create the app from bot/slack/manifest.yml, install it and "
+                "put its bot token into .env",
+            ),
+        ]
     if not settings.slack_signing_secret and not settings.slack_app_token:
-        checks.append(Check("connection", "fail", "neither SLACK_SIGNING_SECRET (HTTP) nor "
-                            "SLACK_APP_TOKEN (Socket Mode) is set",
-                            "set one of them in .env (Basic Information page of the app)"))
+        checks.append(
+            Check(
+                "connection",
+                "fail",
+                "neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is set",
+                "set one of them in .env (Basic Information page of the app)",
+            )
+        )
     client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
     token, scopes = check_token(client)
     checks.append(token)
     if scopes is None:
         return checks
     checks.append(check_scopes(scopes))
-    channels = [("alert", settings.alert_channel), ("handover", settings.handover_channel),
-                ("digest", settings.digest_channel),
-                *((f"routing rule {i}", r.channel)
-                  for i, r in enumerate(settings.routing_rules, start=1))]
+    channels = [
+        ("alert", settings.alert_channel),
+        ("handover", settings.handover_channel),
+        ("digest", settings.digest_channel),
+        *((f"routing rule {i}", r.channel) for i, r in enumerate(settings.routing_rules, start=1)),
+    ]
     for role, ref in channels:
         checks.append(check_channel(client, role, ref))
     checks.append(check_roles(settings, client))

@@ -36,10 +36,22 @@ BACKOFF_BASE = 2.0  # seconds; doubles per attempt
 BACKOFF_MAX = 900.0
 DEFER_DELAY = timedelta(seconds=5)
 # Slack's answers that mean this message will never be accepted as it is
-PERMANENT_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "invalid_arguments",
-                              "msg_too_long", "no_text", "invalid_metadata_format",
-                              "message_not_found", "cant_update_message", "invalid_auth",
-                              "not_authed", "account_inactive", "token_revoked"})
+PERMANENT_ERRORS = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "invalid_metadata_format",
+        "message_not_found",
+        "cant_update_message",
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+    }
+)
 
 
 def make_client(token: str, base_url: str | None = None, **kwargs: Any) -> WebClient:
@@ -79,10 +91,21 @@ class Report:
 
 
 class OutboxSender:
-    def __init__(self, engine: Engine, client: WebClient, clock: Callable[[], datetime], *,
-                 alert_channel: str, handover_channel: str, pace: float = 1.0,
-                 batch: int = 50, pacer: Pacer | None = None, lease: timedelta = LEASE,
-                 routing: Routing | None = None, workers: int = 1) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        client: WebClient,
+        clock: Callable[[], datetime],
+        *,
+        alert_channel: str,
+        handover_channel: str,
+        pace: float = 1.0,
+        batch: int = 50,
+        pacer: Pacer | None = None,
+        lease: timedelta = LEASE,
+        routing: Routing | None = None,
+        workers: int = 1,
+    ) -> None:
         """`routing` picks each alert's channel (default: all to `alert_channel`).
 
         With `workers` > 1 the channels are served in parallel, each in order: Slack's limit
@@ -94,9 +117,14 @@ class OutboxSender:
         self.workers = workers
         self.clock = clock
         self.batch = batch
-        self.delivery = Delivery(engine, client, routing or Routing(alert_channel),
-                                 handover_channel,
-                                 pacer or Pacer(pace), ChannelIds(engine))
+        self.delivery = Delivery(
+            engine,
+            client,
+            routing or Routing(alert_channel),
+            handover_channel,
+            pacer or Pacer(pace),
+            ChannelIds(engine),
+        )
 
     def drain_once(self) -> Report:
         """Send every row due now (up to `batch`); callable directly from tests."""
@@ -107,8 +135,9 @@ class OutboxSender:
         for row in rows:
             lanes.setdefault(self.delivery.lane(row), []).append(row)
         report = Report()
-        with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(lanes))),
-                                thread_name_prefix="outbox") as pool:
+        with ThreadPoolExecutor(
+            max_workers=min(self.workers, max(1, len(lanes))), thread_name_prefix="outbox"
+        ) as pool:
             for lane_report in pool.map(self._drain, lanes.values()):
                 report.add(lane_report)
         return report
@@ -122,13 +151,15 @@ class OutboxSender:
                 self._deliver(row, report)
         return report
 
-    def run(self, stop: threading.Event, idle: float = 1.0,
-            wake: threading.Event | None = None) -> None:
+    def run(
+        self, stop: threading.Event, idle: float = 1.0, wake: threading.Event | None = None
+    ) -> None:
         """Drain until `stop` is set; the bot runs this in a background thread.
 
         Between rounds it waits `idle` seconds, or less when `wake` is set (a click that
         queued an alert update should not wait for the next poll).
         """
+
         def drain() -> bool:
             report = self.drain_once()
             return report.sent + report.retried > 0
@@ -159,27 +190,30 @@ class OutboxSender:
             wait = _retry_after(exc) or _backoff(row.attempts + 1)
             report.add_retry(self._retry(row, f"Slack answered {error}", wait))
         except (SlackClientError, OSError) as exc:  # timeouts, refused connections, DNS
-            report.add_retry(self._retry(row, f"{type(exc).__name__}: {exc}",
-                                         _backoff(row.attempts + 1)))
+            report.add_retry(
+                self._retry(row, f"{type(exc).__name__}: {exc}", _backoff(row.attempts + 1))
+            )
         else:
             self._sent(row, done)
             report.sent += 1
 
     def _sent(self, row: Row, done: Delivered) -> None:
-        outbox.mark_sent(self.engine, row.id, now=self.clock(), result=done.result,
-                         also=done.alert)
+        outbox.mark_sent(self.engine, row.id, now=self.clock(), result=done.result, also=done.alert)
 
-    def _retry(self, row: Row, error: str, seconds: float, *, undo_attempt: bool = False
-               ) -> bool:
+    def _retry(self, row: Row, error: str, seconds: float, *, undo_attempt: bool = False) -> bool:
         """Schedule another attempt; False when the row has used up its attempts."""
         attempts = row.attempts if undo_attempt else row.attempts + 1
         if attempts >= MAX_ATTEMPTS:
             self._fail(row, f"gave up after {attempts} attempts; last: {error}")
             return False
-        log.warning("outbox row %s (%s): %s; next try in %.0fs", row.id, row.kind, error,
-                    seconds)
-        outbox.reschedule(self.engine, row.id, attempts=attempts, error=error,
-                          at=self.clock() + timedelta(seconds=seconds))
+        log.warning("outbox row %s (%s): %s; next try in %.0fs", row.id, row.kind, error, seconds)
+        outbox.reschedule(
+            self.engine,
+            row.id,
+            attempts=attempts,
+            error=error,
+            at=self.clock() + timedelta(seconds=seconds),
+        )
         return True
 
     def _fail(self, row: Row, error: str) -> None:

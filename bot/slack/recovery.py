@@ -19,15 +19,21 @@ OUTBOX_EVENT = "sdrbot_outbox"
 RECOVERY_PAGES = 5  # 1000 newest messages: far more than a burst posts before a restart
 
 
-def find_posted(client: WebClient, channel: str, outbox_id: int, *,
-                thread_ts: str | None = None) -> str | None:
+def find_posted(
+    client: WebClient, channel: str, outbox_id: int, *, thread_ts: str | None = None
+) -> str | None:
     """The ts of the message this outbox row already posted, if Slack has it."""
-    messages = _pages(client.conversations_replies, channel=channel, ts=thread_ts) \
-        if thread_ts else _pages(client.conversations_history, channel=channel)
+    messages = (
+        _pages(client.conversations_replies, channel=channel, ts=thread_ts)
+        if thread_ts
+        else _pages(client.conversations_history, channel=channel)
+    )
     for message in messages:
         meta = message.get("metadata") or {}
-        if meta.get("event_type") in (METADATA_EVENT, OUTBOX_EVENT) and \
-                (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
+        if (
+            meta.get("event_type") in (METADATA_EVENT, OUTBOX_EVENT)
+            and (meta.get("event_payload") or {}).get("outbox_id") == outbox_id
+        ):
             return str(message["ts"])
     return None
 

@@ -31,9 +31,13 @@ def _detail(event: Event) -> str:
 
 def decision_view(note: Mapping[str, Any]) -> DecisionView:
     """A queued thread note (see bot.usecases.decide) as the builders' view."""
-    return DecisionView(outcome=str(note["outcome"]), decided_by=str(note["by"]),
-                        decided_at=datetime.fromisoformat(str(note["at"])),
-                        reason=note.get("reason"), notes=note.get("notes"))
+    return DecisionView(
+        outcome=str(note["outcome"]),
+        decided_by=str(note["by"]),
+        decided_at=datetime.fromisoformat(str(note["at"])),
+        reason=note.get("reason"),
+        notes=note.get("notes"),
+    )
 
 
 def alert_view(session: Session, lead_id: int) -> AlertView | None:
@@ -49,29 +53,41 @@ def alert_view(session: Session, lead_id: int) -> AlertView | None:
     if lead.status in _DECIDED:
         last = decisions_repo.latest_decision(session=session, lead_id=lead_id)
         if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
-            decision = DecisionView(last.decision, user_of(last.decided_by), last.decided_at,
-                                    last.reason, last.notes)
+            decision = DecisionView(
+                last.decision, user_of(last.decided_by), last.decided_at, last.reason, last.notes
+            )
     if decision is None and lead.status != "mql":
         # no SDR decided (it expired, or a CRM moved it): say what did, and drop the buttons
         moved = next((t for t in history if t.from_status == "mql"), None)
         if moved is not None:
             decision = DecisionView(moved.cause, user_of(moved.actor), moved.at)
     return AlertView(
-        lead_id=lead_id, name=lead.name, email=lead.email or "", title=lead.title,
-        company=lead.company, score=score.score if score else 0,
-        fit=score.fit if score else 0, engagement=score.engagement if score else 0,
+        lead_id=lead_id,
+        name=lead.name,
+        email=lead.email or "",
+        title=lead.title,
+        company=lead.company,
+        score=score.score if score else 0,
+        fit=score.fit if score else 0,
+        engagement=score.engagement if score else 0,
         fit_grade=score.fit_grade if score else "D",
         engagement_level=score.engagement_level if score else 4,
         reasons=reasons_from_breakdown(score.breakdown) if score else (),
         timeline=[(e.occurred_at, e.type, _detail(e)) for e in events],
         fast_track=score.fast_track if score else None,
         re_mql=bool(to_mql and to_mql.cause.startswith("re_mql")),
-        owner_slack_id=lead.owner, status=lead.status, decision=decision)
+        owner_slack_id=lead.owner,
+        status=lead.status,
+        decision=decision,
+    )
 
 
 def bant_answers(bant: Mapping[str, Any], notes: str | None) -> BantAnswers:
-    return BantAnswers(budget=str(bant.get("budget") or "unknown"),
-                       authority=str(bant.get("authority") or "unknown"),
-                       need=str(bant.get("need") or "unknown"),
-                       timing=str(bant.get("timing") or "later"), notes=notes,
-                       ae_slack_id=bant.get("ae_slack_id") or None)
+    return BantAnswers(
+        budget=str(bant.get("budget") or "unknown"),
+        authority=str(bant.get("authority") or "unknown"),
+        need=str(bant.get("need") or "unknown"),
+        timing=str(bant.get("timing") or "later"),
+        notes=notes,
+        ae_slack_id=bant.get("ae_slack_id") or None,
+    )

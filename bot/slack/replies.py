@@ -11,16 +11,22 @@ from datetime import UTC
 from bot.slack import mrkdwn
 from bot.usecases.decide import CLAIM, Result, user_of
 
-_DONE = {"promote": "promoted this lead to SQL", "recycle": "recycled this lead",
-         "disqualify": "disqualified this lead", CLAIM: "claimed this lead"}
+_DONE = {
+    "promote": "promoted this lead to SQL",
+    "recycle": "recycled this lead",
+    "disqualify": "disqualified this lead",
+    CLAIM: "claimed this lead",
+}
 
 
 def too_late(result: Result) -> str:
     """Who got there first, with what and when; or why the lead is not open any more."""
     prior = result.prior
     if prior is None:
-        return (f"This lead is no longer an open MQL (it is now *{result.status}*), so nothing "
-                "was changed.")
+        return (
+            f"This lead is no longer an open MQL (it is now *{result.status}*), so nothing "
+            "was changed."
+        )
     who = mrkdwn.mention(user_of(prior.by))
     when = f" {mrkdwn.date(prior.at)}" if prior.at else ""
     reason = f" (reason: {mrkdwn.escape(prior.reason)})" if prior.reason else ""
@@ -38,9 +44,11 @@ def too_late_plain(result: Result) -> str:
 
 
 def not_allowed(user_id: str) -> str:
-    return ("Only the SDRs named in sdrbot's configuration (`[roles]` in sdrbot.toml) may claim "
-            f"and decide MQLs. Ask your sdrbot admin to add you; your Slack user id is "
-            f"`{mrkdwn.escape(user_id)}`.")
+    return (
+        "Only the SDRs named in sdrbot's configuration (`[roles]` in sdrbot.toml) may claim "
+        f"and decide MQLs. Ask your sdrbot admin to add you; your Slack user id is "
+        f"`{mrkdwn.escape(user_id)}`."
+    )
 
 
 def not_allowed_plain(user_id: str) -> str:

@@ -22,9 +22,14 @@ MEMBERS_TTL = 300.0
 
 
 class Deciders:
-    def __init__(self, settings: Settings, client: WebClient, *,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 ttl: float = MEMBERS_TTL) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: WebClient,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        ttl: float = MEMBERS_TTL,
+    ) -> None:
         self.users = frozenset(settings.deciders)
         self.groups = tuple(settings.decider_groups)
         self.client = client
@@ -51,8 +56,12 @@ class Deciders:
         try:
             users = frozenset(self.client.usergroups_users_list(usergroup=group)["users"])
         except (SlackApiError, SlackClientError, OSError) as exc:
-            log.error("cannot read the members of user group %s (%s); its members may not "
-                      "decide until it can be read", group, exc)
+            log.error(
+                "cannot read the members of user group %s (%s); its members may not "
+                "decide until it can be read",
+                group,
+                exc,
+            )
             return cached[1] if cached else frozenset()
         with self._lock:
             self._members[group] = (now, users)

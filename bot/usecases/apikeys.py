@@ -45,26 +45,35 @@ def digest(secret: str) -> str:
 
 
 def _active_exists(name: str) -> str:
-    return (f"a key named {name!r} is active; revoke it first (`sdrbot apikey revoke {name}`) "
-            "or choose another name")
+    return (
+        f"a key named {name!r} is active; revoke it first (`sdrbot apikey revoke {name}`) "
+        "or choose another name"
+    )
 
 
 def create(session: Session, name: str, *, now: datetime, actor: str) -> NewKey:
     """A new key; a name held only by a revoked key is taken over (rotation under one name)."""
     name = name.strip()
     if not _NAME.match(name):
-        raise ApiKeyError(f"{name!r} is not a valid key name: use 1 to 100 letters, digits, "
-                          "'.', '_' or '-', starting with a letter or digit")
-    if session.scalar(select(KEYS.c.id).where(KEYS.c.name == name,
-                                              KEYS.c.revoked_at.is_(None))) is not None:
+        raise ApiKeyError(
+            f"{name!r} is not a valid key name: use 1 to 100 letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit"
+        )
+    if (
+        session.scalar(select(KEYS.c.id).where(KEYS.c.name == name, KEYS.c.revoked_at.is_(None)))
+        is not None
+    ):
         raise ApiKeyError(_active_exists(name))
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    prefix = secret[:len(KEY_PREFIX) + 6]
+    prefix = secret[: len(KEY_PREFIX) + 6]
     try:
         with session.begin_nested():
             renamed = _retire_name(session, name)
-            session.add(ApiKey(name=name, prefix=prefix, hash=digest(secret), created_at=now,
-                               created_by=actor))
+            session.add(
+                ApiKey(
+                    name=name, prefix=prefix, hash=digest(secret), created_at=now, created_by=actor
+                )
+            )
     except IntegrityError:  # a concurrent create with the same name
         raise ApiKeyError(_active_exists(name)) from None
     return NewKey(name, prefix, secret, renamed)
@@ -78,12 +87,15 @@ def _retire_name(session: Session, name: str) -> str | None:
     name cannot have, so it never collides with a name someone picks, and the id keeps it
     unique; the name is shortened to fit the column's 100 characters.
     """
-    old = session.execute(select(KEYS.c.id, KEYS.c.revoked_at).where(
-        KEYS.c.name == name, KEYS.c.revoked_at.is_not(None))).first()
+    old = session.execute(
+        select(KEYS.c.id, KEYS.c.revoked_at).where(
+            KEYS.c.name == name, KEYS.c.revoked_at.is_not(None)
+        )
+    ).first()
     if old is None:
         return None
     suffix = f" (revoked {old.revoked_at:%Y-%m-%d} #{old.id})"
-    new_name = name[:MAX_NAME - len(suffix)] + suffix
+    new_name = name[: MAX_NAME - len(suffix)] + suffix
     session.execute(update(KEYS).where(KEYS.c.id == old.id).values(name=new_name))
     return new_name
 
@@ -97,12 +109,16 @@ def revoke(session: Session, name: str, *, now: datetime) -> ApiKey:
     key = session.exec(orm_select(ApiKey).where(KEYS.c.name == name)).first()
     if key is None:
         active = ", ".join(k.name for k in list_keys(session) if k.revoked_at is None)
-        raise ApiKeyError(f"no key is named {name!r}; the active keys are: {active or 'none'} "
-                          "(`sdrbot apikey list` shows all)")
+        raise ApiKeyError(
+            f"no key is named {name!r}; the active keys are: {active or 'none'} "
+            "(`sdrbot apikey list` shows all)"
+        )
     if key.revoked_at is not None:
-        raise ApiKeyError(f"the key {name!r} was revoked already on "
-                          f"{key.revoked_at:%Y-%m-%d %H:%M} UTC; to replace it, create a key of "
-                          f"the same name (`sdrbot apikey create {name}`)")
+        raise ApiKeyError(
+            f"the key {name!r} was revoked already on "
+            f"{key.revoked_at:%Y-%m-%d %H:%M} UTC; to replace it, create a key of "
+            f"the same name (`sdrbot apikey create {name}`)"
+        )
     key.revoked_at = now
     session.add(key)
     return key
@@ -123,8 +139,11 @@ def lookup(session: Session, secret: str) -> LiveKey | None:
     if not secret.startswith(KEY_PREFIX):
         return None
     wanted = digest(secret)
-    row = session.execute(select(KEYS.c.id, KEYS.c.name, KEYS.c.hash, KEYS.c.revoked_at,
-                                 KEYS.c.last_used_at).where(KEYS.c.hash == wanted)).first()
+    row = session.execute(
+        select(KEYS.c.id, KEYS.c.name, KEYS.c.hash, KEYS.c.revoked_at, KEYS.c.last_used_at).where(
+            KEYS.c.hash == wanted
+        )
+    ).first()
     # the lookup is by hash already; the constant-time compare guards against a lax collation
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.hash, wanted):
         return None

@@ -43,16 +43,16 @@ def route_alert(engine: Engine, *, outbox_id: int, routing: Routing, now: dateti
         return Routed(channel, assigned)
 
 
-def _assign(s: Session, routing: Routing, lead: Lead, channel: str, now: datetime
-            ) -> str | None:
+def _assign(s: Session, routing: Routing, lead: Lead, channel: str, now: datetime) -> str | None:
     if lead.owner is not None or lead.id is None:
         return None
     users = [r.user for r in routing.reps]
     standing = {r.user_id: r for r in s.exec(select(SdrRep).where(col(SdrRep.user_id).in_(users)))}
     away = set(routing.out_of_office) | {u for u, r in standing.items() if r.out_of_office}
     rep = pick_rep(routing.reps, channel, {u: r.assigned for u, r in standing.items()}, away)
-    if rep is None or not claim_if_unowned(session=s, lead_id=lead.id, owner=rep.user,
-                                           status="mql", now=now):
+    if rep is None or not claim_if_unowned(
+        session=s, lead_id=lead.id, owner=rep.user, status="mql", now=now
+    ):
         return None
     _count(s, rep.user, now)
     return rep.user
@@ -60,8 +60,11 @@ def _assign(s: Session, routing: Routing, lead: Lead, channel: str, now: datetim
 
 def _count(s: Session, user: str, now: datetime) -> None:
     table = SdrRep.__table__  # type: ignore[attr-defined]
-    done = s.execute(update(table).where(table.c.user_id == user)
-                     .values(assigned=table.c.assigned + 1, updated_at=now))
+    done = s.execute(
+        update(table)
+        .where(table.c.user_id == user)
+        .values(assigned=table.c.assigned + 1, updated_at=now)
+    )
     if done.rowcount == 0:  # type: ignore[attr-defined]
         s.add(SdrRep(user_id=user, assigned=1, updated_at=now))
 

@@ -15,8 +15,12 @@ class Counts(Protocol):
     errors: list[RowError]
 
 
-def good_batches(items: Iterable[T | RowError], size: int, report: Counts,
-                 rejected: Callable[[int], None] | None = None) -> Iterator[list[T]]:
+def good_batches(
+    items: Iterable[T | RowError],
+    size: int,
+    report: Counts,
+    rejected: Callable[[int], None] | None = None,
+) -> Iterator[list[T]]:
     """Chunks of at most `size` good rows; every row is counted, every bad one reported (and
     passed on to `rejected`, a progress bar's advance, as it is met)."""
     batch: list[T] = []

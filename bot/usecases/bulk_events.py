@@ -39,6 +39,7 @@ TASK = 10_000  # leads per task handed to a worker process
 class Chunk:
     """What one chunk did to the import's memory, so that a chunk whose transaction fails can be
     forgotten again; filled in as it becomes known, so that a failure half-way forgets enough."""
+
     result: EventBatchResult = field(default_factory=EventBatchResult)
     keys: list[int] = field(default_factory=list)  # idempotency keys it claimed
     new_keys: list[str] = field(default_factory=list)  # identity keys of the leads it created
@@ -90,8 +91,12 @@ class EventImport:
         unknown = {ev.identity.key: ev.identity for _, ev in keyed if ev.identity.key not in ids}
         if unknown:
             found, result.leads_created = leads_index.resolve(
-                ctx.session, unknown.values(), create=True, now=ctx.now,
-                source=f"{self.source} event")
+                ctx.session,
+                unknown.values(),
+                create=True,
+                now=ctx.now,
+                source=f"{self.source} event",
+            )
             ids.update(found)
             chunk.new_keys = list(found)
         touched = chunk.leads = {ids[ev.identity.key] for _, ev in keyed}
@@ -113,8 +118,7 @@ class EventImport:
                 result.duplicates += 1
                 continue
             lead_id = ids[ev.identity.key]
-            fold_event(model, states_[lead_id], ev.type, ev.occurred_at.timestamp(),
-                       ev.properties)
+            fold_event(model, states_[lead_id], ev.type, ev.occurred_at.timestamp(), ev.properties)
             rows.append((lead_id, ev.type, ev.occurred_at, ev.properties_json(), key, source))
         result.accepted = len(rows)
         fresh = {row[0] for row in rows} - self.changed
@@ -130,9 +134,11 @@ class EventImport:
         bulk.insert_events(ctx.session, chunk.rows, received_at=ctx.now)
         # a lead stays dirty until finish() scores it: marking it at its first new event is enough
         for part in bulk.chunks(chunk.unseen):
-            ctx.session.execute(update(bulk.SCORE)
-                                .where(bulk.member_of(ctx.session, bulk.SCORE.c.lead_id, part))
-                                .values(dirty=True))
+            ctx.session.execute(
+                update(bulk.SCORE)
+                .where(bulk.member_of(ctx.session, bulk.SCORE.c.lead_id, part))
+                .values(dirty=True)
+            )
 
     def rolled_back(self, chunk: Chunk | None = None) -> None:
         """A chunk's transaction failed (by default the last one prepared): the states in memory
@@ -150,25 +156,42 @@ class EventImport:
         self.keys.difference_update(chunk.keys)
         chunk.leads, chunk.new_keys, chunk.keys, chunk.unseen = set(), [], [], []
 
-    def finish(self, engine: Engine, progress: Callable[[int], None] | None = None
-               ) -> SettleSummary:
+    def finish(
+        self, engine: Engine, progress: Callable[[int], None] | None = None
+    ) -> SettleSummary:
         """Score every touched lead once; each chunk of leads is one transaction."""
         ids = sorted(self.changed | self.rebuild)
         try:
             workers = use_workers(engine, len(ids))
             if not workers:
-                return settle_leads(engine, ids, self.states, self.has_score, now=self.now,
-                                    actor=self.actor, progress=progress)
+                return settle_leads(
+                    engine,
+                    ids,
+                    self.states,
+                    self.has_score,
+                    now=self.now,
+                    actor=self.actor,
+                    progress=progress,
+                )
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = []
                 for start in range(0, len(ids), TASK):
-                    part = ids[start:start + TASK]
+                    part = ids[start : start + TASK]
                     # states travel as JSON: compact, and the workers need no pickled classes
-                    payload = orjson.dumps({str(i): self.states[i].to_json() for i in part
-                                            if i in self.states})
-                    futures.append(pool.submit(_settle_worker, url_of(engine), part, payload,
-                                               [i for i in part if i in self.has_score],
-                                               self.now, self.actor))
+                    payload = orjson.dumps(
+                        {str(i): self.states[i].to_json() for i in part if i in self.states}
+                    )
+                    futures.append(
+                        pool.submit(
+                            _settle_worker,
+                            url_of(engine),
+                            part,
+                            payload,
+                            [i for i in part if i in self.has_score],
+                            self.now,
+                            self.actor,
+                        )
+                    )
                 return gather(futures, progress)
         finally:
             self.states.clear()
@@ -177,9 +200,16 @@ class EventImport:
             self.changed.clear()
 
 
-def settle_leads(engine: Engine, ids: list[int], states: dict[int, LeadState],
-                 has_score: set[int], *, now: datetime, actor: str,
-                 progress: Callable[[int], None] | None = None) -> SettleSummary:
+def settle_leads(
+    engine: Engine,
+    ids: list[int],
+    states: dict[int, LeadState],
+    has_score: set[int],
+    *,
+    now: datetime,
+    actor: str,
+    progress: Callable[[int], None] | None = None,
+) -> SettleSummary:
     """Score the given leads from the given states (rebuilding the ones missing from events)."""
     summary = SettleSummary()
     for part in bulk.chunks(ids, SETTLE_CHUNK):
@@ -200,13 +230,13 @@ def settle_leads(engine: Engine, ids: list[int], states: dict[int, LeadState],
     return summary
 
 
-def _settle_worker(url: str, ids: list[int], payload: bytes, has_score: list[int],
-                   now: datetime, actor: str) -> tuple[SettleSummary, int]:
+def _settle_worker(
+    url: str, ids: list[int], payload: bytes, has_score: list[int], now: datetime, actor: str
+) -> tuple[SettleSummary, int]:
     engine = make_engine(url)
     try:
         with paused_gc():
             states = {int(k): LeadState.from_json(v) for k, v in orjson.loads(payload).items()}
-            return settle_leads(engine, ids, states, set(has_score), now=now,
-                                actor=actor), len(ids)
+            return settle_leads(engine, ids, states, set(has_score), now=now, actor=actor), len(ids)
     finally:
         engine.dispose()

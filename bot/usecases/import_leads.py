@@ -25,8 +25,9 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
         return result
     s = ctx.session
     by_email = bulk.lead_ids_by(s, "email", [x.identity.email for x in leads if x.identity.email])
-    by_ext = bulk.lead_ids_by(s, "external_id",
-                              [x.identity.external_id for x in leads if x.identity.external_id])
+    by_ext = bulk.lead_ids_by(
+        s, "external_id", [x.identity.external_id for x in leads if x.identity.external_id]
+    )
     existing = bulk.lead_rows(s, set(by_email.values()) | set(by_ext.values()))
     current: dict[int, dict[str, Any]] = {i: dict(r._mapping) for i, r in existing.items()}
     pending_new: dict[str, dict[str, Any]] = {}  # identity key -> row, for repeats in the batch
@@ -37,18 +38,32 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
         a = by_email.get(ident.email) if ident.email else None
         b = by_ext.get(ident.external_id) if ident.external_id else None
         if a is not None and b is not None and a != b:
-            result.errors.append(RowError(item.line, "email", f"{ident.email} belongs to lead "
-                                          f"{a} but id {ident.external_id!r} to lead {b}; fix "
-                                          "one of them so the row names a single lead"))
+            result.errors.append(
+                RowError(
+                    item.line,
+                    "email",
+                    f"{ident.email} belongs to lead "
+                    f"{a} but id {ident.external_id!r} to lead {b}; fix "
+                    "one of them so the row names a single lead",
+                )
+            )
             continue
         lead_id = a if a is not None else b
         if lead_id is None:
             row = pending_new.get(ident.key) or (
-                pending_new.get(f"x:{ident.external_id}") if ident.external_id else None)
+                pending_new.get(f"x:{ident.external_id}") if ident.external_id else None
+            )
             if row is None:
-                row = {"email": ident.email, "external_id": ident.external_id, "status": "lead",
-                       "status_since": ctx.now, "created_at": ctx.now, "updated_at": ctx.now,
-                       "attributes": {}, **{f: None for f in bulk_fields()}}
+                row = {
+                    "email": ident.email,
+                    "external_id": ident.external_id,
+                    "status": "lead",
+                    "status_since": ctx.now,
+                    "created_at": ctx.now,
+                    "updated_at": ctx.now,
+                    "attributes": {},
+                    **{f: None for f in bulk_fields()},
+                }
                 pending_new[ident.key] = row
                 if ident.external_id:
                     pending_new[f"x:{ident.external_id}"] = row
@@ -80,8 +95,16 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
 
 
 def bulk_fields() -> tuple[str, ...]:
-    return ("first_name", "last_name", "title", "company", "industry", "company_size",
-            "country", "source")
+    return (
+        "first_name",
+        "last_name",
+        "title",
+        "company",
+        "industry",
+        "company_size",
+        "country",
+        "source",
+    )
 
 
 def _merge(row: dict[str, Any], item: LeadIn) -> None:

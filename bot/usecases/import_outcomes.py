@@ -46,8 +46,9 @@ def import_outcomes(engine: Engine, path: Path, *, now: datetime, actor: str) ->
     return report
 
 
-def _apply(engine: Engine, batch: list[OutcomeIn], report: OutcomeReport, *, now: datetime,
-           actor: str) -> None:
+def _apply(
+    engine: Engine, batch: list[OutcomeIn], report: OutcomeReport, *, now: datetime, actor: str
+) -> None:
     if not batch:
         return
     with session_scope(engine) as session:

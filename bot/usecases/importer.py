@@ -49,36 +49,83 @@ class ImportReport:
         return len(self.errors)
 
 
-def import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor: str,
-                id_column: str | None = None, chunk: int = CHUNK,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_file(
+    engine: Engine,
+    path: Path,
+    kind: Kind,
+    *,
+    now: datetime,
+    actor: str,
+    id_column: str | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     with paused_gc():
-        return _import_file(engine, path, kind, now=now, actor=actor, id_column=id_column,
-                            chunk=chunk, progress=progress)
+        return _import_file(
+            engine,
+            path,
+            kind,
+            now=now,
+            actor=actor,
+            id_column=id_column,
+            chunk=chunk,
+            progress=progress,
+        )
 
 
-def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor: str,
-                 id_column: str | None, chunk: int,
-                 progress: Callable[[int], None] | None) -> ImportReport:
+def _import_file(
+    engine: Engine,
+    path: Path,
+    kind: Kind,
+    *,
+    now: datetime,
+    actor: str,
+    id_column: str | None,
+    chunk: int,
+    progress: Callable[[int], None] | None,
+) -> ImportReport:
     report = ImportReport(path, kind)
     source = open_csv(path)
     bulk_events = EventImport(now=now, actor=actor) if kind == "events" else None
     try:
         items: Iterator[LeadIn | EventIn | RowError] = (
-            read_leads(source, id_column) if kind == "leads" else read_events(source, now))
-        batches: Iterator[list[LeadIn | EventIn]] = good_batches(items, chunk, report,
-                                                                 rejected=progress)
+            read_leads(source, id_column) if kind == "leads" else read_events(source, now)
+        )
+        batches: Iterator[list[LeadIn | EventIn]] = good_batches(
+            items, chunk, report, rejected=progress
+        )
         if bulk_events is not None and overlap.worthwhile(engine):
             _ensure_model(engine, now)  # before two transactions at once could both create it
-            overlap.import_events(engine, batches, bulk_events, now=now, actor=actor,
-                                  landed=lambda b, r: _count(report, r, b, progress),
-                                  sequential=lambda b: _apply(engine, kind, b, report, now=now,
-                                                              actor=actor, events=bulk_events,
-                                                              progress=progress))
+            overlap.import_events(
+                engine,
+                batches,
+                bulk_events,
+                now=now,
+                actor=actor,
+                landed=lambda b, r: _count(report, r, b, progress),
+                sequential=lambda b: _apply(
+                    engine,
+                    kind,
+                    b,
+                    report,
+                    now=now,
+                    actor=actor,
+                    events=bulk_events,
+                    progress=progress,
+                ),
+            )
         else:
             for batch in batches:
-                _apply(engine, kind, batch, report, now=now, actor=actor, events=bulk_events,
-                       progress=progress)
+                _apply(
+                    engine,
+                    kind,
+                    batch,
+                    report,
+                    now=now,
+                    actor=actor,
+                    events=bulk_events,
+                    progress=progress,
+                )
     finally:
         source.close()
         if bulk_events is not None:
@@ -88,9 +135,17 @@ def _import_file(engine: Engine, path: Path, kind: Kind, *, now: datetime, actor
     return report
 
 
-def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
-           *, now: datetime, actor: str, events: EventImport | None,
-           progress: Callable[[int], None] | None = None) -> None:
+def _apply(
+    engine: Engine,
+    kind: Kind,
+    batch: list[LeadIn | EventIn],
+    report: ImportReport,
+    *,
+    now: datetime,
+    actor: str,
+    events: EventImport | None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     try:
         _run(engine, kind, batch, report, now=now, actor=actor, events=events)
     except BaseException as exc:
@@ -99,22 +154,32 @@ def _apply(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Im
         if not isinstance(exc, IntegrityError | DBAPIError):
             raise
         if len(batch) == 1:
-            report.errors.append(RowError(batch[0].line, "", "the database refused the row: "
-                                          f"{_short(exc)}"))
+            report.errors.append(
+                RowError(batch[0].line, "", f"the database refused the row: {_short(exc)}")
+            )
             if progress:
                 progress(1)
             return
         half = len(batch) // 2  # halve until the culprits stand alone; keep every good row
         for part in (batch[:half], batch[half:]):  # each half counts its own rows
-            _apply(engine, kind, part, report, now=now, actor=actor, events=events,
-                   progress=progress)
+            _apply(
+                engine, kind, part, report, now=now, actor=actor, events=events, progress=progress
+            )
         return
     if progress:
         progress(len(batch))
 
 
-def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: ImportReport,
-         *, now: datetime, actor: str, events: EventImport | None) -> None:
+def _run(
+    engine: Engine,
+    kind: Kind,
+    batch: list[LeadIn | EventIn],
+    report: ImportReport,
+    *,
+    now: datetime,
+    actor: str,
+    events: EventImport | None,
+) -> None:
     with session_scope(engine) as session:
         row = models.ensure_active(session=session, now=now)
         assert row.version is not None
@@ -136,8 +201,12 @@ def _run(engine: Engine, kind: Kind, batch: list[LeadIn | EventIn], report: Impo
         _count(report, ev)
 
 
-def _count(report: ImportReport, ev: EventBatchResult, batch: list[Any] | None = None,
-           progress: Callable[[int], None] | None = None) -> None:
+def _count(
+    report: ImportReport,
+    ev: EventBatchResult,
+    batch: list[Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     report.accepted += ev.accepted
     report.duplicates += ev.duplicates
     report.created += ev.leads_created

@@ -45,8 +45,7 @@ class CallsResult:
     settle: SettleSummary = field(default_factory=SettleSummary)
 
 
-def apply_calls(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api"
-                ) -> CallsResult:
+def apply_calls(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api") -> CallsResult:
     result = CallsResult()
     follow_aliases(ctx, calls)
     _lock_known(ctx, calls)
@@ -114,8 +113,7 @@ def _flush(ctx: Ctx, events: list[EventIn], result: CallsResult, source: str) ->
 
 def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
     s = ctx.session
-    if call.message_id and not messages.first_time(s, "identify", call.message_id,
-                                                   now=ctx.now):
+    if call.message_id and not messages.first_time(s, "identify", call.message_id, now=ctx.now):
         # a retried delivery: applying its traits again could undo a newer identify
         result.duplicates += 1
         return
@@ -128,8 +126,11 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
             person = found.get(ident.key)
             if person is None:
                 # the visitor is the person: the lead keeps its events, score and history
-                s.execute(update(bulk.LEAD).where(bulk.LEAD.c.id == anon_id).values(
-                    email=ident.email, external_id=ident.external_id, updated_at=ctx.now))
+                s.execute(
+                    update(bulk.LEAD)
+                    .where(bulk.LEAD.c.id == anon_id)
+                    .values(email=ident.email, external_id=ident.external_id, updated_at=ctx.now)
+                )
             elif person != anon_id:
                 _merge(ctx, anon_id, person)
                 merged_into = person

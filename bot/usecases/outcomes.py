@@ -36,12 +36,17 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     found, _ = leads_index.resolve(s, [item.identity], create=False, now=ctx.now)
     lead_id = found.get(item.identity.key)
     if lead_id is None:
-        raise UnknownLead(f"no lead has {_named(item.identity)}; identify the lead first or "
-                          "import it")
+        raise UnknownLead(
+            f"no lead has {_named(item.identity)}; identify the lead first or import it"
+        )
     lock_leads(s, [lead_id])
-    event = EventIn(item.identity, f"crm_{item.stage}", item.at,
-                    {"amount": item.amount} if item.amount is not None else {},
-                    message_id=item.message_id)
+    event = EventIn(
+        item.identity,
+        f"crm_{item.stage}",
+        item.at,
+        {"amount": item.amount} if item.amount is not None else {},
+        message_id=item.message_id,
+    )
     key = event.idempotency_key()
     if bulk.existing_event_keys(s, [key]):
         return "duplicate"
@@ -51,36 +56,72 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
         return "unchanged"
     require(current, target)
     at = _not_before_latest(s, lead_id, item.at)
-    bulk.insert_many(s, bulk.EVENT, [{
-        "lead_id": lead_id, "type": event.type, "occurred_at": item.at,
-        "properties": event.properties, "idempotency_key": key, "source": "crm",
-        "received_at": ctx.now}])
+    bulk.insert_many(
+        s,
+        bulk.EVENT,
+        [
+            {
+                "lead_id": lead_id,
+                "type": event.type,
+                "occurred_at": item.at,
+                "properties": event.properties,
+                "idempotency_key": key,
+                "source": "crm",
+                "received_at": ctx.now,
+            }
+        ],
+    )
     details: dict[str, object] = {"amount": item.amount} if item.amount is not None else {}
     if item.message_id:
         details["message_id"] = item.message_id
     if at != item.at:  # the audit trail says when the CRM dated it, not only when it counted
         details["occurred_at"] = item.at.isoformat()
-    moved = {"lead_id": lead_id, "from_status": str(current), "to_status": str(item.stage),
-             "cause": f"crm:{item.stage}", "actor": ctx.actor, "at": at,
-             "details": details}
+    moved = {
+        "lead_id": lead_id,
+        "from_status": str(current),
+        "to_status": str(item.stage),
+        "cause": f"crm:{item.stage}",
+        "actor": ctx.actor,
+        "at": at,
+        "details": details,
+    }
     bulk.insert_many(s, bulk.TRANSITION, [moved])
     webhooks_repo.queue_transitions(s, [moved], now=ctx.now)
     if current == Status.MQL:
         # the CRM decided before an SDR did: the alert must lose the buttons nobody should press
-        bulk.insert_ignoring_duplicates(s, bulk.OUTBOX, [{
-            "kind": "slack.update", "lead_id": lead_id,
-            "dedupe_key": f"slack.update:crm:{lead_id}:{int(item.at.timestamp() * 1_000_000)}",
-            "payload": {"lead_id": lead_id}, "status": "pending", "attempts": 0,
-            "next_attempt_at": ctx.now, "created_at": ctx.now, "result": {}}], "dedupe_key")
-    bulk.update_many(s, bulk.LEAD, "id", [{"id": lead_id, "status": str(item.stage),
-                                           "status_since": at, "updated_at": ctx.now}])
+        bulk.insert_ignoring_duplicates(
+            s,
+            bulk.OUTBOX,
+            [
+                {
+                    "kind": "slack.update",
+                    "lead_id": lead_id,
+                    "dedupe_key": f"slack.update:crm:{lead_id}:"
+                    f"{int(item.at.timestamp() * 1_000_000)}",
+                    "payload": {"lead_id": lead_id},
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": ctx.now,
+                    "created_at": ctx.now,
+                    "result": {},
+                }
+            ],
+            "dedupe_key",
+        )
+    bulk.update_many(
+        s,
+        bulk.LEAD,
+        "id",
+        [{"id": lead_id, "status": str(item.stage), "status_since": at, "updated_at": ctx.now}],
+    )
     return "recorded"
 
 
 def _not_before_latest(s: Session, lead_id: int, at: datetime) -> datetime:
     """`at`, or the time of the lead's latest transition if that is later."""
-    latest = s.scalar(select(func.max(bulk.TRANSITION.c.at))
-                      .where(bulk.TRANSITION.c.lead_id == lead_id))
+    latest = s.scalar(
+        select(func.max(bulk.TRANSITION.c.at)).where(bulk.TRANSITION.c.lead_id == lead_id)
+    )
     return max(at, latest) if latest is not None else at
 
 

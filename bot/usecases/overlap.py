@@ -49,10 +49,16 @@ class _Flight:
     batch: Batch
 
 
-def import_events(engine: Engine, batches: Iterator[Batch], events: EventImport, *,
-                  now: datetime, actor: str,
-                  landed: Callable[[Batch, EventBatchResult], None],
-                  sequential: Callable[[Batch], None]) -> None:
+def import_events(
+    engine: Engine,
+    batches: Iterator[Batch],
+    events: EventImport,
+    *,
+    now: datetime,
+    actor: str,
+    landed: Callable[[Batch, EventBatchResult], None],
+    sequential: Callable[[Batch], None],
+) -> None:
     """Import the batches; `landed` hears of each committed one, `sequential` runs a batch again
     on its own (after a failure)."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdrbot-import-writer") as writer:
@@ -61,8 +67,17 @@ def import_events(engine: Engine, batches: Iterator[Batch], events: EventImport,
             for batch in batches:
                 # _step lands the chunk in flight, whatever happens
                 before, flight = flight, None
-                flight = _step(engine, writer, before, batch, events, now=now, actor=actor,
-                               landed=landed, sequential=sequential)
+                flight = _step(
+                    engine,
+                    writer,
+                    before,
+                    batch,
+                    events,
+                    now=now,
+                    actor=actor,
+                    landed=landed,
+                    sequential=sequential,
+                )
             last, flight = flight, None
             if last is not None and not _land(last, events, landed):
                 sequential(last.batch)
@@ -71,10 +86,18 @@ def import_events(engine: Engine, batches: Iterator[Batch], events: EventImport,
             _land_quietly(flight, events, landed)
 
 
-def _step(engine: Engine, writer: ThreadPoolExecutor, flight: _Flight | None, batch: Batch,
-          events: EventImport, *, now: datetime, actor: str,
-          landed: Callable[[Batch, EventBatchResult], None],
-          sequential: Callable[[Batch], None]) -> _Flight | None:
+def _step(
+    engine: Engine,
+    writer: ThreadPoolExecutor,
+    flight: _Flight | None,
+    batch: Batch,
+    events: EventImport,
+    *,
+    now: datetime,
+    actor: str,
+    landed: Callable[[Batch, EventBatchResult], None],
+    sequential: Callable[[Batch], None],
+) -> _Flight | None:
     """Prepare `batch` while `flight` is written; then hand `batch` to the writer."""
     session = Session(engine, expire_on_commit=False)
     chunk = Chunk()
@@ -120,8 +143,9 @@ def _commit(session: Session, ctx: Ctx, events: EventImport, chunk: Chunk) -> No
         session.close()
 
 
-def _land(flight: _Flight | None, events: EventImport,
-          landed: Callable[[Batch, EventBatchResult], None]) -> bool:
+def _land(
+    flight: _Flight | None, events: EventImport, landed: Callable[[Batch, EventBatchResult], None]
+) -> bool:
     """Wait for the chunk in flight. False: the database refused it (now forgotten); any other
     error is raised."""
     if flight is None:
@@ -136,8 +160,9 @@ def _land(flight: _Flight | None, events: EventImport,
     raise exc
 
 
-def _land_quietly(flight: _Flight | None, events: EventImport,
-                  landed: Callable[[Batch, EventBatchResult], None]) -> None:
+def _land_quietly(
+    flight: _Flight | None, events: EventImport, landed: Callable[[Batch, EventBatchResult], None]
+) -> None:
     with suppress(BaseException):  # the caller raises the error that came first
         _land(flight, events, landed)
 

@@ -40,8 +40,10 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def gather(futures: Iterable[Future[tuple[SettleSummary, int]]],
-           progress: Callable[[int], None] | None = None) -> SettleSummary:
+def gather(
+    futures: Iterable[Future[tuple[SettleSummary, int]]],
+    progress: Callable[[int], None] | None = None,
+) -> SettleSummary:
     """Add up the workers' summaries as they finish (each also says how many leads it did)."""
     summary = SettleSummary()
     for future in as_completed(list(futures)):

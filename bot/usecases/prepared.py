@@ -28,8 +28,7 @@ class Prepared:
     seen: dict[int, tuple[Any, ...]]  # what the plan was computed from, as stored
 
 
-def prepare(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api"
-            ) -> Prepared | None:
+def prepare(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api") -> Prepared | None:
     """Read and score the calls without writing (`ctx.session`: a read transaction). None when
     they cannot be prepared: an identify among them, or a lead that does not exist yet."""
     if not all(isinstance(c, EventIn) for c in calls):
@@ -42,12 +41,16 @@ def prepare(ctx: Ctx, calls: list[IdentifyIn | EventIn], *, source: str = "api"
     return Prepared(ctx.version, plan, lead_fingerprints(ctx.session, plan.lead_ids))
 
 
-def commit(ctx: Ctx, calls: list[IdentifyIn | EventIn], prepared: Prepared | None, *,
-           source: str = "api") -> CallsResult:
+def commit(
+    ctx: Ctx, calls: list[IdentifyIn | EventIn], prepared: Prepared | None, *, source: str = "api"
+) -> CallsResult:
     """Write what was prepared if it still holds (`ctx.session`: a write transaction), else
     apply the calls from the start."""
-    if prepared is None or prepared.version != ctx.version or \
-            lead_fingerprints(ctx.session, prepared.plan.lead_ids) != prepared.seen:
+    if (
+        prepared is None
+        or prepared.version != ctx.version
+        or lead_fingerprints(ctx.session, prepared.plan.lead_ids) != prepared.seen
+    ):
         return apply_calls(ctx, calls, source=source)
     res = write_events(ctx, prepared.plan)
     return CallsResult(events=res.accepted, duplicates=res.duplicates, settle=res.settle)

@@ -31,8 +31,7 @@ class EventBatchResult:
     settle: SettleSummary = field(default_factory=SettleSummary)
 
 
-def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult
-           ) -> list[tuple[int, EventIn]]:
+def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult) -> list[tuple[int, EventIn]]:
     """The events not stored before (nor twice in this batch), with their idempotency keys."""
     keyed = []
     seen: set[int] = set()
@@ -54,6 +53,7 @@ def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult
 @dataclass
 class EventPlan:
     """A batch of events read and scored, ready to be written."""
+
     result: EventBatchResult
     lead_ids: set[int] = field(default_factory=set)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the event rows to insert
@@ -66,8 +66,9 @@ def record_events(ctx: Ctx, events: list[EventIn], *, source: str = "csv") -> Ev
     return write_events(ctx, plan)
 
 
-def plan_events(ctx: Ctx, events: list[EventIn], *, source: str, create: bool = True
-                ) -> EventPlan | None:
+def plan_events(
+    ctx: Ctx, events: list[EventIn], *, source: str, create: bool = True
+) -> EventPlan | None:
     """Reads the leads and states the events touch and scores them; writes only the leads it
     creates. Without `create` it writes and locks nothing (a read transaction may run it), and
     is None when an event names a lead that does not exist yet."""
@@ -77,8 +78,12 @@ def plan_events(ctx: Ctx, events: list[EventIn], *, source: str, create: bool = 
         return EventPlan(result)
 
     ids, result.leads_created = leads_index.resolve(
-        ctx.session, (ev.identity for _, ev in fresh), create=create, now=ctx.now,
-        source=f"{source} event")
+        ctx.session,
+        (ev.identity for _, ev in fresh),
+        create=create,
+        now=ctx.now,
+        source=f"{source} event",
+    )
     if not create and any(ev.identity.key not in ids for _, ev in fresh):
         return None
     lead_ids = {ids[ev.identity.key] for _, ev in fresh}
@@ -90,9 +95,17 @@ def plan_events(ctx: Ctx, events: list[EventIn], *, source: str, create: bool = 
     for key, ev in sorted(fresh, key=lambda kv: kv[1].occurred_at):
         lead_id = ids[ev.identity.key]
         apply_event(ctx.model, states[lead_id], Event(ev.type, ev.occurred_at, ev.properties))
-        rows.append({"lead_id": lead_id, "type": ev.type, "occurred_at": ev.occurred_at,
-                     "properties": ev.properties, "idempotency_key": key, "source": source,
-                     "received_at": ctx.now})
+        rows.append(
+            {
+                "lead_id": lead_id,
+                "type": ev.type,
+                "occurred_at": ev.occurred_at,
+                "properties": ev.properties,
+                "idempotency_key": key,
+                "source": source,
+                "received_at": ctx.now,
+            }
+        )
     work = [LeadWork(leads[i], states[i], i in has_score) for i in lead_ids]
     return EventPlan(result, lead_ids, rows, score_leads(ctx, work))
 

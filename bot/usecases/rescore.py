@@ -32,59 +32,95 @@ def count_leads(engine: Engine) -> int:
         return int(session.scalar(select(func.count()).select_from(bulk.LEAD)) or 0)
 
 
-def rescore_all(engine: Engine, *, now: datetime, actor: str, chunk: int = CHUNK,
-                progress: Callable[[int], None] | None = None,
-                workers: int | None = None, force: bool = False) -> SettleSummary:
+def rescore_all(
+    engine: Engine,
+    *,
+    now: datetime,
+    actor: str,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+) -> SettleSummary:
     """Bring every score to `now`. Only leads whose score can have changed are computed (see
     `due`); `force` computes every lead."""
     with session_scope(engine) as session:
         models.ensure_active(session=session, now=now)  # before any worker looks for it
         low, high, count = session.execute(
-            select(func.min(bulk.LEAD.c.id), func.max(bulk.LEAD.c.id), func.count())).one()
+            select(func.min(bulk.LEAD.c.id), func.max(bulk.LEAD.c.id), func.count())
+        ).one()
     if count == 0:
         return SettleSummary()
     workers = use_workers(engine, count, workers)
     if not workers:
         with paused_gc():
-            return rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
-                                 progress=progress, force=force)
+            return rescore_range(
+                engine, low, high, now=now, actor=actor, chunk=chunk, progress=progress, force=force
+            )
     url = url_of(engine)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return gather((pool.submit(_worker, url, start, min(start + RANGE - 1, high), now,
-                                   actor, chunk, force)
-                       for start in range(low, high + 1, RANGE)), progress)
+        return gather(
+            (
+                pool.submit(
+                    _worker, url, start, min(start + RANGE - 1, high), now, actor, chunk, force
+                )
+                for start in range(low, high + 1, RANGE)
+            ),
+            progress,
+        )
 
 
-def _worker(url: str, low: int, high: int, now: datetime, actor: str, chunk: int,
-            force: bool) -> tuple[SettleSummary, int]:
+def _worker(
+    url: str, low: int, high: int, now: datetime, actor: str, chunk: int, force: bool
+) -> tuple[SettleSummary, int]:
     engine = make_engine(url)
     counted: list[int] = []
     try:
         with paused_gc():
-            summary = rescore_range(engine, low, high, now=now, actor=actor, chunk=chunk,
-                                    progress=counted.append, force=force)
+            summary = rescore_range(
+                engine,
+                low,
+                high,
+                now=now,
+                actor=actor,
+                chunk=chunk,
+                progress=counted.append,
+                force=force,
+            )
     finally:
         engine.dispose()
     return summary, sum(counted)
 
 
-def due_ids(session: Session, low: int, high: int, *, version: int, now: datetime,
-            force: bool = False) -> list[int]:
+def due_ids(
+    session: Session, low: int, high: int, *, version: int, now: datetime, force: bool = False
+) -> list[int]:
     """The ids in [low, high] of the leads whose score may differ at `now`, in order: never
     scored, scored under another model, holding unscored events, or past the moment their
     score was due to change (every lead with `force`)."""
     ld, sc = bulk.LEAD.c, bulk.SCORE.c
     if force:
-        return list(session.scalars(select(ld.id).where(ld.id.between(low, high))
-                                    .order_by(ld.id)))
-    never = (select(ld.id).select_from(bulk.LEAD.outerjoin(bulk.SCORE, sc.lead_id == ld.id))
-             .where(ld.id.between(low, high)))
+        return list(session.scalars(select(ld.id).where(ld.id.between(low, high)).order_by(ld.id)))
+    never = (
+        select(ld.id)
+        .select_from(bulk.LEAD.outerjoin(bulk.SCORE, sc.lead_id == ld.id))
+        .where(ld.id.between(low, high))
+    )
     if session.get_bind().dialect.name != "postgresql":
         # SQLite walks the join in-process in a few milliseconds; the indexes PostgreSQL needs
         # here would cost it a tenth of its import speed (storage/tables/scores.py)
-        return list(session.scalars(never.where(or_(
-            sc.lead_id.is_(None), sc.model_version != version, sc.dirty.is_(True),
-            sc.next_change_at <= now)).order_by(ld.id)))
+        return list(
+            session.scalars(
+                never.where(
+                    or_(
+                        sc.lead_id.is_(None),
+                        sc.model_version != version,
+                        sc.dirty.is_(True),
+                        sc.next_change_at <= now,
+                    )
+                ).order_by(ld.id)
+            )
+        )
     # On PostgreSQL a condition on the join visits every lead of the range, a round of index
     # lookups each; every kind is its own indexed lookup instead. The estimate of the union
     # reaches the JIT threshold, and compiling it would cost more than the lookups.
@@ -92,17 +128,26 @@ def due_ids(session: Session, low: int, high: int, *, version: int, now: datetim
     scored = sc.lead_id.between(low, high)
     parts = union(
         select(sc.lead_id).where(scored, sc.model_version == version, sc.next_change_at <= now),
-        select(sc.lead_id).where(scored, or_(sc.model_version < version,
-                                             sc.model_version > version)),
+        select(sc.lead_id).where(
+            scored, or_(sc.model_version < version, sc.model_version > version)
+        ),
         select(sc.lead_id).where(scored, sc.dirty == True),  # noqa: E712 (the index's form)
         never.where(sc.lead_id.is_(None)),
     )
     return sorted(session.scalars(parts))
 
 
-def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: str,
-                  chunk: int = CHUNK, progress: Callable[[int], None] | None = None,
-                  force: bool = False) -> SettleSummary:
+def rescore_range(
+    engine: Engine,
+    low: int,
+    high: int,
+    *,
+    now: datetime,
+    actor: str,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+    force: bool = False,
+) -> SettleSummary:
     """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
     transaction."""
     summary = SettleSummary()
@@ -110,7 +155,7 @@ def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: 
         version, _ = models.active_model(session=session, now=now)
         ids = due_ids(session, low, high, version=version, now=now, force=force)
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         with session_scope(engine) as session:
             version, model = models.active_model(session=session, now=now)
             ctx = Ctx(session, model, version, now, actor)
@@ -119,8 +164,13 @@ def rescore_range(engine: Engine, low: int, high: int, *, now: datetime, actor: 
             # a lead is due because its score moves: comparing with the stored one only pays
             # when every lead is computed
             loaded = load_for_rescore(ctx, [r.id for r in leads], compare=force)
-            done, _ = settle(ctx, [LeadWork(lead, state, has, stored) for lead, (_, state, has,
-                                   stored) in zip(leads, loaded, strict=True)])
+            done, _ = settle(
+                ctx,
+                [
+                    LeadWork(lead, state, has, stored)
+                    for lead, (_, state, has, stored) in zip(leads, loaded, strict=True)
+                ],
+            )
             summary.add(done)
         if progress:
             progress(len(part))

@@ -31,12 +31,12 @@ INGEST_AGE = timedelta(days=7)
 KEEP_NEWEST_SENT = LOOKBACK  # the sent rows ChannelIds reads after a restart
 DOCTOR_THRESHOLD = 100_000  # prunable rows before `sdrbot doctor` suggests a prune
 
-__all__ = ["DOCTOR_THRESHOLD", "INGEST_AGE", "KEEP_NEWEST_SENT", "OUTBOX_AGE", "Pruned",
-           "prune"]
+__all__ = ["DOCTOR_THRESHOLD", "INGEST_AGE", "KEEP_NEWEST_SENT", "OUTBOX_AGE", "Pruned", "prune"]
 
 
-def prune(*, session: Session, now: datetime, older_than: timedelta | None = None,
-          dry_run: bool = False) -> Pruned:
+def prune(
+    *, session: Session, now: datetime, older_than: timedelta | None = None, dry_run: bool = False
+) -> Pruned:
     """Delete (or with `dry_run` count) sent outbox rows and delivery ids past their age.
 
     `older_than` is one age for both tables, as an operator who names one means it; without it
@@ -45,5 +45,9 @@ def prune(*, session: Session, now: datetime, older_than: timedelta | None = Non
     outbox_before = now - (older_than or OUTBOX_AGE)
     ingest_before = now - (older_than or INGEST_AGE)
     run = repo.count_prunable if dry_run else repo.prune
-    return run(session=session, outbox_before=outbox_before, ingest_before=ingest_before,
-               keep_newest_sent=KEEP_NEWEST_SENT)
+    return run(
+        session=session,
+        outbox_before=outbox_before,
+        ingest_before=ingest_before,
+        keep_newest_sent=KEEP_NEWEST_SENT,
+    )

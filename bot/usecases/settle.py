@@ -70,8 +70,7 @@ def contactable(lead: Any) -> bool:
     return bool(lead.email) or not str(lead.external_id or "").startswith(ANON_PREFIX)
 
 
-def facts_of(lead: Any, model: ScoringModel, has_attributes: bool | None = None
-             ) -> dict[str, Any]:
+def facts_of(lead: Any, model: ScoringModel, has_attributes: bool | None = None) -> dict[str, Any]:
     mapping = lead._mapping if hasattr(lead, "_mapping") else lead
     # rows of a rescore carry attributes only when a rule needs them; a miss would cost a
     # KeyError, and asking the row each time costs more than the scoring
@@ -97,15 +96,19 @@ def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState]
     return states, set(rows)
 
 
-def load_for_rescore(ctx: Ctx, lead_ids: list[int], *, compare: bool = True
-                     ) -> list[tuple[int, LeadState, bool, Any]]:
+def load_for_rescore(
+    ctx: Ctx, lead_ids: list[int], *, compare: bool = True
+) -> list[tuple[int, LeadState, bool, Any]]:
     """(lead id, state, has a score row, the stored score row if the state is as stored).
 
     `compare=False` for leads that are due: their score is rewritten whatever it comes to
     (their next change moves on), so the stored breakdown is not read to compare with."""
     rows = bulk.score_full(ctx.session, lead_ids, compare=compare)
-    stale = [i for i in lead_ids if (r := rows.get(i)) is None or r.model_version != ctx.version
-             or r.dirty]
+    stale = [
+        i
+        for i in lead_ids
+        if (r := rows.get(i)) is None or r.model_version != ctx.version or r.dirty
+    ]
     rebuilt = rebuild_states(ctx, stale)
     out = []
     for lead_id in lead_ids:
@@ -121,9 +124,11 @@ def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
     states = {lead_id: LeadState() for lead_id in lead_ids}
     ev = bulk.EVENT
     for part in bulk.chunks(lead_ids):
-        stmt = (select(ev.c.lead_id, ev.c.type, ev.c.occurred_at, ev.c.properties)
-                .where(bulk.member_of(ctx.session, ev.c.lead_id, part))
-                .order_by(ev.c.lead_id, ev.c.occurred_at))
+        stmt = (
+            select(ev.c.lead_id, ev.c.type, ev.c.occurred_at, ev.c.properties)
+            .where(bulk.member_of(ctx.session, ev.c.lead_id, part))
+            .order_by(ev.c.lead_id, ev.c.occurred_at)
+        )
         for lead_id, kind, at, props in ctx.session.execute(stmt):
             apply_event(ctx.model, states[lead_id], Event(kind, at, props or {}))
     return states
@@ -132,6 +137,7 @@ def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
 @dataclass
 class Scored:
     """What settling a set of leads writes, computed before anything is written."""
+
     settled: list[Settled] = field(default_factory=list)
     inserts: list[dict[str, Any]] = field(default_factory=list)  # new score rows
     updates: list[dict[str, Any]] = field(default_factory=list)  # score rows with their state
@@ -151,11 +157,14 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
         lead = item.lead
         sc = score(ctx.model, facts_of(lead, ctx.model, has_attributes), item.state, ctx.now)
         ft = item.state.fast_track
-        transition = evaluate(Status(lead.status), sc, status_since=lead.status_since,
-                              last_positive=item.state.last_positive,
-                              fast_track_at=ft[0] if ft else None)
-        if transition is not None and transition.to_status == Status.MQL and \
-                not contactable(lead):
+        transition = evaluate(
+            Status(lead.status),
+            sc,
+            status_since=lead.status_since,
+            last_positive=item.state.last_positive,
+            fast_track_at=ft[0] if ft else None,
+        )
+        if transition is not None and transition.to_status == Status.MQL and not contactable(lead):
             transition = None  # nobody to call yet: it becomes an MQL once identified
         out.settled.append(Settled(lead.id, sc, transition))
         if item.stored is not None:
@@ -180,16 +189,33 @@ def write_scored(ctx: Ctx, scored: Scored) -> SettleSummary:
 
 # a stored score is rewritten only if one of these moved; next_change_at among them, or a lead
 # that was due but did not change would stay due for ever
-SCORE_FIELDS = ("score", "fit", "engagement", "fit_grade", "engagement_level", "band",
-                "qualifies", "fast_track", "breakdown", "next_change_at")
+SCORE_FIELDS = (
+    "score",
+    "fit",
+    "engagement",
+    "fit_grade",
+    "engagement_level",
+    "band",
+    "qualifies",
+    "fast_track",
+    "breakdown",
+    "next_change_at",
+)
 
 
 def score_fields(lead_id: int, sc: Score) -> dict[str, Any]:
     return {
-        "lead_id": lead_id, "score": sc.total, "fit": sc.fit, "engagement": sc.engagement,
-        "fit_grade": sc.fit_grade, "engagement_level": sc.engagement_level, "band": sc.band,
-        "qualifies": sc.qualifies, "fast_track": sc.fast_track[1] if sc.fast_track else None,
-        "breakdown": sc.breakdown_json(), "computed_at": sc.computed_at,
+        "lead_id": lead_id,
+        "score": sc.total,
+        "fit": sc.fit,
+        "engagement": sc.engagement,
+        "fit_grade": sc.fit_grade,
+        "engagement_level": sc.engagement_level,
+        "band": sc.band,
+        "qualifies": sc.qualifies,
+        "fast_track": sc.fast_track[1] if sc.fast_track else None,
+        "breakdown": sc.breakdown_json(),
+        "computed_at": sc.computed_at,
         "next_change_at": sc.next_change_at,
     }
 
@@ -204,8 +230,11 @@ def _same(row: dict[str, Any], stored: Any) -> bool:
 def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[str, Any]:
     last = state.last_event
     return {
-        **score_fields(lead_id, sc), "model_version": version, "state": state.to_json(),
-        "last_event_at": None if last is None else from_epoch(last), "dirty": False,
+        **score_fields(lead_id, sc),
+        "model_version": version,
+        "state": state.to_json(),
+        "last_event_at": None if last is None else from_epoch(last),
+        "dirty": False,
     }
 
 
@@ -219,41 +248,79 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
         details = {"score": s.score.total, "grade": s.score.grade, "model_version": ctx.version}
         if s.score.fast_track:
             details["fast_track"] = s.score.fast_track[1]
-        transitions.append({"lead_id": s.lead_id, "from_status": str(t.from_status),
-                            "to_status": str(t.to_status), "cause": t.cause, "actor": ctx.actor,
-                            "at": t.at, "details": details})
-        snapshots.append({"lead_id": s.lead_id, "model_version": ctx.version,
-                          "score": s.score.total, "fit": s.score.fit,
-                          "engagement": s.score.engagement, "grade": s.score.grade,
-                          "breakdown": s.score.breakdown_json(), "reason": f"to:{t.to_status}",
-                          "computed_at": ctx.now})
-        leads.append({"id": s.lead_id, "status": str(t.to_status), "status_since": t.at,
-                      "updated_at": ctx.now})
+        transitions.append(
+            {
+                "lead_id": s.lead_id,
+                "from_status": str(t.from_status),
+                "to_status": str(t.to_status),
+                "cause": t.cause,
+                "actor": ctx.actor,
+                "at": t.at,
+                "details": details,
+            }
+        )
+        snapshots.append(
+            {
+                "lead_id": s.lead_id,
+                "model_version": ctx.version,
+                "score": s.score.total,
+                "fit": s.score.fit,
+                "engagement": s.score.engagement,
+                "grade": s.score.grade,
+                "breakdown": s.score.breakdown_json(),
+                "reason": f"to:{t.to_status}",
+                "computed_at": ctx.now,
+            }
+        )
+        leads.append(
+            {
+                "id": s.lead_id,
+                "status": str(t.to_status),
+                "status_since": t.at,
+                "updated_at": ctx.now,
+            }
+        )
         key = f"{t.from_status}->{t.to_status}"
         summary.transitions[key] = summary.transitions.get(key, 0) + 1
         if t.to_status == Status.MQL:
-            alerts.append({
-                "kind": "slack.alert", "lead_id": s.lead_id,
-                "dedupe_key": f"alert:{s.lead_id}:{int(t.at.timestamp() * 1_000_000)}",
-                "payload": {"lead_id": s.lead_id, "cause": t.cause, "score": s.score.total,
-                            "grade": s.score.grade},
-                "status": "pending", "attempts": 0, "next_attempt_at": ctx.now,
-                "created_at": ctx.now, "result": {},
-            })
+            alerts.append(
+                {
+                    "kind": "slack.alert",
+                    "lead_id": s.lead_id,
+                    "dedupe_key": f"alert:{s.lead_id}:{int(t.at.timestamp() * 1_000_000)}",
+                    "payload": {
+                        "lead_id": s.lead_id,
+                        "cause": t.cause,
+                        "score": s.score.total,
+                        "grade": s.score.grade,
+                    },
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": ctx.now,
+                    "created_at": ctx.now,
+                    "result": {},
+                }
+            )
         elif t.from_status == Status.MQL:
             # an MQL that expired: its alert must lose the buttons nobody should press now
-            updates.append({
-                "kind": "slack.update", "lead_id": s.lead_id,
-                "dedupe_key": f"slack.update:{t.cause}:{s.lead_id}:"
-                              f"{int(t.at.timestamp() * 1_000_000)}",
-                "payload": {"lead_id": s.lead_id}, "status": "pending", "attempts": 0,
-                "next_attempt_at": ctx.now, "created_at": ctx.now, "result": {},
-            })
+            updates.append(
+                {
+                    "kind": "slack.update",
+                    "lead_id": s.lead_id,
+                    "dedupe_key": f"slack.update:{t.cause}:{s.lead_id}:"
+                    f"{int(t.at.timestamp() * 1_000_000)}",
+                    "payload": {"lead_id": s.lead_id},
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": ctx.now,
+                    "created_at": ctx.now,
+                    "result": {},
+                }
+            )
     bulk.insert_many(ctx.session, bulk.TRANSITION, transitions)
     bulk.insert_many(ctx.session, bulk.SNAPSHOT, snapshots)
     bulk.update_many(ctx.session, bulk.LEAD, "id", leads)
     bulk.insert_ignoring_duplicates(ctx.session, bulk.OUTBOX, alerts + updates, "dedupe_key")
     breakdowns: dict[Any, Any] = {snap["lead_id"]: snap["breakdown"] for snap in snapshots}
-    webhooks_repo.queue_transitions(ctx.session, transitions, now=ctx.now,
-                                    breakdowns=breakdowns)
+    webhooks_repo.queue_transitions(ctx.session, transitions, now=ctx.now, breakdowns=breakdowns)
     summary.alerts += len(alerts)

@@ -50,8 +50,10 @@ def parse_events(names: Iterable[str] | None) -> tuple[str, ...]:
         return tuple(str(s) for s in DEFAULT_EVENTS)
     unknown = [n for n in wanted if n not in EVENTS]
     if unknown:
-        raise WebhookError(f"{unknown[0]!r} is not a lifecycle status; --events takes "
-                           f"{', '.join(EVENTS)} (comma-separated)")
+        raise WebhookError(
+            f"{unknown[0]!r} is not a lifecycle status; --events takes "
+            f"{', '.join(EVENTS)} (comma-separated)"
+        )
     return tuple(dict.fromkeys(wanted))
 
 
@@ -59,22 +61,42 @@ def check_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise WebhookError(f"{url!r} is not an http(s) URL; give the full address, e.g. "
-                           "https://hooks.example.com/sdrbot")
+        raise WebhookError(
+            f"{url!r} is not an http(s) URL; give the full address, e.g. "
+            "https://hooks.example.com/sdrbot"
+        )
     return url
 
 
-def create(session: Session, url: str, *, events: Iterable[str] | None = None,
-           description: str | None = None, now: datetime, actor: str) -> NewWebhook:
+def create(
+    session: Session,
+    url: str,
+    *,
+    events: Iterable[str] | None = None,
+    description: str | None = None,
+    now: datetime,
+    actor: str,
+) -> NewWebhook:
     url = check_url(url)
     chosen = parse_events(events)
-    same = session.scalar(select(repo.WEBHOOK.c.id).where(repo.WEBHOOK.c.url == url,
-                                                          repo.WEBHOOK.c.removed_at.is_(None)))
+    same = session.scalar(
+        select(repo.WEBHOOK.c.id).where(
+            repo.WEBHOOK.c.url == url, repo.WEBHOOK.c.removed_at.is_(None)
+        )
+    )
     if same is not None:
-        raise WebhookError(f"webhook #{same} sends to this URL already; remove it first "
-                           f"(`sdrbot webhook remove {same}`) or use another URL")
-    hook = Webhook(url=url, events=list(chosen), secret=signing.new_secret(),
-                   description=description, created_at=now, created_by=actor)
+        raise WebhookError(
+            f"webhook #{same} sends to this URL already; remove it first "
+            f"(`sdrbot webhook remove {same}`) or use another URL"
+        )
+    hook = Webhook(
+        url=url,
+        events=list(chosen),
+        secret=signing.new_secret(),
+        description=description,
+        created_at=now,
+        created_by=actor,
+    )
     session.add(hook)
     session.flush()
     assert hook.id is not None
@@ -92,8 +114,10 @@ def get(session: Session, webhook_id: int) -> Webhook:
     hook = session.get(Webhook, webhook_id)
     if hook is None or hook.removed_at is not None:
         live = ", ".join(f"#{h.hook.id}" for h in list_webhooks(session)) or "none"
-        raise WebhookError(f"there is no webhook #{webhook_id}; the webhooks are: {live} "
-                           "(see `sdrbot webhook list`)")
+        raise WebhookError(
+            f"there is no webhook #{webhook_id}; the webhooks are: {live} "
+            "(see `sdrbot webhook list`)"
+        )
     return hook
 
 
@@ -103,28 +127,44 @@ def remove(session: Session, webhook_id: int, *, now: datetime) -> int:
     hook = get(session, webhook_id)
     hook.removed_at = now
     session.add(hook)
-    result = session.execute(update(OUTBOX).where(
-        OUTBOX.c.kind == repo.KIND, OUTBOX.c.status == "pending",
-        OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
-    ).values(status="failed", last_error="the webhook was removed"))
+    result = session.execute(
+        update(OUTBOX)
+        .where(
+            OUTBOX.c.kind == repo.KIND,
+            OUTBOX.c.status == "pending",
+            OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
+        )
+        .values(status="failed", last_error="the webhook was removed")
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def redeliver(session: Session, webhook_id: int, *, now: datetime) -> int:
     """Send the failed deliveries of this webhook again, from the first attempt."""
     get(session, webhook_id)
-    result = session.execute(update(OUTBOX).where(
-        OUTBOX.c.kind == repo.KIND, OUTBOX.c.status == "failed",
-        OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
-    ).values(status="pending", attempts=0, next_attempt_at=now))
+    result = session.execute(
+        update(OUTBOX)
+        .where(
+            OUTBOX.c.kind == repo.KIND,
+            OUTBOX.c.status == "failed",
+            OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
+        )
+        .values(status="pending", attempts=0, next_attempt_at=now)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def last_errors(session: Session, webhook_id: int, limit: int = 5) -> list[str]:
-    stmt = (select(OUTBOX.c.last_error).where(
-        OUTBOX.c.kind == repo.KIND, OUTBOX.c.last_error.is_not(None),
-        OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"))
-        .order_by(OUTBOX.c.id.desc()).limit(limit))
+    stmt = (
+        select(OUTBOX.c.last_error)
+        .where(
+            OUTBOX.c.kind == repo.KIND,
+            OUTBOX.c.last_error.is_not(None),
+            OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
+        )
+        .order_by(OUTBOX.c.id.desc())
+        .limit(limit)
+    )
     return [str(e) for e in session.scalars(stmt)]
 
 
@@ -134,5 +174,15 @@ def send_test(hook: Webhook, client: httpx.Client, *, now: datetime) -> int:
     return post(client, hook.url, hook.secret, document, now=now).status_code
 
 
-__all__ = ["DeliveryError", "Listed", "NewWebhook", "WebhookError", "create", "get",
-           "list_webhooks", "redeliver", "remove", "send_test"]
+__all__ = [
+    "DeliveryError",
+    "Listed",
+    "NewWebhook",
+    "WebhookError",
+    "create",
+    "get",
+    "list_webhooks",
+    "redeliver",
+    "remove",
+    "send_test",
+]

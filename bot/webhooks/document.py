@@ -13,13 +13,30 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-LEAD_FIELDS = ("id", "external_id", "email", "first_name", "last_name", "title", "company",
-               "industry", "company_size", "country", "source", "status", "owner")
+LEAD_FIELDS = (
+    "id",
+    "external_id",
+    "email",
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "industry",
+    "company_size",
+    "country",
+    "source",
+    "status",
+    "owner",
+)
 
 
-def transition_document(payload: Mapping[str, Any], *, lead_id: int | None,
-                        lead: Mapping[str, Any] | None, score: Mapping[str, Any] | None
-                        ) -> dict[str, Any]:
+def transition_document(
+    payload: Mapping[str, Any],
+    *,
+    lead_id: int | None,
+    lead: Mapping[str, Any] | None,
+    score: Mapping[str, Any] | None,
+) -> dict[str, Any]:
     """The document for one queued delivery; `lead` and `score` as they are now (None when
     the lead is gone or has no score)."""
     transition = dict(payload["transition"])
@@ -27,23 +44,38 @@ def transition_document(payload: Mapping[str, Any], *, lead_id: int | None,
     data: dict[str, Any] = {"lead": _lead(lead, lead_id), "transition": transition}
     if "score" in details:
         # the score the transition was decided on; its breakdown says why
-        data["score"] = {"score": details["score"], "grade": details.get("grade"),
-                         "model_version": details.get("model_version"),
-                         "breakdown": payload.get("breakdown")}
+        data["score"] = {
+            "score": details["score"],
+            "grade": details.get("grade"),
+            "model_version": details.get("model_version"),
+            "breakdown": payload.get("breakdown"),
+        }
     if score is not None:
         data["current_score"] = {
-            "score": score["score"], "fit": score["fit"], "engagement": score["engagement"],
+            "score": score["score"],
+            "fit": score["fit"],
+            "engagement": score["engagement"],
             "grade": f"{score['fit_grade']}{score['engagement_level']}",
-            "computed_at": _iso(score["computed_at"]), "breakdown": score["breakdown"]}
-    return {"id": payload["id"], "type": f"lead.{transition['to']}",
-            "created_at": transition["at"], "data": data}
+            "computed_at": _iso(score["computed_at"]),
+            "breakdown": score["breakdown"],
+        }
+    return {
+        "id": payload["id"],
+        "type": f"lead.{transition['to']}",
+        "created_at": transition["at"],
+        "data": data,
+    }
 
 
 def ping_document(webhook_id: int, now: datetime) -> dict[str, Any]:
     """What `sdrbot webhook test` sends: the receiver can check its signature check."""
     stamp = int(now.timestamp() * 1_000_000)
-    return {"id": f"ping_{webhook_id}_{stamp}", "type": "ping", "created_at": now.isoformat(),
-            "data": {"webhook_id": webhook_id}}
+    return {
+        "id": f"ping_{webhook_id}_{stamp}",
+        "type": "ping",
+        "created_at": now.isoformat(),
+        "data": {"webhook_id": webhook_id},
+    }
 
 
 def _lead(lead: Mapping[str, Any] | None, lead_id: int | None) -> dict[str, Any]:

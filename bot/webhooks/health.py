@@ -18,20 +18,31 @@ def webhook_problems(engine: Engine, *, now: datetime) -> tuple[int, list[str]]:
     """The number of active webhooks, and one line per webhook that needs attention."""
     problems = []
     with session_scope(engine) as s:
-        hooks = s.execute(select(repo.WEBHOOK.c.id, repo.WEBHOOK.c.url).where(
-            repo.WEBHOOK.c.removed_at.is_(None)).order_by(repo.WEBHOOK.c.id)).all()
+        hooks = s.execute(
+            select(repo.WEBHOOK.c.id, repo.WEBHOOK.c.url)
+            .where(repo.WEBHOOK.c.removed_at.is_(None))
+            .order_by(repo.WEBHOOK.c.id)
+        ).all()
         for webhook_id, _ in hooks:
             counts = repo.delivery_counts(s, webhook_id)
             if counts.get("failed"):
-                problems.append(f"webhook #{webhook_id}: {counts['failed']} deliveries failed; "
-                                f"fix the receiver, then `sdrbot webhook redeliver "
-                                f"{webhook_id}`")
-            oldest = s.scalar(select(func.min(OUTBOX.c.created_at)).where(
-                OUTBOX.c.kind == repo.KIND, OUTBOX.c.status == "pending",
-                OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%")))
+                problems.append(
+                    f"webhook #{webhook_id}: {counts['failed']} deliveries failed; "
+                    f"fix the receiver, then `sdrbot webhook redeliver "
+                    f"{webhook_id}`"
+                )
+            oldest = s.scalar(
+                select(func.min(OUTBOX.c.created_at)).where(
+                    OUTBOX.c.kind == repo.KIND,
+                    OUTBOX.c.status == "pending",
+                    OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
+                )
+            )
             if oldest is not None and now - oldest > STUCK:
-                problems.append(f"webhook #{webhook_id}: a delivery has waited since "
-                                f"{oldest:%Y-%m-%d %H:%M} UTC; is `sdrbot run` or `sdrbot "
-                                "serve` running, and does the receiver answer? (`sdrbot "
-                                f"webhook test {webhook_id}`)")
+                problems.append(
+                    f"webhook #{webhook_id}: a delivery has waited since "
+                    f"{oldest:%Y-%m-%d %H:%M} UTC; is `sdrbot run` or `sdrbot "
+                    "serve` running, and does the receiver answer? (`sdrbot "
+                    f"webhook test {webhook_id}`)"
+                )
     return len(hooks), problems

@@ -70,8 +70,9 @@ class Lane:
             if self.stop.is_set():
                 break  # the rest stays due and unclaimed, for the next start
             with session_scope(self.engine) as s:
-                waits = repo.older_pending(s, row_id=row.id, lead_id=row.lead_id,
-                                           webhook_id=webhook_id)
+                waits = repo.older_pending(
+                    s, row_id=row.id, lead_id=row.lead_id, webhook_id=webhook_id
+                )
             if waits:
                 tally.held += 1
             elif not outbox.claim(self.engine, row, now=self.clock(), lease=self.lease):
@@ -85,12 +86,17 @@ class Lane:
             else:
                 put_off = self._deliver(row, webhook_id, tally)
         if put_off is not None and tally.deferred:
-            log.warning("webhook #%s: %d more deliveries put off until %s as well", webhook_id,
-                        tally.deferred, put_off[1].isoformat(timespec="seconds"))
+            log.warning(
+                "webhook #%s: %d more deliveries put off until %s as well",
+                webhook_id,
+                tally.deferred,
+                put_off[1].isoformat(timespec="seconds"),
+            )
         return tally
 
-    def _deliver(self, row: OutboxRow, webhook_id: int, tally: Tally
-                 ) -> tuple[DeliveryError, datetime] | None:
+    def _deliver(
+        self, row: OutboxRow, webhook_id: int, tally: Tally
+    ) -> tuple[DeliveryError, datetime] | None:
         """Send one claimed row; on an error that holds up the rest, the error and the moment
         to try again."""
         with session_scope(self.engine) as s:
@@ -99,12 +105,15 @@ class Lane:
             lead = s.get(Lead, row.lead_id) if row.lead_id is not None else None
             score = s.get(LeadScore, row.lead_id) if row.lead_id is not None else None
             document = transition_document(
-                row.payload, lead_id=row.lead_id,
+                row.payload,
+                lead_id=row.lead_id,
                 lead=lead.model_dump() if lead else None,
-                score=score.model_dump() if score else None)
+                score=score.model_dump() if score else None,
+            )
         if target is None:
-            outbox.mark_failed(self.engine, row.id,
-                               error=f"webhook #{webhook_id} was removed before delivery")
+            outbox.mark_failed(
+                self.engine, row.id, error=f"webhook #{webhook_id} was removed before delivery"
+            )
             tally.failed += 1
             return None
         url, secret = target
@@ -115,15 +124,27 @@ class Lane:
             wait = exc.retry_after if exc.retry_after is not None else backoff(row.attempts + 1)
             at = self.clock() + timedelta(seconds=wait)
             if self._retry(row, webhook_id, str(exc), at):
-                log.warning("webhook #%s delivery %s: %s; next try in %.0fs", webhook_id,
-                            document["id"], exc, wait)
+                log.warning(
+                    "webhook #%s delivery %s: %s; next try in %.0fs",
+                    webhook_id,
+                    document["id"],
+                    exc,
+                    wait,
+                )
                 tally.retried += 1
             else:
                 tally.failed += 1
             return (exc, at) if exc.holds_up_the_rest else None
-        outbox.mark_sent(self.engine, row.id, now=self.clock(), result={
-            "status": response.status_code, "id": document["id"],
-            "ms": round((time.monotonic() - started) * 1000)})
+        outbox.mark_sent(
+            self.engine,
+            row.id,
+            now=self.clock(),
+            result={
+                "status": response.status_code,
+                "id": document["id"],
+                "ms": round((time.monotonic() - started) * 1000),
+            },
+        )
         tally.sent += 1
         return None
 
@@ -132,10 +153,15 @@ class Lane:
         attempt, failed (False)."""
         attempts = row.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            log.error("webhook #%s delivery %s failed for good: %s", webhook_id,
-                      row.payload.get("id"), error)
-            outbox.mark_failed(self.engine, row.id,
-                               error=f"gave up after {attempts} attempts; last: {error}")
+            log.error(
+                "webhook #%s delivery %s failed for good: %s",
+                webhook_id,
+                row.payload.get("id"),
+                error,
+            )
+            outbox.mark_failed(
+                self.engine, row.id, error=f"gave up after {attempts} attempts; last: {error}"
+            )
             return False
         outbox.reschedule(self.engine, row.id, attempts=attempts, error=error, at=at)
         return True

@@ -20,8 +20,9 @@ USER_AGENT = "sdrbot-webhooks/1"
 
 
 class DeliveryError(Exception):
-    def __init__(self, message: str, retry_after: float | None = None, *,
-                 answered: bool = True) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, answered: bool = True
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.answered = answered  # False: no HTTP answer at all (timed out, refused, TLS)
@@ -35,27 +36,33 @@ class DeliveryError(Exception):
 
 def make_client(timeout: float = TIMEOUT) -> httpx.Client:
     # a redirect is not followed: the signed document goes to the URL the operator gave
-    return httpx.Client(timeout=timeout, follow_redirects=False,
-                        headers={"User-Agent": USER_AGENT})
+    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
 
-def post(client: httpx.Client, url: str, secret: str, document: dict[str, Any], *,
-         now: datetime) -> httpx.Response:
+def post(
+    client: httpx.Client, url: str, secret: str, document: dict[str, Any], *, now: datetime
+) -> httpx.Response:
     """POST the signed document; raises DeliveryError unless the receiver answers 2xx."""
     body = orjson.dumps(document)
-    headers = {"Content-Type": "application/json", "X-Sdrbot-Event": str(document["type"]),
-               "X-Sdrbot-Delivery": str(document["id"]),
-               **signing.headers(secret, int(now.timestamp()), body)}
+    headers = {
+        "Content-Type": "application/json",
+        "X-Sdrbot-Event": str(document["type"]),
+        "X-Sdrbot-Delivery": str(document["id"]),
+        **signing.headers(secret, int(now.timestamp()), body),
+    }
     try:
         response = client.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:  # refused, timed out, bad TLS, unknown host
-        raise DeliveryError(f"{type(exc).__name__} from {where(url)}: {exc}",
-                            answered=False) from exc
+        raise DeliveryError(
+            f"{type(exc).__name__} from {where(url)}: {exc}", answered=False
+        ) from exc
     if not response.is_success:
         excerpt = response.text[:200].strip()
-        raise DeliveryError(f"{where(url)} answered HTTP {response.status_code}"
-                            + (f": {excerpt}" if excerpt else ""),
-                            _retry_after(response, now))
+        raise DeliveryError(
+            f"{where(url)} answered HTTP {response.status_code}"
+            + (f": {excerpt}" if excerpt else ""),
+            _retry_after(response, now),
+        )
     return response
 
 

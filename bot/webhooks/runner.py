@@ -15,8 +15,9 @@ LANES = 4
 
 
 @contextmanager
-def sending_webhooks(engine: Engine, clock: Callable[[], datetime],
-                     wake: threading.Event | None = None) -> Iterator[WebhookSender]:
+def sending_webhooks(
+    engine: Engine, clock: Callable[[], datetime], wake: threading.Event | None = None
+) -> Iterator[WebhookSender]:
     """Deliver webhooks in a thread while the block runs; `wake.set()` sends at once.
 
     The stop does not wait for a request in flight (see WebhookSender): its row is sent again
@@ -25,8 +26,9 @@ def sending_webhooks(engine: Engine, clock: Callable[[], datetime],
     memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
     sender = WebhookSender(engine, clock, lanes=1 if memory else LANES)
     stop = threading.Event()
-    thread = threading.Thread(target=sender.run, args=(stop,), kwargs={"wake": wake},
-                              name="webhooks", daemon=True)
+    thread = threading.Thread(
+        target=sender.run, args=(stop,), kwargs={"wake": wake}, name="webhooks", daemon=True
+    )
     thread.start()
     try:
         yield sender

@@ -38,8 +38,21 @@ from storage.repositories import outbox
 from storage.repositories import webhooks as repo
 from storage.repositories.outbox import OutboxRow
 
-__all__ = ["BACKOFF_BASE", "BACKOFF_MAX", "LEASE", "MAX_ATTEMPTS", "TIMEOUT", "USER_AGENT",
-           "DeliveryError", "Tally", "WebhookSender", "backoff", "make_client", "post", "where"]
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_MAX",
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "TIMEOUT",
+    "USER_AGENT",
+    "DeliveryError",
+    "Tally",
+    "WebhookSender",
+    "backoff",
+    "make_client",
+    "post",
+    "where",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +60,16 @@ LEASE = timedelta(seconds=60)
 
 
 class WebhookSender:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], *,
-                 client: httpx.Client | None = None, batch: int = 100, lease: timedelta = LEASE,
-                 lanes: int = 4) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        *,
+        client: httpx.Client | None = None,
+        batch: int = 100,
+        lease: timedelta = LEASE,
+        lanes: int = 4,
+    ) -> None:
         """`lanes`: how many webhooks are served at once, each in a thread of its own. With 1
         they are served one after the other in the caller's thread, as an in-memory SQLite
         (whose one connection threads cannot share) needs; a hung receiver then delays the
@@ -89,8 +109,9 @@ class WebhookSender:
         self._start_lanes()
         return finished
 
-    def run(self, stop: threading.Event, idle: float = 1.0,
-            wake: threading.Event | None = None) -> None:
+    def run(
+        self, stop: threading.Event, idle: float = 1.0, wake: threading.Event | None = None
+    ) -> None:
         """Deliver until `stop` is set; `sdrbot run` and `sdrbot serve` run this in a thread.
         It returns at once at stop, leaving any request in flight to its lane's thread."""
         self._stop = stop
@@ -107,8 +128,13 @@ class WebhookSender:
         free = self.lanes - len(self._busy)
         if free <= 0:
             return
-        rows = outbox.due(self.engine, kind_like=repo.KIND, now=self.clock(), limit=self.batch,
-                          skip_keys_like=[repo.dedupe_prefix(hook) + "%" for hook in self._busy])
+        rows = outbox.due(
+            self.engine,
+            kind_like=repo.KIND,
+            now=self.clock(),
+            limit=self.batch,
+            skip_keys_like=[repo.dedupe_prefix(hook) + "%" for hook in self._busy],
+        )
         lanes: dict[int, list[OutboxRow]] = {}
         for row in rows:
             lanes.setdefault(int(row.payload.get("webhook_id") or 0), []).append(row)
@@ -117,8 +143,9 @@ class WebhookSender:
                 self._serve(hook, lane)
             return
         for hook, lane in list(lanes.items())[:free]:  # the others start in a later round
-            thread = threading.Thread(target=self._serve, args=(hook, lane), daemon=True,
-                                      name=f"webhook-{hook}")
+            thread = threading.Thread(
+                target=self._serve, args=(hook, lane), daemon=True, name=f"webhook-{hook}"
+            )
             self._busy[hook] = thread
             thread.start()
 

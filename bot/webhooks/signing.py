@@ -27,12 +27,21 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
-    return {"X-Sdrbot-Timestamp": str(timestamp),
-            "X-Sdrbot-Signature": signature(secret, timestamp, body)}
+    return {
+        "X-Sdrbot-Timestamp": str(timestamp),
+        "X-Sdrbot-Signature": signature(secret, timestamp, body),
+    }
 
 
-def verify(secret: str, *, timestamp: str, signature_header: str, body: bytes, now: float,
-           tolerance: int = TOLERANCE) -> bool:
+def verify(
+    secret: str,
+    *,
+    timestamp: str,
+    signature_header: str,
+    body: bytes,
+    now: float,
+    tolerance: int = TOLERANCE,
+) -> bool:
     """What a receiver does: the timestamp is recent and one of the signatures matches."""
     try:
         sent = int(timestamp)
@@ -42,5 +51,4 @@ def verify(secret: str, *, timestamp: str, signature_header: str, body: bytes, n
         return False
     expected = signature(secret, sent, body)
     # several signatures may be sent while a secret is rotated; any one that matches will do
-    return any(hmac.compare_digest(expected, part.strip())
-               for part in signature_header.split(","))
+    return any(hmac.compare_digest(expected, part.strip()) for part in signature_header.split(","))

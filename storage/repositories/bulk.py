@@ -33,7 +33,7 @@ IN_CHUNK = 900
 
 def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def member_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
@@ -44,8 +44,9 @@ def member_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
     return column.in_(values)
 
 
-def _driver_rows(session: Session, sql: str, column: str, values: Sequence[Any],
-                 array_type: str) -> Iterable[Any]:
+def _driver_rows(
+    session: Session, sql: str, column: str, values: Sequence[Any], array_type: str
+) -> Iterable[Any]:
     """Rows of `sql WHERE column IN values`, straight from the driver: the hot lookups of every
     API request and import chunk, where SQLAlchemy's compiling and binding of the list cost more
     than the query. On PostgreSQL the values are one binary array (`= ANY`)."""
@@ -53,12 +54,14 @@ def _driver_rows(session: Session, sql: str, column: str, values: Sequence[Any],
         session.flush()  # what Session.execute's autoflush would do
     conn = session.connection()
     if session.get_bind().dialect.name == "postgresql":
-        yield from conn.exec_driver_sql(f"{sql} WHERE {column} = ANY(%b::{array_type}[])",
-                                        (list(values),))
+        yield from conn.exec_driver_sql(
+            f"{sql} WHERE {column} = ANY(%b::{array_type}[])", (list(values),)
+        )
         return
     for part in chunks(values):
-        yield from conn.exec_driver_sql(f"{sql} WHERE {column} IN ({', '.join('?' * len(part))})",
-                                        tuple(part))
+        yield from conn.exec_driver_sql(
+            f"{sql} WHERE {column} IN ({', '.join('?' * len(part))})", tuple(part)
+        )
 
 
 def lead_ids_by(session: Session, column: str, keys: Iterable[str]) -> dict[str, int]:
@@ -66,8 +69,12 @@ def lead_ids_by(session: Session, column: str, keys: Iterable[str]) -> dict[str,
     wanted = list(set(keys))
     if not wanted:
         return {}
-    return {key: lead_id for key, lead_id in _driver_rows(
-        session, f"SELECT {column}, id FROM {LEAD.name}", column, wanted, "varchar")}
+    return {
+        key: lead_id
+        for key, lead_id in _driver_rows(
+            session, f"SELECT {column}, id FROM {LEAD.name}", column, wanted, "varchar"
+        )
+    }
 
 
 def scoring_columns(model: Any) -> list[Any]:
@@ -87,8 +94,13 @@ def scoring_columns(model: Any) -> list[Any]:
     return columns
 
 
-def lead_rows(session: Session, lead_ids: Iterable[int], columns: list[Any] | None = None, *,
-              lock: bool = False) -> dict[int, Any]:
+def lead_rows(
+    session: Session,
+    lead_ids: Iterable[int],
+    columns: list[Any] | None = None,
+    *,
+    lock: bool = False,
+) -> dict[int, Any]:
     """Lead rows by id: every column, or the given ones (they must include `id`).
 
     `lock`: on PostgreSQL the rows are locked for update as they are read, in id order (see
@@ -119,25 +131,39 @@ def score_states(session: Session, lead_ids: Iterable[int]) -> dict[int, StoredS
         return {}
     rows: dict[int, StoredState] = {}
     for lead_id, version, dirty, state in _driver_rows(
-            session, f"SELECT lead_id, model_version, dirty, state FROM {SCORE.name}",
-            "lead_id", ids, "integer"):
+        session,
+        f"SELECT lead_id, model_version, dirty, state FROM {SCORE.name}",
+        "lead_id",
+        ids,
+        "integer",
+    ):
         if isinstance(state, str | bytes):  # SQLite keeps JSON as text
             state = orjson.loads(state)
         rows[lead_id] = StoredState(lead_id, version, bool(dirty), state)
     return rows
 
 
-def score_full(session: Session, lead_ids: Iterable[int], *, compare: bool = True
-               ) -> dict[int, Any]:
+def score_full(
+    session: Session, lead_ids: Iterable[int], *, compare: bool = True
+) -> dict[int, Any]:
     """The stored scores with their state, to rescore and compare (no timestamps); without
     `compare`, the state and what a transition needs, not the breakdown (the largest part)."""
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
     columns = [SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state]
     if compare:
-        columns += [SCORE.c.score, SCORE.c.fit, SCORE.c.engagement, SCORE.c.fit_grade,
-                    SCORE.c.engagement_level, SCORE.c.band, SCORE.c.qualifies,
-                    SCORE.c.fast_track, SCORE.c.breakdown, SCORE.c.next_change_at]
+        columns += [
+            SCORE.c.score,
+            SCORE.c.fit,
+            SCORE.c.engagement,
+            SCORE.c.fit_grade,
+            SCORE.c.engagement_level,
+            SCORE.c.band,
+            SCORE.c.qualifies,
+            SCORE.c.fast_track,
+            SCORE.c.breakdown,
+            SCORE.c.next_change_at,
+        ]
     stmt = select(*columns)
     for part in chunks(ids):
         for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
@@ -145,8 +171,9 @@ def score_full(session: Session, lead_ids: Iterable[int], *, compare: bool = Tru
     return rows
 
 
-def insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str | None,
-                                                                              str | None]]:
+def insert_leads(
+    session: Session, rows: list[dict[str, Any]]
+) -> list[tuple[int, str | None, str | None]]:
     """Insert leads; return (id, email, external_id) of each, in no particular order.
 
     Asking for the ids in parameter order makes SQLAlchemy insert row by row on SQLite.
@@ -161,9 +188,16 @@ def existing_event_keys(session: Session, keys: Iterable[int]) -> set[int]:
     wanted = list(set(keys))
     if not wanted:
         return set()
-    return {key for (key,) in _driver_rows(
-        session, f"SELECT idempotency_key FROM {EVENT.name}", "idempotency_key", wanted,
-        "bigint")}
+    return {
+        key
+        for (key,) in _driver_rows(
+            session,
+            f"SELECT idempotency_key FROM {EVENT.name}",
+            "idempotency_key",
+            wanted,
+            "bigint",
+        )
+    }
 
 
 # below this many rows a plain INSERT costs less than a COPY (and a scratch table)
@@ -183,14 +217,22 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 def with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows with the columns' Python-side defaults filled in, as an INSERT through
     SQLAlchemy would have them (a COPY sends only what it is given)."""
-    missing = [c for c in table.columns if c.name not in rows[0] and c.default is not None
-               and not c.primary_key]
+    missing = [
+        c
+        for c in table.columns
+        if c.name not in rows[0] and c.default is not None and not c.primary_key
+    ]
     if not missing:
         return rows
     filled = []
     for row in rows:
-        extra = {c.name: c.default.arg(None) if c.default.is_callable  # type: ignore[union-attr]
-                 else c.default.arg for c in missing if c.name not in row}  # type: ignore[union-attr]
+        extra = {
+            c.name: c.default.arg(None)
+            if c.default.is_callable  # type: ignore[union-attr]
+            else c.default.arg
+            for c in missing
+            if c.name not in row
+        }  # type: ignore[union-attr]
         filled.append({**row, **extra})
     return filled
 
@@ -221,11 +263,13 @@ def _json_or_none(value: Any) -> Any:
     return None if value is None else orjson.dumps(value).decode()
 
 
-def _row_params(rows: list[dict[str, Any]], columns: list[str], dialect: str,
-                table: Table | None = None) -> list[tuple[Any, ...]]:
+def _row_params(
+    rows: list[dict[str, Any]], columns: list[str], dialect: str, table: Table | None = None
+) -> list[tuple[Any, ...]]:
     """Driver parameters in column order; only columns that hold JSON or times convert."""
-    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)} if table is not \
-        None else set()
+    json_columns = (
+        {c.name for c in table.columns if isinstance(c.type, JSON)} if table is not None else set()
+    )
     steps: list[tuple[int, Any]] = []
     for i, c in enumerate(columns):
         # the first value that is not None tells the column's kind
@@ -265,8 +309,10 @@ def fast_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     dialect = session.get_bind().dialect.name
     columns = list(rows[0])
     mark = _placeholder(dialect)
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
     params = _row_params(rows, columns, dialect, table)
     if dialect == "postgresql":
         _copy(session, table.name, columns, params)
@@ -274,19 +320,21 @@ def fast_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     session.connection().exec_driver_sql(sql, params)
 
 
-def _copy(session: Session, table: str, columns: list[str], params: list[tuple[Any, ...]]
-          ) -> None:
+def _copy(session: Session, table: str, columns: list[str], params: list[tuple[Any, ...]]) -> None:
     """PostgreSQL COPY ... FROM STDIN in the session's transaction: one command for all rows,
     where executemany costs a round of work per row."""
     raw = session.connection().connection.driver_connection
-    with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    with (
+        raw.cursor() as cur,
+        cur.copy(  # type: ignore[union-attr]
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        ) as copy,
+    ):
         for row in params:
             copy.write_row(row)
 
 
-def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at: datetime
-                  ) -> None:
+def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at: datetime) -> None:
     """INSERT events given as (lead_id, type, occurred_at, properties, key, source) tuples.
 
     `properties` may be given as JSON bytes already.
@@ -303,11 +351,22 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
     convert = _time_value(dialect)
     mark = _placeholder(dialect)
     received = convert(received_at)
-    sql = ("INSERT INTO event (lead_id, type, occurred_at, properties, idempotency_key, source, "
-           f"received_at) VALUES ({', '.join([mark] * 7)})")
-    params = [(lead_id, kind, convert(at),
-               (props if isinstance(props, bytes) else dumps(props)).decode(), key, source,
-               received) for lead_id, kind, at, props, key, source in rows]
+    sql = (
+        "INSERT INTO event (lead_id, type, occurred_at, properties, idempotency_key, source, "
+        f"received_at) VALUES ({', '.join([mark] * 7)})"
+    )
+    params = [
+        (
+            lead_id,
+            kind,
+            convert(at),
+            (props if isinstance(props, bytes) else dumps(props)).decode(),
+            key,
+            source,
+            received,
+        )
+        for lead_id, kind, at, props, key, source in rows
+    ]
     session.connection().exec_driver_sql(sql, params)
 
 
@@ -315,8 +374,10 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, received_at:
 # parsing on the server (timestamps are the costly part), and psycopg packs them in C. The JSON
 # column travels as bytea: both are the raw bytes on the wire, and json's input function checks
 # them as it would text, so orjson's bytes go out as they are.
-EVENT_COPY = ("COPY event (lead_id, type, occurred_at, properties, idempotency_key, source, "
-              "received_at) FROM STDIN (FORMAT BINARY)")
+EVENT_COPY = (
+    "COPY event (lead_id, type, occurred_at, properties, idempotency_key, source, "
+    "received_at) FROM STDIN (FORMAT BINARY)"
+)
 EVENT_COPY_TYPES = ["int4", "text", "timestamptz", "bytea", "int8", "text", "timestamptz"]
 
 
@@ -329,8 +390,17 @@ def _copy_events(session: Session, rows: list[tuple[Any, ...]], received_at: dat
         copy.set_types(EVENT_COPY_TYPES)
         write = copy.write_row
         for lead_id, kind, at, props, key, source in rows:
-            write((lead_id, kind, at if at.tzinfo else at.replace(tzinfo=UTC),
-                   props if isinstance(props, bytes) else dumps(props), key, source, received))
+            write(
+                (
+                    lead_id,
+                    kind,
+                    at if at.tzinfo else at.replace(tzinfo=UTC),
+                    props if isinstance(props, bytes) else dumps(props),
+                    key,
+                    source,
+                    received,
+                )
+            )
 
 
 def update_many(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
@@ -340,8 +410,10 @@ def update_many(session: Session, table: Table, key: str, rows: list[dict[str, A
     dialect = session.get_bind().dialect.name
     columns = [c for c in rows[0] if c != key]
     mark = _placeholder(dialect)
-    sql = (f"UPDATE {table.name} SET {', '.join(f'{c} = {mark}' for c in columns)} "
-           f"WHERE {key} = {mark}")
+    sql = (
+        f"UPDATE {table.name} SET {', '.join(f'{c} = {mark}' for c in columns)} "
+        f"WHERE {key} = {mark}"
+    )
     params = _row_params(rows, [*columns, key], dialect)
     if dialect == "postgresql" and len(rows) <= ARRAYS_UP_TO:
         _update_from_arrays(session, table, key, columns, params)
@@ -352,8 +424,10 @@ def update_many(session: Session, table: Table, key: str, rows: list[dict[str, A
         scratch = _scratch(session, table, [*columns, key])
         _copy(session, scratch, [*columns, key], params)
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
-        conn.exec_driver_sql(f"UPDATE {table.name} AS t SET {assignments} FROM {scratch} AS u "
-                             f"WHERE t.{key} = u.{key}")
+        conn.exec_driver_sql(
+            f"UPDATE {table.name} AS t SET {assignments} FROM {scratch} AS u "
+            f"WHERE t.{key} = u.{key}"
+        )
         return
     session.connection().exec_driver_sql(sql, params)
 
@@ -363,8 +437,9 @@ def update_many(session: Session, table: Table, key: str, rows: list[dict[str, A
 ARRAYS_UP_TO = 2000
 
 
-def _update_from_arrays(session: Session, table: Table, key: str, columns: list[str],
-                        params: list[tuple[Any, ...]]) -> None:
+def _update_from_arrays(
+    session: Session, table: Table, key: str, columns: list[str], params: list[tuple[Any, ...]]
+) -> None:
     names = [*columns, key]
     # binary parameters: psycopg formats text arrays element by element in Python, which cost
     # twenty times the whole statement
@@ -372,7 +447,9 @@ def _update_from_arrays(session: Session, table: Table, key: str, columns: list[
     session.connection().exec_driver_sql(
         f"UPDATE {table.name} AS t SET {assignments} FROM "
         f"unnest({_array_params(session, table, names)}) AS u({', '.join(names)}) "
-        f"WHERE t.{key} = u.{key}", _arrays(params))
+        f"WHERE t.{key} = u.{key}",
+        _arrays(params),
+    )
 
 
 def _array_params(session: Session, table: Table, names: list[str]) -> str:
@@ -393,8 +470,9 @@ def _uniform(values: list[Any]) -> list[Any]:
     return values
 
 
-def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[str, Any]],
-                               unique: str) -> None:
+def insert_ignoring_duplicates(
+    session: Session, table: Table, rows: list[dict[str, Any]], unique: str
+) -> None:
     if not rows:
         return
     dialect = session.get_bind().dialect.name
@@ -406,7 +484,8 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[s
         _copy(session, scratch, columns, _row_params(rows, columns, dialect, table))
         session.connection().exec_driver_sql(
             f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {scratch} "
-            f"ON CONFLICT ({unique}) DO NOTHING")
+            f"ON CONFLICT ({unique}) DO NOTHING"
+        )
         return
     ins = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     session.execute(ins.on_conflict_do_nothing(index_elements=[unique]), rows)
@@ -417,7 +496,9 @@ def _scratch(session: Session, table: Table, columns: list[str]) -> str:
     belongs to the pooled connection), so its name says which columns it has."""
     conn = session.connection()
     scratch = f"_upd_{table.name}_{zlib.crc32(' '.join(columns).encode()):08x}"
-    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT "
-                         f"{', '.join(columns)} FROM {table.name} WITH NO DATA")
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT "
+        f"{', '.join(columns)} FROM {table.name} WITH NO DATA"
+    )
     conn.exec_driver_sql(f"TRUNCATE {scratch}")
     return scratch

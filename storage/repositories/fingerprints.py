@@ -23,9 +23,11 @@ def lead_fingerprints(session: Session, lead_ids: Iterable[int]) -> dict[int, tu
     conn = session.connection()
     found: dict[int, tuple[Any, ...]] = {}
     for part in chunks(ids):
-        sql = (f"SELECT l.id, l.*, s.model_version, s.dirty, s.state FROM {LEAD.name} AS l "
-               f"LEFT JOIN {SCORE.name} AS s ON s.lead_id = l.id "
-               f"WHERE l.id IN ({', '.join([mark] * len(part))})")
+        sql = (
+            f"SELECT l.id, l.*, s.model_version, s.dirty, s.state FROM {LEAD.name} AS l "
+            f"LEFT JOIN {SCORE.name} AS s ON s.lead_id = l.id "
+            f"WHERE l.id IN ({', '.join([mark] * len(part))})"
+        )
         for row in conn.exec_driver_sql(sql, tuple(part)):
             found[row[0]] = tuple(row)
     return found

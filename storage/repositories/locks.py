@@ -21,6 +21,9 @@ def lock_leads(session: Session, lead_ids: Iterable[int]) -> None:
         return
     ids = sorted(set(lead_ids))
     for part in chunks(ids):
-        session.execute(select(LEAD.c.id).where(member_of(session, LEAD.c.id, part))
-                        .order_by(LEAD.c.id)
-                        .with_for_update())
+        session.execute(
+            select(LEAD.c.id)
+            .where(member_of(session, LEAD.c.id, part))
+            .order_by(LEAD.c.id)
+            .with_for_update()
+        )

@@ -28,7 +28,8 @@ def first_time(session: Session, kind: str, message_id: str, *, now: datetime) -
     """
     dialect = session.get_bind().dialect.name
     ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(MESSAGE).values(
-        key=key_of(kind, message_id), kind=kind, received_at=now)
+        key=key_of(kind, message_id), kind=kind, received_at=now
+    )
     # RETURNING, not rowcount: psycopg reports no row count for this statement here
     stmt = ins.on_conflict_do_nothing(index_elements=["key"]).returning(MESSAGE.c.key)
     return session.execute(stmt).first() is not None

@@ -29,8 +29,14 @@ def ensure_active(*, session: Session, now: datetime) -> ModelVersion:
     """The active version; a fresh database starts with the default model as version 1."""
     row = get_active(session=session)
     if row is None:
-        row = add_version(session=session, text=default_model_text(), created_by="sdrbot default",
-                          now=now, note="default model (seed 000/002)", activate=True)
+        row = add_version(
+            session=session,
+            text=default_model_text(),
+            created_by="sdrbot default",
+            now=now,
+            note="default model (seed 000/002)",
+            activate=True,
+        )
     return row
 
 
@@ -47,8 +53,9 @@ def active_model(*, session: Session, now: datetime) -> tuple[int, ScoringModel]
 
 def stored_active_model(*, session: Session) -> tuple[int, ScoringModel] | None:
     """As `active_model`, but None where no version is stored yet (it writes nothing)."""
-    found = session.execute(select(ModelVersion.version, ModelVersion.checksum)
-                            .where(ModelVersion.status == "active")).first()
+    found = session.execute(
+        select(ModelVersion.version, ModelVersion.checksum).where(ModelVersion.status == "active")
+    ).first()
     if found is None:
         return None
     if found.checksum not in _cache:
@@ -59,11 +66,25 @@ def stored_active_model(*, session: Session) -> tuple[int, ScoringModel] | None:
     return int(found.version), _cache[found.checksum]
 
 
-def add_version(*, session: Session, text: str, created_by: str, now: datetime,
-                note: str | None = None, activate: bool = False) -> ModelVersion:
+def add_version(
+    *,
+    session: Session,
+    text: str,
+    created_by: str,
+    now: datetime,
+    note: str | None = None,
+    activate: bool = False,
+) -> ModelVersion:
     model = load_model(text)  # raises ModelError: nothing invalid is ever stored
-    row = ModelVersion(toml=text, name=model.name, checksum=model.checksum, status="proposed",
-                       created_at=now, created_by=created_by, note=note)
+    row = ModelVersion(
+        toml=text,
+        name=model.name,
+        checksum=model.checksum,
+        status="proposed",
+        created_at=now,
+        created_by=created_by,
+        note=note,
+    )
     session.add(row)
     session.flush()
     if activate:

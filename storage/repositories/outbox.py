@@ -29,53 +29,86 @@ class OutboxRow:
     result: Mapping[str, Any]
 
 
-def due(engine: Engine, *, kind_like: str, now: datetime, limit: int,
-        skip_keys_like: Collection[str] = ()) -> list[OutboxRow]:
+def due(
+    engine: Engine,
+    *,
+    kind_like: str,
+    now: datetime,
+    limit: int,
+    skip_keys_like: Collection[str] = (),
+) -> list[OutboxRow]:
     """Pending rows of the kinds matching `kind_like` (SQL LIKE) whose time has come, oldest
     first; without those whose dedupe key matches one of `skip_keys_like` (a sender's busy
     lanes, whose rows must not fill the batch of the others)."""
-    stmt = (select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.lead_id, OUTBOX.c.payload,
-                   OUTBOX.c.attempts, OUTBOX.c.result)
-            .where(OUTBOX.c.status == "pending", OUTBOX.c.next_attempt_at <= now,
-                   OUTBOX.c.kind.like(kind_like))
-            .order_by(OUTBOX.c.id).limit(limit))
+    stmt = (
+        select(
+            OUTBOX.c.id,
+            OUTBOX.c.kind,
+            OUTBOX.c.lead_id,
+            OUTBOX.c.payload,
+            OUTBOX.c.attempts,
+            OUTBOX.c.result,
+        )
+        .where(
+            OUTBOX.c.status == "pending",
+            OUTBOX.c.next_attempt_at <= now,
+            OUTBOX.c.kind.like(kind_like),
+        )
+        .order_by(OUTBOX.c.id)
+        .limit(limit)
+    )
     for pattern in skip_keys_like:
-        stmt = stmt.where(or_(OUTBOX.c.dedupe_key.is_(None),
-                              OUTBOX.c.dedupe_key.not_like(pattern)))
+        stmt = stmt.where(or_(OUTBOX.c.dedupe_key.is_(None), OUTBOX.c.dedupe_key.not_like(pattern)))
     with session_scope(engine) as s:
-        return [OutboxRow(r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {})
-                for r in s.execute(stmt)]
+        return [
+            OutboxRow(r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {})
+            for r in s.execute(stmt)
+        ]
 
 
 def claim(engine: Engine, row: OutboxRow, *, now: datetime, lease: timedelta) -> bool:
     """Take the row for one attempt; False when another sender took it first."""
-    stmt = (update(OUTBOX).where(OUTBOX.c.id == row.id, OUTBOX.c.status == "pending",
-                                 OUTBOX.c.attempts == row.attempts)
-            .values(attempts=row.attempts + 1, next_attempt_at=now + lease))
+    stmt = (
+        update(OUTBOX)
+        .where(
+            OUTBOX.c.id == row.id, OUTBOX.c.status == "pending", OUTBOX.c.attempts == row.attempts
+        )
+        .values(attempts=row.attempts + 1, next_attempt_at=now + lease)
+    )
     with session_scope(engine) as s:
         return bool(s.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 
-def mark_sent(engine: Engine, row_id: int, *, now: datetime, result: Mapping[str, Any],
-              also: Any = None) -> None:
+def mark_sent(
+    engine: Engine, row_id: int, *, now: datetime, result: Mapping[str, Any], also: Any = None
+) -> None:
     """Record the delivery; `also` (an ORM object) is stored in the same transaction."""
     with session_scope(engine) as s:
         if also is not None:
             s.add(also)
-        s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
-            status="sent", sent_at=now, result=dict(result), last_error=None))
+        s.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == row_id)
+            .values(status="sent", sent_at=now, result=dict(result), last_error=None)
+        )
 
 
 def reschedule(engine: Engine, row_id: int, *, attempts: int, error: str, at: datetime) -> None:
     with session_scope(engine) as s:
-        s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
-            attempts=attempts, last_error=error[:1000], next_attempt_at=at))
+        s.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == row_id)
+            .values(attempts=attempts, last_error=error[:1000], next_attempt_at=at)
+        )
 
 
 def mark_failed(engine: Engine, row_id: int, *, error: str) -> None:
     with session_scope(engine) as s:
-        s.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
-            status="failed", last_error=error[:1000]))
+        s.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == row_id)
+            .values(status="failed", last_error=error[:1000])
+        )
 
 
 @dataclass(frozen=True)
@@ -88,6 +121,8 @@ def backlog(engine: Engine, *, kind_like: str) -> Backlog:
     """How many rows of these kinds wait to be sent, and since when."""
     with session_scope(engine) as s:
         count, oldest = s.execute(
-            select(func.count(), func.min(OUTBOX.c.created_at))
-            .where(OUTBOX.c.status == "pending", OUTBOX.c.kind.like(kind_like))).one()
+            select(func.count(), func.min(OUTBOX.c.created_at)).where(
+                OUTBOX.c.status == "pending", OUTBOX.c.kind.like(kind_like)
+            )
+        ).one()
     return Backlog(int(count), oldest)

@@ -43,37 +43,59 @@ class Pruned:
         return self.outbox + self.ingest_message
 
 
-def _outbox_rule(session: Session, table: NamedFromClause, *, before: datetime,
-                 keep_newest_sent: int) -> ColumnElement[bool] | None:
+def _outbox_rule(
+    session: Session, table: NamedFromClause, *, before: datetime, keep_newest_sent: int
+) -> ColumnElement[bool] | None:
     """The condition on `table` (the outbox or an alias of it) of a prunable row; None when
     nothing may go because there are no more than `keep_newest_sent` sent rows."""
-    floor = session.scalar(select(OUTBOX.c.id).where(OUTBOX.c.status == "sent")
-                           .order_by(OUTBOX.c.id.desc()).offset(keep_newest_sent).limit(1))
+    floor = session.scalar(
+        select(OUTBOX.c.id)
+        .where(OUTBOX.c.status == "sent")
+        .order_by(OUTBOX.c.id.desc())
+        .offset(keep_newest_sent)
+        .limit(1)
+    )
     if floor is None:
         return None
     mine, later = ALERT.alias("mine"), ALERT.alias("later")
     # "later" as latest_alert (storage/repositories/decisions.py) orders them
     superseded = exists().where(
-        mine.c.outbox_id == table.c.id, later.c.lead_id == mine.c.lead_id,
-        or_(later.c.posted_at > mine.c.posted_at,
-            and_(later.c.posted_at == mine.c.posted_at, later.c.id > mine.c.id)))
-    return and_(table.c.status == "sent", table.c.sent_at < before, table.c.id <= floor,
-                or_(table.c.kind != "slack.alert", superseded))
+        mine.c.outbox_id == table.c.id,
+        later.c.lead_id == mine.c.lead_id,
+        or_(
+            later.c.posted_at > mine.c.posted_at,
+            and_(later.c.posted_at == mine.c.posted_at, later.c.id > mine.c.id),
+        ),
+    )
+    return and_(
+        table.c.status == "sent",
+        table.c.sent_at < before,
+        table.c.id <= floor,
+        or_(table.c.kind != "slack.alert", superseded),
+    )
 
 
-def count_prunable(*, session: Session, outbox_before: datetime, ingest_before: datetime,
-                   keep_newest_sent: int) -> Pruned:
-    rule = _outbox_rule(session, OUTBOX, before=outbox_before,
-                        keep_newest_sent=keep_newest_sent)
-    outbox = 0 if rule is None else session.scalar(
-        select(func.count()).select_from(OUTBOX).where(rule))
-    ingest = session.scalar(select(func.count()).select_from(MESSAGE)
-                            .where(MESSAGE.c.received_at < ingest_before))
+def count_prunable(
+    *, session: Session, outbox_before: datetime, ingest_before: datetime, keep_newest_sent: int
+) -> Pruned:
+    rule = _outbox_rule(session, OUTBOX, before=outbox_before, keep_newest_sent=keep_newest_sent)
+    outbox = (
+        0 if rule is None else session.scalar(select(func.count()).select_from(OUTBOX).where(rule))
+    )
+    ingest = session.scalar(
+        select(func.count()).select_from(MESSAGE).where(MESSAGE.c.received_at < ingest_before)
+    )
     return Pruned(int(outbox or 0), int(ingest or 0))
 
 
-def prune(*, session: Session, outbox_before: datetime, ingest_before: datetime,
-          keep_newest_sent: int, batch: int | None = None) -> Pruned:
+def prune(
+    *,
+    session: Session,
+    outbox_before: datetime,
+    ingest_before: datetime,
+    keep_newest_sent: int,
+    batch: int | None = None,
+) -> Pruned:
     """Delete what `count_prunable` counts, committing after every batch."""
     size = batch or BATCH
     o, m = OUTBOX.alias("o"), MESSAGE.alias("m")
@@ -84,8 +106,14 @@ def prune(*, session: Session, outbox_before: datetime, ingest_before: datetime,
     return Pruned(outbox, ingest)
 
 
-def _in_batches(session: Session, table: Table, alias: NamedFromClause, key: str,
-                rule: ColumnElement[bool], size: int) -> int:
+def _in_batches(
+    session: Session,
+    table: Table,
+    alias: NamedFromClause,
+    key: str,
+    rule: ColumnElement[bool],
+    size: int,
+) -> int:
     """DELETE ... WHERE key IN (the next `size` keys matching `rule`) until none is left.
 
     `rule` is written on `alias`, which the inner SELECT reads: a subquery on the DELETE's own
@@ -98,8 +126,9 @@ def _in_batches(session: Session, table: Table, alias: NamedFromClause, key: str
         if after is not None:
             pick = pick.where(alias.c[key] > after)
         pick = pick.order_by(alias.c[key]).limit(size)
-        gone = session.scalars(delete(table).where(table.c[key].in_(pick))
-                               .returning(table.c[key])).all()
+        gone = session.scalars(
+            delete(table).where(table.c[key].in_(pick)).returning(table.c[key])
+        ).all()
         session.commit()
         done += len(gone)
         if len(gone) < size:

@@ -15,7 +15,20 @@ from storage.tables.transitions import LifecycleTransition
 from storage.tables.webhooks import Webhook
 
 __all__ = [
-    "ApiKey", "Decision", "Event", "IngestMessage", "Lead", "LeadAlias", "LeadBase", "LeadPublic",
-    "LeadScore", "LifecycleTransition", "ModelVersion", "OutboxMessage", "ScoreSnapshot",
-    "SdrRep", "SlackAlert", "Webhook",
+    "ApiKey",
+    "Decision",
+    "Event",
+    "IngestMessage",
+    "Lead",
+    "LeadAlias",
+    "LeadBase",
+    "LeadPublic",
+    "LeadScore",
+    "LifecycleTransition",
+    "ModelVersion",
+    "OutboxMessage",
+    "ScoreSnapshot",
+    "SdrRep",
+    "SlackAlert",
+    "Webhook",
 ]

@@ -22,10 +22,12 @@ class SlackAlert(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
-                                          nullable=False))
-    outbox_id: int = Field(sa_column=Column(Integer, ForeignKey("outbox.id", ondelete="CASCADE"),
-                                            nullable=False))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False)
+    )
+    outbox_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False)
+    )
     channel: str = Field(max_length=40)
     ts: str = Field(max_length=40)
     posted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

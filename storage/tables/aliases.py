@@ -23,6 +23,7 @@ class LeadAlias(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     alias: str = Field(max_length=200)
-    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
-                                          nullable=False))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False)
+    )
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -23,16 +23,19 @@ class Decision(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
-                                          nullable=False))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False)
+    )
     decision: str = Field(max_length=20)  # promote | recycle | disqualify
     reason: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, sa_column=Column(Text))
-    bant: dict[str, Any] = Field(default_factory=dict,
-                                 sa_column=Column(json_type(), nullable=False))
+    bant: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
     decided_by: str = Field(max_length=120)  # "slack:U123", "cli:alice"
     decided_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     model_version: int | None = None
     score: float | None = None
-    breakdown: list[dict[str, Any]] = Field(default_factory=list,
-                                            sa_column=Column(json_type(), nullable=False))
+    breakdown: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(json_type(), nullable=False)
+    )

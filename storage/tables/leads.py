@@ -20,8 +20,9 @@ class LeadBase(SQLModel):
     company_size: int | None = None
     country: str | None = None
     source: str | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(json_type(),
-                                                                            nullable=False))
+    attributes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
 
 
 class Lead(LeadBase, table=True):

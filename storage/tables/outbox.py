@@ -27,16 +27,19 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40)  # "slack.alert", "slack.update", "webhook", ...
-    lead_id: int | None = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("lead.id", ondelete="CASCADE")))
+    lead_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"))
+    )
     dedupe_key: str = Field(max_length=200)
-    payload: dict[str, Any] = Field(default_factory=dict,
-                                    sa_column=Column(json_type(), nullable=False))
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
     status: str = Field(default="pending", max_length=20)  # pending | sent | failed
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    result: dict[str, Any] = Field(default_factory=dict,
-                                   sa_column=Column(json_type(), nullable=False))
+    result: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
     last_error: str | None = None

@@ -20,14 +20,15 @@ class LeadScore(SQLModel, table=True):
         # dirty few. SQLite finds them as fast by walking a join, and keeping these indexes up
         # cost its event import a tenth of its speed: they exist on PostgreSQL only
         # (storage/schema.include_object keeps Alembic's comparison from asking for them).
-        Index("ix_lead_score_due", "model_version", "next_change_at").ddl_if(
-            dialect="postgresql"),
+        Index("ix_lead_score_due", "model_version", "next_change_at").ddl_if(dialect="postgresql"),
         Index("ix_lead_score_dirty", "lead_id", postgresql_where=text("dirty")).ddl_if(
-            dialect="postgresql"),
+            dialect="postgresql"
+        ),
     )
 
-    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
-                                          primary_key=True))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True)
+    )
     model_version: int
     score: float
     fit: float
@@ -39,10 +40,12 @@ class LeadScore(SQLModel, table=True):
     fast_track: str | None = Field(default=None, max_length=100)
     # written on every scoring and never queried inside: PostgreSQL's plain json (stored as
     # text) costs far less to write than jsonb
-    breakdown: list[dict[str, Any]] = Field(default_factory=list,
-                                            sa_column=Column(json_text_type(), nullable=False))
-    state: dict[str, Any] = Field(default_factory=dict,
-                                  sa_column=Column(json_text_type(), nullable=False))
+    breakdown: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(json_text_type(), nullable=False)
+    )
+    state: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_text_type(), nullable=False)
+    )
     last_event_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     computed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # events were stored but the state has not taken them in yet (a bulk import in progress or
@@ -59,14 +62,16 @@ class ScoreSnapshot(SQLModel, table=True):
     __table_args__ = (Index("ix_score_snapshot_lead", "lead_id", "computed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
-                                          nullable=False))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False)
+    )
     model_version: int
     score: float
     fit: float
     engagement: float
     grade: str = Field(max_length=2)
-    breakdown: list[dict[str, Any]] = Field(default_factory=list,
-                                            sa_column=Column(json_type(), nullable=False))
+    breakdown: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(json_type(), nullable=False)
+    )
     reason: str = Field(max_length=40)
     computed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

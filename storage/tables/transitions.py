@@ -19,12 +19,14 @@ class LifecycleTransition(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"),
-                                          nullable=False))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False)
+    )
     from_status: str = Field(max_length=20)
     to_status: str = Field(max_length=20)
     cause: str = Field(max_length=60)
     actor: str = Field(max_length=120)  # "system", "import:leads.csv", "slack:U123", "cli:alice"
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    details: dict[str, Any] = Field(default_factory=dict,
-                                    sa_column=Column(json_type(), nullable=False))
+    details: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )

@@ -19,8 +19,9 @@ class Webhook(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(max_length=2000)
-    events: list[str] = Field(default_factory=list,
-                              sa_column=Column(json_type(), nullable=False))  # statuses
+    events: list[str] = Field(
+        default_factory=list, sa_column=Column(json_type(), nullable=False)
+    )  # statuses
     secret: str = Field(max_length=100, repr=False)
     description: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -23,6 +23,11 @@ def lead(engine: Engine, external_id: str) -> Any:
 
 
 def events_of(engine: Engine, lead_id: int) -> list[tuple[str, Any]]:
-    return [(r.type, r.properties) for r in rows(
-        engine, "select type, properties from event where lead_id = :i order by occurred_at, id",
-        i=lead_id)]
+    return [
+        (r.type, r.properties)
+        for r in rows(
+            engine,
+            "select type, properties from event where lead_id = :i order by occurred_at, id",
+            i=lead_id,
+        )
+    ]

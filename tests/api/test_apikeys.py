@@ -36,14 +36,21 @@ def test_create_stores_only_the_hash_and_verify_finds_the_key(engine: Engine) ->
 def test_duplicate_name_bad_name_unknown_and_repeated_revoke_are_errors(engine: Engine) -> None:
     with session_scope(engine) as s:
         key = apikeys.create(s, "web", now=NOW, actor="t")
-    with session_scope(engine) as s, pytest.raises(
-            apikeys.ApiKeyError, match=r"'web' is active; revoke it first \(`sdrbot apikey "
-                                       r"revoke web`\) or choose another name"):
+    with (
+        session_scope(engine) as s,
+        pytest.raises(
+            apikeys.ApiKeyError,
+            match=r"'web' is active; revoke it first \(`sdrbot apikey "
+            r"revoke web`\) or choose another name",
+        ),
+    ):
         apikeys.create(s, "web", now=NOW, actor="t")
     with session_scope(engine) as s, pytest.raises(apikeys.ApiKeyError, match="not a valid"):
         apikeys.create(s, "bad name!", now=NOW, actor="t")
-    with session_scope(engine) as s, pytest.raises(apikeys.ApiKeyError,
-                                                   match=r"no key is named 'nope'.*web"):
+    with (
+        session_scope(engine) as s,
+        pytest.raises(apikeys.ApiKeyError, match=r"no key is named 'nope'.*web"),
+    ):
         apikeys.revoke(s, "nope", now=NOW)
     later = NOW + timedelta(hours=1)
     with session_scope(engine) as s:
@@ -86,7 +93,9 @@ def test_a_revoked_keys_name_can_be_used_again(engine: Engine) -> None:
     assert second.renamed == "temp (revoked 2026-06-01 #1)" and first.renamed is None
     with session_scope(engine) as s:
         assert [(k.name, k.revoked_at) for k in apikeys.list_keys(s)] == [
-            ("temp", None), ("temp (revoked 2026-06-01 #1)", NOW)]
+            ("temp", None),
+            ("temp (revoked 2026-06-01 #1)", NOW),
+        ]
         assert apikeys.verify(s, first.secret, now=NOW) is None
         assert apikeys.verify(s, second.secret, now=NOW) == "temp"
     with session_scope(engine) as s, pytest.raises(apikeys.ApiKeyError, match="is active"):
@@ -103,8 +112,10 @@ def test_a_long_name_is_shortened_to_fit_when_its_key_is_replaced(engine: Engine
     with session_scope(engine) as s:
         names = [k.name for k in apikeys.list_keys(s)]
     assert name in names and len(set(names)) == 3 and all(len(n) <= 100 for n in names)
-    assert {n[-24:] for n in names if n != name} == {" (revoked 2026-06-01 #1)",
-                                                     " (revoked 2026-06-01 #2)"}
+    assert {n[-24:] for n in names if n != name} == {
+        " (revoked 2026-06-01 #1)",
+        " (revoked 2026-06-01 #2)",
+    }
 
 
 def test_cli_rotation_under_one_name(cli: CliRunner) -> None:
@@ -122,8 +133,10 @@ def test_cli_rotation_under_one_name(cli: CliRunner) -> None:
     assert "active" in listed
     res = cli.invoke(app, ["apikey", "create", "temp"])
     assert res.exit_code == 1
-    assert "a key named 'temp' is active; revoke it first (`sdrbot apikey revoke temp`) or " \
+    assert (
+        "a key named 'temp' is active; revoke it first (`sdrbot apikey revoke temp`) or "
         "choose another name" in " ".join(res.output.split())
+    )
     res = cli.invoke(app, ["apikey", "revoke", "gone"])
     assert res.exit_code == 1
     assert "no key is named 'gone'; the active keys are: temp" in res.output

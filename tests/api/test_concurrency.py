@@ -34,10 +34,16 @@ def test_concurrent_batches_for_one_lead_count_every_event_once(threaded_engine:
     app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
 
     def send(n: int) -> int:
-        batch = [{"type": "track", "userId": "busy", "event": "Newsletter Opened",
-                  "messageId": f"r{n}-{i}",
-                  "timestamp": (NOW - timedelta(minutes=n * PER_REQUEST + i)).isoformat()}
-                 for i in range(PER_REQUEST)]
+        batch = [
+            {
+                "type": "track",
+                "userId": "busy",
+                "event": "Newsletter Opened",
+                "messageId": f"r{n}-{i}",
+                "timestamp": (NOW - timedelta(minutes=n * PER_REQUEST + i)).isoformat(),
+            }
+            for i in range(PER_REQUEST)
+        ]
         with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
             return c.post("/api/v1/batch", json={"batch": batch}).status_code
 
@@ -47,8 +53,9 @@ def test_concurrent_batches_for_one_lead_count_every_event_once(threaded_engine:
     assert count(threaded_engine, "lead") == 1
     assert count(threaded_engine, "event") == REQUESTS * PER_REQUEST
     lead_id = lead(threaded_engine, "busy").id
-    stored = rows(threaded_engine, "select state, dirty from lead_score where lead_id = :i",
-                  i=lead_id)
+    stored = rows(
+        threaded_engine, "select state, dirty from lead_score where lead_id = :i", i=lead_id
+    )
     assert len(stored) == 1 and not stored[0].dirty
     with session_scope(threaded_engine) as s:
         version = models.ensure_active(session=s, now=NOW)
@@ -72,7 +79,8 @@ def rounded(value: Any) -> Any:
 
 
 def test_batches_naming_the_same_leads_in_opposite_orders_do_not_deadlock(
-        threaded_engine: Engine) -> None:
+    threaded_engine: Engine,
+) -> None:
     """The leads of a batch are locked in id order whatever the order of its calls."""
     key = make_key(threaded_engine)
     app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
@@ -80,9 +88,16 @@ def test_batches_naming_the_same_leads_in_opposite_orders_do_not_deadlock(
 
     def send(n: int) -> int:
         order = users if n % 2 else users[::-1]
-        batch = [{"type": "track", "userId": u, "event": "Newsletter Opened",
-                  "messageId": f"o{n}-{u}", "timestamp": (NOW - timedelta(minutes=n)).isoformat()}
-                 for u in order]
+        batch = [
+            {
+                "type": "track",
+                "userId": u,
+                "event": "Newsletter Opened",
+                "messageId": f"o{n}-{u}",
+                "timestamp": (NOW - timedelta(minutes=n)).isoformat(),
+            }
+            for u in order
+        ]
         with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
             return c.post("/api/v1/batch", json={"batch": batch}).status_code
 

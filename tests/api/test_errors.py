@@ -31,17 +31,31 @@ def error(answer: Any, status: int = 400) -> tuple[str, str]:
     return body["error"]["field"], body["error"]["message"]
 
 
-@pytest.mark.parametrize(("body", "field", "words"), [
-    ({"userId": "u", "timestamp": "yesterday"}, "timestamp", "ISO 8601"),
-    ({"userId": "u", "timestamp": (NOW + timedelta(days=3)).isoformat()}, "timestamp",
-     "in the future"),
-    ({"userId": "u", "traits": {"title": "a\x00b"}}, "traits.title", "NUL character"),
-    ({"batch": [{"type": "identify", "userId": "u"},
-                {"type": "identify", "userId": "v", "traits": {"x": ["\x00"]}}]},
-     "batch[1].traits.x[0]", "NUL character"),
-])
-def test_identify_field_errors(client: TestClient, engine: Engine, body: dict[str, Any],
-                               field: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"userId": "u", "timestamp": "yesterday"}, "timestamp", "ISO 8601"),
+        (
+            {"userId": "u", "timestamp": (NOW + timedelta(days=3)).isoformat()},
+            "timestamp",
+            "in the future",
+        ),
+        ({"userId": "u", "traits": {"title": "a\x00b"}}, "traits.title", "NUL character"),
+        (
+            {
+                "batch": [
+                    {"type": "identify", "userId": "u"},
+                    {"type": "identify", "userId": "v", "traits": {"x": ["\x00"]}},
+                ]
+            },
+            "batch[1].traits.x[0]",
+            "NUL character",
+        ),
+    ],
+)
+def test_identify_field_errors(
+    client: TestClient, engine: Engine, body: dict[str, Any], field: str, words: str
+) -> None:
     path = "/api/v1/batch" if "batch" in body else "/api/v1/identify"
     got_field, message = error(client.post(path, json=body))
     assert got_field == field and words in message, message
@@ -49,14 +63,17 @@ def test_identify_field_errors(client: TestClient, engine: Engine, body: dict[st
 
 
 def test_a_literal_backslash_u_text_is_no_nul(client: TestClient, engine: Engine) -> None:
-    answer = client.post("/api/v1/track", json={"userId": "u", "event": "x",
-                                                "properties": {"note": "\\u0000 is fine"}})
+    answer = client.post(
+        "/api/v1/track",
+        json={"userId": "u", "event": "x", "properties": {"note": "\\u0000 is fine"}},
+    )
     assert answer.status_code == 200, answer.text
     assert count(engine, "event") == 1
 
 
-def test_gzip_bodies_are_unpacked_and_other_encodings_refused(client: TestClient,
-                                                               engine: Engine) -> None:
+def test_gzip_bodies_are_unpacked_and_other_encodings_refused(
+    client: TestClient, engine: Engine
+) -> None:
     import gzip
 
     body = json.dumps({"batch": [{"type": "track", "userId": "u", "event": "x"}]}).encode()
@@ -66,129 +83,208 @@ def test_gzip_bodies_are_unpacked_and_other_encodings_refused(client: TestClient
     assert count(engine, "event") == 1
     field, message = error(client.post("/api/v1/batch", content=b"not gzip", headers=headers))
     assert field == "body" and "not valid gzip" in message
-    field, message = error(client.post("/api/v1/batch", content=gzip.compress(body)[:-9],
-                                       headers=headers))
+    field, message = error(
+        client.post("/api/v1/batch", content=gzip.compress(body)[:-9], headers=headers)
+    )
     assert field == "body" and "truncated" in message
     bomb = gzip.compress(b'{"batch": [' + b" " * (600 * 1024) + b"]}")
     assert len(bomb) < 10_000
     assert error(client.post("/api/v1/batch", content=bomb, headers=headers), 413)[0] == "body"
-    field, message = error(client.post("/api/v1/batch", content=body, headers={
-        "content-type": "application/json", "content-encoding": "br"}), 415)
+    field, message = error(
+        client.post(
+            "/api/v1/batch",
+            content=body,
+            headers={"content-type": "application/json", "content-encoding": "br"},
+        ),
+        415,
+    )
     assert field == "Content-Encoding" and "gzipped" in message
     assert count(engine, "event") == 1
 
 
 def test_curl_form_content_type_is_read_as_json(client: TestClient, engine: Engine) -> None:
-    answer = client.post("/api/v1/track", content=b'{"userId": "x1", "event": "A"}',
-                         headers={"content-type": "application/x-www-form-urlencoded"})
+    answer = client.post(
+        "/api/v1/track",
+        content=b'{"userId": "x1", "event": "A"}',
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status_code == 200, answer.text
     assert count(engine, "event") == 1
 
 
 def test_malformed_json(client: TestClient) -> None:
-    field, message = error(client.post("/api/v1/track", content=b'{"event": ',
-                                       headers={"content-type": "application/json"}))
+    field, message = error(
+        client.post(
+            "/api/v1/track", content=b'{"event": ', headers={"content-type": "application/json"}
+        )
+    )
     assert field == "body" and "not valid JSON" in message
 
 
-@pytest.mark.parametrize(("body", "field", "words"), [
-    ({"userId": "u", "event": 5}, "event", "valid string"),
-    ({"userId": True, "event": "x"}, "userId", "must be a string"),
-    ({"userId": "u", "event": "x", "properties": [1]}, "properties", "JSON object"),
-    ({"userId": "u", "event": ""}, "event", "at least 1"),
-    ({"userId": "u"}, "event", "is required"),
-    ({"userId": "u", "event": "x", "timestamp": 1700000000}, "timestamp", "valid string"),
-    ({"userId": "u", "event": "x", "timestamp": "yesterday"}, "timestamp", "ISO 8601"),
-    ({"userId": "u", "event": "x", "timestamp": (NOW + timedelta(days=3)).isoformat()},
-     "timestamp", "in the future"),
-    ({"event": "x"}, "userId", "names nobody"),
-    ({"userId": "u", "event": "x", "type": "identify"}, "type", "'track'"),
-    ({"userId": "u", "event": "x", "context": {"traits": {"email": "not-an-email"}}},
-     "context.traits.email", "not an e-mail"),
-    ({"userId": "u" * 300, "event": "x"}, "userId", "longer than"),
-    ({"userId": "u", "event": "   "}, "event", "blank"),
-    ({"userId": "u", "event": "x" * 150}, "event", "at most 100 characters"),
-    ({"userId": "u", "event": "x", "timestamp": "0001-01-01T00:00:00+14:00"}, "timestamp",
-     "outside the years 1 to 9999"),
-    ({"userId": "u", "event": "x", "originalTimestamp": "0001-01-01T00:00:00Z",
-      "sentAt": "9999-12-31T00:00:00Z"}, "sentAt", "too far from now"),
-    ({"userId": "u", "event": "x", "timestamp": NOW.isoformat(), "sentAt": "soon"}, "sentAt",
-     "ISO 8601"),
-    ({"userId": "u", "event": "x", "timestamp": NOW.isoformat(), "originalTimestamp": "?"},
-     "originalTimestamp", "ISO 8601"),
-    ({"userId": "u\x00v", "event": "x"}, "userId", "NUL character"),
-    ({"userId": "u", "event": "x", "properties": {"a": [1, {"b": "c\x00"}]}},
-     "properties.a[1].b", "NUL character"),
-    ({"userId": "u", "event": "x", "properties": {"k\x00": 1}}, "properties.k\x00", "NUL"),
-])
-def test_track_field_errors(client: TestClient, engine: Engine, body: dict[str, Any],
-                            field: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"userId": "u", "event": 5}, "event", "valid string"),
+        ({"userId": True, "event": "x"}, "userId", "must be a string"),
+        ({"userId": "u", "event": "x", "properties": [1]}, "properties", "JSON object"),
+        ({"userId": "u", "event": ""}, "event", "at least 1"),
+        ({"userId": "u"}, "event", "is required"),
+        ({"userId": "u", "event": "x", "timestamp": 1700000000}, "timestamp", "valid string"),
+        ({"userId": "u", "event": "x", "timestamp": "yesterday"}, "timestamp", "ISO 8601"),
+        (
+            {"userId": "u", "event": "x", "timestamp": (NOW + timedelta(days=3)).isoformat()},
+            "timestamp",
+            "in the future",
+        ),
+        ({"event": "x"}, "userId", "names nobody"),
+        ({"userId": "u", "event": "x", "type": "identify"}, "type", "'track'"),
+        (
+            {"userId": "u", "event": "x", "context": {"traits": {"email": "not-an-email"}}},
+            "context.traits.email",
+            "not an e-mail",
+        ),
+        ({"userId": "u" * 300, "event": "x"}, "userId", "longer than"),
+        ({"userId": "u", "event": "   "}, "event", "blank"),
+        ({"userId": "u", "event": "x" * 150}, "event", "at most 100 characters"),
+        (
+            {"userId": "u", "event": "x", "timestamp": "0001-01-01T00:00:00+14:00"},
+            "timestamp",
+            "outside the years 1 to 9999",
+        ),
+        (
+            {
+                "userId": "u",
+                "event": "x",
+                "originalTimestamp": "0001-01-01T00:00:00Z",
+                "sentAt": "9999-12-31T00:00:00Z",
+            },
+            "sentAt",
+            "too far from now",
+        ),
+        (
+            {"userId": "u", "event": "x", "timestamp": NOW.isoformat(), "sentAt": "soon"},
+            "sentAt",
+            "ISO 8601",
+        ),
+        (
+            {"userId": "u", "event": "x", "timestamp": NOW.isoformat(), "originalTimestamp": "?"},
+            "originalTimestamp",
+            "ISO 8601",
+        ),
+        ({"userId": "u\x00v", "event": "x"}, "userId", "NUL character"),
+        (
+            {"userId": "u", "event": "x", "properties": {"a": [1, {"b": "c\x00"}]}},
+            "properties.a[1].b",
+            "NUL character",
+        ),
+        ({"userId": "u", "event": "x", "properties": {"k\x00": 1}}, "properties.k\x00", "NUL"),
+    ],
+)
+def test_track_field_errors(
+    client: TestClient, engine: Engine, body: dict[str, Any], field: str, words: str
+) -> None:
     got_field, message = error(client.post("/api/v1/track", json=body))
     assert got_field == field and words in message, message
     assert count(engine, "event") == 0
 
 
-@pytest.mark.parametrize(("traits", "field", "words"), [
-    ({"email": "nope"}, "traits.email", "not an e-mail"),
-    ({"email": 7}, "traits.email", "e-mail address"),
-    ({"company_size": "51-200"}, "traits.company_size", "range"),
-    ({"company": {"name": "X", "employee_count": -5}}, "traits.company.employee_count",
-     "whole number"),
-    ({"title": ["CEO"]}, "traits.title", "expected text"),
-])
-def test_identify_trait_errors(client: TestClient, engine: Engine, traits: dict[str, Any],
-                               field: str, words: str) -> None:
-    got_field, message = error(client.post("/api/v1/identify",
-                                           json={"userId": "u", "traits": traits}))
+@pytest.mark.parametrize(
+    ("traits", "field", "words"),
+    [
+        ({"email": "nope"}, "traits.email", "not an e-mail"),
+        ({"email": 7}, "traits.email", "e-mail address"),
+        ({"company_size": "51-200"}, "traits.company_size", "range"),
+        (
+            {"company": {"name": "X", "employee_count": -5}},
+            "traits.company.employee_count",
+            "whole number",
+        ),
+        ({"title": ["CEO"]}, "traits.title", "expected text"),
+    ],
+)
+def test_identify_trait_errors(
+    client: TestClient, engine: Engine, traits: dict[str, Any], field: str, words: str
+) -> None:
+    got_field, message = error(
+        client.post("/api/v1/identify", json={"userId": "u", "traits": traits})
+    )
     assert got_field == field and words in message, message
     assert count(engine, "lead") == 0
 
 
 def test_traits_must_be_an_object(client: TestClient) -> None:
-    assert error(client.post("/api/v1/identify", json={"userId": "u", "traits": "x"}))[0] == \
-        "traits"
+    assert (
+        error(client.post("/api/v1/identify", json={"userId": "u", "traits": "x"}))[0] == "traits"
+    )
     assert error(client.post("/api/v1/identify", json=[1]))[0] == "body"
 
 
 def test_a_batch_with_one_bad_call_stores_nothing_and_names_every_bad_call(
-        client: TestClient, engine: Engine) -> None:
-    answer = client.post("/api/v1/batch", json={"batch": [
-        {"type": "identify", "userId": "ok", "traits": {"email": "ok@x.example"}},
-        {"type": "track", "userId": "ok", "event": "Webinar Attended"},
-        {"type": "track", "userId": "ok", "event": "x", "timestamp": "soon"},
-        {"type": "track", "event": "x"},
-    ]})
+    client: TestClient, engine: Engine
+) -> None:
+    answer = client.post(
+        "/api/v1/batch",
+        json={
+            "batch": [
+                {"type": "identify", "userId": "ok", "traits": {"email": "ok@x.example"}},
+                {"type": "track", "userId": "ok", "event": "Webinar Attended"},
+                {"type": "track", "userId": "ok", "event": "x", "timestamp": "soon"},
+                {"type": "track", "event": "x"},
+            ]
+        },
+    )
     assert error(answer)[0] == "batch[2].timestamp"
-    assert [e["field"] for e in answer.json()["errors"]] == ["batch[2].timestamp",
-                                                            "batch[3].userId"]
+    assert [e["field"] for e in answer.json()["errors"]] == [
+        "batch[2].timestamp",
+        "batch[3].userId",
+    ]
     assert count(engine, "lead") == 0 and count(engine, "event") == 0
 
 
-def test_type_errors_do_not_hide_the_other_items_mistakes(client: TestClient,
-                                                         engine: Engine) -> None:
-    answer = client.post("/api/v1/batch", json={"sentAt": NOW.isoformat(), "batch": [
-        {"type": "track", "event": "no one"},
-        {"type": "track", "userId": "b-1", "event": 5},
-        {"type": "identify", "userId": "ok", "traits": {"email": "ok@x.example"}},
-        {"type": "track", "userId": "b-1", "event": "x",
-         "timestamp": (NOW + timedelta(days=3)).isoformat()},
-        {"type": "group", "groupId": "g"},
-        {"type": "identify", "userId": "c", "traits": {"email": "not-mail"}},
-    ]})
+def test_type_errors_do_not_hide_the_other_items_mistakes(
+    client: TestClient, engine: Engine
+) -> None:
+    answer = client.post(
+        "/api/v1/batch",
+        json={
+            "sentAt": NOW.isoformat(),
+            "batch": [
+                {"type": "track", "event": "no one"},
+                {"type": "track", "userId": "b-1", "event": 5},
+                {"type": "identify", "userId": "ok", "traits": {"email": "ok@x.example"}},
+                {
+                    "type": "track",
+                    "userId": "b-1",
+                    "event": "x",
+                    "timestamp": (NOW + timedelta(days=3)).isoformat(),
+                },
+                {"type": "group", "groupId": "g"},
+                {"type": "identify", "userId": "c", "traits": {"email": "not-mail"}},
+            ],
+        },
+    )
     assert [e["field"] for e in answer.json()["errors"]] == [
-        "batch[0].userId", "batch[1].event", "batch[3].timestamp", "batch[5].traits.email"]
+        "batch[0].userId",
+        "batch[1].event",
+        "batch[3].timestamp",
+        "batch[5].traits.email",
+    ]
     assert error(answer)[0] == "batch[0].userId"
     assert count(engine, "lead") == 0 and count(engine, "event") == 0
 
 
-def test_a_batch_refused_by_the_database_stores_nothing(client: TestClient,
-                                                        engine: Engine) -> None:
+def test_a_batch_refused_by_the_database_stores_nothing(client: TestClient, engine: Engine) -> None:
     client.post("/api/v1/identify", json={"userId": "a", "traits": {"email": "a@x.example"}})
     client.post("/api/v1/identify", json={"userId": "b", "traits": {"email": "b@x.example"}})
-    answer = client.post("/api/v1/batch", json={"batch": [
-        {"type": "track", "userId": "a", "event": "Webinar Attended"},
-        {"type": "identify", "userId": "b", "traits": {"email": "a@x.example"}},
-    ]})
+    answer = client.post(
+        "/api/v1/batch",
+        json={
+            "batch": [
+                {"type": "track", "userId": "a", "event": "Webinar Attended"},
+                {"type": "identify", "userId": "b", "traits": {"email": "a@x.example"}},
+            ]
+        },
+    )
     field, message = error(answer, 409)
     assert field == "batch[1].traits.email" and "belongs to lead" in message
     assert count(engine, "event") == 0
@@ -210,8 +306,12 @@ def test_unknown_events_are_rejected_when_the_config_says_so(engine: Engine, key
         field, message = error(c.post("/api/v1/track", json={"userId": "u", "event": "Foo"}))
         assert field == "event" and "unknown event 'Foo'" in message
         for i, name in enumerate(("Trial Started", "webinar_attended", "Webinar Attended")):
-            assert c.post("/api/v1/track", json={"userId": "u", "event": name,
-                                                 "messageId": f"m{i}"}).status_code == 200
+            assert (
+                c.post(
+                    "/api/v1/track", json={"userId": "u", "event": name, "messageId": f"m{i}"}
+                ).status_code
+                == 200
+            )
     assert count(engine, "event") == 3
 
 
@@ -221,19 +321,24 @@ def anonymous_client(engine: Engine) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.mark.parametrize(("header", "words"), [
-    (None, "is missing"),
-    ("Token abc", "scheme 'Token'"),
-    ("Bearer ", "holds no key"),
-    ("Bearer sdr_unknown", "unknown or was revoked"),
-    ("Basic !!!", "not valid base64"),
-    ("Basic " + base64.b64encode(b":pw").decode(), "holds no key"),
-])
-def test_invalid_keys_get_401(anonymous_client: TestClient, engine: Engine,
-                              header: str | None, words: str) -> None:
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        (None, "is missing"),
+        ("Token abc", "scheme 'Token'"),
+        ("Bearer ", "holds no key"),
+        ("Bearer sdr_unknown", "unknown or was revoked"),
+        ("Basic !!!", "not valid base64"),
+        ("Basic " + base64.b64encode(b":pw").decode(), "holds no key"),
+    ],
+)
+def test_invalid_keys_get_401(
+    anonymous_client: TestClient, engine: Engine, header: str | None, words: str
+) -> None:
     headers = {"Authorization": header} if header is not None else {}
-    answer = anonymous_client.post("/api/v1/track", json={"userId": "u", "event": "x"},
-                                   headers=headers)
+    answer = anonymous_client.post(
+        "/api/v1/track", json={"userId": "u", "event": "x"}, headers=headers
+    )
     field, message = error(answer, 401)
     assert field == "Authorization" and words in message
     assert "WWW-Authenticate" in answer.headers and count(engine, "event") == 0
@@ -243,8 +348,11 @@ def test_a_revoked_key_gets_401(anonymous_client: TestClient, engine: Engine) ->
     secret = make_key(engine, "old")
     with session_scope(engine) as s:
         apikeys.revoke(s, "old", now=NOW)
-    answer = anonymous_client.post("/api/v1/track", json={"userId": "u", "event": "x"},
-                                   headers={"Authorization": f"Bearer {secret}"})
+    answer = anonymous_client.post(
+        "/api/v1/track",
+        json={"userId": "u", "event": "x"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     assert error(answer, 401)[1] == "the API key is unknown or was revoked"
     assert secret not in answer.text
 
@@ -260,8 +368,15 @@ def test_bodies_above_500_kb_get_413(client: TestClient, engine: Engine) -> None
             yield b"x" * 10_000
         yield b'"}}'
 
-    assert error(client.post("/api/v1/track", content=chunks(),
-                             headers={"content-type": "application/json"}), 413)[0] == "body"
+    assert (
+        error(
+            client.post(
+                "/api/v1/track", content=chunks(), headers={"content-type": "application/json"}
+            ),
+            413,
+        )[0]
+        == "body"
+    )
     assert count(engine, "event") == 0
 
 
@@ -269,65 +384,108 @@ def test_outcome_errors(client: TestClient) -> None:
     client.post("/api/v1/identify", json={"userId": "w", "traits": {"email": "w@x.example"}})
     field, message = error(client.post("/api/v1/outcomes", json={"stage": "won"}))
     assert field == "email" and "names no lead" in message
-    field, message = error(client.post("/api/v1/outcomes",
-                                       json={"email": "w@x.example", "stage": "closed"}))
+    field, message = error(
+        client.post("/api/v1/outcomes", json={"email": "w@x.example", "stage": "closed"})
+    )
     assert field == "stage"
-    field, message = error(client.post("/api/v1/outcomes", json={
-        "email": "w@x.example", "stage": "won", "amount": "lots"}))
+    field, message = error(
+        client.post(
+            "/api/v1/outcomes", json={"email": "w@x.example", "stage": "won", "amount": "lots"}
+        )
+    )
     assert field == "amount"
-    field, message = error(client.post("/api/v1/outcomes", json={
-        "email": "nobody@x.example", "stage": "won"}), 404)
+    field, message = error(
+        client.post("/api/v1/outcomes", json={"email": "nobody@x.example", "stage": "won"}), 404
+    )
     assert field == "email" and "no lead has the e-mail 'nobody@x.example'" in message
-    assert client.post("/api/v1/outcomes", json={"userId": "w", "stage": "won"}).status_code \
-        == 200
-    field, message = error(client.post("/api/v1/outcomes",
-                                       json={"userId": "w", "stage": "lost"}), 409)
+    assert client.post("/api/v1/outcomes", json={"userId": "w", "stage": "won"}).status_code == 200
+    field, message = error(
+        client.post("/api/v1/outcomes", json={"userId": "w", "stage": "lost"}), 409
+    )
     assert field == "stage" and "'won' cannot move to 'lost'" in message
 
 
 def test_device_time_errors(client: TestClient, engine: Engine) -> None:
     far = (NOW + timedelta(days=5)).isoformat()
-    field, message = error(client.post("/api/v1/track", json={
-        "userId": "u", "event": "x", "originalTimestamp": far}))
+    field, message = error(
+        client.post("/api/v1/track", json={"userId": "u", "event": "x", "originalTimestamp": far})
+    )
     assert field == "originalTimestamp" and "device's clock" in message
-    field, _ = error(client.post("/api/v1/batch", json={"sentAt": "later", "batch": [
-        {"type": "track", "userId": "u", "event": "x", "originalTimestamp": NOW.isoformat()}]}))
+    field, _ = error(
+        client.post(
+            "/api/v1/batch",
+            json={
+                "sentAt": "later",
+                "batch": [
+                    {
+                        "type": "track",
+                        "userId": "u",
+                        "event": "x",
+                        "originalTimestamp": NOW.isoformat(),
+                    }
+                ],
+            },
+        )
+    )
     assert field == "batch[0].sentAt"
     assert count(engine, "event") == 0
 
 
-def test_a_browser_snippet_sends_the_key_in_the_body(anonymous_client: TestClient,
-                                                     engine: Engine, key: str) -> None:
-    preflight = anonymous_client.options("/api/v1/batch", headers={
-        "Origin": "https://www.example.com", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+def test_a_browser_snippet_sends_the_key_in_the_body(
+    anonymous_client: TestClient, engine: Engine, key: str
+) -> None:
+    preflight = anonymous_client.options(
+        "/api/v1/batch",
+        headers={
+            "Origin": "https://www.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
     body = {"writeKey": key, "batch": [{"type": "track", "anonymousId": "c", "event": "x"}]}
-    answer = anonymous_client.post("/api/v1/batch", content=json.dumps(body),
-                                   headers={"content-type": "text/plain",
-                                            "Origin": "https://www.example.com"})
+    answer = anonymous_client.post(
+        "/api/v1/batch",
+        content=json.dumps(body),
+        headers={"content-type": "text/plain", "Origin": "https://www.example.com"},
+    )
     assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"
     assert count(engine, "event") == 1
-    field, message = error(anonymous_client.post("/api/v1/track", json={
-        "writeKey": "sdr_wrong", "userId": "u", "event": "x"}), 401)
+    field, message = error(
+        anonymous_client.post(
+            "/api/v1/track", json={"writeKey": "sdr_wrong", "userId": "u", "event": "x"}
+        ),
+        401,
+    )
     assert field == "Authorization" and "unknown or was revoked" in message
 
 
-def test_analytics_js_sends_to_its_short_paths_unchanged(anonymous_client: TestClient,
-                                                        engine: Engine, key: str) -> None:
+def test_analytics_js_sends_to_its_short_paths_unchanged(
+    anonymous_client: TestClient, engine: Engine, key: str
+) -> None:
     """With apiHost "<host>/api/v1" Segment's browser library posts to /t, /i, /p, /b, …"""
+
     def send(path: str, call: dict[str, object]) -> int:
-        return anonymous_client.post(f"/api/v1/{path}", content=json.dumps(
-            {**call, "writeKey": key, "anonymousId": "cookie-1", "messageId": f"ajs-{path}"}),
-            headers={"content-type": "text/plain"}).status_code
+        return anonymous_client.post(
+            f"/api/v1/{path}",
+            content=json.dumps(
+                {**call, "writeKey": key, "anonymousId": "cookie-1", "messageId": f"ajs-{path}"}
+            ),
+            headers={"content-type": "text/plain"},
+        ).status_code
 
     assert send("p", {"type": "page", "properties": {"url": "https://x.example/product"}}) == 200
     assert send("t", {"type": "track", "event": "Webinar Attended"}) == 200
-    assert send("b", {"batch": [{"type": "track", "event": "Email Opened",
-                                 "anonymousId": "cookie-1"}]}) == 200
-    assert send("i", {"type": "identify", "userId": "u7",
-                      "traits": {"email": "u7@x.example"}}) == 200
+    assert (
+        send(
+            "b", {"batch": [{"type": "track", "event": "Email Opened", "anonymousId": "cookie-1"}]}
+        )
+        == 200
+    )
+    assert (
+        send("i", {"type": "identify", "userId": "u7", "traits": {"email": "u7@x.example"}}) == 200
+    )
     for path in ("a", "g", "s"):  # alias, group, screen: acknowledged, nothing stored
         assert send(path, {"type": "group", "groupId": "g1"}) == 200
     assert count(engine, "event") == 3
@@ -335,15 +493,21 @@ def test_analytics_js_sends_to_its_short_paths_unchanged(anonymous_client: TestC
     assert anonymous_client.post("/api/v1/g", json={"groupId": "g1"}).status_code == 401
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    (b"", "not valid JSON"),
-    (b'{"userId": "u", "event": "x", "properties": {"a": NaN}}', "not valid JSON"),
-    (b'{"userId": "u", "event": "x", "properties": ' + b"[" * 40 + b"]" * 40 + b"}",
-     "deeper than 32 levels"),
-    (b"[" * 5000 + b"]" * 5000, "not valid JSON"),
-])
-def test_json_that_cannot_be_stored(client: TestClient, engine: Engine, body: bytes,
-                                    words: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"", "not valid JSON"),
+        (b'{"userId": "u", "event": "x", "properties": {"a": NaN}}', "not valid JSON"),
+        (
+            b'{"userId": "u", "event": "x", "properties": ' + b"[" * 40 + b"]" * 40 + b"}",
+            "deeper than 32 levels",
+        ),
+        (b"[" * 5000 + b"]" * 5000, "not valid JSON"),
+    ],
+)
+def test_json_that_cannot_be_stored(
+    client: TestClient, engine: Engine, body: bytes, words: str
+) -> None:
     field, message = error(client.post("/api/v1/track", content=body))
     assert field == "body" and words in message
     assert count(engine, "event") == 0
@@ -364,8 +528,9 @@ def test_a_database_that_cannot_answer_gets_503(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_a_write_that_keeps_failing_gets_503(client: TestClient, engine: Engine,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_keeps_failing_gets_503(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = []
 
     def busy(*_args: object, **_kw: object) -> None:

@@ -20,26 +20,28 @@ from tests.factories import file_engine
 from tests.slack.harness import settings
 
 
-def test_the_slack_http_app_serves_the_api_and_its_docs(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_slack_http_app_serves_the_api_and_its_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # no sdrbot.toml here: the default event map
     engine = file_engine(tmp_path / "run.db")
     key = make_key(engine)
-    bolt = build_app(settings(), engine=engine, client=make_client("xoxb-x"),
-                     clock=lambda: NOW)
+    bolt = build_app(settings(), engine=engine, client=make_client("xoxb-x"), clock=lambda: NOW)
     with TestClient(create_http_app(bolt, engine=engine)) as web:
         assert web.get("/healthz").status_code == 200
         assert web.get("/docs").status_code == 200
-        answer = web.post("/api/v1/track", json={"userId": "u", "event": "Webinar Attended"},
-                          headers={"Authorization": f"Bearer {key}"})
+        answer = web.post(
+            "/api/v1/track",
+            json={"userId": "u", "event": "Webinar Attended"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
         assert answer.status_code == 200, answer.text
         assert web.post("/api/v1/track", json={}).status_code == 401
     assert count(engine, "event") == 1
     engine.dispose()
 
 
-def test_serve_starts_uvicorn_with_the_api(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_starts_uvicorn_with_the_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
     monkeypatch.chdir(tmp_path)
@@ -63,14 +65,18 @@ def test_the_mounted_api_limits_bodies_too(tmp_path: Path) -> None:
     engine = file_engine(tmp_path / "run.db")
     bolt = build_app(settings(), engine=engine, client=make_client("xoxb-x"), clock=lambda: NOW)
     with TestClient(create_http_app(bolt, engine=engine)) as web:
-        answer = web.post("/api/v1/batch", content=b"x" * (600 * 1024),
-                          headers={"content-type": "application/json"})
+        answer = web.post(
+            "/api/v1/batch",
+            content=b"x" * (600 * 1024),
+            headers={"content-type": "application/json"},
+        )
     assert answer.status_code == 413 and answer.json()["error"]["field"] == "body"
     engine.dispose()
 
 
 def test_serve_with_workers_hands_uvicorn_a_factory_the_workers_can_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import importlib
     import os
 

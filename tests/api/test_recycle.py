@@ -28,8 +28,9 @@ def serve(app: RecycleConnections, http: str) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http=http,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, http=http, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 10
@@ -68,7 +69,8 @@ def test_connections_are_counted_apart(base_url: str) -> None:
 
 
 def test_a_connection_closed_by_its_client_is_forgotten_in_turn(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import bot.http.recycle as recycle
 
     monkeypatch.setattr(recycle, "REMEMBERED", 2)
@@ -85,7 +87,6 @@ def test_every_and_crowded_must_make_sense() -> None:
         RecycleConnections(Starlette(), every=0)
     with pytest.raises(ValueError, match="crowded at least 2"):
         RecycleConnections(Starlette(), crowded=1)
-
 
 
 def test_a_crowded_process_asks_the_client_of_its_third_request_to_reconnect() -> None:

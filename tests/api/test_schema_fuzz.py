@@ -66,8 +66,9 @@ def _drop_pg_schema() -> None:
 atexit.register(_drop_pg_schema)
 
 
-FUZZ = settings(max_examples=40, deadline=None, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @sqlite_schema.parametrize()

@@ -24,11 +24,15 @@ def run(cli: CliRunner, *args: str) -> tuple[int, str]:
 @pytest.fixture
 def loaded(cli: CliRunner, tmp_path: Path) -> CliRunner:
     write_csv(tmp_path / "leads.csv", LEAD_HEADER, [CEO, MANAGER])
-    write_csv(tmp_path / "events.csv", EVENT_HEADER, [
-        ["ceo@hotel.example", "webinar_attended", T, "", ""],
-        ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""],
-        ["mgr@soft.example", "content_download", T, "", "whitepaper"],
-    ])
+    write_csv(
+        tmp_path / "events.csv",
+        EVENT_HEADER,
+        [
+            ["ceo@hotel.example", "webinar_attended", T, "", ""],
+            ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""],
+            ["mgr@soft.example", "content_download", T, "", "whitepaper"],
+        ],
+    )
     assert run(cli, "import", "leads", "leads.csv")[0] == 0
     code, out = run(cli, "import", "events", "events.csv")
     assert code == 0 and "events recorded" in out and "lead->mql" in out
@@ -38,9 +42,19 @@ def loaded(cli: CliRunner, tmp_path: Path) -> CliRunner:
 def test_lead_shows_status_score_breakdown_events_and_history(loaded: CliRunner) -> None:
     code, out = run(loaded, "lead", "ceo@hotel.example")
     assert code == 0
-    for text in ("Anna Adler", "Status MQL", "Score 130 = fit 75 + engagement 55", "A2",
-                 "CEO / Geschäftsführer / founder", "Webinar attended", "+30", "page_view",
-                 "lead", "mql", "score"):
+    for text in (
+        "Anna Adler",
+        "Status MQL",
+        "Score 130 = fit 75 + engagement 55",
+        "A2",
+        "CEO / Geschäftsführer / founder",
+        "Webinar attended",
+        "+30",
+        "page_view",
+        "lead",
+        "mql",
+        "score",
+    ):
         assert text in out, text
     assert run(loaded, "lead", "CRM-2")[0] == 0  # by CRM id
     code, out = run(loaded, "lead", "hotel")  # part of a company or e-mail
@@ -61,10 +75,14 @@ def test_leads_lists_by_score_and_filters_by_status(loaded: CliRunner) -> None:
     assert code == 2 and "unknown status 'hot'" in out and "mql" in out
 
 
-def test_import_with_rejected_rows_exits_1_and_names_the_lines(cli: CliRunner,
-                                                               tmp_path: Path) -> None:
-    write_csv(tmp_path / "leads.csv", LEAD_HEADER,
-              [CEO, ["x@y.example", "", "", "", "", "", "", "lots", "", ""]])
+def test_import_with_rejected_rows_exits_1_and_names_the_lines(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    write_csv(
+        tmp_path / "leads.csv",
+        LEAD_HEADER,
+        [CEO, ["x@y.example", "", "", "", "", "", "", "lots", "", ""]],
+    )
     code, out = run(cli, "import", "leads", "leads.csv")
     assert code == 1
     assert "leads.csv, line 3, field 'company_size'" in out and "rows rejected" in out
@@ -73,36 +91,56 @@ def test_import_with_rejected_rows_exits_1_and_names_the_lines(cli: CliRunner,
     assert code == 2 and "no such file" in out
 
 
-def test_export_writes_one_row_per_lead_with_attributes(loaded: CliRunner, tmp_path: Path
-                                                        ) -> None:
+def test_export_writes_one_row_per_lead_with_attributes(loaded: CliRunner, tmp_path: Path) -> None:
     write_csv(tmp_path / "more.csv", ["email", "tier"], [["mgr@soft.example", "gold"]])
     assert run(loaded, "import", "leads", "more.csv")[0] == 0
     code, out = run(loaded, "export", "leads", "--out", "out.csv")
     assert code == 0 and "Wrote 2 lead(s)" in out
     with (tmp_path / "out.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["id", "external_id", "email", "status", "score", "fit",
-                             "engagement", "grade", "is_mql", "tier"]
+    assert list(rows[0]) == [
+        "id",
+        "external_id",
+        "email",
+        "status",
+        "score",
+        "fit",
+        "engagement",
+        "grade",
+        "is_mql",
+        "tier",
+    ]
     ceo = next(r for r in rows if r["email"] == "ceo@hotel.example")
-    assert (ceo["status"], ceo["score"], ceo["grade"], ceo["is_mql"]) == ("mql", "130", "A2",
-                                                                           "true")
+    assert (ceo["status"], ceo["score"], ceo["grade"], ceo["is_mql"]) == (
+        "mql",
+        "130",
+        "A2",
+        "true",
+    )
     mgr = next(r for r in rows if r["email"] == "mgr@soft.example")
     assert (mgr["score"], mgr["is_mql"], mgr["tier"]) == ("35", "false", "gold")
     code, out = run(loaded, "export", "leads", "--out", "no/such/dir/out.csv")
     assert code == 2 and "does not exist" in out
 
 
-def test_export_keeps_attributes_named_like_its_own_columns(loaded: CliRunner,
-                                                           tmp_path: Path) -> None:
-    write_csv(tmp_path / "crm.csv", ["Contact ID", "email", "id", "score", "zip"],
-              [["C-77", "new@hotel.example", "their-id", "high", "01067"]])
+def test_export_keeps_attributes_named_like_its_own_columns(
+    loaded: CliRunner, tmp_path: Path
+) -> None:
+    write_csv(
+        tmp_path / "crm.csv",
+        ["Contact ID", "email", "id", "score", "zip"],
+        [["C-77", "new@hotel.example", "their-id", "high", "01067"]],
+    )
     assert run(loaded, "import", "leads", "crm.csv", "--id-column", "Contact ID")[0] == 0
     assert run(loaded, "export", "leads", "--out", "out.csv")[0] == 0
     with (tmp_path / "out.csv").open() as f:
         new = next(r for r in csv.DictReader(f) if r["email"] == "new@hotel.example")
     assert (new["external_id"], new["score"], new["grade"]) == ("C-77", "0", "D4")
-    assert (new["attribute_id"], new["attribute_score"], new["zip"]) == ("their-id", "high",
-                                                                          "01067")
+    assert (new["attribute_id"], new["attribute_score"], new["zip"]) == (
+        "their-id",
+        "high",
+        "01067",
+    )
 
 
 def test_an_empty_status_is_not_an_empty_database(loaded: CliRunner) -> None:
@@ -112,8 +150,10 @@ def test_an_empty_status_is_not_an_empty_database(loaded: CliRunner) -> None:
 
 def test_model_validate_names_line_rule_and_field(cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[fit]]\nid = "ceo"\nfield = "title"\nop = "equal"\nvalue = "CEO"\n'
-                   'points = 30\n', encoding="utf-8")
+    bad.write_text(
+        '[[fit]]\nid = "ceo"\nfield = "title"\nop = "equal"\nvalue = "CEO"\npoints = 30\n',
+        encoding="utf-8",
+    )
     code, out = run(cli, "model", "validate", str(bad))
     assert code == 1 and "bad.toml has 1 problem(s)" in out
     assert "line 4, fit 'ceo' (#1), field 'op'" in out and "unknown operator" in out
@@ -126,8 +166,10 @@ def test_model_show_apply_history_rollback(loaded: CliRunner, tmp_path: Path) ->
     assert code == 0 and "Model v1" in out and "role_executive" in out
     code, raw = run(loaded, "model", "show", "--raw")
     new = tmp_path / "model.toml"
-    new.write_text(raw.replace("mql = 70", "mql = 30").replace("min_engagement = 20",
-                               "min_engagement = 10"), encoding="utf-8")
+    new.write_text(
+        raw.replace("mql = 70", "mql = 30").replace("min_engagement = 20", "min_engagement = 10"),
+        encoding="utf-8",
+    )
     assert run(loaded, "model", "validate", str(new))[0] == 0
     code, out = run(loaded, "model", "apply", str(new), "--note", "laxer")
     assert code == 0 and "Model v2 is active" in out and "lead->mql: 1" in out
@@ -165,7 +207,8 @@ def test_demo_generates_imports_and_shows_mqls(cli: CliRunner) -> None:
 
 
 def test_start_without_slack_runs_the_demo_and_explains_how_to_connect(
-        cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     code, out = run(cli, "start")
     assert code == 0 and "No SLACK_BOT_TOKEN" in out and "leads are MQLs" in out

@@ -13,8 +13,11 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def documented() -> set[str]:
-    table = [line for line in README.read_text(encoding="utf-8").splitlines()
-             if line.startswith("| `sdrbot ")]
+    table = [
+        line
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `sdrbot ")
+    ]
     names = set()
     for line in table:
         cell = line.split("|")[1]

@@ -21,12 +21,18 @@ def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]
     monkeypatch.chdir(tmp_path)
     for c in (console, err_console):
         monkeypatch.setattr(c, "width", 200)
-    with running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER,
-                                      "marketing": DIGEST}) as fake:
-        env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}", "SLACK_BOT_TOKEN": fake.token,
-               "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.base_url,
-               "SDRBOT_ALERT_CHANNEL": ALERTS, "SDRBOT_HANDOVER_CHANNEL": HANDOVER,
-               "SDRBOT_DIGEST_CHANNEL": DIGEST}
+    with running_fake_slack(
+        channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER, "marketing": DIGEST}
+    ) as fake:
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
+            "SLACK_BOT_TOKEN": fake.token,
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake.base_url,
+            "SDRBOT_ALERT_CHANNEL": ALERTS,
+            "SDRBOT_HANDOVER_CHANNEL": HANDOVER,
+            "SDRBOT_DIGEST_CHANNEL": DIGEST,
+        }
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         for name in ("SLACK_APP_TOKEN", "SDRBOT_CONFIG"):
@@ -56,8 +62,9 @@ def test_missing_scopes_are_listed(fake: FakeSlack) -> None:
     assert code == 1 and "✖ scopes: missing: channels:history" in out and "reinstall" in out
 
 
-def test_a_channel_without_the_bot_says_invite(fake: FakeSlack,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_channel_without_the_bot_says_invite(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake.add_channel("quiet", "C0QUIET001", is_member=False)
     fake.add_channel("old", "C0OLDOLD01", is_archived=True)
     monkeypatch.setenv("SDRBOT_ALERT_CHANNEL", "C0QUIET001")
@@ -66,8 +73,9 @@ def test_a_channel_without_the_bot_says_invite(fake: FakeSlack,
     assert code == 1 and "/invite @sdrbot in #quiet" in out and "#old is archived" in out
 
 
-def test_unknown_channels_and_names_are_reported(fake: FakeSlack,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_channels_and_names_are_reported(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SDRBOT_ALERT_CHANNEL", "#sdr-alerts")
     monkeypatch.setenv("SDRBOT_HANDOVER_CHANNEL", "C0MISSING1")
     code, out = doctor()
@@ -75,8 +83,7 @@ def test_unknown_channels_and_names_are_reported(fake: FakeSlack,
     assert "✖ handover channel: C0MISSING1: channel_not_found" in out
 
 
-def test_a_bad_token_and_a_missing_token(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_a_bad_token_and_a_missing_token(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-wrong")
     code, out = doctor()
     assert code == 1 and "Slack refused it: invalid_auth" in out
@@ -85,8 +92,7 @@ def test_a_bad_token_and_a_missing_token(fake: FakeSlack, monkeypatch: pytest.Mo
     assert code == 1 and "SLACK_BOT_TOKEN is not set" in out
 
 
-def test_no_way_to_receive_slack_requests(fake: FakeSlack,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_way_to_receive_slack_requests(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SLACK_SIGNING_SECRET")
     code, out = doctor()
     assert code == 1 and "neither SLACK_SIGNING_SECRET" in out
@@ -94,20 +100,23 @@ def test_no_way_to_receive_slack_requests(fake: FakeSlack,
 
 def test_routing_channels_are_checked_too(fake: FakeSlack, tmp_path: Path) -> None:
     (tmp_path / "sdrbot.toml").write_text(
-        '[[routing.rules]]\nchannel = "C0NOWHERE1"\ncountry = "DE"\n', encoding="utf-8")
+        '[[routing.rules]]\nchannel = "C0NOWHERE1"\ncountry = "DE"\n', encoding="utf-8"
+    )
     code, out = doctor()
     assert code == 1 and "✖ routing rule 1 channel: C0NOWHERE1: channel_not_found" in out
 
 
 def test_unreadable_decider_groups_fail(fake: FakeSlack, tmp_path: Path) -> None:
-    (tmp_path / "sdrbot.toml").write_text('[roles]\ndecider_groups = ["S0NOSUCH01"]\n',
-                                          encoding="utf-8")
+    (tmp_path / "sdrbot.toml").write_text(
+        '[roles]\ndecider_groups = ["S0NOSUCH01"]\n', encoding="utf-8"
+    )
     code, out = doctor()
     assert code == 1 and "user groups without readable members: S0NOSUCH01" in out
 
 
-def test_an_unreachable_database(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch,
-                                 tmp_path: Path) -> None:
+def test_an_unreachable_database(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'nope' / 'x.db'}")
     result = CliRunner().invoke(app, ["doctor"])
     assert result.exit_code == 1 and "✖ database: cannot open it" in result.output
@@ -120,34 +129,45 @@ def test_a_database_without_the_schema_is_a_warning(fake: FakeSlack) -> None:
 
 
 def test_failed_and_stuck_webhook_deliveries_are_named_with_the_fix(
-        fake: FakeSlack, tmp_path: Path) -> None:
+    fake: FakeSlack, tmp_path: Path
+) -> None:
     from datetime import UTC, datetime, timedelta
 
     from storage.db import make_engine, session_scope
     from storage.tables import OutboxMessage
 
-    assert CliRunner().invoke(app, ["webhook", "add", "https://hooks.example.com/a"]
-                              ).exit_code == 0
+    assert CliRunner().invoke(app, ["webhook", "add", "https://hooks.example.com/a"]).exit_code == 0
     code, out = doctor()
     assert code == 0 and "✔ webhooks: 1 active, nothing failed or stuck" in out
     long_ago = datetime.now(UTC) - timedelta(hours=2)
     engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
     with session_scope(engine) as s:
         for i, status in enumerate(("failed", "pending")):
-            s.add(OutboxMessage(kind="webhook", dedupe_key=f"webhook:1:tr_{i}", status=status,
-                                payload={"webhook_id": 1}, next_attempt_at=long_ago,
-                                created_at=long_ago, result={}))
+            s.add(
+                OutboxMessage(
+                    kind="webhook",
+                    dedupe_key=f"webhook:1:tr_{i}",
+                    status=status,
+                    payload={"webhook_id": 1},
+                    next_attempt_at=long_ago,
+                    created_at=long_ago,
+                    result={},
+                )
+            )
     engine.dispose()
     code, out = doctor()
     out = " ".join(out.split())
     assert code == 0  # the bot runs; the webhooks need a look
-    assert "! webhooks: webhook #1: 1 deliveries failed; fix the receiver, then `sdrbot " \
-           "webhook redeliver 1`" in out
+    assert (
+        "! webhooks: webhook #1: 1 deliveries failed; fix the receiver, then `sdrbot "
+        "webhook redeliver 1`" in out
+    )
     assert "a delivery has waited since" in out and "`sdrbot webhook test 1`" in out
 
 
 def test_messages_waiting_for_slack_are_counted_and_a_stale_backlog_explained(
-        fake: FakeSlack, tmp_path: Path) -> None:
+    fake: FakeSlack, tmp_path: Path
+) -> None:
     from datetime import UTC, datetime, timedelta
 
     from storage.db import make_engine, session_scope
@@ -158,19 +178,43 @@ def test_messages_waiting_for_slack_are_counted_and_a_stale_backlog_explained(
     engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
     now = datetime.now(UTC)
     with session_scope(engine) as s:
-        s.add(OutboxMessage(kind="slack.alert", dedupe_key="alert:1:1", status="pending",
-                            payload={"lead_id": 1}, next_attempt_at=now, created_at=now,
-                            result={}))
-        s.add(OutboxMessage(kind="slack.alert", dedupe_key="alert:2:1", status="sent",
-                            payload={"lead_id": 2}, next_attempt_at=now,
-                            created_at=now - timedelta(days=2), result={}))
+        s.add(
+            OutboxMessage(
+                kind="slack.alert",
+                dedupe_key="alert:1:1",
+                status="pending",
+                payload={"lead_id": 1},
+                next_attempt_at=now,
+                created_at=now,
+                result={},
+            )
+        )
+        s.add(
+            OutboxMessage(
+                kind="slack.alert",
+                dedupe_key="alert:2:1",
+                status="sent",
+                payload={"lead_id": 2},
+                next_attempt_at=now,
+                created_at=now - timedelta(days=2),
+                result={},
+            )
+        )
     code, out = doctor()
     assert code == 0 and "✔ Slack messages: 1 queued" in out
     with session_scope(engine) as s:
         for i in range(3, 63):
-            s.add(OutboxMessage(kind="slack.alert", dedupe_key=f"alert:{i}:1", status="pending",
-                                payload={"lead_id": i}, next_attempt_at=now,
-                                created_at=now - timedelta(hours=3), result={}))
+            s.add(
+                OutboxMessage(
+                    kind="slack.alert",
+                    dedupe_key=f"alert:{i}:1",
+                    status="pending",
+                    payload={"lead_id": i},
+                    next_attempt_at=now,
+                    created_at=now - timedelta(hours=3),
+                    result={},
+                )
+            )
     engine.dispose()
     code, out = doctor()
     out = " ".join(out.split())

@@ -61,8 +61,7 @@ def test_prune_deletes_and_reports_per_table(cli: CliRunner, db: Engine) -> None
 
 
 @pytest.mark.parametrize("bad", ["30", "3w", "0d", "-1d", "1.5d", "d", "thirty days"])
-def test_a_bad_age_names_the_option_and_the_form(cli: CliRunner, db: Engine, bad: str
-                                                 ) -> None:
+def test_a_bad_age_names_the_option_and_the_form(cli: CliRunner, db: Engine, bad: str) -> None:
     code, out = run(cli, "db", "prune", "--older-than", bad)
     assert code == 2
     assert "--older-than takes a positive number of days or hours such as 30d" in out
@@ -75,8 +74,9 @@ def test_good_ages(cli: CliRunner, db: Engine, good: str) -> None:
     assert run(cli, "db", "prune", "--older-than", good, "--dry-run")[0] == 0
 
 
-def test_doctor_suggests_a_prune_past_the_threshold(cli: CliRunner, db: Engine,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctor_suggests_a_prune_past_the_threshold(
+    cli: CliRunner, db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SDRBOT_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(retention, "DOCTOR_THRESHOLD", 6)

@@ -37,15 +37,23 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'run.db'}")
 
 
-@pytest.mark.parametrize(("args", "env", "message"), [
-    (["run"], {}, "SLACK_BOT_TOKEN is not set"),
-    (["run", "--http", "--socket"], {}, "choose one of --http and --socket"),
-    (["run", "--socket"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "--socket needs SLACK_APP_TOKEN"),
-    (["run", "--http"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
-    (["run"], {"SLACK_BOT_TOKEN": "xoxb-1", "SDRBOT_CONFIG": "nope.toml"}, "does not exist"),
-])
-def test_run_says_what_is_missing(clean_env: None, monkeypatch: pytest.MonkeyPatch,
-                                  args: list[str], env: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["run"], {}, "SLACK_BOT_TOKEN is not set"),
+        (["run", "--http", "--socket"], {}, "choose one of --http and --socket"),
+        (["run", "--socket"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "--socket needs SLACK_APP_TOKEN"),
+        (["run", "--http"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+        (["run"], {"SLACK_BOT_TOKEN": "xoxb-1", "SDRBOT_CONFIG": "nope.toml"}, "does not exist"),
+    ],
+)
+def test_run_says_what_is_missing(
+    clean_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(app, args)
@@ -67,7 +75,8 @@ class FakeSocketMode:
 
 
 def test_an_app_token_means_socket_mode_and_http_can_be_forced(
-        clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import slack_bolt.adapter.socket_mode as socket_mode
     import uvicorn
 
@@ -111,8 +120,10 @@ def wait_for(check: Callable[[], object], seconds: float = 15) -> None:
 
 @pytest.mark.slow
 def test_run_over_http_posts_alerts_and_takes_clicks(tmp_path: Path) -> None:
-    with running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER},
-                            users=[{"id": ANNA, "name": "anna"}]) as fake:
+    with running_fake_slack(
+        channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER},
+        users=[{"id": ANNA, "name": "anna"}],
+    ) as fake:
         _run_bot(tmp_path, fake)
 
 
@@ -123,14 +134,31 @@ def _run_bot(tmp_path: Path, fake: FakeSlack) -> None:
     lead_id = make_mql(engine, datetime.now(UTC), alert=True)
     engine.dispose()
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SLACK_BOT_TOKEN": fake.token,
-           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url,
-           "SDRBOT_ALERT_CHANNEL": ALERTS, "SDRBOT_HANDOVER_CHANNEL": HANDOVER}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": fake.token,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.base_url,
+        "SDRBOT_ALERT_CHANNEL": ALERTS,
+        "SDRBOT_HANDOVER_CHANNEL": HANDOVER,
+    }
     env.pop("SLACK_APP_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "run",
-                             "--http", "--port", str(port)], cwd=tmp_path,
-                            env={**env, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from bot.cli import main; main()",
+            "run",
+            "--http",
+            "--port",
+            str(port),
+        ],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
 
@@ -143,11 +171,12 @@ def _run_bot(tmp_path: Path, fake: FakeSlack) -> None:
         wait_for(healthy)
         wait_for(lambda: fake.messages(ALERTS))
         body = block_action(ACTION_CLAIM, lead_id, ANNA)
-        assert httpx.post(f"{base}/slack/events", content=body,
-                          headers=headers(body)).status_code == 200
+        assert (
+            httpx.post(f"{base}/slack/events", content=body, headers=headers(body)).status_code
+            == 200
+        )
         wait_for(lambda: fake.calls_to("chat.update", ok=True))
-        assert len([m for m in fake.messages(ALERTS) if m.get("thread_ts") in (None, m["ts"])]
-                   ) == 1
+        assert len([m for m in fake.messages(ALERTS) if m.get("thread_ts") in (None, m["ts"])]) == 1
         fake.assert_no_problems()
     finally:
         proc.terminate()
@@ -160,12 +189,14 @@ def test_manifest_for_socket_mode_and_for_http() -> None:
 
     socket_mode = yaml.safe_load(CliRunner().invoke(app, ["manifest"]).output)
     assert socket_mode["settings"]["socket_mode_enabled"] is True
-    result = CliRunner().invoke(app, ["manifest", "--url", "https://bot.example.com/",
-                                      "--name", "Lead Bot"])
+    result = CliRunner().invoke(
+        app, ["manifest", "--url", "https://bot.example.com/", "--name", "Lead Bot"]
+    )
     http = yaml.safe_load(result.output)
     assert http["settings"]["socket_mode_enabled"] is False
-    assert http["settings"]["interactivity"]["request_url"] == \
-        "https://bot.example.com/slack/events"
+    assert (
+        http["settings"]["interactivity"]["request_url"] == "https://bot.example.com/slack/events"
+    )
     assert http["features"]["slash_commands"][0]["url"] == "https://bot.example.com/slack/events"
     assert http["display_information"]["name"] == "Lead Bot"
     insecure = CliRunner().invoke(app, ["manifest", "--url", "http://bot.example.com"])
@@ -173,7 +204,8 @@ def test_manifest_for_socket_mode_and_for_http() -> None:
 
 
 def test_a_broken_config_file_is_reported_not_raised(
-        clean_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "sdrbot.toml").write_text("[slak]\n", encoding="utf-8")
     monkeypatch.delenv("DATABASE_URL")  # so that even `db current` reads the config
     for args in (["db", "current"], ["run"], ["doctor"]):

@@ -25,26 +25,46 @@ ALERT_COUNT = 25
 
 
 def start_bot(tmp_path: Path, url: str, base_url: str, token: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": url, "SLACK_BOT_TOKEN": token,
-           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": base_url,
-           "SDRBOT_ALERT_CHANNEL": ALERTS, "SDRBOT_HANDOVER_CHANNEL": HANDOVER,
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": token,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": base_url,
+        "SDRBOT_ALERT_CHANNEL": ALERTS,
+        "SDRBOT_HANDOVER_CHANNEL": HANDOVER,
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("SLACK_APP_TOKEN", None)
-    return subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "run",
-                             "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from bot.cli import main; main()",
+            "run",
+            "--http",
+            "--port",
+            str(free_port()),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.slow
 def test_kill_9_during_a_burst_and_a_restart_deliver_every_alert_once(tmp_path: Path) -> None:
-    (tmp_path / "sdrbot.toml").write_text("[outbox]\nlease_seconds = 1\npace_seconds = 0.05\n",
-                                          encoding="utf-8")
+    (tmp_path / "sdrbot.toml").write_text(
+        "[outbox]\nlease_seconds = 1\npace_seconds = 0.05\n", encoding="utf-8"
+    )
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     engine = make_engine(url)
     upgrade(engine)
     now = datetime.now(UTC)
-    lead_ids = {make_mql(engine, now, email=f"l{i}@x.example", alert=True)
-                for i in range(ALERT_COUNT)}
+    lead_ids = {
+        make_mql(engine, now, email=f"l{i}@x.example", alert=True) for i in range(ALERT_COUNT)
+    }
     with running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER}) as fake:
         fake.fail_next("chat.postMessage", 429, retry_after=1, times=2)  # a 429 on the way
         bot = start_bot(tmp_path, url, fake.base_url, fake.token)
@@ -56,10 +76,18 @@ def test_kill_9_during_a_burst_and_a_restart_deliver_every_alert_once(tmp_path: 
         assert len(fake.messages(ALERTS)) < ALERT_COUNT, "the burst ended before the kill"
         bot = start_bot(tmp_path, url, fake.base_url, fake.token)
         try:
+
             def all_sent() -> bool:
                 with session_scope(engine) as s:
-                    return s.scalar(select(func.count()).select_from(OUTBOX).where(
-                        OUTBOX.c.status != "sent")) == 0
+                    return (
+                        s.scalar(
+                            select(func.count())
+                            .select_from(OUTBOX)
+                            .where(OUTBOX.c.status != "sent")
+                        )
+                        == 0
+                    )
+
             wait_for(all_sent, 60)
         finally:
             bot.terminate()

@@ -39,12 +39,14 @@ class Running:
         self.fake, self.base, self.url, self.hooks = fake, base, url, hooks
 
     def post(self, body: str, **signing: Any) -> int:
-        return httpx.post(f"{self.base}/slack/events", content=body,
-                          headers=headers(body, **signing)).status_code
+        return httpx.post(
+            f"{self.base}/slack/events", content=body, headers=headers(body, **signing)
+        ).status_code
 
     def click(self, action: str, lead_id: int, user: str) -> None:
-        assert self.post(block_action(action, lead_id, user,
-                                      trigger_id=self.fake.trigger_id())) == 200
+        assert (
+            self.post(block_action(action, lead_id, user, trigger_id=self.fake.trigger_id())) == 200
+        )
 
     def status(self, email: str) -> str:
         engine = make_engine(self.url)
@@ -55,9 +57,11 @@ class Running:
             engine.dispose()
 
     def alert_of(self, lead_id: int) -> dict[str, Any]:
-        return next(m for m in self.fake.messages(ALERTS)
-                    if (m.get("metadata") or {}).get("event_payload", {}).get("lead_id")
-                    == lead_id)
+        return next(
+            m
+            for m in self.fake.messages(ALERTS)
+            if (m.get("metadata") or {}).get("event_payload", {}).get("lead_id") == lead_id
+        )
 
 
 @pytest.fixture
@@ -66,27 +70,53 @@ def running(tmp_path: Path) -> Iterator[Running]:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     leads = [[email, f"CRM-{i}", *CEO[2:]] for i, email in enumerate(EMAILS)]
-    events = [row for email in EMAILS for row in (
-        [email, "webinar_attended", at, "", ""],
-        [email, "page_view", at, "https://x.example/product/tour", ""])]
+    events = [
+        row
+        for email in EMAILS
+        for row in (
+            [email, "webinar_attended", at, "", ""],
+            [email, "page_view", at, "https://x.example/product/tour", ""],
+        )
+    ]
     write_csv(tmp_path / "leads.csv", LEAD_HEADER, leads)
     write_csv(tmp_path / "events.csv", EVENT_HEADER, events)
     hooks = Receiver()
-    subprocess.run([*CLI, "webhook", "add", hooks.url], cwd=tmp_path, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*CLI, "webhook", "add", hooks.url], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
     for kind in ("leads", "events"):
-        subprocess.run([*CLI, "import", kind, f"{kind}.csv"], cwd=tmp_path, env=env,
-                       check=True, capture_output=True)
-    with hooks, running_fake_slack(channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER},
-                            users=[{"id": ANNA, "name": "anna"},
-                                   {"id": BEN, "name": "ben"}]) as fake:
+        subprocess.run(
+            [*CLI, "import", kind, f"{kind}.csv"],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    with (
+        hooks,
+        running_fake_slack(
+            channels={"sdr-alerts": ALERTS, "ae-handover": HANDOVER},
+            users=[{"id": ANNA, "name": "anna"}, {"id": BEN, "name": "ben"}],
+        ) as fake,
+    ):
         port = free_port()
-        env.update({"SLACK_BOT_TOKEN": fake.token, "SLACK_SIGNING_SECRET": SECRET,
-                    "SLACK_API_URL": fake.base_url, "SDRBOT_ALERT_CHANNEL": ALERTS,
-                    "SDRBOT_HANDOVER_CHANNEL": HANDOVER})
+        env.update(
+            {
+                "SLACK_BOT_TOKEN": fake.token,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_URL": fake.base_url,
+                "SDRBOT_ALERT_CHANNEL": ALERTS,
+                "SDRBOT_HANDOVER_CHANNEL": HANDOVER,
+            }
+        )
         env.pop("SLACK_APP_TOKEN", None)
-        bot = subprocess.Popen([*CLI, "run", "--http", "--port", str(port)], cwd=tmp_path,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        bot = subprocess.Popen(
+            [*CLI, "run", "--http", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             yield Running(fake, f"http://127.0.0.1:{port}", url, hooks)
         finally:
@@ -99,8 +129,7 @@ def lead_ids(run: Running) -> list[int]:
     return sorted(m["metadata"]["event_payload"]["lead_id"] for m in run.fake.messages(ALERTS))
 
 
-def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running: Running
-                                                                        ) -> None:
+def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running: Running) -> None:
     fake = running.fake
     one, two, three = lead_ids(running)
     assert "Anna Adler" in running.alert_of(one)["text"]
@@ -116,18 +145,24 @@ def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running:
     wait_for(lambda: fake.calls_to("views.open", ok=True))
     [modal] = fake.views.values()
     assert modal["callback_id"] == "promote_submit"
-    bant = {"budget": "confirmed", "authority": "decision_maker", "need": "urgent",
-            "timing": "quarter", "notes": "Rolls out to 12 hotels in Q3"}
+    bant = {
+        "budget": "confirmed",
+        "authority": "decision_maker",
+        "need": "urgent",
+        "timing": "quarter",
+        "notes": "Rolls out to 12 hotels in Q3",
+    }
     assert running.post(view_submission("promote_submit", one, ANNA, bant)) == 200
     wait_for(lambda: fake.messages(HANDOVER))
     assert "Rolls out to 12 hotels" in json.dumps(fake.messages(HANDOVER)[0]["blocks"])
 
-    for lead_id, action, callback, reason in ((two, "lead_recycle", "recycle_submit",
-                                               "Bad timing"),
-                                              (three, "lead_disqualify", "disqualify_submit",
-                                               "Competitor")):
+    for lead_id, action, callback, reason in (
+        (two, "lead_recycle", "recycle_submit", "Bad timing"),
+        (three, "lead_disqualify", "disqualify_submit", "Competitor"),
+    ):
         running.click(action, lead_id, BEN)
         assert running.post(view_submission(callback, lead_id, BEN, {"reason": reason})) == 200
+
     def decided(lead_id: int) -> bool:
         return not any(b["type"] == "actions" for b in running.alert_of(lead_id)["blocks"])
 
@@ -144,7 +179,8 @@ def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running:
     by_lead: dict[int, list[str]] = {}
     for doc in running.hooks.documents():
         by_lead.setdefault(doc["data"]["lead"]["id"], []).append(doc["type"])
-    assert by_lead == {one: ["lead.mql", "lead.sql"], two: ["lead.mql", "lead.recycled"],
-                       three: ["lead.mql", "lead.disqualified"]}
-
-
+    assert by_lead == {
+        one: ["lead.mql", "lead.sql"],
+        two: ["lead.mql", "lead.recycled"],
+        three: ["lead.mql", "lead.disqualified"],
+    }

@@ -37,28 +37,53 @@ def test_two_workers_writing_the_same_leads_lose_no_event(tmp_path: Path) -> Non
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SDRBOT_CONFIG"):
         env.pop(name, None)
-    created = subprocess.run([*CLI, "apikey", "create", "load"], cwd=tmp_path, env=env,
-                             check=True, capture_output=True, text=True).stdout
+    created = subprocess.run(
+        [*CLI, "apikey", "create", "load"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     key = re.search(r"sdr_\S+", created)
     assert key
     now = datetime.now(UTC)
-    bodies = [orjson.dumps({"batch": [
-        {"type": "track", "userId": f"lead-{i % LEADS}", "event": KINDS[i % len(KINDS)],
-         "messageId": f"m-{b}-{i}", "properties": {"url": "https://x.example/product"},
-         "timestamp": (now - timedelta(minutes=b * PER_BATCH + i)).isoformat()}
-        for i in range(PER_BATCH)]}) for b in range(BATCHES)]
+    bodies = [
+        orjson.dumps(
+            {
+                "batch": [
+                    {
+                        "type": "track",
+                        "userId": f"lead-{i % LEADS}",
+                        "event": KINDS[i % len(KINDS)],
+                        "messageId": f"m-{b}-{i}",
+                        "properties": {"url": "https://x.example/product"},
+                        "timestamp": (now - timedelta(minutes=b * PER_BATCH + i)).isoformat(),
+                    }
+                    for i in range(PER_BATCH)
+                ]
+            }
+        )
+        for b in range(BATCHES)
+    ]
     codes: list[int] = []
     lock = threading.Lock()
     port = free_port()
-    server = subprocess.Popen([*CLI, "serve", "--port", str(port), "--host", "127.0.0.1",
-                               "--workers", "2"], cwd=tmp_path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--host", "127.0.0.1", "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/api/v1"
 
     def client() -> None:
-        with httpx.Client(base_url=base, timeout=60, headers={
-                "Authorization": f"Bearer {key.group(0)}",
-                "Content-Type": "application/json"}) as http:
+        with httpx.Client(
+            base_url=base,
+            timeout=60,
+            headers={"Authorization": f"Bearer {key.group(0)}", "Content-Type": "application/json"},
+        ) as http:
             while True:
                 with lock:
                     if not bodies:

@@ -22,7 +22,12 @@ from tests.fakeslack.remote import RemoteFakeSlack
 from tests.fakeslack.server import DEFAULT_TOKEN, FakeSlack
 
 __all__ = [
-    "DEFAULT_TOKEN", "Call", "FakeSlack", "Problem", "RemoteFakeSlack", "fake_slack",
+    "DEFAULT_TOKEN",
+    "Call",
+    "FakeSlack",
+    "Problem",
+    "RemoteFakeSlack",
+    "fake_slack",
     "running_fake_slack",
 ]
 
@@ -40,9 +45,14 @@ def running_fake_slack(**options: Any) -> Iterator[FakeSlack]:
 
 def fake_slack() -> Iterator[FakeSlack]:
     """Fixture body: a fake with `#sdr-alerts`, `#sdr-managers`, `#ae-handover` and two SDRs."""
-    channels = {"sdr-alerts": "C0ALERTS01", "sdr-managers": "C0MANAGER1",
-                "ae-handover": "C0HANDOVR1"}
-    users = [{"id": "U0SDRANNA1", "name": "anna", "email": "anna@example.com"},
-             {"id": "U0SDRBEN01", "name": "ben", "email": "ben@example.com"}]
+    channels = {
+        "sdr-alerts": "C0ALERTS01",
+        "sdr-managers": "C0MANAGER1",
+        "ae-handover": "C0HANDOVR1",
+    }
+    users = [
+        {"id": "U0SDRANNA1", "name": "anna", "email": "anna@example.com"},
+        {"id": "U0SDRBEN01", "name": "ben", "email": "ben@example.com"},
+    ]
     with running_fake_slack(channels=channels, users=users) as fake:
         yield fake

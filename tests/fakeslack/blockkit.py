@@ -13,20 +13,52 @@ MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 MESSAGE_TEXT = 40_000
 
-BLOCK_TYPES = frozenset({
-    "section", "divider", "image", "actions", "context", "input", "header", "rich_text",
-    "file", "video", "markdown",
-})
-ELEMENT_TYPES = frozenset({
-    "button", "checkboxes", "datepicker", "datetimepicker", "email_text_input", "file_input",
-    "multi_static_select", "multi_external_select", "multi_users_select",
-    "multi_conversations_select", "multi_channels_select", "number_input", "overflow",
-    "plain_text_input", "radio_buttons", "rich_text_input", "static_select", "external_select",
-    "users_select", "conversations_select", "channels_select", "timepicker", "url_text_input",
-    "workflow_button",
-})
-SELECTS_WITH_OPTIONS = frozenset({"static_select", "multi_static_select", "overflow",
-                                  "checkboxes", "radio_buttons"})
+BLOCK_TYPES = frozenset(
+    {
+        "section",
+        "divider",
+        "image",
+        "actions",
+        "context",
+        "input",
+        "header",
+        "rich_text",
+        "file",
+        "video",
+        "markdown",
+    }
+)
+ELEMENT_TYPES = frozenset(
+    {
+        "button",
+        "checkboxes",
+        "datepicker",
+        "datetimepicker",
+        "email_text_input",
+        "file_input",
+        "multi_static_select",
+        "multi_external_select",
+        "multi_users_select",
+        "multi_conversations_select",
+        "multi_channels_select",
+        "number_input",
+        "overflow",
+        "plain_text_input",
+        "radio_buttons",
+        "rich_text_input",
+        "static_select",
+        "external_select",
+        "users_select",
+        "conversations_select",
+        "channels_select",
+        "timepicker",
+        "url_text_input",
+        "workflow_button",
+    }
+)
+SELECTS_WITH_OPTIONS = frozenset(
+    {"static_select", "multi_static_select", "overflow", "checkboxes", "radio_buttons"}
+)
 
 
 class Checker:
@@ -227,8 +259,9 @@ class Checker:
         return None  # divider, rich_text, file, video, markdown: no limits we rely on
 
 
-def check_blocks(blocks: Any, surface: str = "message",
-                 checker: Checker | None = None) -> list[str]:
+def check_blocks(
+    blocks: Any, surface: str = "message", checker: Checker | None = None
+) -> list[str]:
     """Findings for a `blocks` array; `surface` is "message", "modal" or "home"."""
     checker = checker or Checker()
     if not isinstance(blocks, list):
@@ -259,8 +292,12 @@ def check_view(view: Any) -> list[str]:
         if key in view:
             checker.text(f"/view/{key}", view[key], 24, plain_only=True)
     blocks = view.get("blocks")
-    if kind == "modal" and "submit" not in view and isinstance(blocks, list) and any(
-            isinstance(b, dict) and b.get("type") == "input" for b in blocks):
+    if (
+        kind == "modal"
+        and "submit" not in view
+        and isinstance(blocks, list)
+        and any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
+    ):
         checker.fail("/view/submit", "a modal with input blocks needs submit")
     for key, limit in (("private_metadata", 3000), ("callback_id", 255), ("external_id", 255)):
         if key in view:

@@ -40,16 +40,23 @@ def _message_content(args: dict[str, Any], ctx: Context, *, required: bool) -> d
     if isinstance(text, str) and len(text) > blockkit.MESSAGE_TEXT:
         raise SlackError("msg_too_long")
     if blocks and not text:
-        ctx.warn("blocks sent without a `text` fallback: notifications and screen readers "
-                 "get nothing")
+        ctx.warn(
+            "blocks sent without a `text` fallback: notifications and screen readers get nothing"
+        )
     metadata = json_arg(args, "metadata", "invalid_metadata_format")
     if metadata is not None and not (
-            isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
-            and isinstance(metadata.get("event_payload"), dict)):
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and isinstance(metadata.get("event_payload"), dict)
+    ):
         raise SlackError("invalid_metadata_format")
-    return {"text": text if text is not None else ("" if required else None), "blocks": blocks,
-            "attachments": attachments, "metadata": metadata,
-            "markdown_text": args.get("markdown_text")}
+    return {
+        "text": text if text is not None else ("" if required else None),
+        "blocks": blocks,
+        "attachments": attachments,
+        "metadata": metadata,
+        "markdown_text": args.get("markdown_text"),
+    }
 
 
 def chat_post_message(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -59,8 +66,15 @@ def chat_post_message(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict
     if thread_ts and ws.find_message(channel.id, str(thread_ts)) is None:
         raise SlackError("invalid_arguments", ["[ERROR] thread_ts names no message"])
     extra = {k: args.get(k) for k in ("username", "icon_emoji", "icon_url")}
-    message = ws.post(channel, {**content, **extra, "thread_ts": thread_ts,
-                                "reply_broadcast": truthy(args.get("reply_broadcast")) or None})
+    message = ws.post(
+        channel,
+        {
+            **content,
+            **extra,
+            "thread_ts": thread_ts,
+            "reply_broadcast": truthy(args.get("reply_broadcast")) or None,
+        },
+    )
     return {"channel": channel.id, "ts": message["ts"], "message": public(message)}
 
 
@@ -78,8 +92,12 @@ def chat_update(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, 
         if value is not None:
             message[key] = value
     message["edited"] = {"user": BOT_USER_ID, "ts": ws.new_ts()}
-    return {"channel": channel.id, "ts": message["ts"], "text": message.get("text", ""),
-            "message": public(message)}
+    return {
+        "channel": channel.id,
+        "ts": message["ts"],
+        "text": message.get("text", ""),
+        "message": public(message),
+    }
 
 
 def chat_post_ephemeral(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -88,8 +106,15 @@ def chat_post_ephemeral(ws: Workspace, args: dict[str, Any], ctx: Context) -> di
         raise SlackError("user_not_in_channel")
     content = _message_content(args, ctx, required=True)
     message_ts = ws.new_ts()
-    ws.ephemerals.append({"channel": channel.id, "user": args["user"], "message_ts": message_ts,
-                          "thread_ts": args.get("thread_ts"), **content})
+    ws.ephemerals.append(
+        {
+            "channel": channel.id,
+            "user": args["user"],
+            "message_ts": message_ts,
+            "thread_ts": args.get("thread_ts"),
+            **content,
+        }
+    )
     return {"message_ts": message_ts}
 
 
@@ -100,8 +125,10 @@ def chat_get_permalink(ws: Workspace, args: dict[str, Any], ctx: Context) -> dic
     ts = str(args["message_ts"])
     if ws.find_message(channel.id, ts) is None:
         raise SlackError("message_not_found")
-    return {"channel": channel.id,
-            "permalink": f"https://fake.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"}
+    return {
+        "channel": channel.id,
+        "permalink": f"https://fake.slack.com/archives/{channel.id}/p{ts.replace('.', '')}",
+    }
 
 
 def _page(items: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +137,7 @@ def _page(items: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         raise SlackError("invalid_cursor") from None
     limit = min(int(args.get("limit") or 100), 999)
-    page = items[start:start + limit]
+    page = items[start : start + limit]
     more = start + limit < len(items)
     cursor = base64.b64encode(str(start + limit).encode()).decode() if more else ""
     return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
@@ -129,6 +156,7 @@ def _window(messages: list[dict[str, Any]], args: dict[str, Any]) -> list[dict[s
         low = t >= oldest if inclusive else t > oldest
         high = latest is None or (t <= latest if inclusive else t < latest)
         return low and high
+
     return [m for m in messages if inside(m)]
 
 
@@ -151,8 +179,9 @@ def _readable_channel(ws: Workspace, args: dict[str, Any]) -> Channel:
 def conversations_history(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
     channel = _readable_channel(ws, args)
     meta = truthy(args.get("include_all_metadata"))
-    newest_first = sorted(_window(ws.top_level(channel.id), args),
-                          key=lambda m: float(m["ts"]), reverse=True)
+    newest_first = sorted(
+        _window(ws.top_level(channel.id), args), key=lambda m: float(m["ts"]), reverse=True
+    )
     return {**_page([_shown(m, meta) for m in newest_first], args), "pin_count": 0}
 
 

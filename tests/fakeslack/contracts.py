@@ -61,8 +61,11 @@ def _is_type(expected: str, value: Any, structured: bool) -> bool:
             return structured
         return isinstance(value, str | int | float) and not isinstance(value, bool)
     if expected == "boolean":
-        return isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)) or (
-            isinstance(value, str) and value.lower() in _TRUTHY | _FALSY)
+        return (
+            isinstance(value, bool)
+            or (isinstance(value, int) and value in (0, 1))
+            or (isinstance(value, str) and value.lower() in _TRUTHY | _FALSY)
+        )
     if expected == "integer":
         if isinstance(value, bool):
             return False
@@ -116,8 +119,11 @@ class ArgProblem:
 
 
 def check_args(contract: Contract, args: dict[str, Any]) -> list[ArgProblem]:
-    problems = [ArgProblem("missing", name) for name in sorted(contract.required)
-                if args.get(name) in (None, "")]
+    problems = [
+        ArgProblem("missing", name)
+        for name in sorted(contract.required)
+        if args.get(name) in (None, "")
+    ]
     for name, value in args.items():
         if not contract.knows(name):
             problems.append(ArgProblem("unknown", name))

@@ -27,8 +27,10 @@ def handle(fake: FakeSlack, verb: str, action: str, query: str, body: bytes) -> 
     try:
         result = _ACTIONS[action](fake, params)
     except KeyError as err:
-        return json_response(404 if action not in _ACTIONS else 400,
-                             {"ok": False, "error": f"bad control request: {err}"})
+        return json_response(
+            404 if action not in _ACTIONS else 400,
+            {"ok": False, "error": f"bad control request: {err}"},
+        )
     except TypeError as err:
         return json_response(400, {"ok": False, "error": str(err)})
     return json_response(200, {"ok": True, **result})
@@ -71,6 +73,12 @@ def _user(fake: FakeSlack, p: dict[str, Any]) -> dict[str, Any]:
 
 
 _ACTIONS = {
-    "state": _state, "messages": _messages, "reset": _reset, "fail_next": _fail_next,
-    "delay_next": _delay_next, "rate_limit": _rate_limit, "channels": _channel, "users": _user,
+    "state": _state,
+    "messages": _messages,
+    "reset": _reset,
+    "fail_next": _fail_next,
+    "delay_next": _delay_next,
+    "rate_limit": _rate_limit,
+    "channels": _channel,
+    "users": _user,
 }

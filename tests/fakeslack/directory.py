@@ -38,9 +38,15 @@ def conversations_open(ws: Workspace, args: dict[str, Any], ctx: Context) -> dic
 
 
 def auth_test(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    return {"url": "https://fake.slack.com/", "team": "Fake Sales Team", "user": "sdrbot",
-            "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
-            "is_enterprise_install": False}
+    return {
+        "url": "https://fake.slack.com/",
+        "team": "Fake Sales Team",
+        "user": "sdrbot",
+        "team_id": TEAM_ID,
+        "user_id": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "is_enterprise_install": False,
+    }
 
 
 def users_info(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -86,18 +92,26 @@ def files_complete_upload(ws: Workspace, args: dict[str, Any], ctx: Context) -> 
         if channel is None:
             raise SlackError("channel_not_found")
         channels.append(channel)
-    shown = [{"id": u.id, "title": u.title, "name": u.filename, "size": len(u.content or b"")}
-             for u in uploads]
+    shown = [
+        {"id": u.id, "title": u.title, "name": u.filename, "size": len(u.content or b"")}
+        for u in uploads
+    ]
     for channel in channels:
-        ws.post(channel, {"text": args.get("initial_comment") or "", "files": shown,
-                          "thread_ts": args.get("thread_ts"), "subtype": "file_share"})
+        ws.post(
+            channel,
+            {
+                "text": args.get("initial_comment") or "",
+                "files": shown,
+                "thread_ts": args.get("thread_ts"),
+                "subtype": "file_share",
+            },
+        )
         for upload in uploads:
             upload.shared_to.append(channel.id)
     return {"files": shown}
 
 
-def usergroups_users_list(ws: Workspace, args: dict[str, Any], ctx: Context
-                          ) -> dict[str, Any]:
+def usergroups_users_list(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
     members = ws.usergroups.get(str(args["usergroup"]))
     if members is None:
         raise SlackError("no_such_subteam")
@@ -108,9 +122,17 @@ def conversations_info(ws: Workspace, args: dict[str, Any], ctx: Context) -> dic
     channel = ws.channels.get(str(args["channel"]))  # ids only, like Slack
     if channel is None:
         raise SlackError("channel_not_found")
-    return {"channel": {"id": channel.id, "name": channel.name, "is_channel": not channel.is_im,
-                        "is_im": channel.is_im, "is_private": False,
-                        "is_member": channel.is_member, "is_archived": channel.is_archived}}
+    return {
+        "channel": {
+            "id": channel.id,
+            "name": channel.name,
+            "is_channel": not channel.is_im,
+            "is_im": channel.is_im,
+            "is_private": False,
+            "is_member": channel.is_member,
+            "is_archived": channel.is_archived,
+        }
+    }
 
 
 HANDLERS: dict[str, Handler] = {

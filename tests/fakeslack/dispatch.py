@@ -22,12 +22,26 @@ from tests.fakeslack.workspace import Workspace
 
 HANDLERS = {**chat.HANDLERS, **surfaces.HANDLERS, **directory.HANDLERS}
 # Answers that mean the caller sent something wrong (as opposed to "no such user").
-VALIDATION_ERRORS = frozenset({
-    "unknown_method", "not_authed", "invalid_auth", "invalid_arguments", "invalid_blocks",
-    "invalid_blocks_format", "invalid_metadata_format", "no_text", "msg_too_long",
-    "markdown_text_conflict", "invalid_json", "invalid_form_data", "invalid_trigger_id",
-    "exchanged_trigger_id", "view_too_large", "not_implemented",
-})
+VALIDATION_ERRORS = frozenset(
+    {
+        "unknown_method",
+        "not_authed",
+        "invalid_auth",
+        "invalid_arguments",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_metadata_format",
+        "no_text",
+        "msg_too_long",
+        "markdown_text_conflict",
+        "invalid_json",
+        "invalid_form_data",
+        "invalid_trigger_id",
+        "exchanged_trigger_id",
+        "view_too_large",
+        "not_implemented",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +64,15 @@ class Problem:
 
 
 class Api:
-    def __init__(self, workspace: Workspace, faults: Faults, lock: threading.RLock,
-                 tokens: list[str], strict_args: bool, root_url: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        faults: Faults,
+        lock: threading.RLock,
+        tokens: list[str],
+        strict_args: bool,
+        root_url: Callable[[], str],
+    ) -> None:
         self.workspace = workspace
         self.faults = faults
         self.lock = lock
@@ -61,15 +82,15 @@ class Api:
         self.calls: list[Call] = []
         self.problems: list[Problem] = []
 
-    def call(self, method: str, query: str, headers: Mapping[str, str],
-             body: bytes) -> Response:
+    def call(self, method: str, query: str, headers: Mapping[str, str], body: bytes) -> Response:
         try:
             args, transport, body_token = parse_args(query, headers, body)
         except SlackError as err:
             return self._answer(method, {}, "form", 200, {"error": err.error}, fatal=True)
         if method not in load_contracts():
-            return self._answer(method, args, transport, 200, {"error": "unknown_method"},
-                                fatal=True)
+            return self._answer(
+                method, args, transport, 200, {"error": "unknown_method"}, fatal=True
+            )
         fault = self.faults.take(method)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
@@ -77,20 +98,25 @@ class Api:
                 raise Dropped
             fault = None
         if fault is not None:
-            extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None \
-                else {}
-            return self._answer(method, args, transport, fault.status, {"error": fault.error},
-                                headers=extra)
+            extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            return self._answer(
+                method, args, transport, fault.status, {"error": fault.error}, headers=extra
+            )
         limited = self._rate_limited(method, args)
         if limited:
-            return self._answer(method, args, transport, 429, {"error": "ratelimited"},
-                                headers={"Retry-After": str(max(1, math.ceil(limited)))})
+            return self._answer(
+                method,
+                args,
+                transport,
+                429,
+                {"error": "ratelimited"},
+                headers={"Retry-After": str(max(1, math.ceil(limited)))},
+            )
         token = bearer(headers) or body_token
         if not token:
             return self._answer(method, args, transport, 200, {"error": "not_authed"}, fatal=True)
         if token not in self.tokens:
-            return self._answer(method, args, transport, 200, {"error": "invalid_auth"},
-                                fatal=True)
+            return self._answer(method, args, transport, 200, {"error": "invalid_auth"}, fatal=True)
         return self._run(method, args, transport)
 
     def _run(self, method: str, args: dict[str, Any], transport: str) -> Response:
@@ -99,16 +125,25 @@ class Api:
         hard = [p for p in problems if p.kind != "unknown" or self.strict_args]
         if hard:
             missing_channel = any(p.kind == "missing" and p.arg == "channel" for p in hard)
-            error = "channel_not_found" if missing_channel and \
-                "channel_not_found" in contract.errors else "invalid_arguments"
+            error = (
+                "channel_not_found"
+                if missing_channel and "channel_not_found" in contract.errors
+                else "invalid_arguments"
+            )
             messages = [p.message() for p in problems]
-            return self._answer(method, args, transport, 200,
-                                {"error": error, "response_metadata": {"messages": messages}},
-                                fatal=True)
+            return self._answer(
+                method,
+                args,
+                transport,
+                200,
+                {"error": error, "response_metadata": {"messages": messages}},
+                fatal=True,
+            )
         handler = HANDLERS.get(method)
         if handler is None:
-            return self._answer(method, args, transport, 200, {"error": "not_implemented"},
-                                fatal=True)
+            return self._answer(
+                method, args, transport, 200, {"error": "not_implemented"}, fatal=True
+            )
         ctx = Context(method, self.root_url())
         ctx.warnings.extend(p.message() for p in problems)
         with self.lock:
@@ -120,19 +155,38 @@ class Api:
                     result["response_metadata"] = {"messages": err.messages}
             if ctx.warnings:
                 self.problems.append(Problem(method, "warning", tuple(ctx.warnings), False))
-        headers = {"X-OAuth-Scopes": ",".join(self.workspace.scopes)} \
-            if method == "auth.test" and result["ok"] else None
-        return self._answer(method, args, transport, 200, result,
-                            fatal=result.get("error") in VALIDATION_ERRORS, headers=headers)
+        headers = (
+            {"X-OAuth-Scopes": ",".join(self.workspace.scopes)}
+            if method == "auth.test" and result["ok"]
+            else None
+        )
+        return self._answer(
+            method,
+            args,
+            transport,
+            200,
+            result,
+            fatal=result.get("error") in VALIDATION_ERRORS,
+            headers=headers,
+        )
 
-    def _answer(self, method: str, args: dict[str, Any], transport: str, status: int,
-                body: dict[str, Any], *, fatal: bool = False,
-                headers: Mapping[str, str] | None = None) -> Response:
+    def _answer(
+        self,
+        method: str,
+        args: dict[str, Any],
+        transport: str,
+        status: int,
+        body: dict[str, Any],
+        *,
+        fatal: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
         body = {"ok": False, **body} if "ok" not in body else body
         error = body.get("error")
         with self.lock:
-            self.calls.append(Call(method, decoded(args), time.time(), status,
-                                   bool(body["ok"]), error, transport))
+            self.calls.append(
+                Call(method, decoded(args), time.time(), status, bool(body["ok"]), error, transport)
+            )
             if fatal and error:
                 messages = tuple(body.get("response_metadata", {}).get("messages", ()))
                 self.problems.append(Problem(method, error, messages, True))
@@ -151,9 +205,17 @@ class Api:
             upload = self.workspace.files.get(file_id)
             if upload is not None:
                 upload.content = body
-            self.calls.append(Call("(upload)", {"file_id": file_id, "bytes": len(body)},
-                                   time.time(), 200 if upload else 404, upload is not None,
-                                   None if upload else "file_not_found", "upload"))
+            self.calls.append(
+                Call(
+                    "(upload)",
+                    {"file_id": file_id, "bytes": len(body)},
+                    time.time(),
+                    200 if upload else 404,
+                    upload is not None,
+                    None if upload else "file_not_found",
+                    "upload",
+                )
+            )
         if upload is None:
             return 404, {"Content-Type": "text/plain"}, b"not found"
         return 200, {"Content-Type": "text/plain"}, f"OK - {len(body)}".encode()

@@ -37,7 +37,8 @@ class RateLimit:
 
 def default_error(status: int) -> str:
     return {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}.get(
-        status, "fatal_error")
+        status, "fatal_error"
+    )
 
 
 class Faults:

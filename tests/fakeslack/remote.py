@@ -17,9 +17,12 @@ class RemoteFakeSlack:
 
     def _call(self, action: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         data = json.dumps(payload or {}).encode()
-        request = urllib.request.Request(f"{self.root_url}_fake/{action}", data=data,
-                                         headers={"Content-Type": "application/json"},
-                                         method="POST")
+        request = urllib.request.Request(
+            f"{self.root_url}_fake/{action}",
+            data=data,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             result: dict[str, Any] = json.loads(response.read())
         return result
@@ -33,8 +36,9 @@ class RemoteFakeSlack:
     def delay_next(self, method: str, seconds: float, **options: Any) -> None:
         self._call("delay_next", {"method": method, "seconds": seconds, **options})
 
-    def rate_limit(self, method: str = "chat.postMessage", per_second: float | None = 1.0,
-                   burst: int = 1) -> None:
+    def rate_limit(
+        self, method: str = "chat.postMessage", per_second: float | None = 1.0, burst: int = 1
+    ) -> None:
         self._call("rate_limit", {"method": method, "per_second": per_second, "burst": burst})
 
     def add_channel(self, name: str, channel_id: str | None = None) -> str:

@@ -30,16 +30,23 @@ DEFAULT_TOKEN = "xoxb-fake-bot-token"
 
 
 class FakeSlack:
-    def __init__(self, *, tokens: Iterable[str] = (DEFAULT_TOKEN,),
-                 channels: Mapping[str, str | None] | Iterable[str] = (),
-                 users: Iterable[Mapping[str, Any]] = (), host: str = "127.0.0.1",
-                 port: int = 0, strict_args: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        tokens: Iterable[str] = (DEFAULT_TOKEN,),
+        channels: Mapping[str, str | None] | Iterable[str] = (),
+        users: Iterable[Mapping[str, Any]] = (),
+        host: str = "127.0.0.1",
+        port: int = 0,
+        strict_args: bool = True,
+    ) -> None:
         self.tokens = list(tokens)
         self.workspace = Workspace()
         self.lock = threading.RLock()
         self._faults = Faults()
-        self._api = Api(self.workspace, self._faults, self.lock, self.tokens, strict_args,
-                        lambda: self.root_url)
+        self._api = Api(
+            self.workspace, self._faults, self.lock, self.tokens, strict_args, lambda: self.root_url
+        )
         self._address = (host, port)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -56,8 +63,12 @@ class FakeSlack:
         server.daemon_threads = True
         server.endpoint = self  # type: ignore[attr-defined]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fakeslack", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fakeslack",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -102,14 +113,22 @@ class FakeSlack:
 
     # directory -------------------------------------------------------------------------------
 
-    def add_channel(self, name: str, channel_id: str | None = None, *, is_member: bool = True,
-                    is_archived: bool = False) -> str:
+    def add_channel(
+        self,
+        name: str,
+        channel_id: str | None = None,
+        *,
+        is_member: bool = True,
+        is_archived: bool = False,
+    ) -> str:
         with self.lock:
-            return self.workspace.add_channel(name, channel_id, is_member=is_member,
-                                              is_archived=is_archived)
+            return self.workspace.add_channel(
+                name, channel_id, is_member=is_member, is_archived=is_archived
+            )
 
-    def add_user(self, id: str, name: str, email: str | None = None,
-                 **profile: Any) -> dict[str, Any]:
+    def add_user(
+        self, id: str, name: str, email: str | None = None, **profile: Any
+    ) -> dict[str, Any]:
         with self.lock:
             return self.workspace.add_user(id, name, email=email, **profile)
 
@@ -136,18 +155,32 @@ class FakeSlack:
 
     # fault injection -------------------------------------------------------------------------
 
-    def fail_next(self, method: str, status: int = 429, *, retry_after: int = 1, times: int = 1,
-                  error: str | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        *,
+        retry_after: int = 1,
+        times: int = 1,
+        error: str | None = None,
+    ) -> None:
         """The next `times` calls of `method` ("*" for any) fail with `status`.
 
         429 carries `Retry-After: retry_after`; a 200 with `error` is a Slack-level failure.
         """
-        self._faults.add(method, Fault(status=status, times=times,
-                                       retry_after=retry_after if status == 429 else None,
-                                       error=error or default_error(status)))
+        self._faults.add(
+            method,
+            Fault(
+                status=status,
+                times=times,
+                retry_after=retry_after if status == 429 else None,
+                error=error or default_error(status),
+            ),
+        )
 
-    def delay_next(self, method: str, seconds: float, *, times: int = 1,
-                   drop: bool = False) -> None:
+    def delay_next(
+        self, method: str, seconds: float, *, times: int = 1, drop: bool = False
+    ) -> None:
         """Hold the next `times` calls for `seconds` before handling them.
 
         The call still takes effect afterwards (the message is posted although the client may
@@ -155,8 +188,9 @@ class FakeSlack:
         """
         self._faults.add(method, Fault(delay=seconds, drop=drop, times=times))
 
-    def rate_limit(self, method: str = "chat.postMessage", per_second: float | None = 1.0,
-                   burst: int = 1) -> None:
+    def rate_limit(
+        self, method: str = "chat.postMessage", per_second: float | None = 1.0, burst: int = 1
+    ) -> None:
         """Limit `method` per channel (Slack: about one message per second); None lifts it."""
         self._faults.limit(method, None if per_second is None else RateLimit(per_second, burst))
 
@@ -187,8 +221,9 @@ class FakeSlack:
             found = self.workspace.resolve_channel(channel)
             if found is None:
                 return []
-            return [json.loads(json.dumps(public(m)))
-                    for m in self.workspace.messages.get(found.id, [])]
+            return [
+                json.loads(json.dumps(public(m))) for m in self.workspace.messages.get(found.id, [])
+            ]
 
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         return next((m for m in self.messages(channel) if m["ts"] == ts), None)
@@ -250,17 +285,20 @@ class FakeSlack:
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
-            return {"calls": [asdict(c) for c in self._api.calls],
-                    "problems": [asdict(p) for p in self._api.problems]}
+            return {
+                "calls": [asdict(c) for c in self._api.calls],
+                "problems": [asdict(p) for p in self._api.problems],
+            }
 
-    def handle(self, verb: str, path: str, query: str, headers: Mapping[str, str],
-               body: bytes) -> Response:
+    def handle(
+        self, verb: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> Response:
         if path.startswith("/api/"):
-            return self._api.call(path[len("/api/"):], query, headers, body)
+            return self._api.call(path[len("/api/") :], query, headers, body)
         if path.startswith("/upload/v1/") and verb == "POST":
             return self._api.upload(path.rsplit("/", 1)[1], body)
         if path.startswith("/hooks/") and verb == "POST":
-            return self._hook(path[len("/hooks/"):], body)
+            return self._hook(path[len("/hooks/") :], body)
         if path.startswith("/_fake/"):
-            return control.handle(self, verb, path[len("/_fake/"):], query, body)
+            return control.handle(self, verb, path[len("/_fake/") :], query, body)
         return json_response(404, {"ok": False, "error": "not_found"})

@@ -39,22 +39,35 @@ def _checked_view(args: dict[str, Any], kind: str) -> dict[str, Any]:
     return view
 
 
-def _store_view(ws: Workspace, view: dict[str, Any], view_id: str | None = None,
-                root_id: str | None = None, previous: str | None = None) -> dict[str, Any]:
+def _store_view(
+    ws: Workspace,
+    view: dict[str, Any],
+    view_id: str | None = None,
+    root_id: str | None = None,
+    previous: str | None = None,
+) -> dict[str, Any]:
     external_id = view.get("external_id")
-    if external_id and any(v.get("external_id") == external_id and v["id"] != view_id
-                           for v in ws.views.values()):
+    if external_id and any(
+        v.get("external_id") == external_id and v["id"] != view_id for v in ws.views.values()
+    ):
         raise SlackError("duplicate_external_id")
     view_id = view_id or ws.new_id("V")
     stored = {
-        "id": view_id, "team_id": TEAM_ID, "type": view["type"], "blocks": view.get("blocks", []),
+        "id": view_id,
+        "team_id": TEAM_ID,
+        "type": view["type"],
+        "blocks": view.get("blocks", []),
         "private_metadata": view.get("private_metadata", ""),
-        "callback_id": view.get("callback_id", ""), "external_id": external_id or "",
-        "state": {"values": {}}, "hash": f"{int(time.time())}.{ws.new_id('h')}",
+        "callback_id": view.get("callback_id", ""),
+        "external_id": external_id or "",
+        "state": {"values": {}},
+        "hash": f"{int(time.time())}.{ws.new_id('h')}",
         "clear_on_close": bool(view.get("clear_on_close", False)),
         "notify_on_close": bool(view.get("notify_on_close", False)),
-        "root_view_id": root_id or view_id, "previous_view_id": previous,
-        "app_id": APP_ID, "bot_id": BOT_ID,
+        "root_view_id": root_id or view_id,
+        "previous_view_id": previous,
+        "app_id": APP_ID,
+        "bot_id": BOT_ID,
     }
     for key in ("title", "submit", "close"):
         if key in view:
@@ -78,15 +91,19 @@ def views_push(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, A
 def views_update(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:
     current = ws.views.get(str(args.get("view_id") or ""))
     if current is None and args.get("external_id"):
-        current = next((v for v in ws.views.values()
-                        if v["external_id"] == args["external_id"]), None)
+        current = next(
+            (v for v in ws.views.values() if v["external_id"] == args["external_id"]), None
+        )
     if current is None:
         raise SlackError("not_found")
     if args.get("hash") and args["hash"] != current["hash"]:
         raise SlackError("hash_conflict")
     view = _checked_view(args, current["type"])
-    return {"view": _store_view(ws, view, current["id"], current["root_view_id"],
-                                current["previous_view_id"])}
+    return {
+        "view": _store_view(
+            ws, view, current["id"], current["root_view_id"], current["previous_view_id"]
+        )
+    }
 
 
 def views_publish(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:

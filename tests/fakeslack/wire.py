@@ -20,12 +20,14 @@ class Dropped(Exception):
 
 
 class Endpoint(Protocol):
-    def handle(self, verb: str, path: str, query: str, headers: Mapping[str, str],
-               body: bytes) -> Response: ...
+    def handle(
+        self, verb: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> Response: ...
 
 
-def json_response(status: int, body: Mapping[str, Any],
-                  headers: Mapping[str, str] | None = None) -> Response:
+def json_response(
+    status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> Response:
     data = json.dumps(body).encode()
     return status, {"Content-Type": "application/json; charset=utf-8", **(headers or {})}, data
 
@@ -34,11 +36,12 @@ def bearer(headers: Mapping[str, str]) -> str | None:
     value = headers.get("Authorization") or ""
     if not value.lower().startswith("bearer "):
         return None
-    return value[len("bearer "):].strip() or None
+    return value[len("bearer ") :].strip() or None
 
 
-def parse_args(query: str, headers: Mapping[str, str],
-               body: bytes) -> tuple[dict[str, Any], str, str | None]:
+def parse_args(
+    query: str, headers: Mapping[str, str], body: bytes
+) -> tuple[dict[str, Any], str, str | None]:
     """Arguments from the query string and the body, the transport, and a token field.
 
     A JSON body's `token` is ignored: Slack takes the token from the header only then.
@@ -92,8 +95,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         endpoint: Endpoint = self.server.endpoint  # type: ignore[attr-defined]
         try:
-            status, headers, payload = endpoint.handle(self.command, url.path, url.query,
-                                                       self.headers, body)  # type: ignore[arg-type]
+            status, headers, payload = endpoint.handle(
+                self.command, url.path, url.query, self.headers, body
+            )  # type: ignore[arg-type]
         except Dropped:
             self.close_connection = True
             return

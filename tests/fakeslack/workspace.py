@@ -42,11 +42,20 @@ class Workspace:
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}  # group id -> member user ids
         # what auth.test reports in X-OAuth-Scopes
-        self.scopes: list[str] = ["chat:write", "chat:write.public", "channels:history",
-                                  "channels:read", "groups:history", "groups:read", "im:history",
-                                  "commands",
-                                  "users:read", "users:read.email", "usergroups:read",
-                                  "files:write"]
+        self.scopes: list[str] = [
+            "chat:write",
+            "chat:write.public",
+            "channels:history",
+            "channels:read",
+            "groups:history",
+            "groups:read",
+            "im:history",
+            "commands",
+            "users:read",
+            "users:read.email",
+            "usergroups:read",
+            "files:write",
+        ]
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> in posting order
         self.ephemerals: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []  # posts to response_urls, with their "hook"
@@ -70,24 +79,50 @@ class Workspace:
 
     # directory -------------------------------------------------------------------------------
 
-    def add_channel(self, name: str, channel_id: str | None = None, *, is_member: bool = True,
-                    is_archived: bool = False) -> str:
+    def add_channel(
+        self,
+        name: str,
+        channel_id: str | None = None,
+        *,
+        is_member: bool = True,
+        is_archived: bool = False,
+    ) -> str:
         name = name.lstrip("#")
-        channel = Channel(channel_id or self.new_id("C"), name, is_member=is_member,
-                          is_archived=is_archived)
+        channel = Channel(
+            channel_id or self.new_id("C"), name, is_member=is_member, is_archived=is_archived
+        )
         self.channels[channel.id] = channel
         self.messages.setdefault(channel.id, [])
         return channel.id
 
-    def add_user(self, user_id: str, name: str, *, email: str | None = None,
-                 real_name: str | None = None, tz: str = "Europe/Berlin",
-                 is_bot: bool = False, deleted: bool = False) -> dict[str, Any]:
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        email: str | None = None,
+        real_name: str | None = None,
+        tz: str = "Europe/Berlin",
+        is_bot: bool = False,
+        deleted: bool = False,
+    ) -> dict[str, Any]:
         user = {
-            "id": user_id, "team_id": TEAM_ID, "name": name, "deleted": deleted,
-            "real_name": real_name or name, "tz": tz, "tz_offset": 3600, "is_bot": is_bot,
-            "is_admin": False, "is_app_user": False,
-            "profile": {"email": email, "real_name": real_name or name,
-                        "display_name": name, "team": TEAM_ID},
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name,
+            "deleted": deleted,
+            "real_name": real_name or name,
+            "tz": tz,
+            "tz_offset": 3600,
+            "is_bot": is_bot,
+            "is_admin": False,
+            "is_app_user": False,
+            "profile": {
+                "email": email,
+                "real_name": real_name or name,
+                "display_name": name,
+                "team": TEAM_ID,
+            },
         }
         self.users[user_id] = user
         return user
@@ -129,8 +164,15 @@ class Workspace:
         return None
 
     def post(self, channel: Channel, fields: dict[str, Any]) -> dict[str, Any]:
-        message = {"type": "message", "subtype": "bot_message", "ts": self.new_ts(),
-                   "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID, "team": TEAM_ID}
+        message = {
+            "type": "message",
+            "subtype": "bot_message",
+            "ts": self.new_ts(),
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+        }
         message.update({k: v for k, v in fields.items() if v is not None})
         parent_ts = message.get("thread_ts")
         if parent_ts:
@@ -146,13 +188,19 @@ class Workspace:
         return message
 
     def top_level(self, channel_id: str) -> list[dict[str, Any]]:
-        return [m for m in self.messages.get(channel_id, [])
-                if m.get("thread_ts") in (None, m["ts"]) or m.get("reply_broadcast")]
+        return [
+            m
+            for m in self.messages.get(channel_id, [])
+            if m.get("thread_ts") in (None, m["ts"]) or m.get("reply_broadcast")
+        ]
 
     def thread(self, channel_id: str, ts: str) -> list[dict[str, Any]]:
         root = self.find_message(channel_id, ts)
         if root is None:
             return []
         parent_ts = root.get("thread_ts") or root["ts"]
-        return [m for m in self.messages.get(channel_id, [])
-                if m["ts"] == parent_ts or m.get("thread_ts") == parent_ts]
+        return [
+            m
+            for m in self.messages.get(channel_id, [])
+            if m["ts"] == parent_ts or m.get("thread_ts") == parent_ts
+        ]

@@ -19,8 +19,12 @@ from tests.slack.requests import SECRET, block_action, headers
 
 
 def settings(**changes: Any) -> Settings:
-    return replace(Settings(slack_signing_secret=Secret(SECRET), alert_channel=ALERTS,
-                            handover_channel=HANDOVER), **changes)
+    return replace(
+        Settings(
+            slack_signing_secret=Secret(SECRET), alert_channel=ALERTS, handover_channel=HANDOVER
+        ),
+        **changes,
+    )
 
 
 class Bot:
@@ -29,19 +33,26 @@ class Bot:
     def __init__(self, engine: Engine, fake: FakeSlack, clock: Clock, **changes: Any) -> None:
         self.engine, self.fake, self.clock = engine, fake, clock
         client = make_client(fake.token, fake.base_url)
-        self.app = build_app(settings(**changes), engine=engine, client=client, clock=clock,
-                             process_before_response=True)
-        self.sender = OutboxSender(engine, client, clock, alert_channel=ALERTS,
-                                   handover_channel=HANDOVER, pace=0)
+        self.app = build_app(
+            settings(**changes),
+            engine=engine,
+            client=client,
+            clock=clock,
+            process_before_response=True,
+        )
+        self.sender = OutboxSender(
+            engine, client, clock, alert_channel=ALERTS, handover_channel=HANDOVER, pace=0
+        )
 
-    def send(self, body: str, content_type: str = "application/x-www-form-urlencoded"
-             ) -> BoltResponse:
-        return self.app.dispatch(BoltRequest(body=body, headers=headers(
-            body, content_type=content_type)))
+    def send(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded"
+    ) -> BoltResponse:
+        return self.app.dispatch(
+            BoltRequest(body=body, headers=headers(body, content_type=content_type))
+        )
 
     def click(self, action_id: str, lead_id: int, user: str) -> BoltResponse:
-        return self.send(block_action(action_id, lead_id, user,
-                                      trigger_id=self.fake.trigger_id()))
+        return self.send(block_action(action_id, lead_id, user, trigger_id=self.fake.trigger_id()))
 
     def lead(self, lead_id: int) -> Lead:
         with session_scope(self.engine) as s:

@@ -26,8 +26,14 @@ from tests.slack.harness import Bot, settings
 from tests.slack.requests import view_submission
 
 MANIFEST = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yml"
-BANT = {"budget": "confirmed", "authority": "decision_maker", "need": "urgent",
-        "timing": "quarter", "notes": "pilot in Q3", "ae": None}
+BANT = {
+    "budget": "confirmed",
+    "authority": "decision_maker",
+    "need": "urgent",
+    "timing": "quarter",
+    "notes": "pilot in Q3",
+    "ae": None,
+}
 
 
 @pytest.fixture
@@ -45,8 +51,7 @@ def alerted(bot: Bot) -> int:
 
 def test_building_the_app_touches_no_network(sqlite_engine: Engine, clock: Clock) -> None:
     nowhere = WebClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/", timeout=0.2)
-    assert isinstance(build_app(settings(), engine=sqlite_engine, client=nowhere, clock=clock),
-                      App)
+    assert isinstance(build_app(settings(), engine=sqlite_engine, client=nowhere, clock=clock), App)
 
 
 def test_http_mode_needs_a_signing_secret(sqlite_engine: Engine, clock: Clock) -> None:
@@ -61,12 +66,16 @@ def test_the_manifest_and_the_listeners_agree(sqlite_engine: Engine, clock: Cloc
     manifest_commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert manifest_commands == set(commands.COMMANDS)
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(events.EVENTS)
-    assert set(actions.ACTIONS) == {ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE,
-                                    ACTION_DISQUALIFY}
+    assert set(actions.ACTIONS) == {ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY}
     app = build_app(settings(), engine=sqlite_engine, client=WebClient("xoxb-x"), clock=clock)
     # the alert's four buttons, the pick list's Show buttons, modals, commands, events
-    expected = len(actions.ACTIONS) + 1 + len(views.CALLBACKS) + len(commands.COMMANDS) + len(
-        events.EVENTS)
+    expected = (
+        len(actions.ACTIONS)
+        + 1
+        + len(views.CALLBACKS)
+        + len(commands.COMMANDS)
+        + len(events.EVENTS)
+    )
     assert len(app._listeners) == expected
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
@@ -89,8 +98,7 @@ def test_the_second_claimer_is_told_who_has_it(bot: Bot, alerted: int) -> None:
     assert f"<@{ANNA}> already claimed this lead" in text
 
 
-def test_promote_opens_the_bant_modal_and_the_submission_hands_over(bot: Bot,
-                                                                    alerted: int) -> None:
+def test_promote_opens_the_bant_modal_and_the_submission_hands_over(bot: Bot, alerted: int) -> None:
     bot.click(ACTION_PROMOTE, alerted, ANNA)
     [modal] = bot.fake.views.values()
     assert modal["callback_id"] == "promote_submit" and modal["private_metadata"] == str(alerted)
@@ -106,8 +114,7 @@ def test_promote_opens_the_bant_modal_and_the_submission_hands_over(bot: Bot,
     assert "pilot in Q3" in json.dumps(handover["blocks"])
 
 
-def test_a_named_account_executive_also_gets_the_handover_directly(bot: Bot,
-                                                                    alerted: int) -> None:
+def test_a_named_account_executive_also_gets_the_handover_directly(bot: Bot, alerted: int) -> None:
     bot.send(view_submission("promote_submit", alerted, ANNA, {**BANT, "ae": BEN}))
     with session_scope(bot.engine) as s:
         [decision] = s.exec(select(Decision)).all()
@@ -119,13 +126,22 @@ def test_a_named_account_executive_also_gets_the_handover_directly(bot: Bot,
         assert f"hands it over to <@{BEN}>" in json.dumps(message["blocks"])
 
 
-@pytest.mark.parametrize(("action", "callback", "status", "reasons"), [
-    (ACTION_RECYCLE, "recycle_submit", "recycled", ("Bad timing", "Later")),
-    (ACTION_DISQUALIFY, "disqualify_submit", "disqualified", ("Spam", "Student")),
-])
+@pytest.mark.parametrize(
+    ("action", "callback", "status", "reasons"),
+    [
+        (ACTION_RECYCLE, "recycle_submit", "recycled", ("Bad timing", "Later")),
+        (ACTION_DISQUALIFY, "disqualify_submit", "disqualified", ("Spam", "Student")),
+    ],
+)
 def test_recycle_and_disqualify_ask_for_a_configured_reason(
-        sqlite_engine: Engine, fake: FakeSlack, clock: Clock, action: str, callback: str,
-        status: str, reasons: tuple[str, ...]) -> None:
+    sqlite_engine: Engine,
+    fake: FakeSlack,
+    clock: Clock,
+    action: str,
+    callback: str,
+    status: str,
+    reasons: tuple[str, ...],
+) -> None:
     bot = Bot(sqlite_engine, fake, clock, recycle_reasons=reasons, disqualify_reasons=reasons)
     lead_id = make_mql(sqlite_engine, clock(), alert=True)
     bot.sender.drain_once()
@@ -140,8 +156,7 @@ def test_recycle_and_disqualify_ask_for_a_configured_reason(
     fake.assert_no_problems()
 
 
-def test_the_loser_of_a_race_gets_an_ephemeral_in_the_alert_thread(bot: Bot,
-                                                                  alerted: int) -> None:
+def test_the_loser_of_a_race_gets_an_ephemeral_in_the_alert_thread(bot: Bot, alerted: int) -> None:
     bot.send(view_submission("disqualify_submit", alerted, BEN, {"reason": "Spam"}))
     response = bot.send(view_submission("promote_submit", alerted, ANNA, BANT))
     assert response.status == 200 and bot.lead(alerted).status == "disqualified"
@@ -164,12 +179,14 @@ def test_a_lost_race_without_a_known_alert_is_shown_in_the_modal(bot: Bot) -> No
     response = bot.send(view_submission("recycle_submit", lead_id, ANNA, {"reason": "Later"}))
     body = json.loads(response.body)
     assert body["response_action"] == "errors"
-    assert body["errors"]["notes"] == (f"Too late: {BEN} already disqualified at 2026-06-01 "
-                                       "12:00 UTC. Nothing was changed.")
+    assert body["errors"]["notes"] == (
+        f"Too late: {BEN} already disqualified at 2026-06-01 12:00 UTC. Nothing was changed."
+    )
 
 
-def test_only_configured_deciders_may_click_or_submit(sqlite_engine: Engine, fake: FakeSlack,
-                                                     clock: Clock) -> None:
+def test_only_configured_deciders_may_click_or_submit(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     bot = Bot(sqlite_engine, fake, clock, deciders=(BEN,))
     lead_id = make_mql(sqlite_engine, clock(), alert=True)
     bot.sender.drain_once()
@@ -180,8 +197,9 @@ def test_only_configured_deciders_may_click_or_submit(sqlite_engine: Engine, fak
     assert len(texts) == 2 and all(ANNA in t and "[roles]" in t for t in texts)
     response = bot.send(view_submission("recycle_submit", lead_id, ANNA, {"reason": "x"}))
     errors = json.loads(response.body)["errors"]
-    assert errors == {"notes": f"Only the SDRs in sdrbot's [roles] may decide MQLs. Your Slack "
-                               f"id: {ANNA}."}
+    assert errors == {
+        "notes": f"Only the SDRs in sdrbot's [roles] may decide MQLs. Your Slack id: {ANNA}."
+    }
     assert bot.lead(lead_id).status == "mql"
     bot.click(ACTION_CLAIM, lead_id, BEN)
     assert bot.lead(lead_id).owner == BEN
@@ -196,8 +214,9 @@ def test_a_click_on_a_deleted_lead_is_explained(bot: Bot) -> None:
     assert "does not exist" in json.loads(response.body)["errors"]["notes"]
 
 
-def test_members_of_a_decider_group_may_decide(sqlite_engine: Engine, fake: FakeSlack,
-                                               clock: Clock) -> None:
+def test_members_of_a_decider_group_may_decide(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     fake.add_usergroup("S0SDRTEAM1", [ANNA])
     bot = Bot(sqlite_engine, fake, clock, decider_groups=("S0SDRTEAM1",))
     lead_id = make_mql(sqlite_engine, clock(), alert=True)

@@ -19,17 +19,29 @@ from tests.slack.conftest import ALERTS, HANDOVER, Clock
 from tests.storage.helpers import CEO, EVENT_HEADER, LEAD_HEADER, write_csv
 
 
-def test_an_expired_mql_loses_its_buttons(engine: Engine, fake: FakeSlack, clock: Clock,
-                                          tmp_path: Path) -> None:
+def test_an_expired_mql_loses_its_buttons(
+    engine: Engine, fake: FakeSlack, clock: Clock, tmp_path: Path
+) -> None:
     at = (clock() - timedelta(hours=2)).isoformat()
     leads = write_csv(tmp_path / "l.csv", LEAD_HEADER, [CEO])
-    events = write_csv(tmp_path / "e.csv", EVENT_HEADER, [
-        ["ceo@hotel.example", "webinar_attended", at, "", ""],
-        ["ceo@hotel.example", "page_view", at, "https://x.example/product/tour", ""]])
+    events = write_csv(
+        tmp_path / "e.csv",
+        EVENT_HEADER,
+        [
+            ["ceo@hotel.example", "webinar_attended", at, "", ""],
+            ["ceo@hotel.example", "page_view", at, "https://x.example/product/tour", ""],
+        ],
+    )
     for path, kind in ((leads, "leads"), (events, "events")):
         assert not import_file(engine, path, kind, now=clock(), actor="test").errors  # type: ignore[arg-type]
-    sender = OutboxSender(engine, make_client(fake.token, fake.base_url), clock,
-                          alert_channel=ALERTS, handover_channel=HANDOVER, pace=0)
+    sender = OutboxSender(
+        engine,
+        make_client(fake.token, fake.base_url),
+        clock,
+        alert_channel=ALERTS,
+        handover_channel=HANDOVER,
+        pace=0,
+    )
     assert sender.drain_once().sent == 1
     assert "lead_claim" in json.dumps(fake.messages(ALERTS)[0]["blocks"])
 
@@ -37,8 +49,7 @@ def test_an_expired_mql_loses_its_buttons(engine: Engine, fake: FakeSlack, clock
     rescore_all(engine, now=clock(), actor="test")
     with session_scope(engine) as s:
         assert s.exec(select(Lead.status)).one() == "nurturing"
-        assert [o.kind for o in s.exec(select(OutboxMessage))] == ["slack.alert",
-                                                                  "slack.update"]
+        assert [o.kind for o in s.exec(select(OutboxMessage))] == ["slack.alert", "slack.update"]
     assert sender.drain_once().sent == 1
     [alert] = fake.messages(ALERTS)
     blocks = json.dumps(alert["blocks"])

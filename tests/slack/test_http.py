@@ -33,9 +33,9 @@ def engine_file(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def web(engine_file: Engine, fake: FakeSlack, clock: Clock) -> Iterator[TestClient]:
-    bolt = build_app(settings(), engine=engine_file, client=make_client(fake.token,
-                                                                        fake.base_url),
-                     clock=clock)
+    bolt = build_app(
+        settings(), engine=engine_file, client=make_client(fake.token, fake.base_url), clock=clock
+    )
     with TestClient(create_http_app(bolt, engine=engine_file)) as client:
         yield client
 
@@ -62,18 +62,17 @@ def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path, clock: Clock) 
     assert answer.status_code == 503 and answer.json()["status"] == "unavailable"
 
 
-def test_a_bad_signature_is_rejected(web: TestClient, engine_file: Engine,
-                                     clock: Clock) -> None:
+def test_a_bad_signature_is_rejected(web: TestClient, engine_file: Engine, clock: Clock) -> None:
     lead_id = make_mql(engine_file, clock())
     body = block_action(ACTION_CLAIM, lead_id, ANNA)
-    answer = web.post("/slack/events", content=body,
-                      headers=headers(body, secret="not-the-secret"))
+    answer = web.post("/slack/events", content=body, headers=headers(body, secret="not-the-secret"))
     assert answer.status_code == 401
     assert owner(engine_file, lead_id) is None
 
 
-def test_a_five_minute_old_request_is_rejected(web: TestClient, engine_file: Engine,
-                                              clock: Clock) -> None:
+def test_a_five_minute_old_request_is_rejected(
+    web: TestClient, engine_file: Engine, clock: Clock
+) -> None:
     lead_id = make_mql(engine_file, clock())
     body = block_action(ACTION_CLAIM, lead_id, ANNA)
     stale = headers(body, ts=int(time.time()) - 5 * 60 - 1)
@@ -82,10 +81,17 @@ def test_a_five_minute_old_request_is_rejected(web: TestClient, engine_file: Eng
 
 
 def test_a_signed_claim_assigns_the_owner_and_the_alert_is_updated(
-        web: TestClient, engine_file: Engine, fake: FakeSlack, clock: Clock) -> None:
+    web: TestClient, engine_file: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     lead_id = make_mql(engine_file, clock(), alert=True)
-    sender = OutboxSender(engine_file, make_client(fake.token, fake.base_url), clock,
-                          alert_channel=ALERTS, handover_channel=HANDOVER, pace=0)
+    sender = OutboxSender(
+        engine_file,
+        make_client(fake.token, fake.base_url),
+        clock,
+        alert_channel=ALERTS,
+        handover_channel=HANDOVER,
+        pace=0,
+    )
     assert sender.drain_once().sent == 1
     body = block_action(ACTION_CLAIM, lead_id, ANNA)
     assert web.post("/slack/events", content=body, headers=headers(body)).status_code == 200
@@ -101,6 +107,7 @@ def test_a_signed_claim_assigns_the_owner_and_the_alert_is_updated(
 
 def test_slack_s_url_verification_challenge_is_answered(web: TestClient) -> None:
     body = '{"type": "url_verification", "token": "legacy", "challenge": "c-123"}'
-    answer = web.post("/slack/events", content=body,
-                      headers=headers(body, content_type="application/json"))
+    answer = web.post(
+        "/slack/events", content=body, headers=headers(body, content_type="application/json")
+    )
     assert answer.status_code == 200 and answer.json() == {"challenge": "c-123"}

@@ -37,10 +37,22 @@ def leads(bot: Bot) -> dict[str, int]:
     start = bot.clock()
     ids = {
         "anna": make_mql(bot.engine, start - timedelta(hours=30), email="anna@adler.example"),
-        "albert": make_mql(bot.engine, start - timedelta(minutes=20), email="al@adler.example",
-                           first_name="Albert", company="Adler Bau"),
-        "zoe": make_mql(bot.engine, start, email="zoe@zett.example", first_name="Zoe",
-                        last_name="Zett", company="Zett AG", status="lead"),
+        "albert": make_mql(
+            bot.engine,
+            start - timedelta(minutes=20),
+            email="al@adler.example",
+            first_name="Albert",
+            company="Adler Bau",
+        ),
+        "zoe": make_mql(
+            bot.engine,
+            start,
+            email="zoe@zett.example",
+            first_name="Zoe",
+            last_name="Zett",
+            company="Zett AG",
+            status="lead",
+        ),
     }
     return ids
 
@@ -52,8 +64,9 @@ def test_lead_without_a_query_explains_itself(bot: Bot, text: str) -> None:
     assert "/lead queue" in body["text"]
 
 
-def test_help_speaks_the_configured_locale(sqlite_engine: Engine, fake: FakeSlack,
-                                          clock: Clock) -> None:
+def test_help_speaks_the_configured_locale(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     german = Bot(sqlite_engine, fake, clock, locale="de")
     text = ask(german, "help")["text"]
     assert text.startswith("*/lead* zeigt einen Lead nur dir") and "/lead queue" in text
@@ -87,8 +100,12 @@ def test_nothing_found_is_a_helpful_answer_and_escapes_the_query(bot: Bot) -> No
 
 def test_picking_a_lead_replaces_the_list_with_its_card(bot: Bot) -> None:
     ids = leads(bot)
-    body = block_action(f"lead_pick_{ids['albert']}", ids["albert"], ANNA,
-                        response_url=bot.fake.response_url("pick"))
+    body = block_action(
+        f"lead_pick_{ids['albert']}",
+        ids["albert"],
+        ANNA,
+        response_url=bot.fake.response_url("pick"),
+    )
     assert bot.send(body).status == 200
     [answer] = bot.fake.responses
     assert answer["hook"] == "pick" and answer["replace_original"] is True
@@ -113,8 +130,14 @@ def test_app_home_shows_my_queue_the_unclaimed_and_my_week(bot: Bot) -> None:
     ids = leads(bot)
     claim(bot.engine, lead_id=ids["anna"], user_id=ANNA, now=bot.clock())
     extra = make_mql(bot.engine, bot.clock(), email="x@y.example", first_name="Xaver")
-    decide(bot.engine, lead_id=extra, outcome="disqualify", actor=slack_actor(ANNA),
-           now=bot.clock(), reason="Spam")
+    decide(
+        bot.engine,
+        lead_id=extra,
+        outcome="disqualify",
+        actor=slack_actor(ANNA),
+        now=bot.clock(),
+        reason="Spam",
+    )
     bot.send(event("app_home_opened", ANNA, tab="home"), "application/json")
     home = bot.fake.home_view(ANNA)
     assert home is not None

@@ -32,8 +32,16 @@ def test_an_open_alert_has_reasons_timeline_and_no_outcome(sqlite_engine: Engine
 def test_re_mql_and_fast_track_flags(sqlite_engine: Engine) -> None:
     lead_id = make_mql(sqlite_engine, NOW)
     with session_scope(sqlite_engine) as s:
-        s.add(LifecycleTransition(lead_id=lead_id, from_status="recycled", to_status="mql",
-                                  cause="re_mql:fast_track", actor="system", at=NOW))
+        s.add(
+            LifecycleTransition(
+                lead_id=lead_id,
+                from_status="recycled",
+                to_status="mql",
+                cause="re_mql:fast_track",
+                actor="system",
+                at=NOW,
+            )
+        )
         score = s.get(LeadScore, lead_id)
         assert score is not None
         score.fast_track = "demo_request"
@@ -44,18 +52,37 @@ def test_re_mql_and_fast_track_flags(sqlite_engine: Engine) -> None:
 
 def test_a_decided_lead_shows_who_decided(sqlite_engine: Engine) -> None:
     lead_id = make_mql(sqlite_engine, NOW)
-    decide(sqlite_engine, lead_id=lead_id, outcome="recycle", actor=slack_actor("U0SDRBEN01"),
-           now=NOW + timedelta(hours=1), reason="Bad timing", notes="call in May")
+    decide(
+        sqlite_engine,
+        lead_id=lead_id,
+        outcome="recycle",
+        actor=slack_actor("U0SDRBEN01"),
+        now=NOW + timedelta(hours=1),
+        reason="Bad timing",
+        notes="call in May",
+    )
     d = view(sqlite_engine, lead_id).decision
-    assert (d.outcome, d.decided_by, d.reason, d.notes) == ("recycle", "U0SDRBEN01",
-                                                            "Bad timing", "call in May")
+    assert (d.outcome, d.decided_by, d.reason, d.notes) == (
+        "recycle",
+        "U0SDRBEN01",
+        "Bad timing",
+        "call in May",
+    )
 
 
 def test_an_expired_lead_shows_what_moved_it(sqlite_engine: Engine) -> None:
     lead_id = make_mql(sqlite_engine, NOW, status="nurturing")
     with session_scope(sqlite_engine) as s:
-        s.add(LifecycleTransition(lead_id=lead_id, from_status="mql", to_status="nurturing",
-                                  cause="expired", actor="system", at=NOW))
+        s.add(
+            LifecycleTransition(
+                lead_id=lead_id,
+                from_status="mql",
+                to_status="nurturing",
+                cause="expired",
+                actor="system",
+                at=NOW,
+            )
+        )
     d = view(sqlite_engine, lead_id).decision
     assert (d.outcome, d.decided_by, d.decided_at) == ("expired", "system", NOW)
 

@@ -14,8 +14,9 @@ from tests.slack.conftest import ANNA, BEN
 
 
 def deciders(fake: FakeSlack, now: list[float], **roles: tuple[str, ...]) -> Deciders:
-    return Deciders(Settings(**roles), make_client(fake.token, fake.base_url),
-                    monotonic=lambda: now[0], ttl=60)
+    return Deciders(
+        Settings(**roles), make_client(fake.token, fake.base_url), monotonic=lambda: now[0], ttl=60
+    )
 
 
 def test_without_roles_anyone_decides(fake: FakeSlack) -> None:
@@ -40,8 +41,9 @@ def test_group_members_are_read_from_slack_and_cached(fake: FakeSlack) -> None:
     assert d.allows(BEN) and len(fake.calls_to("usergroups.users.list")) == 2
 
 
-def test_an_unreadable_group_lets_nobody_in(fake: FakeSlack,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unreadable_group_lets_nobody_in(
+    fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
     d = deciders(fake, [0.0], decider_groups=("S0NOSUCH01",))
     with caplog.at_level(logging.ERROR):
         assert not d.allows(ANNA)

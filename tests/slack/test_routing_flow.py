@@ -25,9 +25,15 @@ RULES = (Rule(DACH, country=frozenset({"de", "at", "ch"})),)
 
 
 def sender(engine: Engine, fake: FakeSlack, clock: Clock, routing: Routing) -> OutboxSender:
-    return OutboxSender(engine, make_client(fake.token, fake.base_url), clock,
-                        alert_channel=ALERTS, handover_channel=HANDOVER, pace=0,
-                        routing=routing)
+    return OutboxSender(
+        engine,
+        make_client(fake.token, fake.base_url),
+        clock,
+        alert_channel=ALERTS,
+        handover_channel=HANDOVER,
+        pace=0,
+        routing=routing,
+    )
 
 
 def owners(engine: Engine) -> dict[int, str | None]:
@@ -35,8 +41,9 @@ def owners(engine: Engine) -> dict[int, str | None]:
         return {lead.id or 0: lead.owner for lead in s.exec(select(Lead)).all()}
 
 
-def test_alerts_go_to_the_channel_of_the_first_matching_rule(engine: Engine, fake: FakeSlack,
-                                                             clock: Clock) -> None:
+def test_alerts_go_to_the_channel_of_the_first_matching_rule(
+    engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     fake.add_channel("sdr-dach", DACH)
     make_mql(engine, clock(), email="de@x.example", country="DE", alert=True)
     make_mql(engine, clock(), email="us@x.example", country="US", alert=True)
@@ -46,8 +53,9 @@ def test_alerts_go_to_the_channel_of_the_first_matching_rule(engine: Engine, fak
     fake.assert_no_problems()
 
 
-def test_a_retried_alert_keeps_its_channel(sqlite_engine: Engine, fake: FakeSlack,
-                                           clock: Clock) -> None:
+def test_a_retried_alert_keeps_its_channel(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     fake.add_channel("sdr-dach", DACH)
     make_mql(sqlite_engine, clock(), email="de@x.example", country="DE", alert=True)
     fake.fail_next("chat.postMessage", 500)
@@ -62,9 +70,9 @@ def test_a_retried_alert_keeps_its_channel(sqlite_engine: Engine, fake: FakeSlac
     assert len(fake.messages(DACH)) == 1 and not fake.messages(ALERTS)
 
 
-def test_assignment_follows_the_weights_and_shows_the_owner(sqlite_engine: Engine,
-                                                            fake: FakeSlack,
-                                                            clock: Clock) -> None:
+def test_assignment_follows_the_weights_and_shows_the_owner(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     for i in range(6):
         make_mql(sqlite_engine, clock(), email=f"l{i}@x.example", alert=True)
     routing = Routing(ALERTS, assign=True, reps=(Rep(ANNA, 2), Rep(BEN, 1)))
@@ -72,39 +80,47 @@ def test_assignment_follows_the_weights_and_shows_the_owner(sqlite_engine: Engin
     assert Counter(owners(sqlite_engine).values()) == {ANNA: 4, BEN: 2}
     first = fake.messages(ALERTS)[0]
     assert f"<@{ANNA}>" in json.dumps(first["blocks"]) and "lead_claim" not in json.dumps(
-        first["blocks"])
+        first["blocks"]
+    )
     with session_scope(sqlite_engine) as s:
         assert {r.user_id: r.assigned for r in s.exec(select(SdrRep)).all()} == {ANNA: 4, BEN: 2}
 
 
 def test_reps_out_of_office_get_nothing_and_no_rep_means_unassigned(
-        sqlite_engine: Engine, fake: FakeSlack, clock: Clock) -> None:
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     set_out_of_office(sqlite_engine, user_id=BEN, away=True, now=clock())
     for i in range(3):
         make_mql(sqlite_engine, clock(), email=f"l{i}@x.example", alert=True)
-    routing = Routing(ALERTS, assign=True, reps=(Rep(ANNA), Rep(BEN)),
-                      out_of_office=frozenset({ANNA}))
+    routing = Routing(
+        ALERTS, assign=True, reps=(Rep(ANNA), Rep(BEN)), out_of_office=frozenset({ANNA})
+    )
     sender(sqlite_engine, fake, clock, routing).drain_once()
     assert set(owners(sqlite_engine).values()) == {None}
     assert all("lead_claim" in json.dumps(m["blocks"]) for m in fake.messages(ALERTS))
 
 
-def test_an_already_claimed_lead_is_not_reassigned(sqlite_engine: Engine, fake: FakeSlack,
-                                                   clock: Clock) -> None:
+def test_an_already_claimed_lead_is_not_reassigned(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
     lead_id = make_mql(sqlite_engine, clock(), owner=BEN, alert=True)
     routing = Routing(ALERTS, assign=True, reps=(Rep(ANNA),))
     sender(sqlite_engine, fake, clock, routing).drain_once()
     assert owners(sqlite_engine) == {lead_id: BEN}
 
 
-@pytest.mark.parametrize(("text", "answer", "away"), [
-    ("ooo on", "You are out of office", True),
-    ("OOO off", "Welcome back", False),
-    ("ooo", "Use `/lead ooo on`", None),
-    ("ooo maybe", "Use `/lead ooo on`", None),
-])
-def test_lead_ooo_sets_the_absence(sqlite_engine: Engine, fake: FakeSlack, clock: Clock,
-                                   text: str, answer: str, away: bool | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "answer", "away"),
+    [
+        ("ooo on", "You are out of office", True),
+        ("OOO off", "Welcome back", False),
+        ("ooo", "Use `/lead ooo on`", None),
+        ("ooo maybe", "Use `/lead ooo on`", None),
+    ],
+)
+def test_lead_ooo_sets_the_absence(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock, text: str, answer: str, away: bool | None
+) -> None:
     bot = Bot(sqlite_engine, fake, clock)
     body = json.loads(bot.send(command(text, ANNA)).body)
     assert body["text"].startswith(answer)

@@ -14,16 +14,32 @@ from tests.conftest import NOW
 
 
 def leads(engine: Engine, n: int) -> list[int]:
-    rows = [{"email": f"l{i}@x.example", "status": "lead", "status_since": NOW,
-             "created_at": NOW, "updated_at": NOW, "attributes": {}} for i in range(n)]
+    rows = [
+        {
+            "email": f"l{i}@x.example",
+            "status": "lead",
+            "status_since": NOW,
+            "created_at": NOW,
+            "updated_at": NOW,
+            "attributes": {},
+        }
+        for i in range(n)
+    ]
     with session_scope(engine) as s:
         return sorted(r[0] for r in bulk.insert_leads(s, rows))
 
 
 def outbox_row(lead_id: int, key: str, payload: Any) -> dict[str, Any]:
     # no status, attempts, last_error: the table's defaults fill them in
-    return {"kind": "slack.alert", "lead_id": lead_id, "dedupe_key": key, "payload": payload,
-            "next_attempt_at": NOW, "created_at": NOW, "result": {}}
+    return {
+        "kind": "slack.alert",
+        "lead_id": lead_id,
+        "dedupe_key": key,
+        "payload": payload,
+        "next_attempt_at": NOW,
+        "created_at": NOW,
+        "result": {},
+    }
 
 
 def test_many_rows_get_the_defaults_and_json_a_plain_insert_gives(engine: Engine) -> None:
@@ -31,28 +47,42 @@ def test_many_rows_get_the_defaults_and_json_a_plain_insert_gives(engine: Engine
     ids = leads(engine, n)
     with session_scope(engine) as s:
         bulk.insert_many(s, bulk.OUTBOX, [outbox_row(ids[0], "one", {"a": 1})])  # plain INSERT
-        bulk.insert_many(s, bulk.OUTBOX, [outbox_row(i, f"k{i}", {"a": 1, "t": "x\ty\n\\"})
-                                          for i in ids])  # COPY on PostgreSQL
-        bulk.insert_many(s, bulk.TRANSITION, [
-            {"lead_id": i, "from_status": "lead", "to_status": "mql", "cause": "score",
-             "actor": "test", "at": NOW, "details": {"score": 1.5, "list": [1, None]}}
-            for i in ids])
+        bulk.insert_many(
+            s, bulk.OUTBOX, [outbox_row(i, f"k{i}", {"a": 1, "t": "x\ty\n\\"}) for i in ids]
+        )  # COPY on PostgreSQL
+        bulk.insert_many(
+            s,
+            bulk.TRANSITION,
+            [
+                {
+                    "lead_id": i,
+                    "from_status": "lead",
+                    "to_status": "mql",
+                    "cause": "score",
+                    "actor": "test",
+                    "at": NOW,
+                    "details": {"score": 1.5, "list": [1, None]},
+                }
+                for i in ids
+            ],
+        )
     with session_scope(engine) as s:
         rows = list(s.execute(select(bulk.OUTBOX).order_by(bulk.OUTBOX.c.id)))
         moves = list(s.execute(select(bulk.TRANSITION)))
     assert len(rows) == n + 1
-    assert {(r.status, r.attempts, r.sent_at, r.last_error) for r in rows} == \
-        {("pending", 0, None, None)}
+    assert {(r.status, r.attempts, r.sent_at, r.last_error) for r in rows} == {
+        ("pending", 0, None, None)
+    }
     assert rows[-1].payload == {"a": 1, "t": "x\ty\n\\"} and rows[-1].next_attempt_at == NOW
-    assert len(moves) == n and all(m.details == {"score": 1.5, "list": [1, None]}
-                                   for m in moves)
+    assert len(moves) == n and all(m.details == {"score": 1.5, "list": [1, None]} for m in moves)
 
 
 def test_duplicates_are_skipped_in_the_batch_and_against_the_table(engine: Engine) -> None:
     ids = leads(engine, bulk.COPY_FROM * 2)
     with session_scope(engine) as s:
-        bulk.insert_ignoring_duplicates(s, bulk.OUTBOX, [outbox_row(ids[0], "k0", {"v": "old"})],
-                                        "dedupe_key")
+        bulk.insert_ignoring_duplicates(
+            s, bulk.OUTBOX, [outbox_row(ids[0], "k0", {"v": "old"})], "dedupe_key"
+        )
     batch = [outbox_row(i, f"k{n % bulk.COPY_FROM}", {"v": n}) for n, i in enumerate(ids)]
     with session_scope(engine) as s:
         bulk.insert_ignoring_duplicates(s, bulk.OUTBOX, batch, "dedupe_key")
@@ -70,11 +100,15 @@ def test_updates_of_other_columns_on_the_same_connection(engine: Engine, n: int)
         bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "status": "mql"} for i in ids])
         bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "company": f"C{i}"} for i in ids])
     with session_scope(engine) as s:
-        bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "title": "CEO", "status": "sql"}
-                                              for i in ids])
+        bulk.update_many(
+            s, bulk.LEAD, "id", [{"id": i, "title": "CEO", "status": "sql"} for i in ids]
+        )
     with session_scope(engine) as s:
-        rows = list(s.execute(select(bulk.LEAD.c.id, bulk.LEAD.c.status, bulk.LEAD.c.company,
-                                     bulk.LEAD.c.title)))
+        rows = list(
+            s.execute(
+                select(bulk.LEAD.c.id, bulk.LEAD.c.status, bulk.LEAD.c.company, bulk.LEAD.c.title)
+            )
+        )
     assert sorted(rows) == [(i, "sql", f"C{i}", "CEO") for i in ids]
 
 
@@ -82,13 +116,39 @@ def test_updated_values_keep_their_types(engine: Engine) -> None:
     """Numbers that are whole in one row and fractional in the next, JSON, times and NULLs."""
     ids = leads(engine, 4)
     with session_scope(engine) as s:
-        bulk.fast_insert(s, bulk.SCORE, [
-            {"lead_id": i, "model_version": 1, "score": 0.0, "fit": 0.0, "engagement": 0.0,
-             "fit_grade": "D", "engagement_level": 4, "band": "cold", "qualifies": False,
-             "breakdown": [], "state": {}, "computed_at": NOW, "dirty": False} for i in ids])
-    updates = [{"lead_id": i, "score": [10, 12.5, 0, -3.25][n], "breakdown": [{"n": n}],
-                "next_change_at": NOW if n % 2 else None, "fast_track": None,
-                "qualifies": n == 1} for n, i in enumerate(ids)]
+        bulk.fast_insert(
+            s,
+            bulk.SCORE,
+            [
+                {
+                    "lead_id": i,
+                    "model_version": 1,
+                    "score": 0.0,
+                    "fit": 0.0,
+                    "engagement": 0.0,
+                    "fit_grade": "D",
+                    "engagement_level": 4,
+                    "band": "cold",
+                    "qualifies": False,
+                    "breakdown": [],
+                    "state": {},
+                    "computed_at": NOW,
+                    "dirty": False,
+                }
+                for i in ids
+            ],
+        )
+    updates = [
+        {
+            "lead_id": i,
+            "score": [10, 12.5, 0, -3.25][n],
+            "breakdown": [{"n": n}],
+            "next_change_at": NOW if n % 2 else None,
+            "fast_track": None,
+            "qualifies": n == 1,
+        }
+        for n, i in enumerate(ids)
+    ]
     with session_scope(engine) as s:
         bulk.update_many(s, bulk.SCORE, "lead_id", updates)
     with session_scope(engine) as s:

@@ -24,8 +24,9 @@ def test_migrations_match_the_tables_on_sqlite(tmp_path: Path) -> None:
     upgrade(engine)
     assert current_revision(engine) == head_revision(engine)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={
-            "compare_type": True, "include_object": include_object("sqlite")})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object("sqlite")}
+        )
         diff = compare_metadata(ctx, SQLModel.metadata)
     engine.dispose()
     assert diff == []
@@ -34,8 +35,9 @@ def test_migrations_match_the_tables_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_migrations_match_the_tables_on_postgres(pg_engine: Engine) -> None:
     with pg_engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={
-            "compare_type": True, "include_object": include_object("postgresql")})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object("postgresql")}
+        )
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == []
 
@@ -50,8 +52,10 @@ def test_indexes_for_postgresql_only_are_not_on_sqlite(tmp_path: Path) -> None:
     SQLModel.metadata.create_all(created)
     for engine in (migrated, created):
         names = {ix["name"] for ix in inspect(engine).get_indexes("lead_score")}
-        assert "ix_lead_score_score" in names and not names & {"ix_lead_score_due",
-                                                               "ix_lead_score_dirty"}
+        assert "ix_lead_score_score" in names and not names & {
+            "ix_lead_score_due",
+            "ix_lead_score_dirty",
+        }
         engine.dispose()
 
 

@@ -22,32 +22,70 @@ T = NOW - timedelta(days=1)
 
 def scores(engine: Engine) -> list[tuple[object, ...]]:
     with session_scope(engine) as s:
-        return [tuple(r) for r in s.execute(
-            select(bulk.SCORE.c.lead_id, bulk.SCORE.c.score, bulk.SCORE.c.band,
-                   bulk.SCORE.c.breakdown, bulk.SCORE.c.dirty).order_by(bulk.SCORE.c.lead_id))]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(
+                    bulk.SCORE.c.lead_id,
+                    bulk.SCORE.c.score,
+                    bulk.SCORE.c.band,
+                    bulk.SCORE.c.breakdown,
+                    bulk.SCORE.c.dirty,
+                ).order_by(bulk.SCORE.c.lead_id)
+            )
+        ]
 
 
 def statuses(engine: Engine) -> list[tuple[object, ...]]:
     with session_scope(engine) as s:
-        return [tuple(r) for r in s.execute(select(bulk.LEAD.c.email, bulk.LEAD.c.status)
-                                            .order_by(bulk.LEAD.c.email))]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(bulk.LEAD.c.email, bulk.LEAD.c.status).order_by(bulk.LEAD.c.email)
+            )
+        ]
 
 
 def load(engine: Engine, folder: Path) -> None:
-    leads = [[f"l{i}@x.example", "", "", "", "CEO" if i % 3 == 0 else "Manager", "",
-              "Hospitality" if i % 2 else "Software", str(40 + i), "", ""] for i in range(60)]
+    leads = [
+        [
+            f"l{i}@x.example",
+            "",
+            "",
+            "",
+            "CEO" if i % 3 == 0 else "Manager",
+            "",
+            "Hospitality" if i % 2 else "Software",
+            str(40 + i),
+            "",
+            "",
+        ]
+        for i in range(60)
+    ]
     events = []
     for i in range(60):
         for d in range(i % 5):
-            events.append([f"l{i}@x.example", "page_view", (T - timedelta(days=d)).isoformat(),
-                           "https://x.example/product", ""])
+            events.append(
+                [
+                    f"l{i}@x.example",
+                    "page_view",
+                    (T - timedelta(days=d)).isoformat(),
+                    "https://x.example/product",
+                    "",
+                ]
+            )
         if i % 7 == 0:
             events.append([f"l{i}@x.example", "webinar_attended", T.isoformat(), "", ""])
     write_csv(folder / "leads.csv", LEAD_HEADER, leads)
     write_csv(folder / "events.csv", EVENT_HEADER, events)
     for kind in ("leads", "events"):
-        report = import_file(engine, folder / f"{kind}.csv", kind, now=NOW,  # type: ignore[arg-type]
-                             actor="test")
+        report = import_file(
+            engine,
+            folder / f"{kind}.csv",
+            kind,
+            now=NOW,  # type: ignore[arg-type]
+            actor="test",
+        )
         assert not report.errors
 
 
@@ -55,8 +93,10 @@ def load(engine: Engine, folder: Path) -> None:
 def twin_engines(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Engine, Engine]:
     """Two databases that other processes can open: one scored in-process, one by workers."""
     if request.param == "sqlite":
-        return (make_engine(f"sqlite:///{tmp_path / 'one.db'}"),
-                make_engine(f"sqlite:///{tmp_path / 'many.db'}"))
+        return (
+            make_engine(f"sqlite:///{tmp_path / 'one.db'}"),
+            make_engine(f"sqlite:///{tmp_path / 'many.db'}"),
+        )
     pg = request.getfixturevalue("pg_engine")
     other = request.getfixturevalue("pg_engine_2")
     return pg, other
@@ -68,6 +108,7 @@ def pg_engine_2(pg_engine: Engine) -> Engine:
     from sqlalchemy import text
 
     from storage.schema import upgrade
+
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -80,11 +121,12 @@ def pg_engine_2(pg_engine: Engine) -> Engine:
     admin.dispose()
 
 
-def test_workers_score_exactly_like_one_process(twin_engines: tuple[Engine, Engine],
-                                                tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_score_exactly_like_one_process(
+    twin_engines: tuple[Engine, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     one, many = twin_engines
     from storage.schema import upgrade
+
     for eng in (one, many):
         upgrade(eng)
     load(one, tmp_path)

@@ -34,20 +34,27 @@ def lead(engine: Engine, email: str) -> tuple[Lead, LeadScore | None]:
         return found, repo.score_of(session=s, lead_id=found.id)
 
 
-def load(engine: Engine, tmp_path: Path, leads: list[list[object]], events: list[list[object]]
-         ) -> None:
+def load(
+    engine: Engine, tmp_path: Path, leads: list[list[object]], events: list[list[object]]
+) -> None:
     lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, leads)
     ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, events)
     assert not import_file(engine, lf, "leads", now=NOW, actor="test").errors
     assert not import_file(engine, ef, "events", now=NOW, actor="test").errors
 
 
-def test_seed_ceo_becomes_mql_with_alert_in_the_same_transaction(engine: Engine, tmp_path: Path
-                                                                 ) -> None:
-    load(engine, tmp_path, [CEO], [
-        ["ceo@hotel.example", "webinar_attended", T, "", ""],
-        ["ceo@hotel.example", "page_view", T, "https://x.example/product/tour", ""],
-    ])
+def test_seed_ceo_becomes_mql_with_alert_in_the_same_transaction(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(
+        engine,
+        tmp_path,
+        [CEO],
+        [
+            ["ceo@hotel.example", "webinar_attended", T, "", ""],
+            ["ceo@hotel.example", "page_view", T, "https://x.example/product/tour", ""],
+        ],
+    )
     found, sc = lead(engine, "ceo@hotel.example")
     assert found.status == "mql"
     assert sc is not None and (sc.fit, sc.engagement, sc.score) == (75, 55, 130)
@@ -63,16 +70,19 @@ def test_seed_ceo_becomes_mql_with_alert_in_the_same_transaction(engine: Engine,
 
 
 def test_manager_with_one_whitepaper_scores_35(engine: Engine, tmp_path: Path) -> None:
-    load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "content_download", T, "",
-                                        "whitepaper"]])
+    load(
+        engine, tmp_path, [MANAGER], [["mgr@soft.example", "content_download", T, "", "whitepaper"]]
+    )
     found, sc = lead(engine, "mgr@soft.example")
     assert sc is not None and sc.score == 35 and found.status == "lead"
     assert count(engine, bulk.OUTBOX) == 0
 
 
 def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
-    events = [["ceo@hotel.example", "webinar_attended", T, "", ""],
-              ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""]]
+    events = [
+        ["ceo@hotel.example", "webinar_attended", T, "", ""],
+        ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""],
+    ]
     load(engine, tmp_path, [CEO, MANAGER], events)
     before = [count(engine, t) for t in (bulk.LEAD, bulk.EVENT, bulk.TRANSITION, bulk.OUTBOX)]
     ef = write_csv(tmp_path / "again.csv", EVENT_HEADER, events)
@@ -85,23 +95,35 @@ def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path
     assert after == before
 
 
-def test_a_file_of_known_events_a_day_later_touches_no_score(engine: Engine,
-                                                             tmp_path: Path) -> None:
+def test_a_file_of_known_events_a_day_later_touches_no_score(
+    engine: Engine, tmp_path: Path
+) -> None:
     """Only leads that got new events are marked and scored: re-importing yesterday's file
     neither rewrites every score of the database nor leaves any lead dirty."""
-    events = [["ceo@hotel.example", "webinar_attended", T, "", ""],
-              ["mgr@soft.example", "content_download", T, "", "whitepaper"]]
+    events = [
+        ["ceo@hotel.example", "webinar_attended", T, "", ""],
+        ["mgr@soft.example", "content_download", T, "", "whitepaper"],
+    ]
     load(engine, tmp_path, [CEO, MANAGER], events)
     with session_scope(engine) as s:
-        before = sorted(s.execute(select(bulk.SCORE.c.lead_id, bulk.SCORE.c.computed_at,
-                                         bulk.SCORE.c.dirty)).all())
-    ef = write_csv(tmp_path / "again.csv", EVENT_HEADER, [
-        *events, ["mgr@soft.example", "page_view", T, "https://x.example/pricing", ""]])
+        before = sorted(
+            s.execute(
+                select(bulk.SCORE.c.lead_id, bulk.SCORE.c.computed_at, bulk.SCORE.c.dirty)
+            ).all()
+        )
+    ef = write_csv(
+        tmp_path / "again.csv",
+        EVENT_HEADER,
+        [*events, ["mgr@soft.example", "page_view", T, "https://x.example/pricing", ""]],
+    )
     report = import_file(engine, ef, "events", now=NOW + timedelta(days=1), actor="test")
     assert (report.accepted, report.duplicates, report.settle.scored) == (1, 2, 1)
     with session_scope(engine) as s:
-        after = sorted(s.execute(select(bulk.SCORE.c.lead_id, bulk.SCORE.c.computed_at,
-                                        bulk.SCORE.c.dirty)).all())
+        after = sorted(
+            s.execute(
+                select(bulk.SCORE.c.lead_id, bulk.SCORE.c.computed_at, bulk.SCORE.c.dirty)
+            ).all()
+        )
     ceo, mgr = (lead(engine, e)[0].id for e in ("ceo@hotel.example", "mgr@soft.example"))
     assert [r for r in after if r[0] == ceo] == [r for r in before if r[0] == ceo]
     assert [r[2] for r in after] == [False, False]
@@ -109,14 +131,18 @@ def test_a_file_of_known_events_a_day_later_touches_no_score(engine: Engine,
 
 
 def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_path: Path) -> None:
-    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, [
-        CEO,
-        ["", "", "No", "Identity", "CEO", "X", "", "", "", ""],
-        ["bad@x.example", "", "", "", "", "", "", "about fifty", "", ""],
-        ["range@x.example", "", "", "", "", "", "", "51-200", "", ""],
-        ["not-an-email", "", "", "", "", "", "", "", "", ""],
-        MANAGER,
-    ])
+    lf = write_csv(
+        tmp_path / "leads.csv",
+        LEAD_HEADER,
+        [
+            CEO,
+            ["", "", "No", "Identity", "CEO", "X", "", "", "", ""],
+            ["bad@x.example", "", "", "", "", "", "", "about fifty", "", ""],
+            ["range@x.example", "", "", "", "", "", "", "51-200", "", ""],
+            ["not-an-email", "", "", "", "", "", "", "", "", ""],
+            MANAGER,
+        ],
+    )
     report = import_file(engine, lf, "leads", now=NOW, actor="test")
     assert report.created == 2 and report.rejected == 4
     by_line = {e.line: e for e in report.errors}
@@ -126,12 +152,16 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(engine: Engine, tmp_pa
     assert by_line[6].field == "email" and "not an e-mail" in by_line[6].message
     assert count(engine, bulk.LEAD) == 2
 
-    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, [
-        ["ceo@hotel.example", "webinar_attended", "03/04/2026", "", ""],
-        ["ceo@hotel.example", "", T, "", ""],
-        ["ceo@hotel.example", "page_view", (NOW + timedelta(days=30)).isoformat(), "", ""],
-        ["ceo@hotel.example", "page_view", T, "https://x.example/", ""],
-    ])
+    ef = write_csv(
+        tmp_path / "events.csv",
+        EVENT_HEADER,
+        [
+            ["ceo@hotel.example", "webinar_attended", "03/04/2026", "", ""],
+            ["ceo@hotel.example", "", T, "", ""],
+            ["ceo@hotel.example", "page_view", (NOW + timedelta(days=30)).isoformat(), "", ""],
+            ["ceo@hotel.example", "page_view", T, "https://x.example/", ""],
+        ],
+    )
     events = import_file(engine, ef, "events", now=NOW, actor="test")
     assert events.accepted == 1 and events.rejected == 3
     messages = {e.line: (e.field, e.message) for e in events.errors}
@@ -160,14 +190,16 @@ def poison_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_progress_counts_every_row_once_rejected_or_refused(
-        engine: Engine, tmp_path: Path, poison_refused: None) -> None:
+    engine: Engine, tmp_path: Path, poison_refused: None
+) -> None:
     rows = [["ceo@hotel.example", "page_view", T, f"https://x.example/{i}", ""] for i in range(7)]
     rows[2] = ["ceo@hotel.example", "page_view", "yesterday", "", ""]  # rejected when parsed
     rows[5] = ["ceo@hotel.example", "poison", T, "", ""]  # refused by the database
     ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, rows)
     steps: list[int] = []
-    report = import_file(engine, ef, "events", now=NOW, actor="test", chunk=4,
-                         progress=steps.append)
+    report = import_file(
+        engine, ef, "events", now=NOW, actor="test", chunk=4, progress=steps.append
+    )
     assert report.accepted == 5 and report.rejected == 2
     assert sum(steps) == report.rows == 7
 
@@ -185,9 +217,11 @@ def test_file_level_problems_import_nothing(engine: Engine, tmp_path: Path) -> N
 
 
 def test_id_column_custom_attributes_and_updates(engine: Engine, tmp_path: Path) -> None:
-    lf = write_csv(tmp_path / "crm.csv", ["Contact ID", "E-Mail", "Job Title", "Employees",
-                                          "Lifetime Value", "Segment"],
-                   [["C-9", "x@y.example", "Head of Sales", "80", "1200.5", "SMB"]])
+    lf = write_csv(
+        tmp_path / "crm.csv",
+        ["Contact ID", "E-Mail", "Job Title", "Employees", "Lifetime Value", "Segment"],
+        [["C-9", "x@y.example", "Head of Sales", "80", "1200.5", "SMB"]],
+    )
     report = import_file(engine, lf, "leads", now=NOW, actor="test", id_column="Contact ID")
     assert report.created == 1 and not report.errors
     found, sc = lead(engine, "C-9")
@@ -196,8 +230,11 @@ def test_id_column_custom_attributes_and_updates(engine: Engine, tmp_path: Path)
     assert found.attributes == {"Lifetime Value": 1200.5, "Segment": "SMB"}
     assert sc is not None and sc.fit == 45  # manager 20 + size 25
 
-    update = write_csv(tmp_path / "upd.csv", ["email", "title", "Segment", "Region"],
-                       [["x@y.example", "CEO", "", "EMEA"]])
+    update = write_csv(
+        tmp_path / "upd.csv",
+        ["email", "title", "Segment", "Region"],
+        [["x@y.example", "CEO", "", "EMEA"]],
+    )
     report = import_file(engine, update, "leads", now=NOW, actor="test")
     assert report.updated == 1
     found, sc = lead(engine, "x@y.example")
@@ -207,8 +244,9 @@ def test_id_column_custom_attributes_and_updates(engine: Engine, tmp_path: Path)
 
 
 def test_events_for_unknown_leads_create_them(engine: Engine, tmp_path: Path) -> None:
-    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER,
-                   [["new@lead.example", "demo_request", T, "", ""]])
+    ef = write_csv(
+        tmp_path / "events.csv", EVENT_HEADER, [["new@lead.example", "demo_request", T, "", ""]]
+    )
     report = import_file(engine, ef, "events", now=NOW, actor="test")
     assert report.created == 1 and report.accepted == 1
     found, sc = lead(engine, "new@lead.example")
@@ -217,10 +255,15 @@ def test_events_for_unknown_leads_create_them(engine: Engine, tmp_path: Path) ->
 
 
 def test_rescore_decays_and_expires_a_stale_mql(engine: Engine, tmp_path: Path) -> None:
-    load(engine, tmp_path, [CEO], [
-        ["ceo@hotel.example", "webinar_attended", T, "", ""],
-        ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""],
-    ])
+    load(
+        engine,
+        tmp_path,
+        [CEO],
+        [
+            ["ceo@hotel.example", "webinar_attended", T, "", ""],
+            ["ceo@hotel.example", "page_view", T, "https://x.example/product", ""],
+        ],
+    )
     summary = rescore_all(engine, now=NOW + timedelta(days=400), actor="test")
     assert summary.transitions == {"mql->nurturing": 1}
     found, sc = lead(engine, "ceo@hotel.example")
@@ -229,15 +272,22 @@ def test_rescore_decays_and_expires_a_stale_mql(engine: Engine, tmp_path: Path) 
     assert rescore_all(engine, now=NOW + timedelta(days=400), actor="test").transitions == {}
 
 
-def test_model_apply_rebuilds_from_events_and_rollback_restores(engine: Engine, tmp_path: Path
-                                                                ) -> None:
-    load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "content_download", T, "",
-                                        "whitepaper"]])
+def test_model_apply_rebuilds_from_events_and_rollback_restores(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(
+        engine, tmp_path, [MANAGER], [["mgr@soft.example", "content_download", T, "", "whitepaper"]]
+    )
     with session_scope(engine) as s:
         text = models.ensure_active(session=s, now=NOW).toml
         assert "points = 15\ncap = 30\n" in text
-        models.add_version(session=s, created_by="test", now=NOW, activate=True,
-                           text=text.replace("points = 15\ncap = 30\n", "points = 40\ncap = 40\n"))
+        models.add_version(
+            session=s,
+            created_by="test",
+            now=NOW,
+            activate=True,
+            text=text.replace("points = 15\ncap = 30\n", "points = 40\ncap = 40\n"),
+        )
     rescore_all(engine, now=NOW, actor="test")
     _, sc = lead(engine, "mgr@soft.example")
     assert sc is not None and sc.model_version == 2 and sc.score == 60
@@ -252,25 +302,32 @@ def test_model_apply_rebuilds_from_events_and_rollback_restores(engine: Engine, 
 
 
 def test_absurd_company_size_is_rejected_not_a_crash(engine: Engine, tmp_path: Path) -> None:
-    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER,
-                   [["big@x.example", "", "", "", "", "", "", "99999999999999999999", "", ""],
-                    CEO])
+    lf = write_csv(
+        tmp_path / "leads.csv",
+        LEAD_HEADER,
+        [["big@x.example", "", "", "", "", "", "", "99999999999999999999", "", ""], CEO],
+    )
     report = import_file(engine, lf, "leads", now=NOW, actor="test")
     assert report.created == 1 and [e.line for e in report.errors] == [2]
     assert "from 0 to 10,000,000" in report.errors[0].message
 
 
-def test_values_too_long_for_their_column_are_rejected_by_field(engine: Engine,
-                                                               tmp_path: Path) -> None:
+def test_values_too_long_for_their_column_are_rejected_by_field(
+    engine: Engine, tmp_path: Path
+) -> None:
     """The same message on SQLite (which would store them) and PostgreSQL (which would refuse
     the row without naming the field)."""
     long_mail = "a" * 311 + "@x.example"
-    lf = write_csv(tmp_path / "leads.csv", LEAD_HEADER, [
-        [long_mail, "", "", "", "", "", "", "", "", ""],
-        ["", "C" * 201, "", "", "", "", "", "", "", ""],
-        ["", "C" * 200, "", "", "", "", "", "", "", ""],
-        CEO,
-    ])
+    lf = write_csv(
+        tmp_path / "leads.csv",
+        LEAD_HEADER,
+        [
+            [long_mail, "", "", "", "", "", "", "", "", ""],
+            ["", "C" * 201, "", "", "", "", "", "", "", ""],
+            ["", "C" * 200, "", "", "", "", "", "", "", ""],
+            CEO,
+        ],
+    )
     report = import_file(engine, lf, "leads", now=NOW, actor="test")
     assert report.created == 2
     by_line = {e.line: e for e in report.errors}
@@ -279,18 +336,27 @@ def test_values_too_long_for_their_column_are_rejected_by_field(engine: Engine,
     assert sorted(by_line) == [2, 3]
 
 
-def test_a_nul_character_is_refused_by_its_column_on_either_database(engine: Engine,
-                                                                      tmp_path: Path) -> None:
+def test_a_nul_character_is_refused_by_its_column_on_either_database(
+    engine: Engine, tmp_path: Path
+) -> None:
     lf = tmp_path / "leads.csv"
-    lf.write_text("email,title,note\nnul@x.example,CE\x00O,x\nok@x.example,CEO,\"multi\nline\"\n"
-                  "nul2@x.example,CEO,a\x00\n", encoding="utf-8")
+    lf.write_text(
+        'email,title,note\nnul@x.example,CE\x00O,x\nok@x.example,CEO,"multi\nline"\n'
+        "nul2@x.example,CEO,a\x00\n",
+        encoding="utf-8",
+    )
     report = import_file(engine, lf, "leads", now=NOW, actor="test")
     assert report.created == 1
     assert [(e.line, e.field) for e in report.errors] == [(2, "title"), (5, "note")]
     assert "NUL character" in report.errors[0].message
-    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER, [
-        ["ok@x.example", "page_view", T, "https://x.example/a\x00b", ""],
-        ["ok@x.example", "page_view", T, "https://x.example/ok", ""]])
+    ef = write_csv(
+        tmp_path / "events.csv",
+        EVENT_HEADER,
+        [
+            ["ok@x.example", "page_view", T, "https://x.example/a\x00b", ""],
+            ["ok@x.example", "page_view", T, "https://x.example/ok", ""],
+        ],
+    )
     events = import_file(engine, ef, "events", now=NOW, actor="test")
     assert events.accepted == 1 and [(e.line, e.field) for e in events.errors] == [(2, "url")]
     utf16 = tmp_path / "utf16.csv"
@@ -301,23 +367,27 @@ def test_a_nul_character_is_refused_by_its_column_on_either_database(engine: Eng
 
 
 def test_numbers_keep_leading_zeros_and_a_decimal_comma_is_no_company_size(
-        engine: Engine, tmp_path: Path) -> None:
+    engine: Engine, tmp_path: Path
+) -> None:
     lf = tmp_path / "leads.csv"
-    lf.write_text("email,company_size,zip,crm_no,score_2024,ratio\n"
-                  "a@x.example,\"1,200\",01067,00123,42,0.25\n"
-                  "b@x.example,\"1,5\",80331,7,-3,-0.5\n", encoding="utf-8")
+    lf.write_text(
+        "email,company_size,zip,crm_no,score_2024,ratio\n"
+        'a@x.example,"1,200",01067,00123,42,0.25\n'
+        'b@x.example,"1,5",80331,7,-3,-0.5\n',
+        encoding="utf-8",
+    )
     report = import_file(engine, lf, "leads", now=NOW, actor="test")
     assert report.created == 1
     assert [(e.line, e.field) for e in report.errors] == [(3, "company_size")]
     assert "'1,5'" in report.errors[0].message
     found, _ = lead(engine, "a@x.example")
     assert found.company_size == 1200
-    assert found.attributes == {"zip": "01067", "crm_no": "00123", "score_2024": 42,
-                                "ratio": 0.25}
+    assert found.attributes == {"zip": "01067", "crm_no": "00123", "score_2024": 42, "ratio": 0.25}
 
 
 def test_rows_the_database_refuses_are_reported_and_the_rest_kept(
-        engine: Engine, tmp_path: Path, poison_refused: None) -> None:
+    engine: Engine, tmp_path: Path, poison_refused: None
+) -> None:
     """A refusal we cannot foresee (a constraint, a driver limit) costs only its own rows."""
     rows = [["ceo@hotel.example", "page_view", T, f"https://x.example/{i}", ""] for i in range(9)]
     rows.insert(4, ["ceo@hotel.example", "poison", T, "", ""])
@@ -331,19 +401,26 @@ def test_rows_the_database_refuses_are_reported_and_the_rest_kept(
     assert sc is not None and sc.state["r"]["website_visits_3_days"][0] == 9
 
 
-def test_rescore_computes_only_leads_whose_score_can_have_changed(engine: Engine,
-                                                                   tmp_path: Path) -> None:
-    load(engine, tmp_path, [CEO, MANAGER], [
-        ["ceo@hotel.example", "webinar_attended", T, "", ""],
-    ])
+def test_rescore_computes_only_leads_whose_score_can_have_changed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(
+        engine,
+        tmp_path,
+        [CEO, MANAGER],
+        [
+            ["ceo@hotel.example", "webinar_attended", T, "", ""],
+        ],
+    )
     # the manager has no events: nothing about it changes with time
     assert rescore_all(engine, now=NOW, actor="test").scored == 0
     _, sc = lead(engine, "ceo@hotel.example")
     assert sc is not None and sc.next_change_at is not None and sc.next_change_at > NOW
     before_due = sc.next_change_at - timedelta(seconds=2)
     assert rescore_all(engine, now=before_due, actor="test").scored == 0
-    assert rescore_all(engine, now=sc.next_change_at + timedelta(seconds=2),
-                       actor="test").scored == 1
+    assert (
+        rescore_all(engine, now=sc.next_change_at + timedelta(seconds=2), actor="test").scored == 1
+    )
     _, later = lead(engine, "ceo@hotel.example")
     assert later is not None and later.engagement == 24  # the webinar's 25 fell below 24.5
     assert rescore_all(engine, now=NOW, actor="test", force=True).scored == 2
@@ -351,8 +428,11 @@ def test_rescore_computes_only_leads_whose_score_can_have_changed(engine: Engine
 
 def test_awkward_property_text_is_stored_exactly(engine: Engine, tmp_path: Path) -> None:
     awkward = 'C:\\temp\\new\t"quoted" line\nnext \\n ünïcødé <!channel>'
-    ef = write_csv(tmp_path / "events.csv", EVENT_HEADER,
-                   [["odd@x.example", "page_view", T, awkward, "back\\slash"]])
+    ef = write_csv(
+        tmp_path / "events.csv",
+        EVENT_HEADER,
+        [["odd@x.example", "page_view", T, awkward, "back\\slash"]],
+    )
     report = import_file(engine, ef, "events", now=NOW, actor="test")
     assert report.accepted == 1 and not report.errors
     with session_scope(engine) as s:
@@ -362,13 +442,19 @@ def test_awkward_property_text_is_stored_exactly(engine: Engine, tmp_path: Path)
 
 def test_semicolon_separated_files_from_german_excel(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
-    path.write_text("\ufeffE-Mail;Vorname;Nachname;Firma;Branche;Mitarbeiter\n"
-                    "k@gastro.example;Klara;Koch;Koch GmbH;Gastronomie;120\n", encoding="utf-8")
+    path.write_text(
+        "\ufeffE-Mail;Vorname;Nachname;Firma;Branche;Mitarbeiter\n"
+        "k@gastro.example;Klara;Koch;Koch GmbH;Gastronomie;120\n",
+        encoding="utf-8",
+    )
     report = import_file(engine, path, "leads", now=NOW, actor="test")
     assert report.created == 1 and not report.errors
     found, sc = lead(engine, "k@gastro.example")
-    assert (found.first_name, found.company, found.industry) == ("Klara", "Koch GmbH",
-                                                                 "Gastronomie")
+    assert (found.first_name, found.company, found.industry) == (
+        "Klara",
+        "Koch GmbH",
+        "Gastronomie",
+    )
     assert found.company_size == 120 and found.attributes == {}
     assert sc is not None and sc.fit == 45  # size 50-200 and the target industry
 
@@ -377,8 +463,12 @@ def test_a_rescored_lead_gets_its_next_moment(engine: Engine, tmp_path: Path) ->
     """A day leaves the count rule's window (4 visiting days become 3: the points stay); the
     lead is scored then, and is not due again until its next moment."""
     days = [(NOW - timedelta(days=d)).isoformat() for d in (0, 1, 2, 29)]
-    load(engine, tmp_path, [MANAGER], [["mgr@soft.example", "page_view", d,
-                                        "https://x.example/blog", ""] for d in days])
+    load(
+        engine,
+        tmp_path,
+        [MANAGER],
+        [["mgr@soft.example", "page_view", d, "https://x.example/blog", ""] for d in days],
+    )
     _, sc = lead(engine, "mgr@soft.example")
     assert sc is not None and sc.next_change_at is not None
     moment = sc.next_change_at + timedelta(seconds=2)
@@ -392,8 +482,21 @@ def test_a_rescored_lead_gets_its_next_moment(engine: Engine, tmp_path: Path) ->
 def test_each_kind_of_due_lead_is_found_and_no_other(engine: Engine, tmp_path: Path) -> None:
     """Not due: no events, or not yet at its next change. Due: never scored, scored under
     another model, dirty (events not yet in its state), past its next change."""
-    people: list[list[object]] = [[f"p{i}@hotel.example", f"CRM-P{i}", "Pat", f"P{i}", "CEO",
-                                   "Hotel", "Hospitality", "120", "DE", "web"] for i in range(6)]
+    people: list[list[object]] = [
+        [
+            f"p{i}@hotel.example",
+            f"CRM-P{i}",
+            "Pat",
+            f"P{i}",
+            "CEO",
+            "Hotel",
+            "Hospitality",
+            "120",
+            "DE",
+            "web",
+        ]
+        for i in range(6)
+    ]
     load(engine, tmp_path, people, [[p[0], "webinar_attended", T, "", ""] for p in people[1:]])
     ids = {}
     with session_scope(engine) as s:
@@ -404,21 +507,21 @@ def test_each_kind_of_due_lead_is_found_and_no_other(engine: Engine, tmp_path: P
         version, _ = models.active_model(session=s, now=NOW)
         sc = bulk.SCORE.c
         s.execute(bulk.SCORE.delete().where(sc.lead_id == ids[2]))
-        s.execute(bulk.SCORE.update().where(sc.lead_id == ids[3]).values(
-            model_version=version + 7))
+        s.execute(bulk.SCORE.update().where(sc.lead_id == ids[3]).values(model_version=version + 7))
         s.execute(bulk.SCORE.update().where(sc.lead_id == ids[4]).values(dirty=True))
-        s.execute(bulk.SCORE.update().where(sc.lead_id == ids[5]).values(
-            next_change_at=NOW - timedelta(seconds=1)))
+        s.execute(
+            bulk.SCORE.update()
+            .where(sc.lead_id == ids[5])
+            .values(next_change_at=NOW - timedelta(seconds=1))
+        )
     with session_scope(engine) as s:
         due = due_ids(s, min(ids.values()), max(ids.values()), version=version, now=NOW)
         assert due == sorted(ids[n] for n in (2, 3, 4, 5))
         assert due_ids(s, ids[3], ids[4], version=version, now=NOW) == [ids[3], ids[4]]
-        assert due_ids(s, ids[0], ids[1], version=version, now=NOW, force=True) == [ids[0],
-                                                                                    ids[1]]
+        assert due_ids(s, ids[0], ids[1], version=version, now=NOW, force=True) == [ids[0], ids[1]]
     assert rescore_all(engine, now=NOW, actor="test").scored == 4
     with session_scope(engine) as s:
         assert due_ids(s, min(ids.values()), max(ids.values()), version=version, now=NOW) == []
-
 
 
 def test_a_second_sample_adds_people_and_renames_nobody(engine: Engine, tmp_path: Path) -> None:

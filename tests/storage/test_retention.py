@@ -45,15 +45,23 @@ def test_old_sent_rows_go_and_everything_still_needed_stays(engine: Engine) -> N
     first_of_a = add_alert(engine, a, OLD)  # a was an MQL twice: only its latest alert counts
     latest_of_a = add_alert(engine, a, OLD + DAY)
     only_of_b = add_alert(engine, b, OLD)
-    gone = {add_row(engine, kind=kind, lead_id=a, sent_at=OLD + DAY, created_at=OLD)
-            for kind in ("slack.update", "slack.thread", "slack.handover", "webhook")}
+    gone = {
+        add_row(engine, kind=kind, lead_id=a, sent_at=OLD + DAY, created_at=OLD)
+        for kind in ("slack.update", "slack.thread", "slack.handover", "webhook")
+    }
     kept = {
         add_row(engine, status="failed", created_at=OLD),  # for `sdrbot webhook redeliver`
         add_row(engine, status="pending", created_at=OLD),
-        add_row(engine, status="pending", created_at=OLD, attempts=3,  # claimed
-                next_attempt_at=NOW + timedelta(seconds=60)),
+        add_row(
+            engine,
+            status="pending",
+            created_at=OLD,
+            attempts=3,  # claimed
+            next_attempt_at=NOW + timedelta(seconds=60),
+        ),
         add_row(engine, kind="slack.update", lead_id=b, sent_at=NOW - DAY, created_at=OLD),
-        latest_of_a, only_of_b,
+        latest_of_a,
+        only_of_b,
     }
     add_ids(engine, NOW - timedelta(days=8), 3)
     add_ids(engine, NOW - timedelta(days=6), 2)
@@ -79,12 +87,14 @@ def test_one_age_for_both_tables_when_given(engine: Engine) -> None:
     add_ids(engine, NOW - timedelta(days=10))
     assert prune(engine, dry_run=True) == retention.Pruned(outbox=0, ingest_message=1)
     assert prune(engine, older_than=timedelta(days=30)) == retention.Pruned()
-    assert prune(engine, older_than=timedelta(hours=12)) == \
-        retention.Pruned(outbox=1, ingest_message=2)
+    assert prune(engine, older_than=timedelta(hours=12)) == retention.Pruned(
+        outbox=1, ingest_message=2
+    )
 
 
-def test_the_newest_sent_rows_stay_for_the_channel_ids(engine: Engine,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_newest_sent_rows_stay_for_the_channel_ids(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(retention, "KEEP_NEWEST_SENT", 2)
     rows = [add_row(engine, sent_at=OLD, created_at=OLD) for _ in range(5)]
     failed = add_row(engine, status="failed", created_at=OLD)  # counts not among the sent
@@ -93,8 +103,9 @@ def test_the_newest_sent_rows_stay_for_the_channel_ids(engine: Engine,
     assert prune(engine) == retention.Pruned()
 
 
-def test_fewer_sent_rows_than_the_floor_are_all_kept(engine: Engine,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fewer_sent_rows_than_the_floor_are_all_kept(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(retention, "KEEP_NEWEST_SENT", 500)
     add_row(engine, sent_at=OLD, created_at=OLD)
     assert prune(engine, dry_run=True) == prune(engine) == retention.Pruned()

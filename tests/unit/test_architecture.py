@@ -25,9 +25,11 @@ def imported_packages(package: str) -> set[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize(("package", "forbidden"), [("scoring", {"bot", "storage"}),
-                                                    ("storage", {"bot"})])
+@pytest.mark.parametrize(
+    ("package", "forbidden"), [("scoring", {"bot", "storage"}), ("storage", {"bot"})]
+)
 def test_dependencies_point_one_way(package: str, forbidden: set[str]) -> None:
-    wrong = sorted(f"{where} imports {name}" for where, name in imported_packages(package)
-                   if name in forbidden)
+    wrong = sorted(
+        f"{where} imports {name}" for where, name in imported_packages(package) if name in forbidden
+    )
     assert not wrong, wrong

@@ -35,9 +35,19 @@ NOW = datetime(2025, 3, 3, 9, 15, tzinfo=UTC)
 SDR, AE = "U0SDRANNA1", "U0AEBEN001"
 HOSTILE = "*_~`<!channel> <@U123> <http://x|y> & @here >"
 ALLOWED_CONSTRUCTS = re.compile(
-    rf"<@(?:{SDR}|{AE})>|<!date\^\d+\^[^|<>]+\|[^<>]*>|<https://fake\.slack\.com/[^|<>]+\|[^<>]*>")
-NOT_SHOWN = {"action_id", "block_id", "callback_id", "private_metadata", "value", "url",
-             "type", "style", "event_type"}
+    rf"<@(?:{SDR}|{AE})>|<!date\^\d+\^[^|<>]+\|[^<>]*>|<https://fake\.slack\.com/[^|<>]+\|[^<>]*>"
+)
+NOT_SHOWN = {
+    "action_id",
+    "block_id",
+    "callback_id",
+    "private_metadata",
+    "value",
+    "url",
+    "type",
+    "style",
+    "event_type",
+}
 
 
 def hostile(length: int) -> str:
@@ -46,36 +56,62 @@ def hostile(length: int) -> str:
 
 def ordinary_view(**changes: Any) -> AlertView:
     fields: dict[str, Any] = dict(
-        lead_id=42, name="Dana Example", email="dana_ex@example.com", title="VP Sales",
-        company="Acme & Sons", score=87, fit=42, engagement=45, fit_grade="A",
+        lead_id=42,
+        name="Dana Example",
+        email="dana_ex@example.com",
+        title="VP Sales",
+        company="Acme & Sons",
+        score=87,
+        fit=42,
+        engagement=45,
+        fit_grade="A",
         engagement_level=1,
-        reasons=[("Pricing page visits", 30, "3× page_view in 7 days"),
-                 ("Competitor domain", -5, "email_domain: rival.com"),
-                 ("Webinar attended", 22.4, "1× webinar, decayed from 30"),
-                 ("Industry: software", 15, "industry: Software"),
-                 ("Company size 200–999", 10, "company_size: 450"),
-                 ("Newsletter opens", 3, "4× email_open")],
+        reasons=[
+            ("Pricing page visits", 30, "3× page_view in 7 days"),
+            ("Competitor domain", -5, "email_domain: rival.com"),
+            ("Webinar attended", 22.4, "1× webinar, decayed from 30"),
+            ("Industry: software", 15, "industry: Software"),
+            ("Company size 200–999", 10, "company_size: 450"),
+            ("Newsletter opens", 3, "4× email_open"),
+        ],
         timeline=[(NOW - timedelta(hours=h), "page_view", f"/pricing?v={h}") for h in range(8)],
-        fast_track=None, re_mql=False, owner_slack_id=None, status="mql", decision=None)
+        fast_track=None,
+        re_mql=False,
+        owner_slack_id=None,
+        status="mql",
+        decision=None,
+    )
     fields.update(changes)
     return AlertView(**fields)
 
 
 def hostile_view(**changes: Any) -> AlertView:
     fields: dict[str, Any] = dict(
-        lead_id=987654321, name=hostile(200), email=hostile(200), title=hostile(300),
-        company=hostile(300), score=-12.5, fit=-40.4, engagement=27.9, fit_grade=hostile(3),
+        lead_id=987654321,
+        name=hostile(200),
+        email=hostile(200),
+        title=hostile(300),
+        company=hostile(300),
+        score=-12.5,
+        fit=-40.4,
+        engagement=27.9,
+        fit_grade=hostile(3),
         engagement_level=4,
         reasons=[(hostile(200), (-1) ** i * (i + 0.4), hostile(300)) for i in range(50)],
         timeline=[(NOW - timedelta(minutes=i), hostile(80), hostile(3000)) for i in range(100)],
-        fast_track=hostile(120), re_mql=True, owner_slack_id=None, status=hostile(50))
+        fast_track=hostile(120),
+        re_mql=True,
+        owner_slack_id=None,
+        status=hostile(50),
+    )
     fields.update(changes)
     return AlertView(**fields)
 
 
 def decision(**changes: Any) -> DecisionView:
-    fields: dict[str, Any] = dict(outcome="promote", decided_by=SDR, decided_at=NOW,
-                                  reason=hostile(400), notes=hostile(3000))
+    fields: dict[str, Any] = dict(
+        outcome="promote", decided_by=SDR, decided_at=NOW, reason=hostile(400), notes=hostile(3000)
+    )
     fields.update(changes)
     return DecisionView(**fields)
 
@@ -140,8 +176,9 @@ VIEWS = {
     "hostile claimed": hostile_view(owner_slack_id=SDR),
     "hostile owner id": hostile_view(owner_slack_id=hostile(40)),
     "hostile decided": hostile_view(decision=decision()),
-    "hostile decider id": hostile_view(decision=decision(decided_by=hostile(30),
-                                                         outcome=hostile(60))),
+    "hostile decider id": hostile_view(
+        decision=decision(decided_by=hostile(30), outcome=hostile(60))
+    ),
     "empty": ordinary_view(name="", title=None, company=None, reasons=[], timeline=[]),
 }
 
@@ -155,26 +192,47 @@ def test_open_alert_has_the_four_buttons() -> None:
     payload = alert_message(ordinary_view())
     found = buttons(payload)
     assert [(b["action_id"], b["value"]) for b in found] == [
-        ("lead_claim", "42"), ("lead_promote", "42"), ("lead_recycle", "42"),
-        ("lead_disqualify", "42")]
-    assert [b["text"]["text"] for b in found] == ["Claim", "Promote to SQL", "Recycle",
-                                                  "Disqualify"]
+        ("lead_claim", "42"),
+        ("lead_promote", "42"),
+        ("lead_recycle", "42"),
+        ("lead_disqualify", "42"),
+    ]
+    assert [b["text"]["text"] for b in found] == [
+        "Claim",
+        "Promote to SQL",
+        "Recycle",
+        "Disqualify",
+    ]
     assert found[1]["style"] == "primary"
     assert found[3]["style"] == "danger" and found[3]["confirm"]["style"] == "danger"
-    assert payload["metadata"] == {"event_type": "sdrbot_mql_alert",
-                                   "event_payload": {"lead_id": 42}}
+    assert payload["metadata"] == {
+        "event_type": "sdrbot_mql_alert",
+        "event_payload": {"lead_id": 42},
+    }
     assert [b["value"] for b in buttons(alert_message(hostile_view()))] == ["987654321"] * 4
 
 
 def test_alert_content() -> None:
     payload = alert_message(ordinary_view(fast_track="demo_request", re_mql=True))
     text = all_text(payload)
-    assert payload["blocks"][0] == {"type": "header", "text": {
-        "type": "plain_text", "text": "Dana Example", "emoji": True}}
-    for expected in ("VP Sales", "Acme &amp; Sons", "87 · A1", "dana_ex@example.com",
-                     "*+30* Pricing page visits", "*-5* Competitor domain", "*+22.4* Webinar",
-                     "… and 1 more", "⚡ *Fast track*: demo_request", "↻ *Re-MQL*",
-                     "Unassigned", "… and 3 earlier"):
+    assert payload["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Dana Example", "emoji": True},
+    }
+    for expected in (
+        "VP Sales",
+        "Acme &amp; Sons",
+        "87 · A1",
+        "dana_ex@example.com",
+        "*+30* Pricing page visits",
+        "*-5* Competitor domain",
+        "*+22.4* Webinar",
+        "… and 1 more",
+        "⚡ *Fast track*: demo_request",
+        "↻ *Re-MQL*",
+        "Unassigned",
+        "… and 3 earlier",
+    ):
         assert expected in text
     assert "Newsletter opens" not in text  # the sixth reason is beyond the top five
     assert text.count("/pricing?v=") == 5
@@ -184,15 +242,23 @@ def test_alert_content() -> None:
 def test_claimed_alert_shows_owner_and_no_claim_button() -> None:
     payload = alert_message(ordinary_view(owner_slack_id=SDR))
     assert [b["action_id"] for b in buttons(payload)] == [
-        "lead_promote", "lead_recycle", "lead_disqualify"]
+        "lead_promote",
+        "lead_recycle",
+        "lead_disqualify",
+    ]
     assert f"*Owner*\n<@{SDR}>" in all_text(payload)
 
 
-@pytest.mark.parametrize(("outcome", "label"), [
-    ("promote", "Promoted to SQL"), ("recycle", "Recycled"), ("disqualify", "Disqualified")])
+@pytest.mark.parametrize(
+    ("outcome", "label"),
+    [("promote", "Promoted to SQL"), ("recycle", "Recycled"), ("disqualify", "Disqualified")],
+)
 def test_decided_alert_has_no_buttons(outcome: str, label: str) -> None:
-    view = ordinary_view(owner_slack_id=SDR, status="sql", decision=decision(
-        outcome=outcome, reason="Budget confirmed", notes="Call on Monday"))
+    view = ordinary_view(
+        owner_slack_id=SDR,
+        status="sql",
+        decision=decision(outcome=outcome, reason="Budget confirmed", notes="Call on Monday"),
+    )
     payload = alert_message(view)
     assert "actions" not in block_types(payload)
     text = all_text(payload)
@@ -218,26 +284,31 @@ def test_lead_card_passes_limits(name: str) -> None:
 
 
 def test_lead_card_shows_the_whole_breakdown() -> None:
-    text = all_text(lead_card(ordinary_view(owner_slack_id=SDR),
-                              [StatusChange(NOW, "lead", "mql", "score")]))
+    text = all_text(
+        lead_card(ordinary_view(owner_slack_id=SDR), [StatusChange(NOW, "lead", "mql", "score")])
+    )
     assert "fit 42 + engagement 45 = 87" in text
     assert "Newsletter opens" in text and "*Status*\nmql" in text
     assert "lead → mql (score)" in text and f"<@{SDR}>" in text
     hostile_card = lead_card(hostile_view(), HISTORY)
-    sections = [b for b in hostile_card["blocks"]
-                if "Score breakdown" in b.get("text", {}).get("text", "")]
+    sections = [
+        b for b in hostile_card["blocks"] if "Score breakdown" in b.get("text", {}).get("text", "")
+    ]
     assert 1 < len(sections) <= 4
     assert "smaller lines" in sections[-1]["text"]["text"]
 
 
 def test_pick_list() -> None:
-    matches = [LeadMatch(i, hostile(200), hostile(200), hostile(200), 50 + i, "B2", "mql")
-               for i in range(25)]
+    matches = [
+        LeadMatch(i, hostile(200), hostile(200), hostile(200), 50 + i, "B2", "mql")
+        for i in range(25)
+    ]
     payload = pick_list(matches, query=hostile(300))
     assert_good_message(payload)
     picks = [b["accessory"] for b in payload["blocks"] if "accessory" in b]
     assert [(p["action_id"], p["value"]) for p in picks] == [
-        (f"lead_pick_{i}", str(i)) for i in range(10)]
+        (f"lead_pick_{i}", str(i)) for i in range(10)
+    ]
     assert "15 more not shown" in all_text(payload)
     empty = pick_list([], query="nobody")
     assert_good_message(empty)
@@ -246,9 +317,9 @@ def test_pick_list() -> None:
 
 # modals --------------------------------------------------------------------------------------
 
+
 def state(**values: dict[str, Any]) -> dict[str, Any]:
-    return {"private_metadata": "42",
-            "state": {"values": {k: {k: v} for k, v in values.items()}}}
+    return {"private_metadata": "42", "state": {"values": {k: {k: v} for k, v in values.items()}}}
 
 
 @pytest.mark.parametrize("name", ["Dana Example", hostile(200), ""])
@@ -258,22 +329,31 @@ def test_promote_modal(name: str) -> None:
     assert view["callback_id"] == "promote_submit" and view["private_metadata"] == "42"
     inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
     assert inputs == ["budget", "authority", "need", "timing", "ae", "notes"]
-    assert all(b["element"]["action_id"] == b["block_id"] for b in view["blocks"]
-               if b["type"] == "input")
+    assert all(
+        b["element"]["action_id"] == b["block_id"] for b in view["blocks"] if b["type"] == "input"
+    )
 
 
 def test_read_promote() -> None:
-    answers = read_promote(state(
-        budget={"type": "static_select", "selected_option": {"value": "confirmed"}},
-        authority={"type": "static_select", "selected_option": {"value": "influencer"}},
-        need={"type": "static_select", "selected_option": {"value": "urgent"}},
-        timing={"type": "static_select", "selected_option": {"value": "quarter"}},
-        ae={"type": "users_select", "selected_user": AE},
-        notes={"type": "plain_text_input", "value": "Uses spreadsheets today"}))
-    assert answers == BantAnswers("confirmed", "influencer", "urgent", "quarter",
-                                  "Uses spreadsheets today", AE)
-    empty = read_promote(state(ae={"type": "users_select", "selected_user": None},
-                               notes={"type": "plain_text_input", "value": None}))
+    answers = read_promote(
+        state(
+            budget={"type": "static_select", "selected_option": {"value": "confirmed"}},
+            authority={"type": "static_select", "selected_option": {"value": "influencer"}},
+            need={"type": "static_select", "selected_option": {"value": "urgent"}},
+            timing={"type": "static_select", "selected_option": {"value": "quarter"}},
+            ae={"type": "users_select", "selected_user": AE},
+            notes={"type": "plain_text_input", "value": "Uses spreadsheets today"},
+        )
+    )
+    assert answers == BantAnswers(
+        "confirmed", "influencer", "urgent", "quarter", "Uses spreadsheets today", AE
+    )
+    empty = read_promote(
+        state(
+            ae={"type": "users_select", "selected_user": None},
+            notes={"type": "plain_text_input", "value": None},
+        )
+    )
     assert empty.ae_slack_id is None and empty.notes is None
 
 
@@ -287,12 +367,12 @@ def test_reason_modal(kind: str) -> None:
 
     many = reason_modal(kind, 42, hostile(200), [hostile(i % 190 + 10) for i in range(150)])
     assert_good_view(many)
-    options = next(b for b in many["blocks"] if b.get("block_id") == "reason")["element"][
-        "options"]
+    options = next(b for b in many["blocks"] if b.get("block_id") == "reason")["element"]["options"]
     assert len(options) <= 100 and len({o["value"] for o in options}) == len(options)
     assert_good_view(reason_modal(kind, 42, "x", []))
-    assert read_reason(state(reason={"selected_option": {"value": "Spam"}},
-                             notes={"value": "bot signup"})) == ("Spam", "bot signup")
+    assert read_reason(
+        state(reason={"selected_option": {"value": "Spam"}}, notes={"value": "bot signup"})
+    ) == ("Spam", "bot signup")
 
 
 def test_reason_modal_rejects_other_kinds() -> None:
@@ -302,25 +382,40 @@ def test_reason_modal_rejects_other_kinds() -> None:
 
 # handover and thread notes -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("view", [ordinary_view(owner_slack_id=SDR), hostile_view()])
 def test_handover_message(view: AlertView) -> None:
     bant = BantAnswers("confirmed", "decision_maker", "urgent", "quarter", hostile(3000), AE)
-    payload = handover_message(view, bant, promoted_by=SDR,
-                               alert_link="https://fake.slack.com/archives/C1/p1700000000000100")
+    payload = handover_message(
+        view,
+        bant,
+        promoted_by=SDR,
+        alert_link="https://fake.slack.com/archives/C1/p1700000000000100",
+    )
     assert_good_message(payload)
     text = all_text(payload)
-    for expected in ("*Budget*\nBudget confirmed", "*Authority*\nDecision maker",
-                     "*Need*\nClear and urgent", "*Timing*\nWithin 3 months",
-                     "*Pain points and notes*", "*Why they scored*", "*Interaction history*",
-                     f"<@{SDR}> qualified this lead and hands it over to <@{AE}>",
-                     "|Original alert>"):
+    for expected in (
+        "*Budget*\nBudget confirmed",
+        "*Authority*\nDecision maker",
+        "*Need*\nClear and urgent",
+        "*Timing*\nWithin 3 months",
+        "*Pain points and notes*",
+        "*Why they scored*",
+        "*Interaction history*",
+        f"<@{SDR}> qualified this lead and hands it over to <@{AE}>",
+        "|Original alert>",
+    ):
         assert expected in text
     assert payload["text"].startswith("SQL handover: ")
 
 
 def test_handover_without_ae_or_notes() -> None:
-    payload = handover_message(ordinary_view(), BantAnswers("none", "unknown", "vague", "later"),
-                               promoted_by=hostile(20), alert_link="javascript:alert(1)")
+    payload = handover_message(
+        ordinary_view(),
+        BantAnswers("none", "unknown", "vague", "later"),
+        promoted_by=hostile(20),
+        alert_link="javascript:alert(1)",
+    )
     assert_good_message(payload)
     text = all_text(payload)
     assert "hands it over to the account executives" in text
@@ -336,16 +431,39 @@ def test_thread_note(outcome: str) -> None:
 
 # from the scoring engine ---------------------------------------------------------------------
 
+
 def test_reasons_from_breakdown() -> None:
     lines = [
-        BreakdownLine("size", "fit", "Company size", 10, 10, {"field": "company_size",
-                                                             "value": 450}),
-        BreakdownLine("pricing", "engagement", "Pricing page", 22, 30, {
-            "event": "page_view", "count": 3, "first": "2025-02-20T10:00:00+00:00",
-            "last": "2025-02-28T10:00:00+00:00", "window_days": 7}),
-        BreakdownLine("unsub", "engagement", "Unsubscribed", -40, -40, {
-            "event": "unsubscribe", "count": 1, "last": "2025-03-01T00:00:00+00:00",
-            "capped": True}),
+        BreakdownLine(
+            "size", "fit", "Company size", 10, 10, {"field": "company_size", "value": 450}
+        ),
+        BreakdownLine(
+            "pricing",
+            "engagement",
+            "Pricing page",
+            22,
+            30,
+            {
+                "event": "page_view",
+                "count": 3,
+                "first": "2025-02-20T10:00:00+00:00",
+                "last": "2025-02-28T10:00:00+00:00",
+                "window_days": 7,
+            },
+        ),
+        BreakdownLine(
+            "unsub",
+            "engagement",
+            "Unsubscribed",
+            -40,
+            -40,
+            {
+                "event": "unsubscribe",
+                "count": 1,
+                "last": "2025-03-01T00:00:00+00:00",
+                "capped": True,
+            },
+        ),
     ]
     reasons = reasons_from_breakdown([lines[0], lines[1].to_dict(), lines[2]])
     assert [r.label for r in reasons] == ["Unsubscribed", "Pricing page", "Company size"]

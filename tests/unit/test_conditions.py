@@ -21,11 +21,22 @@ def cond(op: str, **kw: Any) -> Condition:
 
 
 def test_operators_are_the_ones_documented() -> None:
-    assert set(OPERATORS) == {"equals", "not_equals", "in", "not_in", "contains", "regex",
-                              "glob", "range", "is_set", "is_empty"}
+    assert set(OPERATORS) == {
+        "equals",
+        "not_equals",
+        "in",
+        "not_in",
+        "contains",
+        "regex",
+        "glob",
+        "range",
+        "is_set",
+        "is_empty",
+    }
 
 
 # --- equals / not_equals ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("value", ["CEO", "ceo", " Ceo ", "cEo"])
 def test_equals_ignores_case_and_surrounding_space(value: str) -> None:
@@ -74,6 +85,7 @@ def test_not_equals_holds_for_other_and_missing_values() -> None:
 
 # --- in / not_in ----------------------------------------------------------------------------------
 
+
 def test_in_is_case_insensitive() -> None:
     c = cond("in", values=["Hospitality", "Gastronomie"])
     assert c.matches("hospitality")
@@ -103,6 +115,7 @@ def test_not_in() -> None:
 
 
 # --- contains / regex ---------------------------------------------------------------------------
+
 
 def test_contains_is_a_case_insensitive_substring() -> None:
     c = cond("contains", value="Sales")
@@ -138,28 +151,35 @@ def test_regex_umlauts() -> None:
 
 # --- glob -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "/pricing",
-    "/pricing/enterprise",
-    "/Pricing?utm_source=x",
-    "https://www.acme.com/pricing",
-    "https://www.acme.com/pricing/teams?plan=pro#faq",
-    "http://acme.com/PRICING",
-    "www.acme.com/pricing",
-    "acme.com/pricing-plans",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/pricing",
+        "/pricing/enterprise",
+        "/Pricing?utm_source=x",
+        "https://www.acme.com/pricing",
+        "https://www.acme.com/pricing/teams?plan=pro#faq",
+        "http://acme.com/PRICING",
+        "www.acme.com/pricing",
+        "acme.com/pricing-plans",
+    ],
+)
 def test_glob_path_pattern_matches_full_urls_and_paths(url: str) -> None:
     assert cond("glob", value="/pricing*").matches(url)
 
 
-@pytest.mark.parametrize("url", [
-    "/product/pricing",
-    "https://acme.com/blog/pricing",
-    "https://pricing.acme.com/",
-    "acme.com",
-    "",
-    None,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/product/pricing",
+        "https://acme.com/blog/pricing",
+        "https://pricing.acme.com/",
+        "acme.com",
+        "",
+        None,
+    ],
+)
 def test_glob_path_pattern_rejects_other_paths(url: Any) -> None:
     assert not cond("glob", value="/pricing*").matches(url)
 
@@ -183,12 +203,25 @@ def test_glob_on_a_malformed_url_is_no_match_not_an_error() -> None:
 
 # --- range ----------------------------------------------------------------------------------------
 
+
 def test_range_with_min_and_max_includes_both_bounds() -> None:
     c = cond("range", min=50, max=200)
     for ok in (50, 120, 200, 50.0, "50", " 200 ", "120.5", "1,20"):
         assert c.matches(ok), ok
-    misses: tuple[Any, ...] = (49, 49.9, 201, "201", "", "  ", None, "fifty", "50-200", True, [],
-                               float("nan"))
+    misses: tuple[Any, ...] = (
+        49,
+        49.9,
+        201,
+        "201",
+        "",
+        "  ",
+        None,
+        "fifty",
+        "50-200",
+        True,
+        [],
+        float("nan"),
+    )
     for bad in misses:
         assert not c.matches(bad), bad
 
@@ -217,10 +250,22 @@ def test_range_with_float_bounds() -> None:
 
 # --- is_set / is_empty --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value,empty", [
-    (None, True), ("", True), ("   ", True), ([], True), ({}, True),
-    ("x", False), (0, False), (0.0, False), (False, False), (["a"], False),
-])
+
+@pytest.mark.parametrize(
+    "value,empty",
+    [
+        (None, True),
+        ("", True),
+        ("   ", True),
+        ([], True),
+        ({}, True),
+        ("x", False),
+        (0, False),
+        (0.0, False),
+        (False, False),
+        (["a"], False),
+    ],
+)
 def test_is_set_and_is_empty(value: Any, empty: bool) -> None:
     assert is_empty(value) is empty
     assert cond("is_empty").matches(value) is empty
@@ -229,36 +274,54 @@ def test_is_set_and_is_empty(value: Any, empty: bool) -> None:
 
 # --- numbers --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,number", [
-    (5, 5.0), (2.5, 2.5), ("7", 7.0), (" 7.5 ", 7.5), ("1,200", 1200.0), ("-3", -3.0),
-    (True, None), ("", None), ("abc", None), (None, None), ("nan", None), ("inf", None),
-    ([1], None),
-])
+
+@pytest.mark.parametrize(
+    "raw,number",
+    [
+        (5, 5.0),
+        (2.5, 2.5),
+        ("7", 7.0),
+        (" 7.5 ", 7.5),
+        ("1,200", 1200.0),
+        ("-3", -3.0),
+        (True, None),
+        ("", None),
+        ("abc", None),
+        (None, None),
+        ("nan", None),
+        ("inf", None),
+        ([1], None),
+    ],
+)
 def test_as_number(raw: Any, number: float | None) -> None:
     assert as_number(raw) == number
 
 
 # --- errors ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,field", [
-    ({"op": "equals", "value": "x"}, "field"),
-    ({"field": "  ", "op": "equals", "value": "x"}, "field"),
-    ({"field": "t", "op": "starts_with", "value": "x"}, "op"),
-    ({"field": "t", "op": "equals"}, "value"),
-    ({"field": "t", "op": "equals", "value": ["a"]}, "value"),
-    ({"field": "t", "op": "equals", "value": ""}, "value"),
-    ({"field": "t", "op": "contains", "value": "  "}, "value"),
-    ({"field": "t", "op": "in", "values": []}, "values"),
-    ({"field": "t", "op": "in", "values": "a"}, "values"),
-    ({"field": "t", "op": "not_in"}, "values"),
-    ({"field": "t", "op": "regex", "value": "(unclosed"}, "value"),
-    ({"field": "t", "op": "regex"}, "value"),
-    ({"field": "t", "op": "glob", "value": ""}, "value"),
-    ({"field": "t", "op": "range"}, "min"),
-    ({"field": "t", "op": "range", "min": "50"}, "min"),
-    ({"field": "t", "op": "range", "min": 1, "max": True}, "max"),
-    ({"field": "t", "op": "range", "min": 200, "max": 50}, "max"),
-])
+
+@pytest.mark.parametrize(
+    "raw,field",
+    [
+        ({"op": "equals", "value": "x"}, "field"),
+        ({"field": "  ", "op": "equals", "value": "x"}, "field"),
+        ({"field": "t", "op": "starts_with", "value": "x"}, "op"),
+        ({"field": "t", "op": "equals"}, "value"),
+        ({"field": "t", "op": "equals", "value": ["a"]}, "value"),
+        ({"field": "t", "op": "equals", "value": ""}, "value"),
+        ({"field": "t", "op": "contains", "value": "  "}, "value"),
+        ({"field": "t", "op": "in", "values": []}, "values"),
+        ({"field": "t", "op": "in", "values": "a"}, "values"),
+        ({"field": "t", "op": "not_in"}, "values"),
+        ({"field": "t", "op": "regex", "value": "(unclosed"}, "value"),
+        ({"field": "t", "op": "regex"}, "value"),
+        ({"field": "t", "op": "glob", "value": ""}, "value"),
+        ({"field": "t", "op": "range"}, "min"),
+        ({"field": "t", "op": "range", "min": "50"}, "min"),
+        ({"field": "t", "op": "range", "min": 1, "max": True}, "max"),
+        ({"field": "t", "op": "range", "min": 200, "max": 50}, "max"),
+    ],
+)
 def test_bad_conditions_name_the_key(raw: dict[str, Any], field: str) -> None:
     with pytest.raises(ConditionError) as info:
         parse_condition(raw, require_field=True)

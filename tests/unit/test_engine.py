@@ -38,8 +38,13 @@ def ev(kind: str, when: datetime, **props: Any) -> Event:
     return Event(kind, when, props)
 
 
-def run(events: list[Event], now: datetime, standard: dict[str, Any] | None = None,
-        model: ScoringModel = MODEL, attributes: dict[str, Any] | None = None) -> Score:
+def run(
+    events: list[Event],
+    now: datetime,
+    standard: dict[str, Any] | None = None,
+    model: ScoringModel = MODEL,
+    attributes: dict[str, Any] | None = None,
+) -> Score:
     facts = lead_facts(standard or {}, attributes)
     return score_events(model, facts, events, now)[0]
 
@@ -70,13 +75,16 @@ def assert_adds_up(s: Score) -> None:
 
 # --- seed acceptance cases ------------------------------------------------------------------------
 
+
 def test_seed_ceo_hospitality_webinar_product_page_is_an_mql() -> None:
     events = [webinar(T0), visit(T0, "/product/tour")]
     s = run(events, T0, STRONG_FIT)  # at the time of the events: nothing has decayed yet
     assert [(ln.rule_id, ln.dimension, ln.points) for ln in s.lines] == [
-        ("role_executive", "fit", 30), ("company_size_50_200", "fit", 25),
+        ("role_executive", "fit", 30),
+        ("company_size_50_200", "fit", 25),
         ("target_industry", "fit", 20),
-        ("webinar_attended", "engagement", 25), ("product_page", "engagement", 30),
+        ("webinar_attended", "engagement", 25),
+        ("product_page", "engagement", 30),
     ]
     assert (s.fit, s.engagement, s.total) == (75, 55, 130)
     assert s.qualifies and s.band == "mql" and s.alertable
@@ -144,8 +152,9 @@ def test_seed_demo_request_is_alertable_at_once_whatever_the_score() -> None:
     assert s.fast_track == (T0, "demo_request")
 
 
-@pytest.mark.parametrize("kind", ["demo_request", "pricing_request", "contact_request",
-                                  "chat_with_sales"])
+@pytest.mark.parametrize(
+    "kind", ["demo_request", "pricing_request", "contact_request", "chat_with_sales"]
+)
 def test_every_default_hand_raiser_fast_tracks(kind: str) -> None:
     assert run([ev(kind, T0)], at(1)).fast_track == (T0, kind)
 
@@ -168,6 +177,7 @@ def test_simultaneous_hand_raisers_give_the_same_flag_in_any_order() -> None:
 
 
 # --- groups ---------------------------------------------------------------------------------------
+
 
 def test_group_gives_only_the_best_role_rule() -> None:
     s = run([], T0, {"title": "Managing Director & Founder Sales Manager"})
@@ -280,21 +290,25 @@ def test_newsletter_opens_count_threshold() -> None:
 
 # --- caps -----------------------------------------------------------------------------------------
 
+
 def test_positive_cap() -> None:
     s = run([webinar(at(0, hours=-h)) for h in range(3)], T0)
     line = s.lines[0]
     assert line.points == 50 and line.nominal == 50
     assert line.evidence["capped"] is True and line.evidence["count"] == 3
     assert points(run([download(T0, "whitepaper")] * 4, T0))["whitepaper_download"] == 30
-    assert points(run([visit(T0, "/product"), visit(at(1), "/products/x")], at(1)))[
-        "product_page"] == 30
+    assert (
+        points(run([visit(T0, "/product"), visit(at(1), "/products/x")], at(1)))["product_page"]
+        == 30
+    )
 
 
 def test_negative_cap() -> None:
     s = run([visit(at(0, hours=-h), "/careers") for h in range(3)], T0)
     assert points(s)["careers_page"] == -5
-    assert points(run([ev("unsubscribe", T0), ev("unsubscribe", at(1))], at(1)))[
-        "unsubscribe"] == -10
+    assert (
+        points(run([ev("unsubscribe", T0), ev("unsubscribe", at(1))], at(1)))["unsubscribe"] == -10
+    )
 
 
 def test_cap_limits_the_decayed_sum() -> None:
@@ -307,6 +321,7 @@ def test_cap_limits_the_decayed_sum() -> None:
 
 
 # --- decay ----------------------------------------------------------------------------------------
+
 
 def test_points_halve_after_exactly_one_half_life() -> None:
     events = [visit(T0, "/product")]
@@ -375,6 +390,7 @@ def test_negative_points_fade_too() -> None:
 
 # --- windows --------------------------------------------------------------------------------------
 
+
 def test_default_window_is_180_whole_days() -> None:
     events = [webinar(T0)]
     assert "webinar_attended" in points(run(events, at(179)))
@@ -416,14 +432,24 @@ def test_windowed_state_stays_bounded() -> None:
 
 # --- event order, state and JSON ------------------------------------------------------------------
 
+
 def mixed_events() -> list[Event]:
     return [
-        webinar(at(-40)), webinar(at(-3, hours=5)), visit(at(-20), "/product"),
-        visit(at(-12)), visit(at(-7)), visit(at(-2), "/careers"), visit(at(-2, hours=1)),
-        download(at(-60), "whitepaper"), download(at(-1), "pricing_sheet"),
-        ev("newsletter_open", at(-30)), ev("newsletter_open", at(-15)),
-        ev("newsletter_open", at(-15, hours=2)), ev("unsubscribe", at(-1, hours=3)),
-        ev("contact_request", at(-4)), ev("custom_thing", at(-1)),
+        webinar(at(-40)),
+        webinar(at(-3, hours=5)),
+        visit(at(-20), "/product"),
+        visit(at(-12)),
+        visit(at(-7)),
+        visit(at(-2), "/careers"),
+        visit(at(-2, hours=1)),
+        download(at(-60), "whitepaper"),
+        download(at(-1), "pricing_sheet"),
+        ev("newsletter_open", at(-30)),
+        ev("newsletter_open", at(-15)),
+        ev("newsletter_open", at(-15, hours=2)),
+        ev("unsubscribe", at(-1, hours=3)),
+        ev("contact_request", at(-4)),
+        ev("custom_thing", at(-1)),
     ]
 
 
@@ -444,8 +470,7 @@ def test_out_of_order_events_give_the_same_score() -> None:
         rng.shuffle(shuffled)
         state = fold(shuffled)
         assert score(MODEL, facts, state, T0) == expected
-        assert score(MODEL, facts, state, at(45)) == score(
-            MODEL, facts, fold(events), at(45))
+        assert score(MODEL, facts, state, at(45)) == score(MODEL, facts, fold(events), at(45))
     assert expected.total == expected.fit + expected.engagement
     assert_adds_up(expected)
 
@@ -460,9 +485,13 @@ points = 40
 half_life_days = 10
 window_days = {window}
 """)
-    events = [ev("email_click", at(-20)), ev("email_click", at(-10)), ev("email_click", at(-10)),
-              ev("email_click", at(0, hours=-1))]
-    expected = 40 * (2 ** -2 + 2 * 2 ** -1 + 2 ** (-1 / 240))  # 89.9
+    events = [
+        ev("email_click", at(-20)),
+        ev("email_click", at(-10)),
+        ev("email_click", at(-10)),
+        ev("email_click", at(0, hours=-1)),
+    ]
+    expected = 40 * (2**-2 + 2 * 2**-1 + 2 ** (-1 / 240))  # 89.9
     for order in (events, events[::-1], [events[2], events[0], events[3], events[1]]):
         assert score(m, {}, fold(order, m), T0).engagement == round(expected) == 90
 
@@ -476,7 +505,10 @@ def test_state_json_round_trip_gives_an_identical_score() -> None:
         assert score(MODEL, facts, restored, now) == score(MODEL, facts, state, now)
     assert restored.to_json() == state.to_json()
     assert (restored.last_event, restored.last_positive, restored.fast_track) == (
-        state.last_event, state.last_positive, state.fast_track)
+        state.last_event,
+        state.last_positive,
+        state.fast_track,
+    )
 
 
 def test_a_restored_state_keeps_accumulating() -> None:
@@ -521,10 +553,16 @@ def test_naive_datetimes_are_utc() -> None:
 
 # --- facts ----------------------------------------------------------------------------------------
 
+
 def test_lead_facts() -> None:
     facts = lead_facts(
-        {"email": "Jane@Acme.COM", "title": "CEO", "company": "", "industry": None,
-         "not_standard": "ignored"},
+        {
+            "email": "Jane@Acme.COM",
+            "title": "CEO",
+            "company": "",
+            "industry": None,
+            "not_standard": "ignored",
+        },
         {"Industry": "Hospitality", "Company": "Attr Co", "Region": "DACH", "title": "x"},
     )
     assert facts["title"] == "CEO"  # the standard field wins
@@ -556,14 +594,28 @@ points = 5
 
 # --- grades, levels, bands, minimums --------------------------------------------------------------
 
-@pytest.mark.parametrize("fit,letter", [(100, "A"), (60, "A"), (59, "B"), (40, "B"), (39, "C"),
-                                        (20, "C"), (19, "D"), (0, "D"), (-10, "D")])
+
+@pytest.mark.parametrize(
+    "fit,letter",
+    [
+        (100, "A"),
+        (60, "A"),
+        (59, "B"),
+        (40, "B"),
+        (39, "C"),
+        (20, "C"),
+        (19, "D"),
+        (0, "D"),
+        (-10, "D"),
+    ],
+)
 def test_fit_grade_boundaries(fit: float, letter: str) -> None:
     assert Grades().fit_grade(fit) == letter
 
 
-@pytest.mark.parametrize("eng,level", [(100, 1), (60, 1), (59, 2), (40, 2), (39, 3), (20, 3),
-                                       (19, 4), (0, 4), (-10, 4)])
+@pytest.mark.parametrize(
+    "eng,level", [(100, 1), (60, 1), (59, 2), (40, 2), (39, 3), (20, 3), (19, 4), (0, 4), (-10, 4)]
+)
 def test_engagement_level_boundaries(eng: float, level: int) -> None:
     assert Grades().engagement_level(eng) == level
 
@@ -578,23 +630,28 @@ BAND_MODEL = load_model(
 
 def band_score(fit: int, eng: int) -> Score:
     facts = {f"b{b}": "x" for b in BITS if fit & b}
-    return run([ev("e", at(0, hours=-i / 10)) for i in range(eng)], T0, model=BAND_MODEL,
-               attributes=facts)
+    return run(
+        [ev("e", at(0, hours=-i / 10)) for i in range(eng)], T0, model=BAND_MODEL, attributes=facts
+    )
 
 
-@pytest.mark.parametrize("fit,eng,qualifies,band,grade", [
-    (50, 20, True, "mql", "B3"),
-    (50, 19, False, "nurture", "B4"),
-    (20, 50, True, "mql", "C2"),
-    (19, 60, False, "nurture", "D1"),  # total 79, but below the fit minimum
-    (60, 19, False, "nurture", "A4"),  # total 79, but below the engagement minimum
-    (60, 60, True, "mql", "A1"),
-    (20, 10, False, "nurture", "C4"),  # 30 is the bottom of the nurture band
-    (19, 10, False, "cold", "D4"),
-    (0, 0, False, "cold", "D4"),
-])
-def test_thresholds_band_minimums_and_grade(fit: int, eng: int, qualifies: bool, band: str,
-                                            grade: str) -> None:
+@pytest.mark.parametrize(
+    "fit,eng,qualifies,band,grade",
+    [
+        (50, 20, True, "mql", "B3"),
+        (50, 19, False, "nurture", "B4"),
+        (20, 50, True, "mql", "C2"),
+        (19, 60, False, "nurture", "D1"),  # total 79, but below the fit minimum
+        (60, 19, False, "nurture", "A4"),  # total 79, but below the engagement minimum
+        (60, 60, True, "mql", "A1"),
+        (20, 10, False, "nurture", "C4"),  # 30 is the bottom of the nurture band
+        (19, 10, False, "cold", "D4"),
+        (0, 0, False, "cold", "D4"),
+    ],
+)
+def test_thresholds_band_minimums_and_grade(
+    fit: int, eng: int, qualifies: bool, band: str, grade: str
+) -> None:
     s = band_score(fit, eng)
     assert (s.fit, s.engagement, s.total) == (fit, eng, fit + eng)
     assert (s.qualifies, s.band, s.grade) == (qualifies, band, grade)
@@ -602,16 +659,32 @@ def test_thresholds_band_minimums_and_grade(fit: int, eng: int, qualifies: bool,
 
 
 def test_without_minimums_the_total_decides() -> None:
-    m = load_model(BAND_MODEL.source.replace("min_fit = 20", "min_fit = 0")
-                   .replace("min_engagement = 20", "min_engagement = 0"))
+    m = load_model(
+        BAND_MODEL.source.replace("min_fit = 20", "min_fit = 0").replace(
+            "min_engagement = 20", "min_engagement = 0"
+        )
+    )
     facts = {f"b{b}": "x" for b in (64, 4, 2)}
     assert run([], T0, model=m, attributes=facts).qualifies  # 70 fit, 0 engagement
 
 
 # --- rounding and output --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,whole", [(12.5, 13), (12.49, 12), (-2.5, -3), (-2.4, -2), (0.4, 0),
-                                       (-0.4, 0), (12.499999999999998, 13), (7.5, 8), (0, 0)])
+
+@pytest.mark.parametrize(
+    "raw,whole",
+    [
+        (12.5, 13),
+        (12.49, 12),
+        (-2.5, -3),
+        (-2.4, -2),
+        (0.4, 0),
+        (-0.4, 0),
+        (12.499999999999998, 13),
+        (7.5, 8),
+        (0, 0),
+    ],
+)
 def test_round_points_half_away_from_zero(raw: float, whole: float) -> None:
     got = round_points(raw)
     assert got == whole
@@ -622,9 +695,14 @@ def test_breakdown_json_round_trip() -> None:
     s = run([webinar(at(-2)), visit(at(-1), "/product")], T0, STRONG_FIT)
     data = json.loads(json.dumps(s.breakdown_json()))
     assert tuple(BreakdownLine.from_dict(d) for d in data) == s.lines
-    assert data[0] == {"rule": "role_executive", "dim": "fit",
-                       "label": "CEO / Geschäftsführer / founder", "points": 30.0,
-                       "nominal": 30.0, "evidence": {"field": "title", "value": "CEO"}}
+    assert data[0] == {
+        "rule": "role_executive",
+        "dim": "fit",
+        "label": "CEO / Geschäftsführer / founder",
+        "points": 30.0,
+        "nominal": 30.0,
+        "evidence": {"field": "title", "value": "CEO"},
+    }
 
 
 def test_score_of_nothing() -> None:

@@ -13,9 +13,19 @@ from bot.sample import GenerateSummary, generate
 
 NOW = datetime(2026, 3, 4, 10, 15, 30, 123456, tzinfo=UTC)
 CANONICAL = {
-    "page_view", "content_download", "webinar_registered", "webinar_attended", "email_open",
-    "email_click", "newsletter_open", "unsubscribe", "form_submit", "demo_request",
-    "pricing_request", "contact_request", "chat_with_sales",
+    "page_view",
+    "content_download",
+    "webinar_registered",
+    "webinar_attended",
+    "email_open",
+    "email_click",
+    "newsletter_open",
+    "unsubscribe",
+    "form_submit",
+    "demo_request",
+    "pricing_request",
+    "contact_request",
+    "chat_with_sales",
 }
 HAND_RAISERS = {"demo_request", "pricing_request", "contact_request", "chat_with_sales"}
 
@@ -29,9 +39,11 @@ def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def is_high_intent(event: dict[str, str]) -> bool:
     path = event["url"].removeprefix("https://www.example-saas.com")
-    return (event["type"] in HAND_RAISERS | {"webinar_attended"}
-            or (event["type"] == "page_view" and path.startswith(("/product", "/pricing")))
-            or event["asset_type"] in ("pricing_sheet", "case_study"))
+    return (
+        event["type"] in HAND_RAISERS | {"webinar_attended"}
+        or (event["type"] == "page_view" and path.startswith(("/product", "/pricing")))
+        or event["asset_type"] in ("pricing_sheet", "case_study")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +55,33 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[GenerateSummary, P
 def test_headers(sample: tuple[GenerateSummary, Path]) -> None:
     _, out = sample
     assert read(out / "leads.csv")[0] == [
-        "email", "external_id", "first_name", "last_name", "title", "company", "industry",
-        "company_size", "country", "source", "annual_revenue_eur", "crm_segment"]
+        "email",
+        "external_id",
+        "first_name",
+        "last_name",
+        "title",
+        "company",
+        "industry",
+        "company_size",
+        "country",
+        "source",
+        "annual_revenue_eur",
+        "crm_segment",
+    ]
     assert read(out / "events.csv")[0] == [
-        "email", "type", "occurred_at", "url", "asset_type", "asset", "form", "campaign"]
+        "email",
+        "type",
+        "occurred_at",
+        "url",
+        "asset_type",
+        "asset",
+        "form",
+        "campaign",
+    ]
     assert read(out / "truth.csv")[0] == ["email", "propensity", "converted"]
 
 
-def test_counts_match_summary_and_emails_are_unique(
-        sample: tuple[GenerateSummary, Path]) -> None:
+def test_counts_match_summary_and_emails_are_unique(sample: tuple[GenerateSummary, Path]) -> None:
     summary, out = sample
     leads, events, truth = (read(out / f"{n}.csv")[1] for n in ("leads", "events", "truth"))
     assert summary.leads == len(leads) == len(truth) == 3000
@@ -126,9 +156,13 @@ def test_fit_drives_propensity(sample: tuple[GenerateSummary, Path]) -> None:
     by_role: dict[str, list[float]] = {"exec": [], "junior": []}
     for row in read(out / "truth.csv")[1]:
         title = titles[row["email"]]
-        role = ("exec" if title in ("CEO", "Geschäftsführer", "Founder", "Managing Director")
-                else "junior" if title in ("Student", "Intern", "Werkstudent", "Praktikant")
-                else None)
+        role = (
+            "exec"
+            if title in ("CEO", "Geschäftsführer", "Founder", "Managing Director")
+            else "junior"
+            if title in ("Student", "Intern", "Werkstudent", "Praktikant")
+            else None
+        )
         if role:
             by_role[role].append(float(row["propensity"]))
     mean = {role: sum(ps) / len(ps) for role, ps in by_role.items()}
@@ -150,8 +184,9 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
 
 def test_cli_writes_the_files(tmp_path: Path) -> None:
     out = tmp_path / "sample"
-    result = CliRunner().invoke(app, ["generate", "--leads", "50", "--days", "14",
-                                      "--out", str(out), "--seed", "3"])
+    result = CliRunner().invoke(
+        app, ["generate", "--leads", "50", "--days", "14", "--out", str(out), "--seed", "3"]
+    )
     assert result.exit_code == 0, result.output
     for name in ("leads", "events", "truth"):
         assert (out / f"{name}.csv").is_file()
@@ -160,11 +195,14 @@ def test_cli_writes_the_files(tmp_path: Path) -> None:
     assert "sdrbot import events" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--leads", "0"], "--leads must be at least 1"),
-    (["--days", "-1"], "--days must be at least 1"),
-    (["--seed", "-5"], "--seed must be 0 or greater"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--leads", "0"], "--leads must be at least 1"),
+        (["--days", "-1"], "--days must be at least 1"),
+        (["--seed", "-5"], "--seed must be 0 or greater"),
+    ],
+)
 def test_cli_refuses_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["generate", "--out", str(tmp_path / "s"), *args])
     assert result.exit_code == 2

@@ -22,8 +22,13 @@ def test_default_names_canonical_types_and_custom_events() -> None:
 
 
 def test_config_overrides_and_the_reject_policy() -> None:
-    m = EventMap.from_config({"Trial Started": "demo_request", "Webinar Attended": {
-        "type": "webinar_attended", "properties": {"live": True}}}, "reject")
+    m = EventMap.from_config(
+        {
+            "Trial Started": "demo_request",
+            "Webinar Attended": {"type": "webinar_attended", "properties": {"live": True}},
+        },
+        "reject",
+    )
     assert m.resolve("trial started").type == "demo_request"
     assert dict(m.resolve("Webinar Attended").properties) == {"live": True}
     assert m.resolve("Page Viewed").type == "page_view"  # the defaults stay
@@ -32,13 +37,16 @@ def test_config_overrides_and_the_reject_policy() -> None:
         m.resolve("Foo")
 
 
-@pytest.mark.parametrize(("table", "unknown", "words"), [
-    ({"X": "Not A Type"}, None, "is not an event type"),
-    ({"X": 5}, None, "must be an event type"),
-    ({"X": {"type": "a", "properties": 3}}, None, "properties must be a table"),
-    ("x", None, "must be a table"),
-    (None, "drop", "must be one of"),
-])
+@pytest.mark.parametrize(
+    ("table", "unknown", "words"),
+    [
+        ({"X": "Not A Type"}, None, "is not an event type"),
+        ({"X": 5}, None, "must be an event type"),
+        ({"X": {"type": "a", "properties": 3}}, None, "properties must be a table"),
+        ("x", None, "must be a table"),
+        (None, "drop", "must be one of"),
+    ],
+)
 def test_config_errors(table: object, unknown: object, words: str) -> None:
     with pytest.raises(EventMapError, match=words):
         EventMap.from_config(table, unknown)
@@ -46,8 +54,10 @@ def test_config_errors(table: object, unknown: object, words: str) -> None:
 
 def test_settings_read_the_ingest_section(tmp_path: Path) -> None:
     path = tmp_path / "sdrbot.toml"
-    path.write_text('[ingest]\nunknown_events = "reject"\n[ingest.event_map]\n'
-                    '"Trial Started" = "demo_request"\n')
+    path.write_text(
+        '[ingest]\nunknown_events = "reject"\n[ingest.event_map]\n'
+        '"Trial Started" = "demo_request"\n'
+    )
     settings = Settings.load(env_file=None, environ={"SDRBOT_CONFIG": str(path)})
     assert settings.event_map.unknown == "reject"
     assert settings.event_map.resolve("Trial Started").type == "demo_request"
@@ -57,13 +67,29 @@ def test_settings_read_the_ingest_section(tmp_path: Path) -> None:
 
 
 def test_traits_map_to_fields_and_attributes() -> None:
-    lead = lead_from_traits(Identity("a@x.example", "u1"), {
-        "email": "a@x.example", "userId": "u1", "firstName": "Anna", "lastName": "Adler",
-        "jobTitle": "CEO", "employees": 50, "company": {"name": "Hotel", "industry": "hotels",
-                                                        "plan": "gold"},
-        "industry": "hospitality", "plan": "pro", "empty": None})
-    assert lead.fields == {"first_name": "Anna", "last_name": "Adler", "title": "CEO",
-                           "company_size": 50, "company": "Hotel", "industry": "hospitality"}
+    lead = lead_from_traits(
+        Identity("a@x.example", "u1"),
+        {
+            "email": "a@x.example",
+            "userId": "u1",
+            "firstName": "Anna",
+            "lastName": "Adler",
+            "jobTitle": "CEO",
+            "employees": 50,
+            "company": {"name": "Hotel", "industry": "hotels", "plan": "gold"},
+            "industry": "hospitality",
+            "plan": "pro",
+            "empty": None,
+        },
+    )
+    assert lead.fields == {
+        "first_name": "Anna",
+        "last_name": "Adler",
+        "title": "CEO",
+        "company_size": 50,
+        "company": "Hotel",
+        "industry": "hospitality",
+    }
     assert lead.attributes == {"company_plan": "gold", "plan": "pro"}
 
 

@@ -32,19 +32,29 @@ def at(days: float) -> datetime:
     return T0 + timedelta(days=days)
 
 
-def lead_score(events: list[Event], now: datetime, standard: dict[str, Any] | None = None
-               ) -> tuple[Score, LeadState]:
+def lead_score(
+    events: list[Event], now: datetime, standard: dict[str, Any] | None = None
+) -> tuple[Score, LeadState]:
     return score_events(MODEL, lead_facts(standard or {}), events, now)
 
 
-def auto(status: Status, events: list[Event], now: datetime,
-         standard: dict[str, Any] | None = None, since: datetime | None = None
-         ) -> Transition | None:
+def auto(
+    status: Status,
+    events: list[Event],
+    now: datetime,
+    standard: dict[str, Any] | None = None,
+    since: datetime | None = None,
+) -> Transition | None:
     """What the bot would do with a lead of `status` after scoring it at `now`."""
     sc, state = lead_score(events, now, standard)
     ft = state.fast_track
-    return evaluate(status, sc, status_since=since, last_positive=state.last_positive,
-                    fast_track_at=ft[0] if ft else None)
+    return evaluate(
+        status,
+        sc,
+        status_since=since,
+        last_positive=state.last_positive,
+        fast_track_at=ft[0] if ft else None,
+    )
 
 
 QUALIFYING = [Event("webinar_attended", at(0)), Event("page_view", at(0), {"url": "/product"})]
@@ -53,17 +63,37 @@ QUALIFYING = [Event("webinar_attended", at(0)), Event("page_view", at(0), {"url"
 # --- the transition table -------------------------------------------------------------------------
 
 ALLOWED_MOVES = [
-    (S.LEAD, S.MQL), (S.NURTURING, S.MQL), (S.RECYCLED, S.MQL),
-    (S.MQL, S.SQL), (S.MQL, S.RECYCLED), (S.MQL, S.DISQUALIFIED), (S.MQL, S.NURTURING),
-    (S.SQL, S.OPPORTUNITY), (S.OPPORTUNITY, S.WON), (S.OPPORTUNITY, S.LOST),
-    (S.SQL, S.WON), (S.SQL, S.LOST), (S.LEAD, S.DISQUALIFIED), (S.DISQUALIFIED, S.LEAD),
+    (S.LEAD, S.MQL),
+    (S.NURTURING, S.MQL),
+    (S.RECYCLED, S.MQL),
+    (S.MQL, S.SQL),
+    (S.MQL, S.RECYCLED),
+    (S.MQL, S.DISQUALIFIED),
+    (S.MQL, S.NURTURING),
+    (S.SQL, S.OPPORTUNITY),
+    (S.OPPORTUNITY, S.WON),
+    (S.OPPORTUNITY, S.LOST),
+    (S.SQL, S.WON),
+    (S.SQL, S.LOST),
+    (S.LEAD, S.DISQUALIFIED),
+    (S.DISQUALIFIED, S.LEAD),
     (S.LOST, S.RECYCLED),
 ]
 FORBIDDEN_MOVES = [
-    (S.LEAD, S.RECYCLED), (S.LEAD, S.NURTURING), (S.NURTURING, S.RECYCLED),
-    (S.RECYCLED, S.RECYCLED), (S.MQL, S.MQL), (S.MQL, S.LEAD), (S.SQL, S.MQL),
-    (S.SQL, S.LEAD), (S.OPPORTUNITY, S.MQL), (S.OPPORTUNITY, S.SQL), (S.DISQUALIFIED, S.MQL),
-    (S.WON, S.LOST), (S.WON, S.LEAD), (S.LOST, S.MQL),
+    (S.LEAD, S.RECYCLED),
+    (S.LEAD, S.NURTURING),
+    (S.NURTURING, S.RECYCLED),
+    (S.RECYCLED, S.RECYCLED),
+    (S.MQL, S.MQL),
+    (S.MQL, S.LEAD),
+    (S.SQL, S.MQL),
+    (S.SQL, S.LEAD),
+    (S.OPPORTUNITY, S.MQL),
+    (S.OPPORTUNITY, S.SQL),
+    (S.DISQUALIFIED, S.MQL),
+    (S.WON, S.LOST),
+    (S.WON, S.LEAD),
+    (S.LOST, S.MQL),
 ]
 
 
@@ -97,9 +127,15 @@ def test_won_is_final() -> None:
 
 # --- decisions ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("decision,target", [(Decision.PROMOTE, S.SQL),
-                                             (Decision.RECYCLE, S.RECYCLED),
-                                             (Decision.DISQUALIFY, S.DISQUALIFIED)])
+
+@pytest.mark.parametrize(
+    "decision,target",
+    [
+        (Decision.PROMOTE, S.SQL),
+        (Decision.RECYCLE, S.RECYCLED),
+        (Decision.DISQUALIFY, S.DISQUALIFIED),
+    ],
+)
 def test_decide_on_an_mql(decision: Decision, target: Status) -> None:
     t = decide(S.MQL, decision, T0)
     assert t == Transition(S.MQL, target, f"decision:{decision.value}", T0)
@@ -126,6 +162,7 @@ def test_unknown_decision_lists_the_decisions() -> None:
 
 
 # --- automatic transitions ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", [S.LEAD, S.NURTURING])
 def test_a_qualifying_score_makes_an_mql(status: Status) -> None:
@@ -206,8 +243,11 @@ def test_seed_fast_tracked_mql_does_not_expire_within_hold_days() -> None:
 
 
 def test_expired_lead_becomes_an_mql_again_with_new_engagement() -> None:
-    events = [*QUALIFYING, Event("webinar_attended", at(150)),
-              Event("page_view", at(150), {"url": "/product"})]
+    events = [
+        *QUALIFYING,
+        Event("webinar_attended", at(150)),
+        Event("page_view", at(150), {"url": "/product"}),
+    ]
     assert auto(S.NURTURING, QUALIFYING, at(149), STRONG_FIT) is None
     t = auto(S.NURTURING, events, at(150), STRONG_FIT)
     assert t is not None and (t.to_status, t.cause) == (S.MQL, "score")

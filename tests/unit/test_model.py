@@ -41,6 +41,7 @@ def one_problem(text: str) -> Issue:
 
 # --- the default model ----------------------------------------------------------------------------
 
+
 def test_default_model_loads() -> None:
     m = default_model()
     assert isinstance(m, ScoringModel)
@@ -55,8 +56,11 @@ def test_default_thresholds_are_the_seed_definition() -> None:
 
 def test_default_fast_track_events_are_the_four_hand_raisers() -> None:
     ft = default_model().fast_track
-    assert set(ft.events) == {"demo_request", "pricing_request", "contact_request",
-                              "chat_with_sales"} == set(DEFAULT_FAST_TRACK)
+    assert (
+        set(ft.events)
+        == {"demo_request", "pricing_request", "contact_request", "chat_with_sales"}
+        == set(DEFAULT_FAST_TRACK)
+    )
     assert ft.hold_days == 14
 
 
@@ -68,11 +72,24 @@ def eng(rule_id: str) -> EngagementRule:
     return next(r for r in default_model().engagement_rules if r.id == rule_id)
 
 
-@pytest.mark.parametrize("title", ["CEO", "Chief Executive Officer", "Geschäftsführer",
-                                   "Geschäftsführerin", "Founder", "Co-Founder & CTO",
-                                   "Gründerin", "Inhaber", "Managing Director", "Owner",
-                                   "Mitgründerin", "Firmeninhaber",
-                                   "Geschäftsführender Gesellschafter"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "CEO",
+        "Chief Executive Officer",
+        "Geschäftsführer",
+        "Geschäftsführerin",
+        "Founder",
+        "Co-Founder & CTO",
+        "Gründerin",
+        "Inhaber",
+        "Managing Director",
+        "Owner",
+        "Mitgründerin",
+        "Firmeninhaber",
+        "Geschäftsführender Gesellschafter",
+    ],
+)
 def test_default_executive_rule_is_30_points(title: str) -> None:
     rule = fit("role_executive")
     assert rule.points == 30 and rule.group == "role"
@@ -87,9 +104,19 @@ def test_default_role_rules_do_not_match_other_titles(title: str) -> None:
         assert not fit("role_manager").condition.matches(title)
 
 
-@pytest.mark.parametrize("title", ["Marketing Manager", "Head of Sales", "Vertriebsleiterin",
-                                   "Leiter Einkauf", "Director of Operations", "Produktmanagerin",
-                                   "Key-Account-Manager", "Abteilungsleiter"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Marketing Manager",
+        "Head of Sales",
+        "Vertriebsleiterin",
+        "Leiter Einkauf",
+        "Director of Operations",
+        "Produktmanagerin",
+        "Key-Account-Manager",
+        "Abteilungsleiter",
+    ],
+)
 def test_default_manager_rule_is_20_points(title: str) -> None:
     rule = fit("role_manager")
     assert rule.points == 20 and rule.group == "role"
@@ -112,16 +139,19 @@ def test_default_target_industry_rule(industry: str) -> None:
     assert not rule.condition.matches("Software")
 
 
-@pytest.mark.parametrize("rule_id,event,points", [
-    ("whitepaper_download", "content_download", 15),
-    ("webinar_attended", "webinar_attended", 25),
-    ("product_page", "page_view", 30),
-    ("website_visits_3_days", "page_view", 20),
-    ("pricing_sheet_download", "content_download", 10),
-    ("careers_page", "page_view", -5),
-    ("newsletter_opens_3", "newsletter_open", 15),
-    ("unsubscribe", "unsubscribe", -10),
-])
+@pytest.mark.parametrize(
+    "rule_id,event,points",
+    [
+        ("whitepaper_download", "content_download", 15),
+        ("webinar_attended", "webinar_attended", 25),
+        ("product_page", "page_view", 30),
+        ("website_visits_3_days", "page_view", 20),
+        ("pricing_sheet_download", "content_download", 10),
+        ("careers_page", "page_view", -5),
+        ("newsletter_opens_3", "newsletter_open", 15),
+        ("unsubscribe", "unsubscribe", -10),
+    ],
+)
 def test_default_engagement_rules_of_spec_3(rule_id: str, event: str, points: int) -> None:
     rule = eng(rule_id)
     assert (rule.event, rule.points) == (event, points)
@@ -159,11 +189,15 @@ def test_default_rule_ids_are_unique() -> None:
 def test_rules_for_event() -> None:
     m = default_model()
     assert {r.id for r in m.rules_for_event("page_view")} == {
-        "product_page", "website_visits_3_days", "careers_page"}
+        "product_page",
+        "website_visits_3_days",
+        "careers_page",
+    }
     assert m.rules_for_event("demo_request") == ()
 
 
 # --- loading settings -----------------------------------------------------------------------------
+
 
 def test_minimal_model_gets_defaults() -> None:
     m = load_model(MINIMAL)
@@ -214,14 +248,26 @@ min_count = 4
 """)
     a, b = m.engagement_rules
     assert (a.half_life_days, a.window_days, a.cap, a.min_count, a.is_threshold) == (
-        30, 60, 15, 1, False)
+        30,
+        60,
+        15,
+        1,
+        False,
+    )
     assert (b.half_life_days, b.window_days, b.cap, b.min_count, b.is_threshold) == (
-        0.5, 0, None, 4, True)
+        0.5,
+        0,
+        None,
+        4,
+        True,
+    )
     assert b.decay_seconds == 43200
 
 
 def test_custom_grades_and_fast_track() -> None:
-    m = load_model(MINIMAL + """
+    m = load_model(
+        MINIMAL
+        + """
 [grades]
 fit = { A = 50, B = 30, C = 10 }
 engagement = { "1" = 50, "2" = 30, "3" = 10 }
@@ -229,7 +275,8 @@ engagement = { "1" = 50, "2" = 30, "3" = 10 }
 [fast_track]
 events = ["demo_request", "trial_signup"]
 hold_days = 3
-""")
+"""
+    )
     assert m.grades.fit == (("A", 50), ("B", 30), ("C", 10))
     assert m.grades.engagement == ((1, 50), (2, 30), (3, 10))
     assert m.fast_track.events == ("demo_request", "trial_signup")
@@ -242,6 +289,7 @@ def test_checksum_follows_the_text() -> None:
 
 
 # --- validation: each mistake names the rule and the field ----------------------------------------
+
 
 def test_unknown_operator() -> None:
     issue = one_problem(MINIMAL.replace('value = "CEO"', 'op = "startswith"\nvalue = "CEO"'))
@@ -286,12 +334,15 @@ def test_missing_points() -> None:
 
 
 def test_duplicate_ids_across_dimensions() -> None:
-    issue = one_problem(MINIMAL + """
+    issue = one_problem(
+        MINIMAL
+        + """
 [[engagement_rule]]
 id = "ceo"
 event = "page_view"
 points = 1
-""")
+"""
+    )
     assert issue.where == "rule 'ceo'" and issue.field == "id"
     assert "twice" in issue.message
 
@@ -313,12 +364,11 @@ points = 30
 event = "page_view"
 points = 1
 """)
-    assert [(i.where, i.field) for i in issues] == [("fit #1", "id"),
-                                                     ("engagement_rule #1", "id")]
+    assert [(i.where, i.field) for i in issues] == [("fit #1", "id"), ("engagement_rule #1", "id")]
 
 
 def test_unknown_key_in_rule() -> None:
-    issue = one_problem(MINIMAL + 'weight = 3\n')
+    issue = one_problem(MINIMAL + "weight = 3\n")
     assert "'ceo'" in issue.where and issue.field == "weight"
     assert "unknown setting" in issue.message and "points" in issue.message
 
@@ -356,8 +406,10 @@ def test_unknown_top_level_keys(section: str) -> None:
     assert issue.where == "top level"
 
 
-@pytest.mark.parametrize("table,key", [("thresholds", "mq"), ("engagement", "halflife"),
-                                       ("grades", "A"), ("fast_track", "event")])
+@pytest.mark.parametrize(
+    "table,key",
+    [("thresholds", "mq"), ("engagement", "halflife"), ("grades", "A"), ("fast_track", "event")],
+)
 def test_unknown_keys_in_settings_tables(table: str, key: str) -> None:
     issue = one_problem(f"[{table}]\n{key} = 1\n" + MINIMAL)
     assert issue.where == f"[{table}]" and issue.field == key
@@ -392,13 +444,21 @@ half_life_days = -1
 distinct_days = "yes"
 """)
     got = {(i.where.split("'")[1], i.field) for i in issues}
-    assert got == {("no_event", "event"), ("zero_cap", "cap"), ("count_with_cap", "cap"),
-                   ("bad_numbers", "min_count"), ("bad_numbers", "window_days"),
-                   ("bad_numbers", "half_life_days"), ("bad_numbers", "distinct_days")}
+    assert got == {
+        ("no_event", "event"),
+        ("zero_cap", "cap"),
+        ("count_with_cap", "cap"),
+        ("bad_numbers", "min_count"),
+        ("bad_numbers", "window_days"),
+        ("bad_numbers", "half_life_days"),
+        ("bad_numbers", "distinct_days"),
+    }
 
 
 def test_settings_mistakes() -> None:
-    issues = problems(MINIMAL + """
+    issues = problems(
+        MINIMAL
+        + """
 [model]
 name = ""
 
@@ -416,20 +476,35 @@ engagement = { "1" = 60, "2" = 40 }
 [fast_track]
 events = "demo_request"
 hold_days = -1
-""")
+"""
+    )
     got = {(i.where, i.field) for i in issues}
-    assert got == {("[model]", "name"), ("[thresholds]", "mql"),
-                   ("[engagement]", "half_life_days"), ("[grades]", "fit"),
-                   ("[grades]", "engagement"), ("[fast_track]", "events"),
-                   ("[fast_track]", "hold_days")}
+    assert got == {
+        ("[model]", "name"),
+        ("[thresholds]", "mql"),
+        ("[engagement]", "half_life_days"),
+        ("[grades]", "fit"),
+        ("[grades]", "engagement"),
+        ("[fast_track]", "events"),
+        ("[fast_track]", "hold_days"),
+    }
 
 
 def test_tables_of_the_wrong_shape() -> None:
-    issues = problems('model = 3\nthresholds = 5\nengagement = 1\nfit = 2\n'
-                      'engagement_rule = 4\ngrades = 1\nfast_track = 2\n')
+    issues = problems(
+        "model = 3\nthresholds = 5\nengagement = 1\nfit = 2\n"
+        "engagement_rule = 4\ngrades = 1\nfast_track = 2\n"
+    )
     wheres = {i.where for i in issues}
-    assert {"[model]", "[thresholds]", "[engagement]", "[[fit]]", "[[engagement_rule]]",
-            "[grades]", "[fast_track]"} <= wheres
+    assert {
+        "[model]",
+        "[thresholds]",
+        "[engagement]",
+        "[[fit]]",
+        "[[engagement_rule]]",
+        "[grades]",
+        "[fast_track]",
+    } <= wheres
 
 
 def test_nurture_min_above_mql() -> None:
@@ -516,6 +591,7 @@ def test_the_documented_example_model_is_valid() -> None:
     example = doc.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
     m = load_model(example, source="docs/scoring.md")
     ops = {r.condition.op for r in m.fit_rules} | {
-        c.op for r in m.engagement_rules for c in r.where}
+        c.op for r in m.engagement_rules for c in r.where
+    }
     assert ops == set(OPERATORS)
     assert {r.id for r in m.engagement_rules if r.is_threshold} == {"visits_3_days"}

@@ -81,10 +81,16 @@ def test_each_mistake_names_its_line() -> None:
         ("fit 'company_size_50_200' (#3)", "op", line_of(BROKEN, 'op = "between"')),
         ("fit 'industry' (#4)", "points", line_of(BROKEN, "points = 2.5")),
         ("fit 'industry' (#4)", "weight", line_of(BROKEN, "weight = 3")),
-        ("engagement_rule 'pricing' (#1)", "where.url.op",
-         line_of(BROKEN, 'where = [{ field = "url", op = "like", value = "/pricing%" }]')),
-        ("engagement_rule 'ceo' (#2)", "where.form.values",
-         line_of(BROKEN, 'form = { op = "in" }')),
+        (
+            "engagement_rule 'pricing' (#1)",
+            "where.url.op",
+            line_of(BROKEN, 'where = [{ field = "url", op = "like", value = "/pricing%" }]'),
+        ),
+        (
+            "engagement_rule 'ceo' (#2)",
+            "where.form.values",
+            line_of(BROKEN, 'form = { op = "in" }'),
+        ),
         # a duplicate id: where it is used the second time
         ("rule 'ceo'", "id", line_of(BROKEN, 'id = "ceo"', 2)),
     }
@@ -93,8 +99,12 @@ def test_each_mistake_names_its_line() -> None:
 def test_mistakes_are_listed_in_the_order_of_the_file() -> None:
     lines = [i.line for i in issues_of(BROKEN)]
     assert None not in lines and lines == sorted(lines)
-    lines = [i.line for i in issues_of('[[fit]]\nid = "x"\nfield = "title"\nop = "eq"\n'
-                                       'points = "a"\n[nothing]\n')]
+    lines = [
+        i.line
+        for i in issues_of(
+            '[[fit]]\nid = "x"\nfield = "title"\nop = "eq"\npoints = "a"\n[nothing]\n'
+        )
+    ]
     assert lines == [4, 5, 6]
 
 
@@ -102,16 +112,20 @@ def test_the_message_shows_the_line_first() -> None:
     with pytest.raises(ModelError) as info:
         load_model(BROKEN, source="broken.toml")
     op_line = line_of(BROKEN, 'op = "between"')
-    assert f"  - line {op_line}, fit 'company_size_50_200' (#3), field 'op': unknown operator " \
-           "'between'; use one of equals" in str(info.value)
+    assert (
+        f"  - line {op_line}, fit 'company_size_50_200' (#3), field 'op': unknown operator "
+        "'between'; use one of equals" in str(info.value)
+    )
 
 
 def test_settings_tables_name_their_lines() -> None:
     text = default_model_text()
-    broken = (text.replace("[engagement]\n", "[engagement]\nhalflife = 3\n")
-                  .replace("fit = { A = 60, B = 40, C = 20 }", 'fit = { A = "x", B = 40, C = 20 }')
-                  .replace("hold_days = 14 ", "hold_days = -14 ")
-                  .replace("mql = 70 ", "mql = 20 "))
+    broken = (
+        text.replace("[engagement]\n", "[engagement]\nhalflife = 3\n")
+        .replace("fit = { A = 60, B = 40, C = 20 }", 'fit = { A = "x", B = 40, C = 20 }')
+        .replace("hold_days = 14 ", "hold_days = -14 ")
+        .replace("mql = 70 ", "mql = 20 ")
+    )
     got = {(i.where, i.field, i.line) for i in issues_of(broken)}
     assert got == {
         ("[thresholds]", "nurture_min", line_of_start(broken, "nurture_min = 30")),
@@ -128,8 +142,10 @@ def line_of_start(text: str, start: str) -> int:
 
 
 def test_tables_of_the_wrong_shape_name_their_key() -> None:
-    text = 'fit = 2\n\n[model]\nname = "x"\n\n[[engagement_rule]]\nid = "a"\nevent = "x"\n' \
-           'points = 1\nwhere = "url"\n'
+    text = (
+        'fit = 2\n\n[model]\nname = "x"\n\n[[engagement_rule]]\nid = "a"\nevent = "x"\n'
+        'points = 1\nwhere = "url"\n'
+    )
     got = {(i.where, i.field, i.line) for i in issues_of(text)}
     assert got == {("[[fit]]", "", 1), ("engagement_rule 'a' (#1)", "where", 10)}
 
@@ -137,13 +153,14 @@ def test_tables_of_the_wrong_shape_name_their_key() -> None:
 def test_unknown_top_level_keys_have_a_line_the_empty_model_none() -> None:
     issues = issues_of('[model]\nname = "nothing"\n\n[scoring]\nmql = 1\n')
     assert [(i.where, i.field, i.line) for i in issues] == [
-        ("top level", "scoring", 4), ("top level", "", None)]
-    assert str(issues[1]) == "top level: the model has no rules; add [[fit]] or " \
-                             "[[engagement_rule]]"
+        ("top level", "scoring", 4),
+        ("top level", "", None),
+    ]
+    assert str(issues[1]) == "top level: the model has no rules; add [[fit]] or [[engagement_rule]]"
 
 
 def test_a_where_list_of_tables_names_the_filter() -> None:
-    text = '''\
+    text = """\
 [[engagement_rule]]
 id = "a"
 event = "page_view"
@@ -158,15 +175,18 @@ value = "/x*"
 field = "form"
 op = "in"
 colour = "red"
-'''
+"""
     got = {(i.field, i.line) for i in issues_of(text)}
     assert got == {("where.form.values", 11), ("where.form.colour", 14)}
 
 
-@pytest.mark.parametrize("text,line,column", [
-    ('[model]\nname = "x"\n\n[[fit]]\nid = "ceo\npoints = 3\n', 5, 10),
-    ('[[fit]]\nid = "a"\npoints 3\n', 3, 8),
-])
+@pytest.mark.parametrize(
+    "text,line,column",
+    [
+        ('[model]\nname = "x"\n\n[[fit]]\nid = "ceo\npoints = 3\n', 5, 10),
+        ('[[fit]]\nid = "a"\npoints 3\n', 3, 8),
+    ],
+)
 def test_toml_syntax_errors_take_tomllib_s_line(text: str, line: int, column: int) -> None:
     [issue] = issues_of(text)
     assert (issue.where, issue.line) == ("TOML syntax", line)

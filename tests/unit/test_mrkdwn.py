@@ -15,8 +15,11 @@ EVIL = "*Bold_Guy* <!channel> <@U123> <http://x|y> & Co"
 LOOKALIKES = {"\u2217": "*", "\u02cd": "_", "\u223c": "~", "\u02cb": "`", "\u203a": ">"}
 ENTITY = re.compile(r"&(amp|lt|gt);")
 # text without the characters escape() produces, so that unescaping is unambiguous
-plain_text = st.text(alphabet=st.characters(
-    exclude_characters="".join(LOOKALIKES) + "\u2060", exclude_categories=["Cs"]))
+plain_text = st.text(
+    alphabet=st.characters(
+        exclude_characters="".join(LOOKALIKES) + "\u2060", exclude_categories=["Cs"]
+    )
+)
 
 
 def unescape(text: str) -> str:
@@ -36,20 +39,31 @@ def test_the_evil_lead_name_shows_literally_and_pings_no_one() -> None:
     assert unescape(shown) == EVIL
 
 
-@pytest.mark.parametrize(("raw", "kept"), [
-    ("john_doe@example.com", "john_doe@example.com"),
-    ("snake_case_name", "snake_case_name"),
-    ("3*4", "3*4"),
-    ("me@channel.com", "me@channel.com"),
-])
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("john_doe@example.com", "john_doe@example.com"),
+        ("snake_case_name", "snake_case_name"),
+        ("3*4", "3*4"),
+        ("me@channel.com", "me@channel.com"),
+    ],
+)
 def test_characters_inside_words_stay_copyable(raw: str, kept: str) -> None:
     assert mrkdwn.escape(raw) == kept
 
 
-@pytest.mark.parametrize(("raw", "absent"), [
-    ("_italic_", "_"), ("~strike~", "~"), ("*bold*", "*"), ("a `code` b", "`"),
-    ("x`y`z", "`"), ("> quoted", ">"), ("line\n  > quoted", ">"),
-])
+@pytest.mark.parametrize(
+    ("raw", "absent"),
+    [
+        ("_italic_", "_"),
+        ("~strike~", "~"),
+        ("*bold*", "*"),
+        ("a `code` b", "`"),
+        ("x`y`z", "`"),
+        ("> quoted", ">"),
+        ("line\n  > quoted", ">"),
+    ],
+)
 def test_formatting_delimiters_are_neutralised(raw: str, absent: str) -> None:
     shown = mrkdwn.escape(raw)
     assert absent not in shown
@@ -64,8 +78,10 @@ def test_broadcast_words_are_broken(word: str) -> None:
 
 
 def test_plain_text_escaping_keeps_formatting_characters() -> None:
-    assert mrkdwn.escape_plain(EVIL) == \
-        "*Bold_Guy* &lt;!channel&gt; &lt;@U123&gt; &lt;http://x|y&gt; &amp; Co"
+    assert (
+        mrkdwn.escape_plain(EVIL)
+        == "*Bold_Guy* &lt;!channel&gt; &lt;@U123&gt; &lt;http://x|y&gt; &amp; Co"
+    )
 
 
 @given(plain_text)
@@ -105,16 +121,19 @@ def test_mention_only_for_well_formed_ids() -> None:
 
 def test_date_is_localised_with_a_utc_fallback() -> None:
     moment = datetime(2025, 3, 1, 13, 30, tzinfo=timezone(timedelta(hours=1)))
-    assert mrkdwn.date(moment) == \
-        "<!date^1740832200^{date_short_pretty} {time}|2025-03-01 12:30 UTC>"
+    assert (
+        mrkdwn.date(moment) == "<!date^1740832200^{date_short_pretty} {time}|2025-03-01 12:30 UTC>"
+    )
     assert mrkdwn.date(datetime(2025, 3, 1, 12, 30)) == mrkdwn.date(moment)  # naive is UTC
     assert mrkdwn.date(datetime(2025, 3, 1, 12, 30, tzinfo=UTC), "{date}").startswith(
-        "<!date^1740832200^{date}|")
+        "<!date^1740832200^{date}|"
+    )
 
 
 def test_links_only_for_plain_web_urls() -> None:
-    assert mrkdwn.link("https://example.com/a?b=1", "A & B") == \
-        "<https://example.com/a?b=1|A &amp; B>"
+    assert (
+        mrkdwn.link("https://example.com/a?b=1", "A & B") == "<https://example.com/a?b=1|A &amp; B>"
+    )
     assert mrkdwn.link("javascript:alert(1)", "x") == "x"
     assert mrkdwn.link("https://x.com/|<!channel>", "ok") == "ok"
 
@@ -125,6 +144,6 @@ def test_fit_lines_keeps_whole_lines_and_counts_the_rest() -> None:
     assert len(joined) <= 60
     kept = joined.split("\n")
     assert kept[-1] == f"… and {20 - len(kept) + 1} more"
-    assert kept[:-1] == lines[:len(kept) - 1]
+    assert kept[:-1] == lines[: len(kept) - 1]
     assert mrkdwn.fit_lines(lines[:3], 100) == "\n".join(lines[:3])
     assert mrkdwn.fit_lines(["x" * 50], 10) == "… and 1 m…"

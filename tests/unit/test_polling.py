@@ -10,8 +10,7 @@ import pytest
 from bot.polling import drain_until
 
 
-def test_a_failing_round_is_logged_and_the_loop_goes_on(caplog: pytest.LogCaptureFixture
-                                                        ) -> None:
+def test_a_failing_round_is_logged_and_the_loop_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     stop, rounds = threading.Event(), []
 
     def drain() -> bool:

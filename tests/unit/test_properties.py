@@ -17,22 +17,45 @@ from scoring.state import LeadState
 
 T0 = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)
 DEFAULT = default_model()
-PROPS = settings(max_examples=100, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
-URLS = ["https://acme.com/product/tour", "/products", "https://acme.com/careers", "/blog/x",
-        "https://acme.com/pricing?plan=pro", "acme.com/product"]
+URLS = [
+    "https://acme.com/product/tour",
+    "/products",
+    "https://acme.com/careers",
+    "/blog/x",
+    "https://acme.com/pricing?plan=pro",
+    "acme.com/product",
+]
 KINDS: list[tuple[str, dict[str, Any]]] = [
     *[("page_view", {"url": u}) for u in URLS],
-    *[("content_download", {"asset_type": a})
-      for a in ("whitepaper", "ebook", "pricing_sheet", "case_study")],
-    *[(k, {}) for k in ("webinar_attended", "webinar_registered", "newsletter_open",
-                        "unsubscribe", "email_open", "demo_request", "pricing_request",
-                        "chat_with_sales", "custom_event")],
+    *[
+        ("content_download", {"asset_type": a})
+        for a in ("whitepaper", "ebook", "pricing_sheet", "case_study")
+    ],
+    *[
+        (k, {})
+        for k in (
+            "webinar_attended",
+            "webinar_registered",
+            "newsletter_open",
+            "unsubscribe",
+            "email_open",
+            "demo_request",
+            "pricing_request",
+            "chat_with_sales",
+            "custom_event",
+        )
+    ],
 ]
 # within 400 days before T0, often several on one day, sometimes at the very same second
-OFFSETS = st.one_of(st.integers(0, 400 * 86400), st.integers(0, 3 * 86400),
-                    st.sampled_from([0, 3600, 86400]))
+OFFSETS = st.one_of(
+    st.integers(0, 400 * 86400), st.integers(0, 3 * 86400), st.sampled_from([0, 3600, 86400])
+)
 
 
 @st.composite
@@ -43,16 +66,33 @@ def events(draw: st.DrawFn, max_size: int = 25) -> list[Event]:
 
 facts = st.builds(
     lambda title, size, industry: lead_facts(
-        {"title": title, "company_size": size, "industry": industry}),
-    st.sampled_from(["CEO", "Managing Director & Founder Sales Manager", "Sales Manager",
-                     "Student", "", "Geschäftsführerin"]),
+        {"title": title, "company_size": size, "industry": industry}
+    ),
+    st.sampled_from(
+        [
+            "CEO",
+            "Managing Director & Founder Sales Manager",
+            "Sales Manager",
+            "Student",
+            "",
+            "Geschäftsführerin",
+        ]
+    ),
     st.sampled_from([None, 10, 50, 120, 200, 201, "120", "1,200", "n/a"]),
     st.sampled_from(["Hospitality", "gastronomie", "Software", None]),
 )
 
 # (min_count, distinct_days, cap) x window_days x half_life_days: every shape a rule can have
-SHAPES = [(1, False, None), (1, False, None), (1, False, 10), (1, False, 45), (2, False, None),
-          (3, True, None), (1, True, None), (4, False, None)]
+SHAPES = [
+    (1, False, None),
+    (1, False, None),
+    (1, False, 10),
+    (1, False, 45),
+    (2, False, None),
+    (3, True, None),
+    (1, True, None),
+    (4, False, None),
+]
 WINDOWS = [0, 0, 1, 2, 7, 30, 180]  # 0 (all time) keeps one decayed sum instead of day buckets
 HALF_LIVES = [0, 0.001, 0.5, 1, 7, 13.3, 30, 90, 365]
 RULE_SHAPES = [(*shape, w, h) for shape in SHAPES for w in WINDOWS for h in HALF_LIVES]
@@ -66,9 +106,17 @@ def models(draw: st.DrawFn, positive: bool = False) -> ScoringModel:
     eng: list[EngagementRule] = []
     for rule in DEFAULT.engagement_rules:
         min_count, distinct, cap, window, half_life = draw(st.sampled_from(RULE_SHAPES))
-        eng.append(replace(rule, points=draw(points), min_count=min_count,
-                           distinct_days=distinct, cap=cap, window_days=window,
-                           half_life_days=half_life))
+        eng.append(
+            replace(
+                rule,
+                points=draw(points),
+                min_count=min_count,
+                distinct_days=distinct,
+                cap=cap,
+                window_days=window,
+                half_life_days=half_life,
+            )
+        )
     return replace(DEFAULT, fit_rules=fit, engagement_rules=tuple(eng))
 
 
@@ -94,21 +142,29 @@ def assert_adds_up(s: Score) -> None:
 
 @PROPS
 @given(models(), facts, events(), st.integers(0, 500 * 86400))
-def test_breakdown_always_sums_to_the_score(model: ScoringModel, f: dict[str, Any],
-                                            evs: list[Event], later: int) -> None:
+def test_breakdown_always_sums_to_the_score(
+    model: ScoringModel, f: dict[str, Any], evs: list[Event], later: int
+) -> None:
     for now in (T0, T0 + timedelta(seconds=later)):
         s, _ = score_events(model, f, evs, now)
         assert_adds_up(s)
-        assert s.qualifies == (s.total >= model.thresholds.mql
-                               and s.fit >= model.thresholds.min_fit
-                               and s.engagement >= model.thresholds.min_engagement)
+        assert s.qualifies == (
+            s.total >= model.thresholds.mql
+            and s.fit >= model.thresholds.min_fit
+            and s.engagement >= model.thresholds.min_engagement
+        )
 
 
 @PROPS
-@given(models(positive=True), facts, events(),
-       st.lists(st.integers(0, 120 * 86400), min_size=2, max_size=6))
-def test_score_never_rises_without_new_events(model: ScoringModel, f: dict[str, Any],
-                                              evs: list[Event], steps: list[int]) -> None:
+@given(
+    models(positive=True),
+    facts,
+    events(),
+    st.lists(st.integers(0, 120 * 86400), min_size=2, max_size=6),
+)
+def test_score_never_rises_without_new_events(
+    model: ScoringModel, f: dict[str, Any], evs: list[Event], steps: list[int]
+) -> None:
     state = fold(model, evs)
     now = T0
     previous = score(model, f, state, now)
@@ -123,20 +179,25 @@ def test_score_never_rises_without_new_events(model: ScoringModel, f: dict[str, 
 
 @PROPS
 @given(models(), facts, events(max_size=15).flatmap(st.permutations), st.integers(0, 200 * 86400))
-def test_event_order_does_not_matter(model: ScoringModel, f: dict[str, Any],
-                                     shuffled: list[Event], later: int) -> None:
+def test_event_order_does_not_matter(
+    model: ScoringModel, f: dict[str, Any], shuffled: list[Event], later: int
+) -> None:
     in_order = sorted(shuffled, key=lambda e: e.occurred_at)
     a, b = fold(model, in_order), fold(model, shuffled)
     for now in (T0, T0 + timedelta(seconds=later)):
         assert score(model, f, a, now) == score(model, f, b, now)
     assert (a.last_event, a.last_positive, a.fast_track) == (
-        b.last_event, b.last_positive, b.fast_track)
+        b.last_event,
+        b.last_positive,
+        b.fast_track,
+    )
 
 
 @PROPS
 @given(models(), facts, events(), st.integers(0, 200 * 86400))
-def test_state_survives_a_json_round_trip(model: ScoringModel, f: dict[str, Any],
-                                          evs: list[Event], later: int) -> None:
+def test_state_survives_a_json_round_trip(
+    model: ScoringModel, f: dict[str, Any], evs: list[Event], later: int
+) -> None:
     state = fold(model, evs)
     restored = json_round_trip(state)
     assert restored.to_json() == state.to_json()
@@ -147,7 +208,8 @@ def test_state_survives_a_json_round_trip(model: ScoringModel, f: dict[str, Any]
 @PROPS
 @given(models(), facts, events(max_size=12))
 def test_storing_the_state_after_every_event_changes_nothing(
-        model: ScoringModel, f: dict[str, Any], evs: list[Event]) -> None:
+    model: ScoringModel, f: dict[str, Any], evs: list[Event]
+) -> None:
     # what the bot does in real time: load the state, fold one event in, store it again
     state = LeadState()
     for e in evs:
@@ -161,11 +223,15 @@ def _visible(sc: Score) -> tuple[Any, ...]:
 
 
 @PROPS
-@given(model=models(), evs=events(), lead=facts,
-       fractions=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=6))
-def test_nothing_changes_before_next_change_at(model: ScoringModel, evs: list[Event],
-                                               lead: dict[str, Any],
-                                               fractions: list[float]) -> None:
+@given(
+    model=models(),
+    evs=events(),
+    lead=facts,
+    fractions=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=6),
+)
+def test_nothing_changes_before_next_change_at(
+    model: ScoringModel, evs: list[Event], lead: dict[str, Any], fractions: list[float]
+) -> None:
     """A rescore may skip a lead until its next_change_at: the score is the same until then."""
     state = fold(model, evs)
     now = T0 + timedelta(hours=1)

@@ -14,12 +14,13 @@ HOSTILE = "<!channel> *Zoë* _&_ <http://x|y> " * 20
 
 
 def items(n: int) -> list[QueueItem]:
-    return [QueueItem(i, HOSTILE, HOSTILE, 100 - i, "A1", "U0SDRANNA1",
-                      NOW - timedelta(hours=i)) for i in range(n)]
+    return [
+        QueueItem(i, HOSTILE, HOSTILE, 100 - i, "A1", "U0SDRANNA1", NOW - timedelta(hours=i))
+        for i in range(n)
+    ]
 
 
-@pytest.mark.parametrize(("hours", "shown"), [(0.5, "<1h"), (5, "5h"), (47, "47h"),
-                                              (50, "2d 2h")])
+@pytest.mark.parametrize(("hours", "shown"), [(0.5, "<1h"), (5, "5h"), (47, "47h"), (50, "2d 2h")])
 def test_age(hours: float, shown: str) -> None:
     assert age(NOW - timedelta(hours=hours), NOW) == shown
 

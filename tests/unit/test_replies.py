@@ -26,10 +26,14 @@ def test_a_cli_decider_is_named_not_mentioned() -> None:
 
 
 def test_plain_answers_for_modal_errors() -> None:
-    assert too_late_plain(lost(Prior("promote", "slack:U1", AT), "sql")) == \
-        "Too late: U1 already promoted to SQL at 2026-06-01 12:00 UTC. Nothing was changed."
-    assert too_late_plain(lost(None, "nurturing")) == \
-        "This lead is no longer an open MQL (now nurturing); nothing was changed."
+    assert (
+        too_late_plain(lost(Prior("promote", "slack:U1", AT), "sql"))
+        == "Too late: U1 already promoted to SQL at 2026-06-01 12:00 UTC. Nothing was changed."
+    )
+    assert (
+        too_late_plain(lost(None, "nurturing"))
+        == "This lead is no longer an open MQL (now nurturing); nothing was changed."
+    )
 
 
 def test_no_longer_open_without_a_decision() -> None:

@@ -21,15 +21,17 @@ BIG = Rule("C0ENTERP01", company_size_min=1000)
 ROUTING = Routing("C0ALERTS01", (BIG, DACH))
 
 
-@pytest.mark.parametrize(("lead", "channel"), [
-    ({"country": "DE", "company_size": 120}, "C0DACH0001"),
-    ({"country": " at "}, "C0DACH0001"),
-    ({"country": "DE", "company_size": 5000}, "C0ENTERP01"),  # the first matching rule wins
-    ({"country": "US", "company_size": 999}, "C0ALERTS01"),
-    ({"country": None, "company_size": None}, "C0ALERTS01"),
-])
-def test_the_first_matching_rule_picks_the_channel(lead: dict[str, object], channel: str
-                                                   ) -> None:
+@pytest.mark.parametrize(
+    ("lead", "channel"),
+    [
+        ({"country": "DE", "company_size": 120}, "C0DACH0001"),
+        ({"country": " at "}, "C0DACH0001"),
+        ({"country": "DE", "company_size": 5000}, "C0ENTERP01"),  # the first matching rule wins
+        ({"country": "US", "company_size": 999}, "C0ALERTS01"),
+        ({"country": None, "company_size": None}, "C0ALERTS01"),
+    ],
+)
+def test_the_first_matching_rule_picks_the_channel(lead: dict[str, object], channel: str) -> None:
     assert ROUTING.channel_for(lead) == channel
 
 
@@ -70,24 +72,30 @@ def test_rules_and_reps_from_config() -> None:
     assert reps == (Rep("U1", 3.0, frozenset({"C1"})),)
 
 
-@pytest.mark.parametrize(("items", "message"), [
-    ({"channel": "C"}, "must be a list"),
-    ([{"country": "DE"}], r"rules\[0\]: channel must be"),
-    ([{"channel": "C", "cuntry": "DE"}], "unknown key cuntry"),
-    ([{"channel": "C", "country": 49}], "country must be a string or a list"),
-    ([{"channel": "C", "company_size_min": "50"}], "company_size_min must be a whole number"),
-])
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ({"channel": "C"}, "must be a list"),
+        ([{"country": "DE"}], r"rules\[0\]: channel must be"),
+        ([{"channel": "C", "cuntry": "DE"}], "unknown key cuntry"),
+        ([{"channel": "C", "country": 49}], "country must be a string or a list"),
+        ([{"channel": "C", "company_size_min": "50"}], "company_size_min must be a whole number"),
+    ],
+)
 def test_rule_mistakes_are_named(items: object, message: str) -> None:
     with pytest.raises(RoutingError, match=message):
         rules_from_config(items)
 
 
-@pytest.mark.parametrize(("items", "message"), [
-    ([{"weight": 1}], r"reps\[0\] needs user"),
-    ([{"user": "U1", "weight": 0}], "weight must be a positive number"),
-    ([{"user": "U1", "channels": "C1"}], "channels must be a list"),
-    ([{"user": "U1", "team": "x"}], "unknown key team"),
-])
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ([{"weight": 1}], r"reps\[0\] needs user"),
+        ([{"user": "U1", "weight": 0}], "weight must be a positive number"),
+        ([{"user": "U1", "channels": "C1"}], "channels must be a list"),
+        ([{"user": "U1", "team": "x"}], "unknown key team"),
+    ],
+)
 def test_rep_mistakes_are_named(items: object, message: str) -> None:
     with pytest.raises(RoutingError, match=message):
         reps_from_config(items)

@@ -19,8 +19,9 @@ def load(tmp_path: Path, toml: str | None = None, **env: str) -> Settings:
     return Settings.load(env_file=None, environ=env)
 
 
-def test_defaults_without_file_or_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_defaults_without_file_or_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     s = load(tmp_path)
     assert s.database_url == "sqlite:///sdrbot.db" and s.config_path is None
@@ -37,8 +38,12 @@ def test_the_example_file_loads(tmp_path: Path) -> None:
 
 
 def test_environment_channels_win_over_the_file(tmp_path: Path) -> None:
-    s = load(tmp_path, '[slack]\nalert_channel = "#from-file"\ndigest_channel = "#mkt"\n',
-             SDRBOT_ALERT_CHANNEL="C0ALERTS01", SLACK_API_URL="http://127.0.0.1:9/api/")
+    s = load(
+        tmp_path,
+        '[slack]\nalert_channel = "#from-file"\ndigest_channel = "#mkt"\n',
+        SDRBOT_ALERT_CHANNEL="C0ALERTS01",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+    )
     assert (s.alert_channel, s.digest_channel) == ("C0ALERTS01", "#mkt")
     assert s.slack_api_url == "http://127.0.0.1:9/api/"
 
@@ -49,26 +54,33 @@ def test_roles_name_users_and_groups(tmp_path: Path) -> None:
 
 
 def test_secrets_never_show_in_repr_or_str(tmp_path: Path) -> None:
-    s = load(tmp_path, SLACK_BOT_TOKEN="xoxb-very-secret", SLACK_SIGNING_SECRET="sign-secret",
-             SLACK_APP_TOKEN="xapp-secret")
+    s = load(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-very-secret",
+        SLACK_SIGNING_SECRET="sign-secret",
+        SLACK_APP_TOKEN="xapp-secret",
+    )
     assert s.slack_bot_token.value == "xoxb-very-secret"
     shown = repr(s) + str(s) + f"{s.slack_app_token}"
     for value in ("xoxb-very-secret", "sign-secret", "xapp-secret"):
         assert value not in shown
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ("[slack\n", "not valid TOML"),
-    ("[slak]\n", r"unknown section \[slak\]"),
-    ("[slack]\nalert_chanel = 'x'\n", "unknown key slack.alert_chanel"),
-    ("[roles]\ndeciders = 'U1'\n", "roles.deciders must be a list"),
-    ("[decisions]\nrecycle_reasons = ['ok', '']\n", r"recycle_reasons\[1\] must be"),
-    ("[sla]\nworking_hours = -1\n", "positive number"),
-    ("[outbox]\nlease_seconds = 0\n", "outbox.lease_seconds must be a positive number"),
-    ("[outbox]\npace_seconds = -1\n", "outbox.pace_seconds must be a number, 0 or more"),
-    ("slack = 1\n", r"\[slack\] must be a table"),
-    ("[general]\nlocale = 'fr'\n", "general.locale must be one of en, de, not 'fr'"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[slack\n", "not valid TOML"),
+        ("[slak]\n", r"unknown section \[slak\]"),
+        ("[slack]\nalert_chanel = 'x'\n", "unknown key slack.alert_chanel"),
+        ("[roles]\ndeciders = 'U1'\n", "roles.deciders must be a list"),
+        ("[decisions]\nrecycle_reasons = ['ok', '']\n", r"recycle_reasons\[1\] must be"),
+        ("[sla]\nworking_hours = -1\n", "positive number"),
+        ("[outbox]\nlease_seconds = 0\n", "outbox.lease_seconds must be a positive number"),
+        ("[outbox]\npace_seconds = -1\n", "outbox.pace_seconds must be a number, 0 or more"),
+        ("slack = 1\n", r"\[slack\] must be a table"),
+        ("[general]\nlocale = 'fr'\n", "general.locale must be one of en, de, not 'fr'"),
+    ],
+)
 def test_mistakes_in_the_file_are_named(tmp_path: Path, toml: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load(tmp_path, toml)
@@ -108,11 +120,14 @@ def test_routing_and_assignment_from_the_file(tmp_path: Path) -> None:
     assert routing.out_of_office == {"U0BEN"}
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ("[routing]\nrules = 'x'\n", r"c.toml: routing.rules must be a list"),
-    ("[assignment]\nenabled = true\n", "needs at least one"),
-    ("[assignment]\nenabled = 'yes'\n", "must be true or false"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[routing]\nrules = 'x'\n", r"c.toml: routing.rules must be a list"),
+        ("[assignment]\nenabled = true\n", "needs at least one"),
+        ("[assignment]\nenabled = 'yes'\n", "must be true or false"),
+    ],
+)
 def test_routing_mistakes_are_named(tmp_path: Path, toml: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load(tmp_path, toml)

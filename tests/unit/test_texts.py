@@ -28,16 +28,18 @@ def test_every_text_renders_in_every_locale(locale: str) -> None:
         assert texts.render(name, locale).strip()
 
 
-def test_a_missing_translation_falls_back_to_english(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_translation_falls_back_to_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "en").mkdir()
     (tmp_path / "de").mkdir()
     (tmp_path / "en" / "hello.mrkdwn.j2").write_text("Hello {{ name | mrkdwn }}")
     monkeypatch.setattr(texts, "templates_dir", lambda: tmp_path)
     texts._environment.cache_clear()
     try:
-        assert texts.render("hello.mrkdwn", "de", name="<!channel> & *Co*") == \
-            "Hello " + escape("<!channel> & *Co*")
+        assert texts.render("hello.mrkdwn", "de", name="<!channel> & *Co*") == "Hello " + escape(
+            "<!channel> & *Co*"
+        )
         assert "<!channel>" not in escape("<!channel>")
         with pytest.raises(ValueError, match="unknown locale 'fr'; sdrbot speaks en, de"):
             texts.render("hello.mrkdwn", "fr", name="x")

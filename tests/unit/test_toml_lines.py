@@ -102,49 +102,59 @@ def test_tricky_text_is_valid_toml() -> None:
     assert tomllib.loads(TRICKY)["fit"][0]["points"] == 30
 
 
-@pytest.mark.parametrize("path,line,nth", [
-    (("model",), "[model]", 1),
-    (("model", "name"), 'name = "Tricky [[fit]] model"      # a header in a string is no header',
-     1),
-    (("thresholds", "mql"), "mql=70", 1),
-    (("thresholds", "min_fit"), '"min_fit"   =   20', 1),
-    (("thresholds", "nurture_min"),
-     "'nurture_min' = 30 # quoted keys, no blanks around '=' or many", 1),
-    (("grades", "fit"), "fit = { A = 60, B = 40, C = 20 }", 1),
-    (("grades", "engagement", "1"), 'engagement = { "1" = 60, "2" = 40, "3" = 20 }', 1),
-    (("fast_track", "hold_days"), "hold_days = 14", 1),
-    (("fit",), "[[fit]]", 1),
-    (("fit", 1), "[[fit]]", 1),
-    (("fit", 1, "op"), 'op = "regex"', 1),
-    (("fit", 1, "value"), "value = '''", 1),
-    (("fit", 1, "points"), "points = 30", 1),
-    (("fit", 2), "[[ fit ]]   # indented, spaced, with a comment", 1),
-    (("fit", 2, "id"), 'id = "second"', 1),
-    (("fit", 2, "field"), 'field.name = "title"', 1),
-    (("fit", 2, "field", "name"), 'field.name = "title"', 1),
-    (("fit", 2, "points"), "points = 5", 1),
-    (("engagement_rule", 1, "where"), 'where = { url = "/pricing*" }', 1),
-    (("engagement_rule", 1, "where", "url", "op"), 'where = { url = "/pricing*" }', 1),
-    (("engagement_rule", 2, "points"), "points = 5", 2),
-    (("engagement_rule", 2, "where"), "[engagement_rule.where]", 1),
-    (("engagement_rule", 2, "where", "url"), 'url = { op = "glob", value = "/x*" }', 1),
-    (("engagement_rule", 2, "where", "url", "op"), 'url = { op = "glob", value = "/x*" }', 1),
-    (("engagement_rule", 2, "where", "utm.source"), '"utm.source" = "ads"', 1),
-    (("engagement_rule", 3, "where"), "where = [", 1),
-    (("engagement_rule", 3, "where", 2, "op"), "where = [", 1),
-    (("engagement_rule", 3, "points"), "points = 1", 1),
-    (("engagement_rule", 4, "where"), "[[engagement_rule.where]]", 1),
-    (("engagement_rule", 4, "where", 2), "[[engagement_rule.where]]", 2),
-    (("engagement_rule", 4, "where", 2, "op"), 'op = "in"', 1),
-    (("engagement_rule", 4, "where", 1, "op"), "[[engagement_rule.where]]", 1),
-])
+@pytest.mark.parametrize(
+    "path,line,nth",
+    [
+        (("model",), "[model]", 1),
+        (
+            ("model", "name"),
+            'name = "Tricky [[fit]] model"      # a header in a string is no header',
+            1,
+        ),
+        (("thresholds", "mql"), "mql=70", 1),
+        (("thresholds", "min_fit"), '"min_fit"   =   20', 1),
+        (
+            ("thresholds", "nurture_min"),
+            "'nurture_min' = 30 # quoted keys, no blanks around '=' or many",
+            1,
+        ),
+        (("grades", "fit"), "fit = { A = 60, B = 40, C = 20 }", 1),
+        (("grades", "engagement", "1"), 'engagement = { "1" = 60, "2" = 40, "3" = 20 }', 1),
+        (("fast_track", "hold_days"), "hold_days = 14", 1),
+        (("fit",), "[[fit]]", 1),
+        (("fit", 1), "[[fit]]", 1),
+        (("fit", 1, "op"), 'op = "regex"', 1),
+        (("fit", 1, "value"), "value = '''", 1),
+        (("fit", 1, "points"), "points = 30", 1),
+        (("fit", 2), "[[ fit ]]   # indented, spaced, with a comment", 1),
+        (("fit", 2, "id"), 'id = "second"', 1),
+        (("fit", 2, "field"), 'field.name = "title"', 1),
+        (("fit", 2, "field", "name"), 'field.name = "title"', 1),
+        (("fit", 2, "points"), "points = 5", 1),
+        (("engagement_rule", 1, "where"), 'where = { url = "/pricing*" }', 1),
+        (("engagement_rule", 1, "where", "url", "op"), 'where = { url = "/pricing*" }', 1),
+        (("engagement_rule", 2, "points"), "points = 5", 2),
+        (("engagement_rule", 2, "where"), "[engagement_rule.where]", 1),
+        (("engagement_rule", 2, "where", "url"), 'url = { op = "glob", value = "/x*" }', 1),
+        (("engagement_rule", 2, "where", "url", "op"), 'url = { op = "glob", value = "/x*" }', 1),
+        (("engagement_rule", 2, "where", "utm.source"), '"utm.source" = "ads"', 1),
+        (("engagement_rule", 3, "where"), "where = [", 1),
+        (("engagement_rule", 3, "where", 2, "op"), "where = [", 1),
+        (("engagement_rule", 3, "points"), "points = 1", 1),
+        (("engagement_rule", 4, "where"), "[[engagement_rule.where]]", 1),
+        (("engagement_rule", 4, "where", 2), "[[engagement_rule.where]]", 2),
+        (("engagement_rule", 4, "where", 2, "op"), 'op = "in"', 1),
+        (("engagement_rule", 4, "where", 1, "op"), "[[engagement_rule.where]]", 1),
+    ],
+)
 def test_locates_keys_and_tables(path: TomlPath, line: str, nth: int) -> None:
     assert at(TRICKY, *path) == line_of(TRICKY, line, nth)
 
 
 def test_a_key_that_is_not_written_gives_its_table() -> None:
-    assert at(TRICKY, "fit", 2, "op") == line_of(TRICKY, "[[ fit ]]   # indented, spaced, "
-                                                 "with a comment")
+    assert at(TRICKY, "fit", 2, "op") == line_of(
+        TRICKY, "[[ fit ]]   # indented, spaced, with a comment"
+    )
     assert at(TRICKY, "engagement_rule", 2, "cap") == line_of(TRICKY, "[[engagement_rule]]", 2)
     assert at(TRICKY, "thresholds", "min_engagement") == line_of(TRICKY, "[thresholds]")
 
@@ -196,4 +206,8 @@ def test_every_key_of_every_rule_is_on_its_own_line(text: str) -> None:
                 assert line is not None
                 written = rows[line - 1].strip()
                 assert written.lstrip("\"'").startswith(key) or written.startswith("["), (
-                    kind, index, key, written)
+                    kind,
+                    index,
+                    key,
+                    written,
+                )

@@ -24,21 +24,39 @@ def rows(engine: Engine, table: type) -> list:  # type: ignore[type-arg]
         return list(s.scalars(select(table)))
 
 
-def test_promote_stores_the_decision_with_its_score_and_queues_the_messages(
-        engine: Engine) -> None:
+def test_promote_stores_the_decision_with_its_score_and_queues_the_messages(engine: Engine) -> None:
     lead_id = make_mql(engine, NOW)
-    bant = {"budget": "confirmed", "authority": "decision_maker", "need": "urgent",
-            "timing": "quarter"}
-    result = decide(engine, lead_id=lead_id, outcome="promote", actor=slack_actor("U0SDRANNA1"),
-                    now=LATER, notes="wants a pilot", bant=bant)
+    bant = {
+        "budget": "confirmed",
+        "authority": "decision_maker",
+        "need": "urgent",
+        "timing": "quarter",
+    }
+    result = decide(
+        engine,
+        lead_id=lead_id,
+        outcome="promote",
+        actor=slack_actor("U0SDRANNA1"),
+        now=LATER,
+        notes="wants a pilot",
+        bant=bant,
+    )
     assert result.won and result.status == "sql" and result.decision_id is not None
     [d] = rows(engine, Decision)
     assert (d.decision, d.decided_by, d.decided_at, d.notes) == (
-        "promote", "slack:U0SDRANNA1", LATER, "wants a pilot")
+        "promote",
+        "slack:U0SDRANNA1",
+        LATER,
+        "wants a pilot",
+    )
     assert (d.model_version, d.score, d.breakdown, d.bant) == (1, 85, BREAKDOWN, bant)
     [t] = rows(engine, LifecycleTransition)
     assert (t.from_status, t.to_status, t.cause, t.actor) == (
-        "mql", "sql", "decision:promote", "slack:U0SDRANNA1")
+        "mql",
+        "sql",
+        "decision:promote",
+        "slack:U0SDRANNA1",
+    )
     [snap] = rows(engine, ScoreSnapshot)
     assert (snap.reason, snap.score, snap.grade) == ("decision", 85, "B2")
     kinds = sorted(o.kind for o in rows(engine, OutboxMessage))
@@ -48,13 +66,22 @@ def test_promote_stores_the_decision_with_its_score_and_queues_the_messages(
         assert lead is not None and lead.status == "sql" and lead.status_since == LATER
 
 
-@pytest.mark.parametrize(("outcome", "status"), [("recycle", "recycled"),
-                                                 ("disqualify", "disqualified")])
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("recycle", "recycled"), ("disqualify", "disqualified")]
+)
 def test_recycle_and_disqualify_keep_the_reason_and_send_no_handover(
-        engine: Engine, outcome: str, status: str) -> None:
+    engine: Engine, outcome: str, status: str
+) -> None:
     lead_id = make_mql(engine, NOW)
-    result = decide(engine, lead_id=lead_id, outcome=outcome, actor="cli:alice", now=LATER,
-                    reason="No budget", notes=None)
+    result = decide(
+        engine,
+        lead_id=lead_id,
+        outcome=outcome,
+        actor="cli:alice",
+        now=LATER,
+        reason="No budget",
+        notes=None,
+    )
     assert result.won and result.status == status
     [d] = rows(engine, Decision)
     assert (d.decision, d.reason, d.bant) == (outcome, "No budget", {})
@@ -65,22 +92,29 @@ def test_recycle_and_disqualify_keep_the_reason_and_send_no_handover(
     assert note["reason"] == "No budget"
 
 
-def test_the_second_decision_loses_and_learns_who_decided_what_and_when(
-        engine: Engine) -> None:
+def test_the_second_decision_loses_and_learns_who_decided_what_and_when(engine: Engine) -> None:
     lead_id = make_mql(engine, NOW)
-    decide(engine, lead_id=lead_id, outcome="disqualify", actor="slack:U0SDRBEN01", now=NOW,
-           reason="Spam")
-    late = decide(engine, lead_id=lead_id, outcome="promote", actor="slack:U0SDRANNA1",
-                  now=LATER)
+    decide(
+        engine,
+        lead_id=lead_id,
+        outcome="disqualify",
+        actor="slack:U0SDRBEN01",
+        now=NOW,
+        reason="Spam",
+    )
+    late = decide(engine, lead_id=lead_id, outcome="promote", actor="slack:U0SDRANNA1", now=LATER)
     assert not late.won and late.status == "disqualified" and late.decision_id is None
     assert late.prior is not None
     assert (late.prior.outcome, late.prior.by, late.prior.at, late.prior.reason) == (
-        "disqualify", "slack:U0SDRBEN01", NOW, "Spam")
+        "disqualify",
+        "slack:U0SDRBEN01",
+        NOW,
+        "Spam",
+    )
     assert len(rows(engine, Decision)) == 1 and len(rows(engine, OutboxMessage)) == 2
 
 
-def test_a_lead_that_is_no_longer_an_mql_without_a_decision_has_no_prior(
-        engine: Engine) -> None:
+def test_a_lead_that_is_no_longer_an_mql_without_a_decision_has_no_prior(engine: Engine) -> None:
     lead_id = make_mql(engine, NOW, status="nurturing")
     result = decide(engine, lead_id=lead_id, outcome="recycle", actor="slack:U1", now=LATER)
     assert not result.won and result.status == "nurturing" and result.prior is None
@@ -123,14 +157,28 @@ def test_two_sdrs_deciding_at_once_exactly_one_wins(threaded_engine: Engine) -> 
         start = threading.Barrier(2)
         results: list[Result] = []
 
-        def click(outcome: str, user: str, lead_id: int = lead_id,
-                  start: threading.Barrier = start, results: list[Result] = results) -> None:
+        def click(
+            outcome: str,
+            user: str,
+            lead_id: int = lead_id,
+            start: threading.Barrier = start,
+            results: list[Result] = results,
+        ) -> None:
             start.wait()
-            results.append(decide(threaded_engine, lead_id=lead_id, outcome=outcome,
-                                  actor=slack_actor(user), now=LATER))
+            results.append(
+                decide(
+                    threaded_engine,
+                    lead_id=lead_id,
+                    outcome=outcome,
+                    actor=slack_actor(user),
+                    now=LATER,
+                )
+            )
 
-        threads = [threading.Thread(target=click, args=("promote", "U0SDRANNA1")),
-                   threading.Thread(target=click, args=("disqualify", "U0SDRBEN01"))]
+        threads = [
+            threading.Thread(target=click, args=("promote", "U0SDRANNA1")),
+            threading.Thread(target=click, args=("disqualify", "U0SDRBEN01")),
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -23,14 +23,23 @@ from storage.repositories import models
 from tests.conftest import NOW
 from tests.factories import file_engine
 
-SCORE_COLUMNS = "lead_id, score, fit, engagement, band, qualifies, breakdown, state, " \
-                "next_change_at, model_version"
+SCORE_COLUMNS = (
+    "lead_id, score, fit, engagement, band, qualifies, breakdown, state, "
+    "next_change_at, model_version"
+)
 
 
 def events(user: str, first: int, kinds: list[str]) -> list[EventIn | IdentifyIn]:
-    return [EventIn(Identity(f"{user}@acme.example", None), kind,
-                    NOW - timedelta(hours=first + i), {}, message_id=f"{user}-{first + i}")
-            for i, kind in enumerate(kinds)]
+    return [
+        EventIn(
+            Identity(f"{user}@acme.example", None),
+            kind,
+            NOW - timedelta(hours=first + i),
+            {},
+            message_id=f"{user}-{first + i}",
+        )
+        for i, kind in enumerate(kinds)
+    ]
 
 
 def apply_now(engine: Engine, calls: list[Any]) -> None:
@@ -79,7 +88,8 @@ def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_prepared_events_store_what_applying_them_under_the_lock_stores(
-        tmp_path: Path, db: Engine, fallbacks: list[int]) -> None:
+    tmp_path: Path, db: Engine, fallbacks: list[int]
+) -> None:
     other = immediate_engine(file_engine(tmp_path / "reference.db"))
     first = events("ann", 0, ["webinar_attended"])
     # a hand-raiser: the lead becomes an MQL, so a transition and an alert are written as well
@@ -91,11 +101,13 @@ def test_prepared_events_store_what_applying_them_under_the_lock_stores(
     commit_now(db, second, ready)
     apply_now(other, second)
     assert fallbacks == []
-    for sql in (f"SELECT {SCORE_COLUMNS} FROM lead_score",
-                "SELECT lead_id, type, occurred_at, idempotency_key FROM event ORDER BY id",
-                "SELECT lead_id, from_status, to_status, cause FROM lifecycle_transition",
-                "SELECT kind, lead_id, dedupe_key, status FROM outbox",
-                "SELECT id, status, status_since FROM lead"):
+    for sql in (
+        f"SELECT {SCORE_COLUMNS} FROM lead_score",
+        "SELECT lead_id, type, occurred_at, idempotency_key FROM event ORDER BY id",
+        "SELECT lead_id, from_status, to_status, cause FROM lifecycle_transition",
+        "SELECT kind, lead_id, dedupe_key, status FROM outbox",
+        "SELECT id, status, status_since FROM lead",
+    ):
         assert table(db, sql) == table(other, sql), sql
     assert table(db, "SELECT to_status FROM lifecycle_transition") == [("mql",)]
 
@@ -109,7 +121,8 @@ def test_prepare_writes_nothing(db: Engine) -> None:
 
 
 def test_a_lead_written_after_prepare_is_applied_anew_and_counts_every_event(
-        tmp_path: Path, db: Engine, fallbacks: list[int]) -> None:
+    tmp_path: Path, db: Engine, fallbacks: list[int]
+) -> None:
     apply_now(db, events("ann", 0, ["webinar_attended"]))
     late = events("ann", 10, ["newsletter_open", "newsletter_open"])
     ready = prepare_now(db, late)
@@ -125,13 +138,17 @@ def test_a_lead_written_after_prepare_is_applied_anew_and_counts_every_event(
     assert table(db, "SELECT count(*) FROM event") == [(4,)]
 
 
-def test_an_identify_changing_the_lead_after_prepare_is_seen(db: Engine,
-                                                             fallbacks: list[int]) -> None:
+def test_an_identify_changing_the_lead_after_prepare_is_seen(
+    db: Engine, fallbacks: list[int]
+) -> None:
     apply_now(db, events("ann", 0, ["webinar_attended"]))
     late = events("ann", 10, ["newsletter_open"])
     ready = prepare_now(db, late)
-    ceo = LeadIn(Identity("ann@acme.example", None), {"title": "CEO", "company_size": 120,
-                                                      "industry": "Software"}, {})
+    ceo = LeadIn(
+        Identity("ann@acme.example", None),
+        {"title": "CEO", "company_size": 120, "industry": "Software"},
+        {},
+    )
     apply_now(db, [IdentifyIn(ceo, None)])
     commit_now(db, late, ready)
     assert fallbacks == [1]
@@ -144,15 +161,21 @@ def test_a_model_applied_after_prepare_is_seen(db: Engine, fallbacks: list[int])
     late = events("ann", 10, ["newsletter_open"])
     ready = prepare_now(db, late)
     with session_scope(db) as s:
-        models.add_version(session=s, text=default_model_text().replace(
-            'name = "', 'name = "v2 '), created_by="test", now=NOW, activate=True)
+        models.add_version(
+            session=s,
+            text=default_model_text().replace('name = "', 'name = "v2 '),
+            created_by="test",
+            now=NOW,
+            activate=True,
+        )
     commit_now(db, late, ready)
     assert fallbacks == [1]
     assert table(db, "SELECT model_version FROM lead_score") == [(2,)]
 
 
-def test_events_of_unknown_leads_and_identifies_are_not_prepared(db: Engine,
-                                                                 fallbacks: list[int]) -> None:
+def test_events_of_unknown_leads_and_identifies_are_not_prepared(
+    db: Engine, fallbacks: list[int]
+) -> None:
     apply_now(db, events("ann", 0, ["webinar_attended"]))
     assert prepare_now(db, events("bob", 0, ["webinar_attended"])) is None
     identify = IdentifyIn(LeadIn(Identity("ann@acme.example", None), {}, {}), None)
@@ -182,7 +205,8 @@ def test_only_an_immediate_sqlite_engine_has_snapshots(tmp_path: Path) -> None:
 
 
 def test_events_of_a_linked_anonymous_id_are_prepared_for_the_person(
-        db: Engine, fallbacks: list[int]) -> None:
+    db: Engine, fallbacks: list[int]
+) -> None:
     person = LeadIn(Identity("ann@acme.example", None), {}, {})
     apply_now(db, [IdentifyIn(person, "anon:v1")])  # links the visitor's cookie id to Ann
     visit = [EventIn(Identity(None, "anon:v1"), "webinar_attended", NOW, {}, message_id="v-1")]
@@ -191,5 +215,6 @@ def test_events_of_a_linked_anonymous_id_are_prepared_for_the_person(
     commit_now(db, list(visit), ready)
     assert fallbacks == []
     assert table(db, "SELECT l.email FROM event AS e JOIN lead AS l ON l.id = e.lead_id") == [
-        ("ann@acme.example",)]
+        ("ann@acme.example",)
+    ]
     assert table(db, "SELECT count(*) FROM lead") == [(1,)]

@@ -62,10 +62,23 @@ def add_webhook(engine: Engine, url: str, events: list[str] | None = None) -> we
 
 def make_mql(client: TestClient, user: str = "ceo") -> None:
     """The seed's CEO: a webinar and the product page make an MQL through the API."""
-    for body in ({"userId": user, "traits": {"email": f"{user}@hotel.example", "title": "CEO",
-                                             "firstName": "Anna", "company": "Adler Hotels"}},
-                 {"userId": user, "event": "Webinar Attended", "timestamp": T},
-                 {"userId": user, "event": "Page Viewed", "timestamp": T,
-                  "properties": {"url": "https://x.example/product"}}):
+    for body in (
+        {
+            "userId": user,
+            "traits": {
+                "email": f"{user}@hotel.example",
+                "title": "CEO",
+                "firstName": "Anna",
+                "company": "Adler Hotels",
+            },
+        },
+        {"userId": user, "event": "Webinar Attended", "timestamp": T},
+        {
+            "userId": user,
+            "event": "Page Viewed",
+            "timestamp": T,
+            "properties": {"url": "https://x.example/product"},
+        },
+    ):
         path = "/api/v1/identify" if "traits" in body else "/api/v1/track"
         assert client.post(path, json=body).status_code == 200

@@ -21,14 +21,20 @@ from tests.webhooks.receiver import Answer, Receiver
 
 def deliveries(engine: Engine) -> list[tuple[str, int, str | None]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(  # type: ignore[misc]
-            "select status, attempts, last_error from outbox where kind = 'webhook' "
-            "order by id"))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text(  # type: ignore[misc]
+                    "select status, attempts, last_error from outbox where kind = 'webhook' "
+                    "order by id"
+                )
+            )
+        ]
 
 
 def test_an_mql_is_posted_once_signed_with_its_breakdown(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     hook = add_webhook(engine, receiver.url)
     make_mql(client)
     assert deliveries(engine) == [("pending", 0, None)]
@@ -40,44 +46,73 @@ def test_an_mql_is_posted_once_signed_with_its_breakdown(
     [got] = receiver.received
     assert got.path == "/hooks/sdrbot"
     assert got.headers["x-sdrbot-event"] == "lead.mql"
-    assert signing.verify(hook.secret, timestamp=got.headers["x-sdrbot-timestamp"],
-                          signature_header=got.headers["x-sdrbot-signature"], body=got.body,
-                          now=clock.now.timestamp() - 3600)
+    assert signing.verify(
+        hook.secret,
+        timestamp=got.headers["x-sdrbot-timestamp"],
+        signature_header=got.headers["x-sdrbot-signature"],
+        body=got.body,
+        now=clock.now.timestamp() - 3600,
+    )
     doc = got.document
     assert doc["id"] == got.headers["x-sdrbot-delivery"] and doc["type"] == "lead.mql"
     lead, moved, score = doc["data"]["lead"], doc["data"]["transition"], doc["data"]["score"]
     assert (lead["email"], lead["external_id"], lead["title"], lead["first_name"]) == (
-        "ceo@hotel.example", "ceo", "CEO", "Anna")
+        "ceo@hotel.example",
+        "ceo",
+        "CEO",
+        "Anna",
+    )
     assert (moved["from"], moved["to"], moved["cause"], moved["actor"]) == (
-        "lead", "mql", "score", "api:test")
+        "lead",
+        "mql",
+        "score",
+        "api:test",
+    )
     assert sum(line["points"] for line in score["breakdown"]) == score["score"]
     assert doc["data"]["current_score"]["score"] == score["score"]
     assert deliveries(engine) == [("sent", 1, None)]
 
 
 def test_the_signature_fails_for_another_secret_a_changed_body_or_an_old_timestamp(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     hook = add_webhook(engine, receiver.url)
     make_mql(client)
     sender.drain_once()
     got = receiver.received[0]
-    stamp, sig, now = (got.headers["x-sdrbot-timestamp"], got.headers["x-sdrbot-signature"],
-                       clock.now.timestamp())
-    assert signing.verify(hook.secret, timestamp=stamp, signature_header=sig, body=got.body,
-                          now=now)
-    assert not signing.verify("whsec_other", timestamp=stamp, signature_header=sig,
-                              body=got.body, now=now)
-    assert not signing.verify(hook.secret, timestamp=stamp, signature_header=sig,
-                              body=got.body.replace(b"mql", b"sql"), now=now)
-    assert not signing.verify(hook.secret, timestamp=stamp, signature_header=sig,
-                              body=got.body, now=now + signing.TOLERANCE + 1)
-    assert not signing.verify(hook.secret, timestamp=str(int(stamp) + 1),
-                              signature_header=sig, body=got.body, now=now)
+    stamp, sig, now = (
+        got.headers["x-sdrbot-timestamp"],
+        got.headers["x-sdrbot-signature"],
+        clock.now.timestamp(),
+    )
+    assert signing.verify(
+        hook.secret, timestamp=stamp, signature_header=sig, body=got.body, now=now
+    )
+    assert not signing.verify(
+        "whsec_other", timestamp=stamp, signature_header=sig, body=got.body, now=now
+    )
+    assert not signing.verify(
+        hook.secret,
+        timestamp=stamp,
+        signature_header=sig,
+        body=got.body.replace(b"mql", b"sql"),
+        now=now,
+    )
+    assert not signing.verify(
+        hook.secret,
+        timestamp=stamp,
+        signature_header=sig,
+        body=got.body,
+        now=now + signing.TOLERANCE + 1,
+    )
+    assert not signing.verify(
+        hook.secret, timestamp=str(int(stamp) + 1), signature_header=sig, body=got.body, now=now
+    )
 
 
 def test_only_the_statuses_a_webhook_asked_for_are_sent(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender
+) -> None:
     add_webhook(engine, receiver.url, ["sql"])
     make_mql(client)
     assert deliveries(engine) == []
@@ -85,16 +120,20 @@ def test_only_the_statuses_a_webhook_asked_for_are_sent(
 
 
 def test_a_failed_delivery_is_retried_with_backoff_and_the_same_id(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     add_webhook(engine, receiver.url)
     make_mql(client)
     receiver.answer(Answer(500, body="database down"), 502)
     assert sender.drain_once().retried == 1
     [(status, attempts, error)] = deliveries(engine)
     assert (status, attempts) == ("pending", 1)
-    assert error == "http://127.0.0.1:" + receiver.url.split(":")[2].split("/")[0] + \
-        " answered HTTP 500: database down"
+    assert (
+        error
+        == "http://127.0.0.1:"
+        + receiver.url.split(":")[2].split("/")[0]
+        + " answered HTTP 500: database down"
+    )
     assert sender.drain_once().sent == 0  # not before its time
     clock.advance(BACKOFF_BASE)
     assert sender.drain_once().retried == 1
@@ -108,8 +147,8 @@ def test_a_failed_delivery_is_retried_with_backoff_and_the_same_id(
 
 
 def test_retry_after_of_a_429_is_honoured(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     add_webhook(engine, receiver.url)
     make_mql(client)
     receiver.answer(Answer(429, headers={"Retry-After": "120"}))
@@ -121,7 +160,8 @@ def test_retry_after_of_a_429_is_honoured(
 
 
 def test_an_unreachable_receiver_is_retried_and_the_error_hides_the_path(
-        engine: Engine, client: TestClient, sender: WebhookSender, clock: Clock) -> None:
+    engine: Engine, client: TestClient, sender: WebhookSender, clock: Clock
+) -> None:
     with Receiver() as gone:
         url = gone.url.replace("/hooks/sdrbot", "/hooks/catch/123/s3cr3t")
     add_webhook(engine, url)  # its server is closed now: connections are refused
@@ -133,8 +173,8 @@ def test_an_unreachable_receiver_is_retried_and_the_error_hides_the_path(
 
 
 def test_a_receiver_that_does_not_answer_in_time_is_retried(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     add_webhook(engine, receiver.url)
     make_mql(client)
     receiver.answer(Answer(200, delay=2.5))  # the sender's client waits 2 s
@@ -146,8 +186,8 @@ def test_a_receiver_that_does_not_answer_in_time_is_retried(
 
 
 def test_a_sender_that_died_mid_delivery_leaves_the_row_to_the_next_after_the_lease(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     add_webhook(engine, receiver.url)
     make_mql(client)
     [row] = outbox.due(engine, kind_like="webhook", now=clock(), limit=10)
@@ -159,8 +199,8 @@ def test_a_sender_that_died_mid_delivery_leaves_the_row_to_the_next_after_the_le
 
 
 def test_after_the_last_attempt_the_delivery_is_kept_as_failed_and_can_be_redelivered(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     hook = add_webhook(engine, receiver.url)
     make_mql(client)
     receiver.answer(*[503] * MAX_ATTEMPTS)
@@ -177,8 +217,8 @@ def test_after_the_last_attempt_the_delivery_is_kept_as_failed_and_can_be_redeli
 
 
 def test_a_leads_changes_arrive_in_order_even_when_the_first_must_be_retried(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     add_webhook(engine, receiver.url)
     make_mql(client)
     receiver.answer(500)
@@ -196,7 +236,8 @@ def test_a_leads_changes_arrive_in_order_even_when_the_first_must_be_retried(
 
 
 def test_a_webhook_that_is_down_holds_up_no_other(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender
+) -> None:
     with Receiver() as other:
         add_webhook(engine, other.url)
         add_webhook(engine, receiver.url)
@@ -207,8 +248,9 @@ def test_a_webhook_that_is_down_holds_up_no_other(
         assert len(receiver.received) == 1
 
 
-def test_one_transition_is_queued_once_per_webhook(engine: Engine, client: TestClient,
-                                                   receiver: Receiver) -> None:
+def test_one_transition_is_queued_once_per_webhook(
+    engine: Engine, client: TestClient, receiver: Receiver
+) -> None:
     from storage.repositories import webhooks as repo
 
     add_webhook(engine, receiver.url)
@@ -219,9 +261,9 @@ def test_one_transition_is_queued_once_per_webhook(engine: Engine, client: TestC
     assert len(deliveries(engine)) == 1
 
 
-def test_a_removed_webhook_gets_nothing_more(engine: Engine, client: TestClient,
-                                             receiver: Receiver, sender: WebhookSender,
-                                             clock: Clock) -> None:
+def test_a_removed_webhook_gets_nothing_more(
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     hook = add_webhook(engine, receiver.url)
     make_mql(client)
     with session_scope(engine) as s:
@@ -232,15 +274,20 @@ def test_a_removed_webhook_gets_nothing_more(engine: Engine, client: TestClient,
 
 
 def test_crm_outcomes_are_sent_to_webhooks_that_want_them(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender
+) -> None:
     add_webhook(engine, receiver.url, ["won"])
     make_mql(client)
     with engine.connect() as conn:
         lead_id = conn.execute(text("select id from lead")).scalar_one()
     decide.decide(engine, lead_id=lead_id, outcome="promote", actor="slack:U1", now=NOW)
     for stage in ("opportunity", "won"):
-        assert client.post("/api/v1/outcomes", json={
-            "userId": "ceo", "stage": stage, "amount": 12000}).status_code == 200
+        assert (
+            client.post(
+                "/api/v1/outcomes", json={"userId": "ceo", "stage": stage, "amount": 12000}
+            ).status_code
+            == 200
+        )
     assert sender.drain_once().sent == 1
     [doc] = receiver.documents()
     assert doc["type"] == "lead.won"
@@ -249,7 +296,8 @@ def test_crm_outcomes_are_sent_to_webhooks_that_want_them(
 
 
 def test_parallel_lanes_deliver_each_webhook_once_while_a_slow_one_waits(
-        threaded_engine: Engine, clock: Clock) -> None:
+    threaded_engine: Engine, clock: Clock
+) -> None:
     from bot.http.api.app import create_api_app
     from bot.ingest.event_map import EventMap
     from bot.usecases import apikeys
@@ -258,8 +306,11 @@ def test_parallel_lanes_deliver_each_webhook_once_while_a_slow_one_waits(
     with session_scope(threaded_engine) as s:
         key = apikeys.create(s, "t", now=NOW, actor="test").secret
     app = create_api_app(engine=threaded_engine, clock=lambda: NOW, events=EventMap())
-    with Receiver() as slow, Receiver() as fast, TestClient(
-            app, headers={"Authorization": f"Bearer {key}"}) as api:
+    with (
+        Receiver() as slow,
+        Receiver() as fast,
+        TestClient(app, headers={"Authorization": f"Bearer {key}"}) as api,
+    ):
         add_webhook(threaded_engine, slow.url)
         add_webhook(threaded_engine, fast.url)
         slow.answer(*[Answer(200, delay=0.3)] * 3)

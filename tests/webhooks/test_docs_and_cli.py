@@ -30,15 +30,17 @@ def readme_receiver_check() -> Any:
 
 
 def test_the_readme_check_accepts_a_real_delivery_and_refuses_a_forged_one(
-        engine: Engine, client: TestClient, receiver: Receiver) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver
+) -> None:
     check = readme_receiver_check()
     hook = add_webhook(engine, receiver.url)
     make_mql(client)
     sender = WebhookSender(engine, lambda: datetime.now(UTC), client=make_client(), lanes=1)
     assert sender.drain_once().sent == 1
     got = receiver.received[0]
-    headers = {name: got.headers[name.lower()] for name in (
-        "X-Sdrbot-Timestamp", "X-Sdrbot-Signature")}
+    headers = {
+        name: got.headers[name.lower()] for name in ("X-Sdrbot-Timestamp", "X-Sdrbot-Signature")
+    }
     assert check(hook.secret, headers, got.body)
     assert not check(hook.secret, headers, got.body.replace(b'"mql"', b'"sql"'))
     assert not check("whsec_guess", headers, got.body)
@@ -75,7 +77,8 @@ def test_add_list_test_secret_and_remove(runner: CliRunner, receiver: Receiver) 
 
 
 def test_a_failing_test_delivery_says_what_the_receiver_answered(
-        runner: CliRunner, receiver: Receiver) -> None:
+    runner: CliRunner, receiver: Receiver
+) -> None:
     run(runner, "add", receiver.url)
     receiver.answer(Answer(401, body="bad signature"))
     result = run(runner, "test", "1")
@@ -83,18 +86,24 @@ def test_a_failing_test_delivery_says_what_the_receiver_answered(
     assert "answered HTTP 401: bad signature" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["add", "hooks.example.com/x"], "is not an http(s) URL"),
-    (["add", "ftp://hooks.example.com/x"], "is not an http(s) URL"),
-    (["add", "https://hooks.example.com/x", "--events", "mql,qualified"],
-     "'qualified' is not a lifecycle status; --events takes lead, mql, sql"),
-    (["test", "7"], "there is no webhook #7; the webhooks are: none"),
-    (["remove", "7"], "there is no webhook #7"),
-    (["redeliver", "7"], "there is no webhook #7"),
-    (["secret", "7"], "there is no webhook #7"),
-])
-def test_bad_input_is_refused_with_what_to_do(runner: CliRunner, args: list[str],
-                                              message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "hooks.example.com/x"], "is not an http(s) URL"),
+        (["add", "ftp://hooks.example.com/x"], "is not an http(s) URL"),
+        (
+            ["add", "https://hooks.example.com/x", "--events", "mql,qualified"],
+            "'qualified' is not a lifecycle status; --events takes lead, mql, sql",
+        ),
+        (["test", "7"], "there is no webhook #7; the webhooks are: none"),
+        (["remove", "7"], "there is no webhook #7"),
+        (["redeliver", "7"], "there is no webhook #7"),
+        (["secret", "7"], "there is no webhook #7"),
+    ],
+)
+def test_bad_input_is_refused_with_what_to_do(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
     result = run(runner, *args)
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())

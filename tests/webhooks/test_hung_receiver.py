@@ -35,8 +35,9 @@ def api(threaded_engine: Engine) -> Iterator[TestClient]:
 def running(sender: WebhookSender) -> Iterator[tuple[threading.Event, threading.Thread]]:
     """The sender's loop in a thread, as `sdrbot run` has it; yields its wake event."""
     stop, wake = threading.Event(), threading.Event()
-    thread = threading.Thread(target=sender.run, args=(stop,),
-                              kwargs={"idle": IDLE, "wake": wake}, daemon=True)
+    thread = threading.Thread(
+        target=sender.run, args=(stop,), kwargs={"idle": IDLE, "wake": wake}, daemon=True
+    )
     thread.start()
     try:
         yield wake, thread
@@ -57,9 +58,16 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 def rows_of(engine: Engine, webhook_id: int) -> list[tuple[str, int, str | None, datetime]]:
     """(status, attempts, last_error, next_attempt_at) of a webhook's deliveries, oldest first."""
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(
-            "select status, attempts, last_error, next_attempt_at from outbox "
-            "where dedupe_key like :prefix order by id"), {"prefix": f"webhook:{webhook_id}:%"})]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "select status, attempts, last_error, next_attempt_at from outbox "
+                    "where dedupe_key like :prefix order by id"
+                ),
+                {"prefix": f"webhook:{webhook_id}:%"},
+            )
+        ]
 
 
 def got(receiver: Receiver) -> list[tuple[str, str]]:
@@ -68,12 +76,16 @@ def got(receiver: Receiver) -> list[tuple[str, str]]:
 
 def lead_id(engine: Engine, external_id: str) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(text("select id from lead where external_id = :e"),
-                                {"e": external_id}).scalar_one())
+        return int(
+            conn.execute(
+                text("select id from lead where external_id = :e"), {"e": external_id}
+            ).scalar_one()
+        )
 
 
 def test_a_receiver_that_never_answers_delays_no_other_webhook(
-        threaded_engine: Engine, api: TestClient, clock: Clock) -> None:
+    threaded_engine: Engine, api: TestClient, clock: Clock
+) -> None:
     engine = threaded_engine
     with Receiver(black_hole=True) as hole, Receiver() as other:
         a = add_webhook(engine, hole.url, ["mql", "sql"])
@@ -84,8 +96,13 @@ def test_a_receiver_that_never_answers_delays_no_other_webhook(
         with running(sender) as (wake, _thread):
             wait_for(lambda: len(other.received) == 4 and hole.swallowed == 1)
             # A's lane hangs in its first request; "a" is promoted meanwhile
-            decide.decide(engine, lead_id=lead_id(engine, "a"), outcome="promote",
-                          actor="slack:U1", now=clock())
+            decide.decide(
+                engine,
+                lead_id=lead_id(engine, "a"),
+                outcome="promote",
+                actor="slack:U1",
+                now=clock(),
+            )
             queued = time.monotonic()
             wait_for(lambda: ("a", "lead.sql") in got(other))
             assert time.monotonic() - queued < 0.6  # about a poll, far from A's timeout
@@ -104,14 +121,16 @@ def test_a_receiver_that_never_answers_delays_no_other_webhook(
             wait_for(lambda: [r[0] for r in rows_of(engine, a.id)] == ["sent"] * 5)
     for receiver in (hole, other):
         assert sorted(got(receiver)) == sorted(
-            [(u, "lead.mql") for u in "abcd"] + [("a", "lead.sql")])
+            [(u, "lead.mql") for u in "abcd"] + [("a", "lead.sql")]
+        )
         assert len({d["id"] for d in receiver.documents()}) == 5  # none twice
     assert got(hole).index(("a", "lead.mql")) < got(hole).index(("a", "lead.sql"))
     assert [r[0] for r in rows_of(engine, b.id)] == ["sent"] * 5
 
 
 def test_a_hung_receiver_costs_one_timeout_per_backoff_step_not_one_per_delivery(
-        engine: Engine, client: TestClient, clock: Clock) -> None:
+    engine: Engine, client: TestClient, clock: Clock
+) -> None:
     with Receiver(black_hole=True) as hole:
         hook = add_webhook(engine, hole.url)
         for user in ("a", "b", "c"):
@@ -143,8 +162,8 @@ def test_a_hung_receiver_costs_one_timeout_per_backoff_step_not_one_per_delivery
 
 
 def test_a_retry_after_puts_off_the_rest_of_the_webhooks_deliveries(
-        engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender,
-        clock: Clock) -> None:
+    engine: Engine, client: TestClient, receiver: Receiver, sender: WebhookSender, clock: Clock
+) -> None:
     add_webhook(engine, receiver.url)
     make_mql(client, "a")
     make_mql(client, "b")
@@ -158,7 +177,8 @@ def test_a_retry_after_puts_off_the_rest_of_the_webhooks_deliveries(
 
 
 def test_a_stop_does_not_wait_for_a_hung_request_and_its_delivery_is_not_lost(
-        threaded_engine: Engine, api: TestClient, clock: Clock) -> None:
+    threaded_engine: Engine, api: TestClient, clock: Clock
+) -> None:
     engine = threaded_engine
     with Receiver(black_hole=True) as hole:
         hook = add_webhook(engine, hole.url)

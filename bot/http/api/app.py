@@ -26,23 +26,32 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def create_api_app(*, engine: Engine, clock: Callable[[], datetime] = _utcnow,
-                   events: EventMap | None = None) -> FastAPI:
+def create_api_app(
+    *, engine: Engine, clock: Callable[[], datetime] = _utcnow, events: EventMap | None = None
+) -> FastAPI:
     if events is None:
         from bot.settings import Settings
 
         events = Settings.load().event_map
-    app = FastAPI(title="sdrbot ingest API", version="1",
-                  description="Segment-compatible identify, track, page and batch calls, and "
-                  "CRM outcomes. Authenticate with an API key (`sdrbot apikey create NAME`) as "
-                  "a Bearer token or as the user name of HTTP Basic auth.")
+    app = FastAPI(
+        title="sdrbot ingest API",
+        version="1",
+        description="Segment-compatible identify, track, page and batch calls, and "
+        "CRM outcomes. Authenticate with an API key (`sdrbot apikey create NAME`) as "
+        "a Bearer token or as the user name of HTTP Basic auth.",
+    )
     app.add_exception_handler(ApiError, api_error_response)
     app.add_exception_handler(RequestValidationError, validation_handler(events, clock))
     app.add_middleware(BodyLimit)
     # website snippets post from the visitor's browser, from any site the operator runs; the
     # key is a write-only key meant to be public there, as Segment's write keys are
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["POST"],
-                       allow_headers=["Authorization", "Content-Type"], max_age=86400)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=86400,
+    )
     app.include_router(build_router(immediate_engine(engine), clock, events, read_engine=engine))
     return app
 

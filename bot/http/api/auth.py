@@ -23,8 +23,10 @@ from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="sdrbot", charset="UTF-8"'}
-HOW = ("send the API key as 'Authorization: Bearer <key>', as the user name of HTTP Basic "
-       "auth, or as writeKey in the body (create one with `sdrbot apikey create NAME`)")
+HOW = (
+    "send the API key as 'Authorization: Bearer <key>', as the user name of HTTP Basic "
+    "auth, or as writeKey in the body (create one with `sdrbot apikey create NAME`)"
+)
 
 
 def _unauthorized(message: str) -> ApiError:
@@ -54,9 +56,12 @@ def key_from(header: str | None) -> str:
 
 # declared for the OpenAPI docs (and tools that read them); the header is parsed below, where
 # Basic auth is understood too and every failure gets its own message
-_DOCUMENTED = HTTPBearer(auto_error=False, scheme_name="ApiKey",
-                         description="An API key from `sdrbot apikey create NAME`; HTTP Basic "
-                         "auth with the key as user name and no password works as well.")
+_DOCUMENTED = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key from `sdrbot apikey create NAME`; HTTP Basic "
+    "auth with the key as user name and no password works as well.",
+)
 
 
 async def _write_key(request: Request) -> str | None:
@@ -68,8 +73,9 @@ async def _write_key(request: Request) -> str | None:
     return key.strip() if isinstance(key, str) and key.strip() else None
 
 
-def authenticator(engine: Engine, clock: Callable[[], datetime], *,
-                  write_engine: Engine | None = None) -> Callable[..., Awaitable[str]]:
+def authenticator(
+    engine: Engine, clock: Callable[[], datetime], *, write_engine: Engine | None = None
+) -> Callable[..., Awaitable[str]]:
     """The dependency that names the caller's key. The check reads on `engine`, which never
     waits for writers; noting the key's use (once a minute) writes on `write_engine`."""
     writer = write_engine or engine
@@ -80,8 +86,9 @@ def authenticator(engine: Engine, clock: Callable[[], datetime], *,
             with session_scope(engine) as session:
                 key = apikeys.lookup(session, secret)
         except OperationalError:
-            raise ApiError(503, "body", "the database is not available; send the request "
-                           "again") from None
+            raise ApiError(
+                503, "body", "the database is not available; send the request again"
+            ) from None
         if key is None:
             return None
         if key.touch_due(now):
@@ -92,8 +99,9 @@ def authenticator(engine: Engine, clock: Callable[[], datetime], *,
                 log.warning("could not note the use of API key %r", key.name)
         return key.name
 
-    async def authenticate(request: Request, _documented: HTTPAuthorizationCredentials | None
-                           = Depends(_DOCUMENTED)) -> str:
+    async def authenticate(
+        request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(_DOCUMENTED)
+    ) -> str:
         header = request.headers.get("authorization")
         key = await _write_key(request) if header is None else None
         if key is None:

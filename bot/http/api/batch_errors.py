@@ -27,8 +27,9 @@ _ITEM = TypeAdapter(BatchItem)
 _INDEX = re.compile(r"^batch\[(\d+)\]")
 
 
-def validation_handler(events: EventMap, clock: Callable[[], datetime]
-                       ) -> Callable[[Request, Exception], JSONResponse]:
+def validation_handler(
+    events: EventMap, clock: Callable[[], datetime]
+) -> Callable[[Request, Exception], JSONResponse]:
     def respond(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = list(dict.fromkeys(describe(e) for e in exc.errors()))
@@ -39,13 +40,19 @@ def validation_handler(events: EventMap, clock: Callable[[], datetime]
     return respond
 
 
-def _other_items(exc: RequestValidationError, events: EventMap,
-                 clock: Callable[[], datetime]) -> list[tuple[str, str]]:
+def _other_items(
+    exc: RequestValidationError, events: EventMap, clock: Callable[[], datetime]
+) -> list[tuple[str, str]]:
     raw = exc.body
     if not isinstance(raw, dict) or not isinstance(raw.get("batch"), list):
         return []  # not a batch, or one whose shape is wrong as a whole
-    faulted = {loc[2] for e in exc.errors() if len(loc := e.get("loc", ())) > 2
-               and loc[:2] == ("body", "batch") and isinstance(loc[2], int)}
+    faulted = {
+        loc[2]
+        for e in exc.errors()
+        if len(loc := e.get("loc", ())) > 2
+        and loc[:2] == ("body", "batch")
+        and isinstance(loc[2], int)
+    }
     context = raw.get("context") if isinstance(raw.get("context"), dict) else None
     sent_at = raw.get("sentAt") if isinstance(raw.get("sentAt"), str) else None
     now = clock()
@@ -54,8 +61,9 @@ def _other_items(exc: RequestValidationError, events: EventMap,
         if i in faulted:
             continue
         try:
-            convert.batch_item(_ITEM.validate_python(item), i, events, now, context=context,
-                               sent_at=sent_at)
+            convert.batch_item(
+                _ITEM.validate_python(item), i, events, now, context=context, sent_at=sent_at
+            )
         except ValidationError:
             continue  # pydantic reported it with the body already
         except ApiError as error:

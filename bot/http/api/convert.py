@@ -30,8 +30,9 @@ def id_of(value: str | int | None, field: str) -> str | None:
         return None
     text = str(value).strip()
     if len(text) > MAX_EXTERNAL_ID - len(ANON_PREFIX):
-        raise ApiError(400, field, f"is longer than {MAX_EXTERNAL_ID - len(ANON_PREFIX)} "
-                       "characters")
+        raise ApiError(
+            400, field, f"is longer than {MAX_EXTERNAL_ID - len(ANON_PREFIX)} characters"
+        )
     return text or None
 
 
@@ -46,8 +47,9 @@ def email_of(value: Any, field: str) -> str | None:
         raise ApiError(400, field, exc.error.message) from None
 
 
-def identity(call: Identify | Track | Page, email: str | None, path: str,
-             email_field: str) -> tuple[Identity, str | None]:
+def identity(
+    call: Identify | Track | Page, email: str | None, path: str, email_field: str
+) -> tuple[Identity, str | None]:
     """The lead a call names, and the anonymous id it links (when it also names a person)."""
     user = id_of(call.userId, _prefix(path, "userId"))
     anon = id_of(call.anonymousId, _prefix(path, "anonymousId"))
@@ -56,8 +58,11 @@ def identity(call: Identify | Track | Page, email: str | None, path: str,
         return Identity(email, user), anon_key
     if anon_key:
         return Identity(None, anon_key), None
-    raise ApiError(400, _prefix(path, "userId"), f"the call names nobody: give a userId, an "
-                   f"anonymousId or {email_field}")
+    raise ApiError(
+        400,
+        _prefix(path, "userId"),
+        f"the call names nobody: give a userId, an anonymousId or {email_field}",
+    )
 
 
 def when(raw: str | None, now: datetime | None, field: str) -> datetime:
@@ -86,12 +91,19 @@ def occurred(call: Track | Page, now: datetime, path: str) -> datetime:
         try:
             original += now - sent
         except OverflowError:
-            raise ApiError(400, _prefix(path, "sentAt"), f"{call.sentAt!r} is too far from now "
-                           "to correct the device's clock by it; check the device's clock"
-                           ) from None
+            raise ApiError(
+                400,
+                _prefix(path, "sentAt"),
+                f"{call.sentAt!r} is too far from now "
+                "to correct the device's clock by it; check the device's clock",
+            ) from None
     if (original - now).total_seconds() > 86400:
-        raise ApiError(400, _prefix(path, "originalTimestamp"), f"{call.originalTimestamp!r} "
-                       "lies more than a day in the future; check the device's clock")
+        raise ApiError(
+            400,
+            _prefix(path, "originalTimestamp"),
+            f"{call.originalTimestamp!r} "
+            "lies more than a day in the future; check the device's clock",
+        )
     return original
 
 
@@ -131,15 +143,25 @@ def to_event(call: Track | Page, events: EventMap, now: datetime, path: str = ""
         kind = target.type
         props = {**target.properties, **props}
     page = context.get("page")
-    if kind == "page_view" and "url" not in props and isinstance(page, dict) and \
-            isinstance(page.get("url"), str):
+    if (
+        kind == "page_view"
+        and "url" not in props
+        and isinstance(page, dict)
+        and isinstance(page.get("url"), str)
+    ):
         props["url"] = page["url"]  # analytics.js puts the URL in the context
     return EventIn(ident, kind, occurred(call, now, path), props, message_id=call.messageId)
 
 
-def batch_item(item: BatchItemModel, i: int, events: EventMap, now: datetime, *,
-               context: dict[str, Any] | None, sent_at: str | None
-               ) -> IdentifyIn | EventIn | None:
+def batch_item(
+    item: BatchItemModel,
+    i: int,
+    events: EventMap,
+    now: datetime,
+    *,
+    context: dict[str, Any] | None,
+    sent_at: str | None,
+) -> IdentifyIn | EventIn | None:
     """Item `i` of a batch as a call (None for the ignored kinds), with the batch's context
     merged into its own and the batch's `sentAt` as its own when it has none, as Segment does."""
     if isinstance(item, Ignored):
@@ -149,5 +171,8 @@ def batch_item(item: BatchItemModel, i: int, events: EventMap, now: datetime, *,
     if sent_at and not isinstance(item, Identify) and item.sentAt is None:
         item.sentAt = sent_at
     path = f"batch[{i}]"
-    return to_identify(item, path, now) if isinstance(item, Identify) else \
-        to_event(item, events, now, path)
+    return (
+        to_identify(item, path, now)
+        if isinstance(item, Identify)
+        else to_event(item, events, now, path)
+    )

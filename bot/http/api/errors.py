@@ -12,9 +12,14 @@ _TAGS = {"identify", "track", "page", "screen", "group", "alias"}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, field: str, message: str,
-                 headers: dict[str, str] | None = None,
-                 more: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        status: int,
+        field: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        more: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(f"{field}: {message}")
         self.status, self.field, self.message, self.headers = status, field, message, headers
         self.errors = [(field, message), *more]
@@ -22,8 +27,7 @@ class ApiError(Exception):
     @classmethod
     def many(cls, status: int, errors: Sequence[ApiError]) -> ApiError:
         first, rest = errors[0], errors[1:]
-        return cls(status, first.field, first.message,
-                   more=[e for r in rest for e in r.errors])
+        return cls(status, first.field, first.message, more=[e for r in rest for e in r.errors])
 
 
 def body(errors: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -33,8 +37,7 @@ def body(errors: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 def api_error_response(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(body(exc.errors), status_code=exc.status,
-                        headers=exc.headers)
+    return JSONResponse(body(exc.errors), status_code=exc.status, headers=exc.headers)
 
 
 def field_path(loc: Sequence[Any]) -> str:
@@ -60,10 +63,12 @@ def describe(err: dict[str, Any]) -> tuple[str, str]:
     if kind == "union_tag_not_found":
         return f"{path}.type", "is missing; each batch item needs a type: identify, track or page"
     if kind == "union_tag_invalid":
-        return f"{path}.type", ("must be identify, track or page (screen, group and alias are "
-                                f"accepted and ignored), not {err.get('input', {}).get('type')!r}"
-                                if isinstance(err.get("input"), dict) else
-                                "must be identify, track or page")
+        return f"{path}.type", (
+            "must be identify, track or page (screen, group and alias are "
+            f"accepted and ignored), not {err.get('input', {}).get('type')!r}"
+            if isinstance(err.get("input"), dict)
+            else "must be identify, track or page"
+        )
     if kind == "missing":
         return path, "is required"
     if kind == "model_attributes_type" or kind == "dict_type":

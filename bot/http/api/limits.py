@@ -57,8 +57,13 @@ class BodyLimit:
         body = b"".join(chunks)
         encoding = dict(scope["headers"]).get(b"content-encoding", b"identity").strip().lower()
         if encoding not in (b"identity", b"gzip"):
-            await _reply(send, 415, "Content-Encoding", f"{encoding.decode('latin-1')!r} is not "
-                         "supported; send the body as it is, or gzipped")
+            await _reply(
+                send,
+                415,
+                "Content-Encoding",
+                f"{encoding.decode('latin-1')!r} is not "
+                "supported; send the body as it is, or gzipped",
+            )
             return
         try:
             if encoding == b"gzip":
@@ -86,8 +91,9 @@ class BodyLimit:
         try:
             plain = unpack.decompress(body, self.limit + 1)  # a small bomb stops at the limit
         except zlib.error as exc:
-            raise BadBody("body", f"is not valid gzip ({exc}); send it as it is or gzip it "
-                          "whole") from None
+            raise BadBody(
+                "body", f"is not valid gzip ({exc}); send it as it is or gzip it whole"
+            ) from None
         if len(plain) > self.limit:
             raise TooLarge()
         if not unpack.eof:
@@ -95,8 +101,9 @@ class BodyLimit:
         return plain
 
     async def _too_large(self, send: Send) -> None:
-        await _reply(send, 413, "body", f"is larger than {self.limit // 1024} KB; send fewer "
-                     "calls per batch")
+        await _reply(
+            send, 413, "body", f"is larger than {self.limit // 1024} KB; send fewer calls per batch"
+        )
 
 
 class TooLarge(Exception):
@@ -121,8 +128,9 @@ def canonical(raw: bytes) -> bytes:
     # walk, on those bodies alone, finds the place
     where = _nul_at(parsed) if b"\\u0000" in body else None
     if where is not None:
-        raise BadBody(where or "body", "contains a NUL character (\\u0000), which cannot be "
-                      "stored; remove it")
+        raise BadBody(
+            where or "body", "contains a NUL character (\\u0000), which cannot be stored; remove it"
+        )
     return body
 
 
@@ -130,8 +138,13 @@ def _nul_at(value: Any, path: str = "") -> str | None:
     """The path (`batch[2].traits.title`) of the first string or key holding a NUL."""
     if isinstance(value, str):
         return path if "\x00" in value else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) \
-        if isinstance(value, list) else ()
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     for key, child in items:
         step = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
         if isinstance(key, str) and "\x00" in key:
@@ -159,8 +172,9 @@ def _depth(value: Any) -> int:
 def _as_json(scope: Scope) -> Scope:
     """The body was parsed as JSON above, whatever its type said; the app is told so, and that
     it is no longer compressed."""
-    headers = [(k, v) for k, v in scope["headers"]
-               if k not in (b"content-type", b"content-encoding")]
+    headers = [
+        (k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-encoding")
+    ]
     return {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
 
 
@@ -172,7 +186,14 @@ def _with_length(scope: Scope, size: int) -> Scope:
 async def _reply(send: Send, status: int, field: str, message: str) -> None:
     err: dict[str, Any] = {"field": field, "message": message}
     payload = orjson.dumps({"error": err, "errors": [err]})
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

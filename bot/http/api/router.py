@@ -43,8 +43,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap, *,
-                 read_engine: Engine | None = None) -> APIRouter:
+def build_router(
+    engine: Engine,
+    clock: Callable[[], datetime],
+    events: EventMap,
+    *,
+    read_engine: Engine | None = None,
+) -> APIRouter:
     """`engine` takes the writes; `read_engine` (default: the same) checks the keys."""
     router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
     caller = Depends(authenticator(read_engine or engine, clock, write_engine=engine))
@@ -53,11 +58,16 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
     # one request at a time per process where requests are scored before the write lock: a
     # second thread scoring beside the one that holds the lock would keep taking the GIL from
     # it, and every row it steps through the database waits up to a switch interval for it
-    gate: contextlib.AbstractContextManager[Any] = threading.Lock() if snapshot is not None \
-        else contextlib.nullcontext()
+    gate: contextlib.AbstractContextManager[Any] = (
+        threading.Lock() if snapshot is not None else contextlib.nullcontext()
+    )
 
-    def run(actor: str, now: datetime, work: Callable[[Ctx, Prepared | None], T],
-            calls: list[IdentifyIn | EventIn] | None = None) -> T:
+    def run(
+        actor: str,
+        now: datetime,
+        work: Callable[[Ctx, Prepared | None], T],
+        calls: list[IdentifyIn | EventIn] | None = None,
+    ) -> T:
         for attempt in range(ATTEMPTS):
             try:
                 # scored before the write lock where the database has a single writer; the
@@ -71,12 +81,12 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
                 # another request created the same lead or stored the same delivery first, or
                 # the database was busy: the next attempt sees its work
                 if attempt == ATTEMPTS - 1:
-                    raise ApiError(503, "body", "the database is busy; send the request "
-                                   "again") from None
+                    raise ApiError(
+                        503, "body", "the database is busy; send the request again"
+                    ) from None
         raise AssertionError("unreachable")
 
-    def prepared(actor: str, now: datetime, calls: list[IdentifyIn | EventIn]
-                 ) -> Prepared | None:
+    def prepared(actor: str, now: datetime, calls: list[IdentifyIn | EventIn]) -> Prepared | None:
         if snapshot is None:
             return None
         with session_scope(snapshot) as session:
@@ -112,8 +122,9 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
         errors: list[ApiError] = []
         for i, item in enumerate(body.batch):
             try:
-                call = convert.batch_item(item, i, events, now, context=body.context,
-                                          sent_at=body.sentAt)
+                call = convert.batch_item(
+                    item, i, events, now, context=body.context, sent_at=body.sentAt
+                )
             except ApiError as exc:
                 errors.append(exc)
                 continue
@@ -123,19 +134,28 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
             raise ApiError.many(400, errors)
         return ingest(key, calls)
 
-    @router.post("/outcomes", response_model=Ack, summary="A CRM outcome for a lead",
-                 responses={404: {"model": ErrorBody, "description": "No such lead."},
-                            409: {"model": ErrorBody,
-                                  "description": "The lead cannot move to that stage."}})
+    @router.post(
+        "/outcomes",
+        response_model=Ack,
+        summary="A CRM outcome for a lead",
+        responses={
+            404: {"model": ErrorBody, "description": "No such lead."},
+            409: {"model": ErrorBody, "description": "The lead cannot move to that stage."},
+        },
+    )
     def outcomes(body: Outcome, key: str = caller) -> Ack:
         now = clock()
         email = convert.email_of(body.email, "email")
         user = convert.id_of(body.userId, "userId")
         if not email and not user:
             raise ApiError(400, "email", "the outcome names no lead: give an email or a userId")
-        item = OutcomeIn(Identity(email, user), body.stage,
-                         convert.when(body.timestamp, now, "timestamp"),
-                         None if body.amount is None else float(body.amount), body.messageId)
+        item = OutcomeIn(
+            Identity(email, user),
+            body.stage,
+            convert.when(body.timestamp, now, "timestamp"),
+            None if body.amount is None else float(body.amount),
+            body.messageId,
+        )
         try:
             run(key, now, lambda ctx, _: record_outcome(ctx, item))
         except UnknownLead as exc:
@@ -149,8 +169,16 @@ def build_router(engine: Engine, clock: Callable[[], datetime], events: EventMap
 
     # analytics.js posts each call to <apiHost>/<the call type's first letter> (and batches to
     # /b): with apiHost "<our host>/api/v1" a website's snippet sends here unchanged
-    for path, endpoint in (("/t", track), ("/i", identify), ("/p", page), ("/b", batch),
-                           ("/a", ignored), ("/g", ignored), ("/s", ignored)):
-        router.add_api_route(path, endpoint, methods=["POST"], response_model=Ack,
-                             include_in_schema=False)
+    for path, endpoint in (
+        ("/t", track),
+        ("/i", identify),
+        ("/p", page),
+        ("/b", batch),
+        ("/a", ignored),
+        ("/g", ignored),
+        ("/s", ignored),
+    ):
+        router.add_api_route(
+            path, endpoint, methods=["POST"], response_model=Ack, include_in_schema=False
+        )
     return router

@@ -37,15 +37,22 @@ class _Call(BaseModel):
     userId: Id | None = Field(None, description="Your id of the person (our CRM id).")
     anonymousId: Id | None = Field(None, description="A device or cookie id, before identify.")
     timestamp: StrictStr | None = Field(
-        None, description="ISO 8601; when it happened (default: when received).",
-        examples=["2026-03-04T10:15:00Z"])
+        None,
+        description="ISO 8601; when it happened (default: when received).",
+        examples=["2026-03-04T10:15:00Z"],
+    )
     originalTimestamp: StrictStr | None = Field(
-        None, description="The device's time of the call (RudderStack, Segment's libraries); "
-        "used without `timestamp`, corrected by `sentAt` for the device clock's error.")
+        None,
+        description="The device's time of the call (RudderStack, Segment's libraries); "
+        "used without `timestamp`, corrected by `sentAt` for the device clock's error.",
+    )
     sentAt: StrictStr | None = Field(None, description="The device's time of sending.")
     messageId: Text200 | None = Field(None, description="A delivery id; repeats are ignored.")
-    context: dict[str, Any] | None = Field(None, description="context.traits.email identifies "
-                                           "a track call; context.page.url is a page's URL.")
+    context: dict[str, Any] | None = Field(
+        None,
+        description="context.traits.email identifies "
+        "a track call; context.page.url is a page's URL.",
+    )
 
 
 class Identify(_Call):
@@ -55,8 +62,9 @@ class Identify(_Call):
 
 class Track(_Call):
     type: Literal["track"] = "track"
-    event: Text200 = Field(description="The event name, mapped to an event type.",
-                           examples=["Webinar Attended"])
+    event: Text200 = Field(
+        description="The event name, mapped to an event type.", examples=["Webinar Attended"]
+    )
     properties: dict[str, Any] | None = None
 
 

@@ -30,20 +30,33 @@ def _buttons(view: AlertView) -> ActionsBlock:
     value = str(view.lead_id)
     buttons = []
     if not view.owner_slack_id:
-        buttons.append(ButtonElement(text=parts.plain("Claim"), action_id=ACTION_CLAIM,
-                                     value=value))
+        buttons.append(
+            ButtonElement(text=parts.plain("Claim"), action_id=ACTION_CLAIM, value=value)
+        )
     buttons += [
-        ButtonElement(text=parts.plain("Promote to SQL"), action_id=ACTION_PROMOTE, value=value,
-                      style="primary"),
+        ButtonElement(
+            text=parts.plain("Promote to SQL"),
+            action_id=ACTION_PROMOTE,
+            value=value,
+            style="primary",
+        ),
         ButtonElement(text=parts.plain("Recycle"), action_id=ACTION_RECYCLE, value=value),
         ButtonElement(
-            text=parts.plain("Disqualify"), action_id=ACTION_DISQUALIFY, value=value,
+            text=parts.plain("Disqualify"),
+            action_id=ACTION_DISQUALIFY,
+            value=value,
             style="danger",
             confirm=ConfirmObject(
                 title=parts.plain("Disqualify this lead?"),
-                text=parts.md("You will be asked for a reason next. The lead leaves the MQL "
-                              "queue for good unless it is reopened."),
-                confirm=parts.plain("Continue"), deny=parts.plain("Cancel"), style="danger")),
+                text=parts.md(
+                    "You will be asked for a reason next. The lead leaves the MQL "
+                    "queue for good unless it is reopened."
+                ),
+                confirm=parts.plain("Continue"),
+                deny=parts.plain("Cancel"),
+                style="danger",
+            ),
+        ),
     ]
     return ActionsBlock(block_id=ACTIONS_BLOCK_ID, elements=buttons)
 
@@ -67,16 +80,22 @@ def alert_metadata(view: AlertView) -> dict[str, Any]:
 def alert_message(view: AlertView) -> dict[str, Any]:
     """`{"text", "blocks", "metadata"}`: pass as keyword arguments to chat_postMessage/update."""
     status = mrkdwn.clip(view.status, 40)
-    blocks = parts.render([
-        parts.header(parts.display_name(view)),
-        parts.fact_fields(view),
-        parts.flags(view),
-        parts.reasons_section("*Why this lead*", view.reason_list, MAX_REASONS,
-                              more="… and {n} more — `/lead` shows the full breakdown"),
-        parts.timeline_section("*Recent activity*", view.timeline_list, MAX_TIMELINE),
-        parts.decision_section(view.decision) if view.decision else _buttons(view),
-        parts.footer(f"Lead #{view.lead_id} · {status}"),
-    ])
+    blocks = parts.render(
+        [
+            parts.header(parts.display_name(view)),
+            parts.fact_fields(view),
+            parts.flags(view),
+            parts.reasons_section(
+                "*Why this lead*",
+                view.reason_list,
+                MAX_REASONS,
+                more="… and {n} more — `/lead` shows the full breakdown",
+            ),
+            parts.timeline_section("*Recent activity*", view.timeline_list, MAX_TIMELINE),
+            parts.decision_section(view.decision) if view.decision else _buttons(view),
+            parts.footer(f"Lead #{view.lead_id} · {status}"),
+        ]
+    )
     return {"text": alert_fallback(view), "blocks": blocks, "metadata": alert_metadata(view)}
 
 
@@ -84,5 +103,7 @@ def thread_note(decision: DecisionView) -> dict[str, Any]:
     """A reply in the alert's thread recording a decision (or a claim)."""
     _, label = parts.outcome(decision.outcome)
     reason = f": {mrkdwn.escape(decision.reason)}" if decision.reason else ""
-    return {"text": parts.fallback(f"{label}{reason}"),
-            "blocks": parts.render([SectionBlock(text=parts.md(parts.decision_text(decision)))])}
+    return {
+        "text": parts.fallback(f"{label}{reason}"),
+        "blocks": parts.render([SectionBlock(text=parts.md(parts.decision_text(decision)))]),
+    }

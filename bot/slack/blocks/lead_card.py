@@ -24,8 +24,10 @@ MAX_MATCHES = 10
 def _breakdown(view: AlertView) -> list[SectionBlock]:
     """Every breakdown line, in as many sections as it takes (within a cap)."""
     reasons = sorted(view.reason_list, key=lambda r: -abs(r.points))
-    title = (f"*Score breakdown* — fit {parts.number(view.fit)} + engagement "
-             f"{parts.number(view.engagement)} = {parts.number(view.score)}")
+    title = (
+        f"*Score breakdown* — fit {parts.number(view.fit)} + engagement "
+        f"{parts.number(view.engagement)} = {parts.number(view.score)}"
+    )
     if not reasons:
         return [SectionBlock(text=parts.md(f"{title}\nNo scoring rule matched."))]
     sections: list[SectionBlock] = []
@@ -44,8 +46,11 @@ def _breakdown(view: AlertView) -> list[SectionBlock]:
         rest = rest[taken:]
         if last and rest:
             lines.append(f"… and {len(rest)} smaller lines")
-        sections.append(SectionBlock(text=parts.md(mrkdwn.truncate(
-            "\n".join([title, *lines]), parts.SECTION_TEXT))))
+        sections.append(
+            SectionBlock(
+                text=parts.md(mrkdwn.truncate("\n".join([title, *lines]), parts.SECTION_TEXT))
+            )
+        )
         title = "*Score breakdown* (continued)"
     return sections
 
@@ -54,44 +59,57 @@ def _history(changes: Sequence[StatusChange]) -> SectionBlock | None:
     if not changes:
         return None
     newest = sorted(changes, key=lambda c: parts.timestamp(c.at), reverse=True)
-    lines = [f"• {mrkdwn.date(c.at, '{date_short} {time}')} {mrkdwn.clip(c.from_status, 30)} → "
-             f"{mrkdwn.clip(c.to_status, 30)}" + (f" ({mrkdwn.clip(c.cause, 80)})" if c.cause
-                                                   else "")
-             for c in newest[:MAX_HISTORY]]
+    lines = [
+        f"• {mrkdwn.date(c.at, '{date_short} {time}')} {mrkdwn.clip(c.from_status, 30)} → "
+        f"{mrkdwn.clip(c.to_status, 30)}" + (f" ({mrkdwn.clip(c.cause, 80)})" if c.cause else "")
+        for c in newest[:MAX_HISTORY]
+    ]
     if len(newest) > MAX_HISTORY:
         lines.append(f"… and {len(newest) - MAX_HISTORY} earlier")
-    return SectionBlock(text=parts.md("*Status history*\n" + mrkdwn.fit_lines(
-        lines, parts.SECTION_TEXT - 20, more="… and {n} earlier")))
+    return SectionBlock(
+        text=parts.md(
+            "*Status history*\n"
+            + mrkdwn.fit_lines(lines, parts.SECTION_TEXT - 20, more="… and {n} earlier")
+        )
+    )
 
 
 def lead_card(view: AlertView, history: Sequence[StatusChange] = ()) -> dict[str, Any]:
     """The ephemeral `/lead` card: facts, status and owner, full breakdown, history, activity."""
     name = parts.display_name(view)
-    blocks = parts.render([
-        parts.header(name),
-        parts.fact_fields(view, with_status=True),
-        parts.flags(view),
-        *_breakdown(view),
-        parts.decision_section(view.decision) if view.decision else None,
-        _history(history),
-        parts.timeline_section("*Activity*", view.timeline_list, MAX_ACTIVITY),
-        parts.footer(f"Lead #{view.lead_id}"),
-    ])
-    text = parts.fallback(f"{mrkdwn.escape(name)}: score {parts.score_line(view)}, "
-                          f"{mrkdwn.escape(view.status)}")
+    blocks = parts.render(
+        [
+            parts.header(name),
+            parts.fact_fields(view, with_status=True),
+            parts.flags(view),
+            *_breakdown(view),
+            parts.decision_section(view.decision) if view.decision else None,
+            _history(history),
+            parts.timeline_section("*Activity*", view.timeline_list, MAX_ACTIVITY),
+            parts.footer(f"Lead #{view.lead_id}"),
+        ]
+    )
+    text = parts.fallback(
+        f"{mrkdwn.escape(name)}: score {parts.score_line(view)}, {mrkdwn.escape(view.status)}"
+    )
     return {"text": text, "blocks": blocks}
 
 
 def _match_section(match: LeadMatch) -> SectionBlock:
     name = mrkdwn.clip(match.name or match.email or f"Lead #{match.lead_id}", 200)
     company = f" · {mrkdwn.clip(match.company, 200)}" if match.company else ""
-    detail = (f"{mrkdwn.clip(match.email, 200)} · score {parts.number(match.score)} · "
-              f"{mrkdwn.clip(match.grade, 10)} · {mrkdwn.clip(match.status, 30)}")
+    detail = (
+        f"{mrkdwn.clip(match.email, 200)} · score {parts.number(match.score)} · "
+        f"{mrkdwn.clip(match.grade, 10)} · {mrkdwn.clip(match.status, 30)}"
+    )
     return SectionBlock(
         text=parts.md(f"*{name}*{company}\n{detail}"),
-        accessory=ButtonElement(text=parts.plain("Show"),
-                                action_id=f"{PICK_ACTION_PREFIX}{match.lead_id}",
-                                value=str(match.lead_id)))
+        accessory=ButtonElement(
+            text=parts.plain("Show"),
+            action_id=f"{PICK_ACTION_PREFIX}{match.lead_id}",
+            value=str(match.lead_id),
+        ),
+    )
 
 
 def pick_list(matches: Sequence[LeadMatch], query: str = "") -> dict[str, Any]:
@@ -99,15 +117,20 @@ def pick_list(matches: Sequence[LeadMatch], query: str = "") -> dict[str, Any]:
     asked = f" *{mrkdwn.clip(query, 200)}*" if query else ""
     if not matches:
         text = f"No lead matches{asked}."
-        return {"text": parts.fallback(text), "blocks": parts.render([
-            SectionBlock(text=parts.md(text))])}
+        return {
+            "text": parts.fallback(text),
+            "blocks": parts.render([SectionBlock(text=parts.md(text))]),
+        }
     shown = list(matches)[:MAX_MATCHES]
     intro = f"{len(matches)} leads match{asked}. Pick one:"
     more = len(matches) - len(shown)
-    blocks = parts.render([
-        SectionBlock(text=parts.md(intro)),
-        *(_match_section(m) for m in shown),
-        parts.footer(f"{more} more not shown — search for an email to narrow it down")
-        if more else None,
-    ])
+    blocks = parts.render(
+        [
+            SectionBlock(text=parts.md(intro)),
+            *(_match_section(m) for m in shown),
+            parts.footer(f"{more} more not shown — search for an email to narrow it down")
+            if more
+            else None,
+        ]
+    )
     return {"text": parts.fallback(intro), "blocks": blocks}

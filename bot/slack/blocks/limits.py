@@ -18,24 +18,54 @@ MESSAGE_TEXT = 40_000
 
 # (object kind, key) -> maximum length of that string / text object's text
 TEXT_LIMITS: dict[tuple[str, str], int] = {
-    ("section", "text"): 3000, ("section", "fields[]"): 2000, ("header", "text"): 150,
-    ("context", "elements[]"): 3000, ("input", "label"): 2000, ("input", "hint"): 2000,
-    ("image", "alt_text"): 2000, ("image", "title"): 2000,
-    ("button", "text"): 75, ("button", "value"): 2000, ("button", "url"): 3000,
-    ("option", "text"): 75, ("option", "value"): 150, ("option", "description"): 75,
-    ("confirm", "title"): 100, ("confirm", "text"): 300, ("confirm", "confirm"): 30,
-    ("confirm", "deny"): 30, ("select", "placeholder"): 150,
-    ("plain_text_input", "initial_value"): 3000, ("plain_text_input", "placeholder"): 150,
-    ("modal", "title"): 24, ("modal", "submit"): 24, ("modal", "close"): 24,
+    ("section", "text"): 3000,
+    ("section", "fields[]"): 2000,
+    ("header", "text"): 150,
+    ("context", "elements[]"): 3000,
+    ("input", "label"): 2000,
+    ("input", "hint"): 2000,
+    ("image", "alt_text"): 2000,
+    ("image", "title"): 2000,
+    ("button", "text"): 75,
+    ("button", "value"): 2000,
+    ("button", "url"): 3000,
+    ("option", "text"): 75,
+    ("option", "value"): 150,
+    ("option", "description"): 75,
+    ("confirm", "title"): 100,
+    ("confirm", "text"): 300,
+    ("confirm", "confirm"): 30,
+    ("confirm", "deny"): 30,
+    ("select", "placeholder"): 150,
+    ("plain_text_input", "initial_value"): 3000,
+    ("plain_text_input", "placeholder"): 150,
+    ("modal", "title"): 24,
+    ("modal", "submit"): 24,
+    ("modal", "close"): 24,
     ("home", "title"): 24,
 }
-PLAIN_ONLY = {("header", "text"), ("input", "label"), ("input", "hint"), ("button", "text"),
-              ("confirm", "title"), ("confirm", "confirm"), ("confirm", "deny"),
-              ("select", "placeholder"), ("plain_text_input", "placeholder"),
-              ("modal", "title"), ("modal", "submit"), ("modal", "close"), ("home", "title"),
-              ("option", "text")}
-COUNT_LIMITS = {("section", "fields"): 10, ("context", "elements"): 10,
-                ("actions", "elements"): 25, ("select", "options"): 100}
+PLAIN_ONLY = {
+    ("header", "text"),
+    ("input", "label"),
+    ("input", "hint"),
+    ("button", "text"),
+    ("confirm", "title"),
+    ("confirm", "confirm"),
+    ("confirm", "deny"),
+    ("select", "placeholder"),
+    ("plain_text_input", "placeholder"),
+    ("modal", "title"),
+    ("modal", "submit"),
+    ("modal", "close"),
+    ("home", "title"),
+    ("option", "text"),
+}
+COUNT_LIMITS = {
+    ("section", "fields"): 10,
+    ("context", "elements"): 10,
+    ("actions", "elements"): 25,
+    ("select", "options"): 100,
+}
 VIEW_STRINGS = {"private_metadata": 3000, "callback_id": 255, "external_id": 255}
 ID_LIMIT = 255
 SELECTS = {"static_select", "multi_static_select", "radio_buttons", "checkboxes", "overflow"}
@@ -91,11 +121,16 @@ class _Walk:
                 if key in el:
                     self.value("button", key, f"{path}.{key}", el[key])
         if "placeholder" in el:
-            self.value("plain_text_input" if kind == "plain_text_input" else "select",
-                       "placeholder", f"{path}.placeholder", el["placeholder"])
+            self.value(
+                "plain_text_input" if kind == "plain_text_input" else "select",
+                "placeholder",
+                f"{path}.placeholder",
+                el["placeholder"],
+            )
         if "initial_value" in el:
-            self.value("plain_text_input", "initial_value", f"{path}.initial_value",
-                       el["initial_value"])
+            self.value(
+                "plain_text_input", "initial_value", f"{path}.initial_value", el["initial_value"]
+            )
         if kind in SELECTS:
             options = el.get("options") or []
             self.count("select", "options", f"{path}.options", options)

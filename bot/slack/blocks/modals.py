@@ -33,18 +33,45 @@ MAX_OPTIONS = 100
 
 # question -> (label, hint, ((value, shown text), ...)); the values are what gets stored
 BANT: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
-    "budget": ("Budget", "Is money for this set aside, or can it be?", (
-        ("confirmed", "Budget confirmed"), ("planned", "Planned or awaiting approval"),
-        ("none", "No budget yet"), ("unknown", "Not known yet"))),
-    "authority": ("Authority", "Does this person decide, or sway the people who do?", (
-        ("decision_maker", "Decision maker"), ("influencer", "Influencer or champion"),
-        ("user", "User, not the buyer"), ("unknown", "Not known yet"))),
-    "need": ("Need", "Is there a concrete problem we solve?", (
-        ("urgent", "Clear and urgent"), ("identified", "Identified, not urgent"),
-        ("vague", "Vague so far"))),
-    "timing": ("Timing", "When would they realistically start?", (
-        ("quarter", "Within 3 months"), ("half_year", "In 3–6 months"),
-        ("year", "In 6–12 months"), ("later", "Later or unknown"))),
+    "budget": (
+        "Budget",
+        "Is money for this set aside, or can it be?",
+        (
+            ("confirmed", "Budget confirmed"),
+            ("planned", "Planned or awaiting approval"),
+            ("none", "No budget yet"),
+            ("unknown", "Not known yet"),
+        ),
+    ),
+    "authority": (
+        "Authority",
+        "Does this person decide, or sway the people who do?",
+        (
+            ("decision_maker", "Decision maker"),
+            ("influencer", "Influencer or champion"),
+            ("user", "User, not the buyer"),
+            ("unknown", "Not known yet"),
+        ),
+    ),
+    "need": (
+        "Need",
+        "Is there a concrete problem we solve?",
+        (
+            ("urgent", "Clear and urgent"),
+            ("identified", "Identified, not urgent"),
+            ("vague", "Vague so far"),
+        ),
+    ),
+    "timing": (
+        "Timing",
+        "When would they realistically start?",
+        (
+            ("quarter", "Within 3 months"),
+            ("half_year", "In 3–6 months"),
+            ("year", "In 6–12 months"),
+            ("later", "Later or unknown"),
+        ),
+    ),
 }
 
 
@@ -56,42 +83,76 @@ def bant_label(question: str, value: str) -> str:
 def _select(question: str) -> InputBlock:
     label, hint, options = BANT[question]
     return InputBlock(
-        block_id=question, label=parts.plain(label), hint=parts.plain(hint),
+        block_id=question,
+        label=parts.plain(label),
+        hint=parts.plain(hint),
         element=StaticSelectElement(
-            action_id=question, placeholder=parts.plain("Choose…"),
-            options=[Option(value=v, text=parts.plain(t)) for v, t in options]))
+            action_id=question,
+            placeholder=parts.plain("Choose…"),
+            options=[Option(value=v, text=parts.plain(t)) for v, t in options],
+        ),
+    )
 
 
 def _notes(label: str, placeholder: str) -> InputBlock:
     return InputBlock(
-        block_id="notes", label=parts.plain(label), optional=True,
-        element=PlainTextInputElement(action_id="notes", multiline=True, max_length=NOTES_MAX,
-                                      placeholder=parts.plain(placeholder)))
+        block_id="notes",
+        label=parts.plain(label),
+        optional=True,
+        element=PlainTextInputElement(
+            action_id="notes",
+            multiline=True,
+            max_length=NOTES_MAX,
+            placeholder=parts.plain(placeholder),
+        ),
+    )
 
 
-def _modal(callback_id: str, lead_id: int, title: str, submit: str,
-           blocks: Sequence[Any]) -> dict[str, Any]:
-    view = View(type="modal", callback_id=callback_id, private_metadata=str(lead_id),
-                title=parts.plain(title), submit=parts.plain(submit),
-                close=parts.plain("Cancel"), blocks=list(blocks))
+def _modal(
+    callback_id: str, lead_id: int, title: str, submit: str, blocks: Sequence[Any]
+) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        private_metadata=str(lead_id),
+        title=parts.plain(title),
+        submit=parts.plain(submit),
+        close=parts.plain("Cancel"),
+        blocks=list(blocks),
+    )
     result: dict[str, Any] = view.to_dict()
     return result
 
 
 def promote_modal(lead_id: int, name: str) -> dict[str, Any]:
     """For `views.open` on a Promote click: BANT, an optional AE, pain points and notes."""
-    intro = (f"Qualify *{mrkdwn.clip(name or f'lead #{lead_id}', 200)}* before handing over. "
-             "The account executive gets your answers, the score breakdown and the activity "
-             "history.")
-    return _modal(PROMOTE_CALLBACK, lead_id, "Promote to SQL", "Hand over", [
-        SectionBlock(text=parts.md(intro)),
-        *(_select(q) for q in BANT),
-        InputBlock(block_id="ae", label=parts.plain("Account executive"), optional=True,
-                   hint=parts.plain("Leave empty to post to the AE channel"),
-                   element=UserSelectElement(action_id="ae",
-                                             placeholder=parts.plain("Choose a person"))),
-        _notes("Pain points and notes", "What hurts, what they use today, who else is involved"),
-    ])
+    intro = (
+        f"Qualify *{mrkdwn.clip(name or f'lead #{lead_id}', 200)}* before handing over. "
+        "The account executive gets your answers, the score breakdown and the activity "
+        "history."
+    )
+    return _modal(
+        PROMOTE_CALLBACK,
+        lead_id,
+        "Promote to SQL",
+        "Hand over",
+        [
+            SectionBlock(text=parts.md(intro)),
+            *(_select(q) for q in BANT),
+            InputBlock(
+                block_id="ae",
+                label=parts.plain("Account executive"),
+                optional=True,
+                hint=parts.plain("Leave empty to post to the AE channel"),
+                element=UserSelectElement(
+                    action_id="ae", placeholder=parts.plain("Choose a person")
+                ),
+            ),
+            _notes(
+                "Pain points and notes", "What hurts, what they use today, who else is involved"
+            ),
+        ],
+    )
 
 
 def reason_modal(kind: str, lead_id: int, name: str, reasons: Sequence[str]) -> dict[str, Any]:
@@ -104,18 +165,30 @@ def reason_modal(kind: str, lead_id: int, name: str, reasons: Sequence[str]) -> 
         value = reason.strip()[:OPTION_VALUE]
         if value and value not in seen and len(options) < MAX_OPTIONS:
             seen.add(value)
-            options.append(Option(value=value,
-                                  text=parts.plain(mrkdwn.clip_plain(reason.strip(), OPTION_TEXT))))
+            options.append(
+                Option(
+                    value=value, text=parts.plain(mrkdwn.clip_plain(reason.strip(), OPTION_TEXT))
+                )
+            )
     verb = "recycled" if kind == "recycle" else "disqualified"
     intro = f"Why is *{mrkdwn.clip(name or f'lead #{lead_id}', 200)}* being {verb}?"
-    return _modal(REASON_CALLBACKS[kind], lead_id, f"{kind.capitalize()} lead",
-                  kind.capitalize(), [
-        SectionBlock(text=parts.md(intro)),
-        InputBlock(block_id="reason", label=parts.plain("Reason"),
-                   element=StaticSelectElement(action_id="reason", options=options,
-                                               placeholder=parts.plain("Choose a reason"))),
-        _notes("Notes", "Anything the next person should know"),
-    ])
+    return _modal(
+        REASON_CALLBACKS[kind],
+        lead_id,
+        f"{kind.capitalize()} lead",
+        kind.capitalize(),
+        [
+            SectionBlock(text=parts.md(intro)),
+            InputBlock(
+                block_id="reason",
+                label=parts.plain("Reason"),
+                element=StaticSelectElement(
+                    action_id="reason", options=options, placeholder=parts.plain("Choose a reason")
+                ),
+            ),
+            _notes("Notes", "Anything the next person should know"),
+        ],
+    )
 
 
 def _value(state: Mapping[str, Any], name: str) -> str | None:
@@ -134,10 +207,13 @@ def read_promote(view: Mapping[str, Any]) -> BantAnswers:
     """The answers of a submitted promote modal (`body["view"]` of the view_submission)."""
     state = view["state"]["values"]
     return BantAnswers(
-        budget=_value(state, "budget") or "unknown", authority=_value(state, "authority")
-        or "unknown", need=_value(state, "need") or "unknown",
-        timing=_value(state, "timing") or "later", notes=_value(state, "notes"),
-        ae_slack_id=_value(state, "ae"))
+        budget=_value(state, "budget") or "unknown",
+        authority=_value(state, "authority") or "unknown",
+        need=_value(state, "need") or "unknown",
+        timing=_value(state, "timing") or "later",
+        notes=_value(state, "notes"),
+        ae_slack_id=_value(state, "ae"),
+    )
 
 
 def read_reason(view: Mapping[str, Any]) -> tuple[str, str | None]:

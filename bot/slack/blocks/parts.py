@@ -84,8 +84,9 @@ def fact_fields(view: AlertView, *, with_status: bool = False) -> SectionBlock:
         field("Score", score_line(view)),
         field("Fit / engagement", f"{number(view.fit)} / {number(view.engagement)}"),
         field("Email", mrkdwn.clip(view.email or "—", 300)),
-        field("Owner", mrkdwn.mention(view.owner_slack_id) if view.owner_slack_id
-              else "Unassigned"),
+        field(
+            "Owner", mrkdwn.mention(view.owner_slack_id) if view.owner_slack_id else "Unassigned"
+        ),
     ]
     if with_status:
         fields.append(field("Status", mrkdwn.clip(view.status, 100)))
@@ -114,8 +115,9 @@ def top_reasons(reasons: Iterable[Reason], limit: int | None) -> tuple[list[Reas
     return shown, len(ranked) - len(shown)
 
 
-def reasons_section(title: str, reasons: Sequence[Reason], limit: int | None,
-                    more: str = "… and {n} more") -> SectionBlock | None:
+def reasons_section(
+    title: str, reasons: Sequence[Reason], limit: int | None, more: str = "… and {n} more"
+) -> SectionBlock | None:
     shown, hidden = top_reasons(reasons, limit)
     if not shown:
         return None
@@ -133,8 +135,9 @@ def timeline_line(entry: TimelineEntry) -> str:
     return line
 
 
-def timeline_section(title: str, timeline: Sequence[TimelineEntry],
-                     limit: int) -> SectionBlock | None:
+def timeline_section(
+    title: str, timeline: Sequence[TimelineEntry], limit: int
+) -> SectionBlock | None:
     newest = sorted(timeline, key=lambda e: timestamp(e.at), reverse=True)
     if not newest:
         return None

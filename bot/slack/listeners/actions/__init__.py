@@ -36,8 +36,9 @@ def register(app: App) -> None:
 
 def _whisper(client: WebClient, body: dict[str, Any], text: str) -> None:
     """An ephemeral answer to the clicking user, where they clicked."""
-    channel = (body.get("channel") or {}).get("id") or \
-        (body.get("container") or {}).get("channel_id")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
     client.chat_postEphemeral(channel=str(channel), user=body["user"]["id"], text=text)
 
 
@@ -49,8 +50,7 @@ def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
     return False
 
 
-def on_pick(ack: Ack, action: dict[str, Any], respond: Respond,
-            context: dict[str, Any]) -> None:
+def on_pick(ack: Ack, action: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
     """A Show button of a pick list: the list (ephemeral) becomes the lead's card."""
     ack()
     with session_scope(services(context).engine) as s:
@@ -58,15 +58,21 @@ def on_pick(ack: Ack, action: dict[str, Any], respond: Respond,
     respond(replace_original=True, response_type="ephemeral", **answer)
 
 
-def on_claim(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-             context: dict[str, Any]) -> None:
+def on_claim(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+) -> None:
     ack()
     svc = services(context)
     if not _allowed(svc, client, body):
         return
     try:
-        result = claim(svc.engine, lead_id=int(action["value"]), user_id=body["user"]["id"],
-                       now=svc.clock())
+        result = claim(
+            svc.engine, lead_id=int(action["value"]), user_id=body["user"]["id"], now=svc.clock()
+        )
     except LeadNotFound:
         _whisper(client, body, replies.unknown_lead(action["value"]))
         return
@@ -76,8 +82,13 @@ def on_claim(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: Web
         _whisper(client, body, replies.too_late(result))
 
 
-def on_open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                  context: dict[str, Any]) -> None:
+def on_open_modal(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+) -> None:
     ack()
     svc = services(context)
     if not _allowed(svc, client, body):
@@ -89,9 +100,16 @@ def on_open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client
         return
     kind = action["action_id"].removeprefix("lead_")
     settings = svc.settings
-    view = promote_modal(lead_id, lead.name) if kind == "promote" else reason_modal(
-        kind, lead_id, lead.name,
-        settings.recycle_reasons if kind == "recycle" else settings.disqualify_reasons)
+    view = (
+        promote_modal(lead_id, lead.name)
+        if kind == "promote"
+        else reason_modal(
+            kind,
+            lead_id,
+            lead.name,
+            settings.recycle_reasons if kind == "recycle" else settings.disqualify_reasons,
+        )
+    )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -102,6 +120,7 @@ def _open_lead(engine: Engine, lead_id: int) -> Lead | str:
         if lead is None:
             return replies.unknown_lead(lead_id)
         if lead.status != "mql":
-            return replies.too_late(Result(False, lead_id, "open", lead.status,
-                                           prior=prior_of(s, lead)))
+            return replies.too_late(
+                Result(False, lead_id, "open", lead.status, prior=prior_of(s, lead))
+            )
         return lead

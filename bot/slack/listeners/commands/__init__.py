@@ -51,6 +51,8 @@ def _out_of_office(svc: Services, user_id: str, args: list[str]) -> str:
     away = OOO[args[0]]
     set_out_of_office(svc.engine, user_id=user_id, away=away, now=svc.clock())
     if away:
-        return ("You are out of office: new MQLs are assigned to the others. Your claimed "
-                "leads stay yours. `/lead ooo off` when you are back.")
+        return (
+            "You are out of office: new MQLs are assigned to the others. Your claimed "
+            "leads stay yours. `/lead ooo off` when you are back."
+        )
     return "Welcome back: new MQLs are assigned to you again."

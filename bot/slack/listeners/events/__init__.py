@@ -37,8 +37,9 @@ class SeenEvents:
             return True
         now = self.monotonic()
         with self._lock:
-            while self._seen and (len(self._seen) >= SEEN_MAX or
-                                  next(iter(self._seen.values())) < now - SEEN_FOR):
+            while self._seen and (
+                len(self._seen) >= SEEN_MAX or next(iter(self._seen.values())) < now - SEEN_FOR
+            ):
                 self._seen.popitem(last=False)
             if event_id in self._seen:
                 return False
@@ -49,8 +50,9 @@ class SeenEvents:
 def register(app: App) -> None:
     seen = SeenEvents()
 
-    def home(body: dict[str, Any], event: dict[str, Any], client: WebClient,
-             context: dict[str, Any]) -> None:
+    def home(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ) -> None:
         if seen.first_time(body.get("event_id")):
             on_home_opened(event, client, context)
 

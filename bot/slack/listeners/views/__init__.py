@@ -26,8 +26,9 @@ def register(app: App) -> None:
         app.view(callback_id)(on_submit)
 
 
-def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-              context: dict[str, Any]) -> None:
+def on_submit(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
     svc = services(context)
     user = body["user"]["id"]
     if not svc.deciders.allows(user):
@@ -37,14 +38,22 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebC
     lead_id = lead_id_of(view)
     if outcome == "promote":
         bant = read_promote(view)
-        fields: dict[str, Any] = {"notes": bant.notes, "bant": {
-            k: v for k, v in asdict(bant).items() if k != "notes" and v is not None}}
+        fields: dict[str, Any] = {
+            "notes": bant.notes,
+            "bant": {k: v for k, v in asdict(bant).items() if k != "notes" and v is not None},
+        }
     else:
         reason, notes = read_reason(view)
         fields = {"reason": reason, "notes": notes}
     try:
-        result = decide(svc.engine, lead_id=lead_id, outcome=outcome, actor=slack_actor(user),
-                        now=svc.clock(), **fields)
+        result = decide(
+            svc.engine,
+            lead_id=lead_id,
+            outcome=outcome,
+            actor=slack_actor(user),
+            now=svc.clock(),
+            **fields,
+        )
     except LeadNotFound:
         ack(response_action="errors", errors={"notes": replies.unknown_lead(lead_id)})
         return
@@ -55,8 +64,7 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebC
     _tell_loser(ack, client, svc.engine, user, result)
 
 
-def _tell_loser(ack: Ack, client: WebClient, engine: Engine, user: str, result: Result
-                ) -> None:
+def _tell_loser(ack: Ack, client: WebClient, engine: Engine, user: str, result: Result) -> None:
     """An ephemeral note in the alert's channel; without a known alert, in the modal itself."""
     with session_scope(engine) as s:
         alert = latest_alert(session=s, lead_id=result.lead_id)
@@ -64,5 +72,6 @@ def _tell_loser(ack: Ack, client: WebClient, engine: Engine, user: str, result: 
         ack(response_action="errors", errors={"notes": replies.too_late_plain(result)})
         return
     ack()
-    client.chat_postEphemeral(channel=alert.channel, user=user, text=replies.too_late(result),
-                              thread_ts=alert.ts)
+    client.chat_postEphemeral(
+        channel=alert.channel, user=user, text=replies.too_late(result), thread_ts=alert.ts
+    )
