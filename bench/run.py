@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.ingest.csv_files import count_rows
 from bot.sample.generator import generate
-from bot.usecases.importer import import_file
-from bot.usecases.rescore import rescore_all
+from bot.usecases.imports.csv_import import import_file
+from bot.usecases.lifecycle.rescore import rescore_all
 from storage.db import make_engine, with_schema
 from storage.schema import upgrade
 

@@ -18,6 +18,7 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.ingest.event_map import EventMap, EventMapError
+from bot.locales import LOCALES
 from bot.routing import (
     Rep,
     Routing,
@@ -26,7 +27,6 @@ from bot.routing import (
     reps_from_config,
     rules_from_config,
 )
-from bot.texts import LOCALES
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")

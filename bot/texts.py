@@ -13,9 +13,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
-from bot.slack.mrkdwn import escape
+from bot.locales import LOCALES
+from bot.mrkdwn import escape
 
-LOCALES = ("en", "de")
 FALLBACK = "en"
 
 

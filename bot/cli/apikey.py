@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import actor, console, engine, fail, now
-from bot.usecases import apikeys
+from bot.usecases.admin import api_keys
 from storage.db import session_scope
 
 
@@ -21,8 +21,8 @@ def register(app: typer.Typer) -> None:
         """Create a key. The key is shown once: only its hash is stored."""
         try:
             with session_scope(engine()) as session:
-                key = apikeys.create(session, name, now=now(), actor=actor())
-        except apikeys.ApiKeyError as exc:
+                key = api_keys.create(session, name, now=now(), actor=actor())
+        except api_keys.ApiKeyError as exc:
             raise fail(str(exc)) from exc
         if key.renamed:
             console.print(
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
     def list_cmd() -> None:
         """List the keys (names and prefixes; the keys themselves are not stored)."""
         with session_scope(engine()) as session:
-            rows = apikeys.list_keys(session)
+            rows = api_keys.list_keys(session)
         if not rows:
             console.print("No API keys yet; create one with `sdrbot apikey create NAME`.")
             return
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         """Revoke a key: requests with it get 401 from now on."""
         try:
             with session_scope(engine()) as session:
-                apikeys.revoke(session, name, now=now())
-        except apikeys.ApiKeyError as exc:
+                api_keys.revoke(session, name, now=now())
+        except api_keys.ApiKeyError as exc:
             raise fail(str(exc)) from exc
         console.print(f"Revoked API key {name!r}.")

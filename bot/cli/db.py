@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import console, engine, fail, now
-from bot.usecases import retention
+from bot.usecases.admin import retention
 from storage.db import describe, session_scope
 from storage.schema import current_revision, head_revision
 

@@ -16,7 +16,7 @@ from bot.cli.common import actor, console, engine, now, points, progress_bar
 from bot.cli.imports import show_report
 from bot.ingest.csv_files import count_rows
 from bot.sample.generator import generate
-from bot.usecases.importer import import_file
+from bot.usecases.imports.csv_import import import_file
 from storage.db import describe, session_scope
 from storage.repositories import leads as repo
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
 from bot.cli.outcomes import import_outcomes_cmd
 from bot.ingest.csv_files import CSVFileError, count_rows
-from bot.usecases.importer import ImportReport, Kind, import_file
+from bot.usecases.imports.csv_import import ImportReport, Kind, import_file
 
 MAX_ERRORS_SHOWN = 50
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.common import actor, console, engine, fail, now, points, progress_bar
-from bot.usecases.rescore import count_leads, rescore_all
+from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.lifecycle import Status
 from storage.db import session_scope
 from storage.repositories import leads as repo

@@ -9,11 +9,11 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
-from bot.usecases.rescore import count_leads, rescore_all
+from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.loader import load_model
 from scoring.model import ModelError, ScoringModel
 from storage.db import session_scope
-from storage.repositories import models
+from storage.repositories import model_versions
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +44,8 @@ def show_cmd(
 ) -> None:
     """Show the active model: thresholds and every rule with its points."""
     with session_scope(engine()) as session:
-        row = models.ensure_active(session=session, now=now())
-        m = models.parsed(row)
+        row = model_versions.ensure_active(session=session, now=now())
+        m = model_versions.parsed(row)
     if raw:
         print(row.toml, end="")
         return
@@ -103,11 +103,11 @@ def apply_cmd(
     text, m = _read(file)
     eng = engine()
     with session_scope(eng) as session:
-        active = models.ensure_active(session=session, now=now())
+        active = model_versions.ensure_active(session=session, now=now())
         if active.checksum == m.checksum:
             console.print(f"{file} is already the active model (v{active.version}); nothing to do.")
             return
-        row = models.add_version(
+        row = model_versions.add_version(
             session=session, text=text, created_by=actor(), now=now(), note=note, activate=True
         )
         version = row.version
@@ -118,8 +118,8 @@ def apply_cmd(
 def history_cmd() -> None:
     """Every model version, newest first."""
     with session_scope(engine()) as session:
-        models.ensure_active(session=session, now=now())
-        rows = models.history(session=session)
+        model_versions.ensure_active(session=session, now=now())
+        rows = model_versions.history(session=session)
     table = Table(title="Model versions")
     for column in ("version", "status", "name", "created", "by", "activated", "note"):
         table.add_column(column)
@@ -142,10 +142,10 @@ def rollback_cmd(
     """Make an earlier model version active again and rescore every lead."""
     eng = engine()
     with session_scope(eng) as session:
-        models.ensure_active(session=session, now=now())
-        row = models.get_version(session=session, version=version)
+        model_versions.ensure_active(session=session, now=now())
+        row = model_versions.get_version(session=session, version=version)
         if row is None:
-            known = ", ".join(str(r.version) for r in models.history(session=session))
+            known = ", ".join(str(r.version) for r in model_versions.history(session=session))
             raise fail(
                 f"there is no model version {version}; known versions: {known} "
                 "(see `sdrbot model history`)",
@@ -154,7 +154,7 @@ def rollback_cmd(
         if row.status == "active":
             console.print(f"Model v{version} is already active; nothing to do.")
             return
-        models.activate_version(session=session, version=row, now=now())
+        model_versions.activate_version(session=session, version=row, now=now())
     console.print(f"Model v{version} is active again. Rescoring every lead …")
     _rescore(eng)
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from bot.cli.common import actor, console, engine, err_console, fail, now
 from bot.ingest.csv_files import CSVFileError
-from bot.usecases.import_outcomes import import_outcomes
+from bot.usecases.imports.outcomes_csv import import_outcomes
 
 MAX_ERRORS_SHOWN = 50
 

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import actor, console, engine, fail, now
-from bot.usecases import webhooks
+from bot.usecases.admin import webhooks
 from bot.webhooks.sender import DeliveryError, make_client, where
 from storage.db import session_scope
 

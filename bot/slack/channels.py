@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot.usecases.admin.retention import KEEP_NEWEST_SENT
 from storage.db import session_scope
 from storage.repositories.bulk import OUTBOX
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
-LOOKBACK = 500  # sent rows searched for a name; every sent row of that channel carries it
+# sent rows searched for a name; every sent row of that channel carries it, and retention keeps
+# at least these
+LOOKBACK = KEEP_NEWEST_SENT
 
 
 def is_channel_id(ref: str) -> bool:

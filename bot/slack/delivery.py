@@ -24,8 +24,8 @@ from bot.routing import Routing
 from bot.slack import recovery, render
 from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
 from bot.slack.channels import ChannelIds
-from bot.usecases.assign import route_alert
-from bot.usecases.decide import user_of
+from bot.usecases.lifecycle.assignment import route_alert
+from bot.usecases.lifecycle.decisions import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
 from storage.repositories.outbox import OutboxRow

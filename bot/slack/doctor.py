@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.slack.channels import is_channel_id
 from bot.slack.roles import Deciders
-from bot.usecases import retention
+from bot.usecases.admin import retention
 from bot.webhooks.health import webhook_problems
 from storage.db import DatabaseURLError, describe, make_engine, session_scope
 from storage.repositories import outbox

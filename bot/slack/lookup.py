@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks import LeadMatch, StatusChange, lead_card, pick_list
 from bot.slack.render import alert_view
 from storage.repositories import leads as leads_repo

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.slack.blocks import AlertView, BantAnswers, DecisionView, reasons_from_breakdown
-from bot.usecases.decide import user_of
+from bot.usecases.lifecycle.decisions import user_of
 from scoring.lifecycle import DECISION_TARGET, Decision
 from storage.repositories import decisions as decisions_repo
 from storage.repositories import leads as leads_repo
@@ -30,7 +30,7 @@ def _detail(event: Event) -> str:
 
 
 def decision_view(note: Mapping[str, Any]) -> DecisionView:
-    """A queued thread note (see bot.usecases.decide) as the builders' view."""
+    """A queued thread note (see bot.usecases.lifecycle.decisions) as the builders' view."""
     return DecisionView(
         outcome=str(note["outcome"]),
         decided_by=str(note["by"]),

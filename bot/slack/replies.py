@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from bot.slack import mrkdwn
-from bot.usecases.decide import CLAIM, Result, user_of
+from bot import mrkdwn
+from bot.usecases.lifecycle.decisions import CLAIM, Result, user_of
 
 _DONE = {
     "promote": "promoted this lead to SQL",

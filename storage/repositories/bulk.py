@@ -226,15 +226,13 @@ def with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, An
         return rows
     filled = []
     for row in rows:
-        extra = {
-            c.name: c.default.arg(None)
-            if c.default.is_callable  # type: ignore[union-attr]
-            else c.default.arg
-            for c in missing
-            if c.name not in row
-        }  # type: ignore[union-attr]
+        extra = {c.name: _default(c.default) for c in missing if c.name not in row}
         filled.append({**row, **extra})
     return filled
+
+
+def _default(default: Any) -> Any:
+    return default.arg(None) if default.is_callable else default.arg
 
 
 def _time_value(dialect: str) -> Any:
@@ -323,12 +321,10 @@ def fast_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 def _copy(session: Session, table: str, columns: list[str], params: list[tuple[Any, ...]]) -> None:
     """PostgreSQL COPY ... FROM STDIN in the session's transaction: one command for all rows,
     where executemany costs a round of work per row."""
-    raw = session.connection().connection.driver_connection
+    raw: Any = session.connection().connection.driver_connection
     with (
         raw.cursor() as cur,
-        cur.copy(  # type: ignore[union-attr]
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as copy,
+        cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
         for row in params:
             copy.write_row(row)

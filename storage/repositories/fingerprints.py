@@ -1,8 +1,9 @@
 """What a lead's scoring depends on, as stored: to tell whether it changed since it was read.
 
-A request that scores its events before it takes the write lock (bot/usecases/prepared.py)
-reads these twice, first with what it scores and then under the lock; if they differ, another
-writer touched one of its leads in between and it starts over.
+A request that scores its events before it takes the write lock
+(bot/usecases/ingest/prepared_sqlite.py) reads these twice, first with what it scores and then
+under the lock; if they differ, another writer touched one of its leads in between and it starts
+over.
 """
 
 from __future__ import annotations

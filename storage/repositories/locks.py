@@ -3,7 +3,7 @@
 Each reads the stored state, adds its events and writes the state back; without a lock the
 second write would drop the first one's events from the score. PostgreSQL locks the lead rows
 (in id order, so two batches cannot deadlock on each other); SQLite has a single writer and
-needs its write transactions to start with BEGIN IMMEDIATE instead (storage/immediate.py).
+needs its write transactions to start with BEGIN IMMEDIATE instead (storage/sqlite_write_lock.py).
 """
 
 from __future__ import annotations

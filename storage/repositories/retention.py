@@ -3,7 +3,7 @@
 Deletes go in batches of `BATCH` rows, each its own statement and transaction, walking the
 primary key upwards: a table of millions never holds one long transaction or lock, a running
 bot keeps writing between batches, and each batch re-checks its conditions as it deletes.
-Which rows may go is the caller's policy (bot/usecases/retention.py); what is always kept:
+Which rows may go is the caller's policy (bot/usecases/admin/retention.py); what is always kept:
 
 * outbox rows that are not `sent`: pending and claimed rows are still to be delivered, failed
   ones may still be redelivered (`sdrbot webhook redeliver`);

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from bot.http.api.app import create_api_app
 from bot.ingest.event_map import EventMap
-from bot.usecases import apikeys
+from bot.usecases.admin import api_keys as apikeys
 from storage.db import session_scope
 from tests.conftest import NOW
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.usecases import apikeys
+from bot.usecases.admin import api_keys as apikeys
 from storage.db import session_scope
 from storage.tables import ApiKey
 from tests.conftest import NOW

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Engine
 
 from bot.http.api.app import create_api_app
 from bot.ingest.event_map import EventMap
-from bot.usecases.settle import Ctx, rebuild_states
+from bot.usecases.lifecycle.scoring_pass import Ctx, rebuild_states
 from scoring.state import LeadState
 from storage.db import session_scope
-from storage.repositories import models
+from storage.repositories import model_versions as models
 from tests.api.conftest import make_key
 from tests.api.helpers import count, lead, rows
 from tests.conftest import NOW

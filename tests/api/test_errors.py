@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from bot.http.api import router
 from bot.http.api.app import create_api_app
 from bot.ingest.event_map import EventMap
-from bot.usecases import apikeys
+from bot.usecases.admin import api_keys as apikeys
 from storage.db import make_engine, session_scope
 from tests.api.conftest import make_key
 from tests.api.helpers import count

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
 from bot.http.app import create_http_app
-from bot.http.recycle import RecycleConnections
+from bot.http.connection_recycling import RecycleConnections
 from bot.slack.app import build_app
 from bot.slack.outbox import make_client
 from tests.api.conftest import make_key

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.http.recycle import RecycleConnections
+from bot.http.connection_recycling import RecycleConnections
 
 
 async def whoami(request: Request) -> JSONResponse:
@@ -71,7 +71,7 @@ def test_connections_are_counted_apart(base_url: str) -> None:
 def test_a_connection_closed_by_its_client_is_forgotten_in_turn(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import bot.http.recycle as recycle
+    import bot.http.connection_recycling as recycle
 
     monkeypatch.setattr(recycle, "REMEMBERED", 2)
     app = RecycleConnections(Starlette(routes=[Route("/", whoami)]), every=3)

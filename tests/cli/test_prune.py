@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.usecases import retention
+from bot.usecases.admin import retention
 from storage.db import make_engine
 from tests.conftest import NOW
 from tests.storage.outbox_rows import add_alert, add_ids, add_lead, add_row, id_count, outbox_ids

@@ -18,10 +18,10 @@ import orjson
 import pytest
 from sqlalchemy import text
 
-from bot.usecases.settle import Ctx, rebuild_states
+from bot.usecases.lifecycle.scoring_pass import Ctx, rebuild_states
 from scoring.state import LeadState
 from storage.db import make_engine, session_scope
-from storage.repositories import models
+from storage.repositories import model_versions as models
 from tests.api.test_concurrency import rounded
 from tests.cli.test_run import ROOT, free_port, wait_for
 from tests.e2e.test_webhooks import _up

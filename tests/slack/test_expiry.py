@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.slack.outbox import OutboxSender, make_client
-from bot.usecases.importer import import_file
-from bot.usecases.rescore import rescore_all
+from bot.usecases.imports.csv_import import import_file
+from bot.usecases.lifecycle.rescore import rescore_all
 from storage.db import session_scope
 from storage.tables import Lead, OutboxMessage
 from tests.fakeslack import FakeSlack

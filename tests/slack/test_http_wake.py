@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.http.app import create_http_app
 from bot.slack.app import build_app
 from bot.slack.outbox import make_client
-from bot.usecases import apikeys
+from bot.usecases.admin import api_keys as apikeys
 from storage.db import session_scope
 from tests.factories import file_engine
 from tests.fakeslack import FakeSlack

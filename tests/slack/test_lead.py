@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.slack.listeners.events import SEEN_FOR, SeenEvents
-from bot.usecases.decide import claim, decide, slack_actor
+from bot.usecases.lifecycle.decisions import claim, decide, slack_actor
 from tests.factories import make_mql
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import ANNA, BEN, Clock

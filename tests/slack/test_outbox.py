@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from bot.routing import Routing, Rule
 from bot.slack.delivery import MARGIN, Pacer
 from bot.slack.outbox import LEASE, OutboxSender, make_client
-from bot.usecases.decide import claim, decide, slack_actor
+from bot.usecases.lifecycle.decisions import claim, decide, slack_actor
 from storage.db import session_scope
 from storage.tables import OutboxMessage, SlackAlert
 from tests.factories import make_mql

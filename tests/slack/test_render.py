@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from bot.slack.render import alert_view, decision_view
-from bot.usecases.decide import decide, slack_actor
+from bot.usecases.lifecycle.decisions import decide, slack_actor
 from storage.db import session_scope
 from storage.tables import LeadScore, LifecycleTransition
 from tests.conftest import NOW

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.routing import Rep, Routing, Rule
 from bot.slack.outbox import OutboxSender, make_client
-from bot.usecases.assign import set_out_of_office
+from bot.usecases.lifecycle.assignment import set_out_of_office
 from storage.db import session_scope
 from storage.tables import Lead, OutboxMessage, SdrRep
 from tests.factories import make_mql

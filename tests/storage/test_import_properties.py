@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot.usecases.importer import import_file
+from bot.usecases.imports.csv_import import import_file
 from storage.db import make_engine, session_scope
 from storage.repositories import bulk
 from tests.conftest import NOW

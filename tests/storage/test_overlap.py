@@ -1,4 +1,5 @@
-"""Events import on PostgreSQL with the COPY in a writer thread (bot/usecases/overlap.py).
+"""Events import on PostgreSQL with the COPY in a writer thread
+(bot/usecases/imports/pipelined_postgres.py).
 
 Whatever fails, in the writer or while the next chunk is prepared, every chunk is stored wholly
 or not at all, and the scores are those a one-transaction-after-the-other import gives.
@@ -17,8 +18,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.usecases import overlap
-from bot.usecases.importer import ImportReport, import_file
+from bot.usecases.imports import pipelined_postgres as overlap
+from bot.usecases.imports.csv_import import ImportReport, import_file
 from storage.db import make_engine, session_scope, with_schema
 from storage.repositories import bulk
 from storage.schema import upgrade
@@ -160,7 +161,7 @@ def test_a_chunk_refused_while_it_is_prepared_runs_again_on_its_own(
     pg_engine: Engine, plain_pg: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = reference(plain_pg, tmp_path, monkeypatch)
-    from bot.usecases import bulk_events
+    from bot.usecases.imports import bulk_events
 
     calls = refuse(
         monkeypatch,
@@ -201,7 +202,7 @@ def test_an_error_while_reading_the_file_keeps_the_chunk_in_flight_if_it_lands(
     monkeypatch: pytest.MonkeyPatch,
     second_refused: bool,
 ) -> None:
-    from bot.usecases import importer
+    from bot.usecases.imports import csv_import as importer
 
     landed = 1 if second_refused else 2
     leads, events = files(tmp_path)

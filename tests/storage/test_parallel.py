@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.usecases import parallel
-from bot.usecases.importer import import_file
-from bot.usecases.rescore import rescore_all
+from bot.usecases.imports.csv_import import import_file
+from bot.usecases.lifecycle import parallel_scoring as parallel
+from bot.usecases.lifecycle.rescore import rescore_all
 from storage.db import make_engine, session_scope, with_schema
 from storage.repositories import bulk
 from tests.conftest import NOW, PG_URL
@@ -131,8 +131,8 @@ def test_workers_score_exactly_like_one_process(
         upgrade(eng)
     load(one, tmp_path)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr("bot.usecases.bulk_events.TASK", 7)  # several tasks per worker
-    monkeypatch.setattr("bot.usecases.rescore.RANGE", 9)
+    monkeypatch.setattr("bot.usecases.imports.bulk_events.TASK", 7)  # several tasks per worker
+    monkeypatch.setattr("bot.usecases.lifecycle.rescore.RANGE", 9)
     load(many, tmp_path)
     assert scores(many) == scores(one) and statuses(many) == statuses(one)
     assert not any(row[-1] for row in scores(many))  # nothing left dirty

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.ingest.csv_files import CSVFileError
-from bot.usecases.importer import import_file
-from bot.usecases.rescore import due_ids, rescore_all
+from bot.usecases.imports.csv_import import import_file
+from bot.usecases.lifecycle.rescore import due_ids, rescore_all
 from storage.db import session_scope
-from storage.repositories import bulk, models
+from storage.repositories import bulk
 from storage.repositories import leads as repo
+from storage.repositories import model_versions as models
 from storage.tables import Lead, LeadScore
 from tests.conftest import NOW
 from tests.storage.helpers import CEO, EVENT_HEADER, LEAD_HEADER, MANAGER, write_csv

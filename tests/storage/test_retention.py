@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from bot.usecases import retention
+from bot.usecases.admin import retention
 from storage.db import session_scope
 from storage.repositories import retention as repo
 from storage.repositories.decisions import latest_alert

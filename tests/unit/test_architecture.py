@@ -33,3 +33,48 @@ def test_dependencies_point_one_way(package: str, forbidden: set[str]) -> None:
         f"{where} imports {name}" for where, name in imported_packages(package) if name in forbidden
     )
     assert not wrong, wrong
+
+
+def imported_modules(folder: str) -> set[tuple[str, str]]:
+    """(file, module) for every absolute import under `folder`, module names in full."""
+    found = set()
+    for path in (ROOT / folder).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update((str(path.relative_to(ROOT)), a.name) for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add((str(path.relative_to(ROOT)), node.module))
+                found.update(
+                    (str(path.relative_to(ROOT)), f"{node.module}.{a.name}") for a in node.names
+                )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        # use cases are called by the doors and never call one back
+        ("bot/usecases", ("bot.slack", "bot.http", "bot.cli")),
+        # the longer texts are rendered from data alone; settings are read before any door
+        ("bot/texts.py", ("bot.slack", "bot.http", "bot.cli")),
+        ("bot/settings.py", ("bot.texts", "bot.slack", "bot.http", "bot.cli")),
+    ],
+)
+def test_inner_rooms_import_no_door(folder: str, forbidden: tuple[str, ...]) -> None:
+    path = ROOT / folder
+    files = (
+        imported_modules(folder)
+        if path.is_dir()
+        else {
+            (where, name)
+            for where, name in imported_modules(str(path.parent.relative_to(ROOT)))
+            if where == folder
+        }
+    )
+    wrong = sorted(
+        f"{where} imports {name}"
+        for where, name in files
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    )
+    assert not wrong, wrong

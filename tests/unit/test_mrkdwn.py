@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 
 EVIL = "*Bold_Guy* <!channel> <@U123> <http://x|y> & Co"
 LOOKALIKES = {"\u2217": "*", "\u02cd": "_", "\u223c": "~", "\u02cb": "`", "\u203a": ">"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.slack.replies import not_allowed, too_late, too_late_plain
-from bot.usecases.decide import Prior, Result
+from bot.usecases.lifecycle.decisions import Prior, Result
 
 AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

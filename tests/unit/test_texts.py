@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.slack.mrkdwn import escape
+from bot.mrkdwn import escape
 
 
 def names(locale: str) -> set[str]:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.usecases.decide import LeadNotFound, Result, claim, decide, slack_actor
+from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim, decide, slack_actor
 from scoring.lifecycle import TransitionError
 from storage.db import session_scope
 from storage.tables import Decision, Lead, LifecycleTransition, OutboxMessage, ScoreSnapshot

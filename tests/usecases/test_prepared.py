@@ -12,14 +12,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.ingest.records import EventIn, Identity, LeadIn
-from bot.usecases import prepared as prepared_module
-from bot.usecases.ingest_calls import IdentifyIn, apply_calls
-from bot.usecases.prepared import Prepared, commit, prepare
-from bot.usecases.settle import Ctx
+from bot.usecases.ingest import prepared_sqlite as prepared_module
+from bot.usecases.ingest.apply_calls import IdentifyIn, apply_calls
+from bot.usecases.ingest.prepared_sqlite import Prepared, commit, prepare
+from bot.usecases.lifecycle.scoring_pass import Ctx
 from scoring.loader import default_model_text
 from storage.db import make_engine, session_scope
-from storage.immediate import immediate_engine, snapshot_engine
-from storage.repositories import models
+from storage.repositories import model_versions as models
+from storage.sqlite_write_lock import immediate_engine, snapshot_engine
 from tests.conftest import NOW
 from tests.factories import file_engine
 

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from bot.http.api.app import create_api_app
 from bot.ingest.event_map import EventMap
-from bot.usecases import apikeys, webhooks
+from bot.usecases.admin import api_keys as apikeys
+from bot.usecases.admin import webhooks
 from bot.webhooks.sender import WebhookSender, make_client
 from storage.db import session_scope
 from tests.conftest import NOW

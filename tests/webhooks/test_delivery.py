@@ -8,7 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.usecases import decide, webhooks
+from bot.usecases.admin import webhooks
+from bot.usecases.lifecycle import decisions as decide
 from bot.webhooks import signing
 from bot.webhooks.sender import BACKOFF_BASE, MAX_ATTEMPTS, WebhookSender
 from storage.db import session_scope
@@ -300,7 +301,7 @@ def test_parallel_lanes_deliver_each_webhook_once_while_a_slow_one_waits(
 ) -> None:
     from bot.http.api.app import create_api_app
     from bot.ingest.event_map import EventMap
-    from bot.usecases import apikeys
+    from bot.usecases.admin import api_keys as apikeys
     from bot.webhooks.sender import make_client
 
     with session_scope(threaded_engine) as s:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.usecases import decide
+from bot.usecases.lifecycle import decisions as decide
 from bot.webhooks.sender import BACKOFF_BASE, WebhookSender, backoff, make_client
 from tests.webhooks.conftest import Clock, add_webhook, api_client, make_mql
 from tests.webhooks.receiver import Answer, Receiver

@@ -17,9 +17,9 @@ from bot.http.api.batch_errors import validation_handler
 from bot.http.api.errors import ApiError, api_error_response
 from bot.http.api.limits import BodyLimit
 from bot.http.api.router import build_router
-from bot.http.recycle import RecycleConnections
+from bot.http.connection_recycling import RecycleConnections
 from bot.ingest.event_map import EventMap
-from storage.immediate import immediate_engine
+from storage.sqlite_write_lock import immediate_engine
 
 
 def _utcnow() -> datetime:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.http.api.errors import ApiError
-from bot.usecases import apikeys
+from bot.usecases.admin import api_keys
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def authenticator(
         now = clock()
         try:
             with session_scope(engine) as session:
-                key = apikeys.lookup(session, secret)
+                key = api_keys.lookup(session, secret)
         except OperationalError:
             raise ApiError(
                 503, "body", "the database is not available; send the request again"
@@ -94,7 +94,7 @@ def authenticator(
         if key.touch_due(now):
             try:
                 with session_scope(writer) as session:
-                    apikeys.touch(session, key, now=now)
+                    api_keys.touch(session, key, now=now)
             except OperationalError:
                 log.warning("could not note the use of API key %r", key.name)
         return key.name

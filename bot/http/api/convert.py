@@ -18,7 +18,7 @@ from bot.ingest.records import (
     parse_timestamp,
 )
 from bot.ingest.traits import lead_from_traits
-from bot.usecases.ingest_calls import ANON_PREFIX, IdentifyIn
+from bot.usecases.ingest.apply_calls import ANON_PREFIX, IdentifyIn
 
 
 def _prefix(path: str, name: str) -> str:

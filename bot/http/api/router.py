@@ -4,7 +4,7 @@ Each request is one transaction: a batch with one bad call stores nothing. Concu
 for one lead are serialised by the database (BEGIN IMMEDIATE on SQLite, row locks on
 PostgreSQL); one that loses a race on a new lead or a delivery id is simply run again. On
 SQLite a request of events is read and scored in a snapshot first and only written under the
-lock (bot/usecases/prepared.py).
+lock (bot/usecases/ingest/prepared_sqlite.py).
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Outcome, Page,
 from bot.ingest.event_map import EventMap
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
-from bot.usecases.ingest_calls import IdentifyIn, IdentityConflict
-from bot.usecases.outcomes import TransitionError, UnknownLead, record_outcome
-from bot.usecases.prepared import Prepared, commit, prepare
-from bot.usecases.settle import Ctx
+from bot.usecases.ingest.apply_calls import IdentifyIn, IdentityConflict
+from bot.usecases.ingest.prepared_sqlite import Prepared, commit, prepare
+from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead, record_outcome
+from bot.usecases.lifecycle.scoring_pass import Ctx
 from storage.db import session_scope
-from storage.immediate import snapshot_engine
-from storage.repositories import models
+from storage.repositories import model_versions
+from storage.sqlite_write_lock import snapshot_engine
 
 ATTEMPTS = 3
 T = TypeVar("T")
@@ -71,11 +71,12 @@ def build_router(
         for attempt in range(ATTEMPTS):
             try:
                 # scored before the write lock where the database has a single writer; the
-                # write checks that nothing it read has changed (bot/usecases/prepared.py)
+                # write checks that nothing it read has changed
+                # (bot/usecases/ingest/prepared_sqlite.py)
                 with gate:
                     ready = prepared(actor, now, calls) if calls is not None else None
                     with session_scope(engine) as session:
-                        version, model = models.active_model(session=session, now=now)
+                        version, model = model_versions.active_model(session=session, now=now)
                         return work(Ctx(session, model, version, now, f"api:{actor}"), ready)
             except (IntegrityError, OperationalError):
                 # another request created the same lead or stored the same delivery first, or
@@ -90,7 +91,7 @@ def build_router(
         if snapshot is None:
             return None
         with session_scope(snapshot) as session:
-            active = models.stored_active_model(session=session)
+            active = model_versions.stored_active_model(session=session)
             if active is None:  # the first request stores the default model, under the lock
                 return None
             return prepare(Ctx(session, active[1], active[0], now, f"api:{actor}"), calls)

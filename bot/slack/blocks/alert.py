@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject, SectionBlock
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks import parts
 from bot.slack.blocks.views import AlertView, DecisionView
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import SectionBlock
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks import parts
 from bot.slack.blocks.modals import BANT, bant_label
 from bot.slack.blocks.views import AlertView, BantAnswers

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ButtonElement, SectionBlock
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks import parts
 from bot.slack.blocks.views import AlertView, LeadMatch, Reason, StatusChange
 

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks import parts
 from bot.slack.blocks.views import BantAnswers
 

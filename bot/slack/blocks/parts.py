@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks.views import AlertView, DecisionView, Reason, TimelineEntry
 
 SECTION_TEXT = 3000

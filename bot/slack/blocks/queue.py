@@ -6,30 +6,19 @@ The age shown is the time since the lead became an MQL: what the SLA is measured
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
-from bot.slack import mrkdwn
+from bot import mrkdwn
 from bot.slack.blocks import parts
+from bot.usecases.queries.queue import QueueItem
 
 MAX_ITEMS = 20
 HOME_SECTION = 15
 OUTCOME_WORDS = (("promote", "promoted"), ("recycle", "recycled"), ("disqualify", "disqualified"))
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    lead_id: int
-    name: str
-    company: str | None
-    score: float
-    grade: str
-    owner: str | None  # Slack user id
-    since: datetime  # became an MQL
 
 
 def age(since: datetime, now: datetime) -> str:

@@ -16,7 +16,7 @@ from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMO
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
 from bot.slack.lookup import card
 from bot.slack.services import Services, services
-from bot.usecases.decide import LeadNotFound, Result, claim, prior_of
+from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim, prior_of
 from storage.db import session_scope
 from storage.tables import Lead
 

@@ -14,8 +14,8 @@ from bot.slack.blocks.queue import queue_message
 from bot.slack.lookup import lookup
 from bot.slack.services import Services, services
 from bot.texts import render
-from bot.usecases.assign import set_out_of_office
-from bot.usecases.queue import open_mqls
+from bot.usecases.lifecycle.assignment import set_out_of_office
+from bot.usecases.queries.queue import open_mqls
 from storage.db import session_scope
 
 COMMANDS = ("/lead",)

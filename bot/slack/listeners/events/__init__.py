@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks.queue import HOME_SECTION, home_view
 from bot.slack.services import services
-from bot.usecases.queue import open_mqls, week_numbers
+from bot.usecases.queries.queue import open_mqls, week_numbers
 from storage.db import session_scope
 
 EVENTS = ("app_home_opened",)

@@ -13,7 +13,7 @@ from bot.slack import replies
 from bot.slack.blocks import read_promote, read_reason
 from bot.slack.blocks.modals import PROMOTE_CALLBACK, REASON_CALLBACKS, lead_id_of
 from bot.slack.services import services
-from bot.usecases.decide import LeadNotFound, Result, decide, slack_actor
+from bot.usecases.lifecycle.decisions import LeadNotFound, Result, decide, slack_actor
 from storage.db import session_scope
 from storage.repositories.decisions import latest_alert
 

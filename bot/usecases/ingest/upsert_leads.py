@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ingest.records import LeadIn, RowError
-from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
+from bot.usecases.lifecycle.scoring_pass import Ctx, LeadWork, SettleSummary, load_states, settle
 from storage.repositories import bulk
 
 

@@ -28,10 +28,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from bot.ingest.records import EventIn
-from bot.usecases.bulk_events import Chunk, EventImport
-from bot.usecases.record_events import EventBatchResult
-from bot.usecases.settle import Ctx
-from storage.repositories import models
+from bot.usecases.imports.bulk_events import Chunk, EventImport
+from bot.usecases.ingest.record_events import EventBatchResult
+from bot.usecases.lifecycle.scoring_pass import Ctx
+from storage.repositories import model_versions
 
 Batch = list[Any]
 
@@ -102,9 +102,9 @@ def _step(
     session = Session(engine, expire_on_commit=False)
     chunk = Chunk()
     try:
-        row = models.ensure_active(session=session, now=now)
+        row = model_versions.ensure_active(session=session, now=now)
         assert row.version is not None
-        ctx = Ctx(session, models.parsed(row), row.version, now, actor)
+        ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
         events.prepare(ctx, [b for b in batch if isinstance(b, EventIn)], chunk)
     except BaseException as exc:
         _abandon(session, events, chunk)

@@ -13,7 +13,7 @@ from concurrent.futures import Future, as_completed
 
 from sqlalchemy.engine import Engine
 
-from bot.usecases.settle import SettleSummary
+from bot.usecases.lifecycle.scoring_pass import SettleSummary
 
 PARALLEL_FROM = 20_000  # leads; below this, starting workers costs more than it saves
 

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
-from bot.usecases import leads_index
-from bot.usecases.settle import Ctx
+from bot.usecases.ingest import identities
+from bot.usecases.lifecycle.scoring_pass import Ctx
 from scoring.lifecycle import Status, TransitionError, require
 from storage.repositories import bulk
 from storage.repositories import webhooks as webhooks_repo
@@ -33,7 +33,7 @@ class UnknownLead(LookupError):
 def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     """Raises UnknownLead, or TransitionError when the lead cannot move to the stage."""
     s = ctx.session
-    found, _ = leads_index.resolve(s, [item.identity], create=False, now=ctx.now)
+    found, _ = identities.resolve(s, [item.identity], create=False, now=ctx.now)
     lead_id = found.get(item.identity.key)
     if lead_id is None:
         raise UnknownLead(

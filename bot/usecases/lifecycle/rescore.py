@@ -17,11 +17,17 @@ from sqlalchemy import func, or_, select, text, union
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.usecases.gcpause import paused_gc
-from bot.usecases.parallel import gather, url_of, use_workers
-from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_for_rescore, settle
+from bot.usecases.imports.gc_pause import paused_gc
+from bot.usecases.lifecycle.parallel_scoring import gather, url_of, use_workers
+from bot.usecases.lifecycle.scoring_pass import (
+    Ctx,
+    LeadWork,
+    SettleSummary,
+    load_for_rescore,
+    settle,
+)
 from storage.db import make_engine, session_scope
-from storage.repositories import bulk, models
+from storage.repositories import bulk, model_versions
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
@@ -45,7 +51,7 @@ def rescore_all(
     """Bring every score to `now`. Only leads whose score can have changed are computed (see
     `due`); `force` computes every lead."""
     with session_scope(engine) as session:
-        models.ensure_active(session=session, now=now)  # before any worker looks for it
+        model_versions.ensure_active(session=session, now=now)  # before any worker looks for it
         low, high, count = session.execute(
             select(func.min(bulk.LEAD.c.id), func.max(bulk.LEAD.c.id), func.count())
         ).one()
@@ -152,12 +158,12 @@ def rescore_range(
     transaction."""
     summary = SettleSummary()
     with session_scope(engine) as session:
-        version, _ = models.active_model(session=session, now=now)
+        version, _ = model_versions.active_model(session=session, now=now)
         ids = due_ids(session, low, high, version=version, now=now, force=force)
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         with session_scope(engine) as session:
-            version, model = models.active_model(session=session, now=now)
+            version, model = model_versions.active_model(session=session, now=now)
             ctx = Ctx(session, model, version, now, actor)
             rows = bulk.lead_rows(session, part, bulk.scoring_columns(model))
             leads = [rows[i] for i in part if i in rows]  # a lead deleted since is skipped

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.ingest.records import EventIn
-from bot.usecases.ingest_calls import CallsResult, IdentifyIn, apply_calls, follow_aliases
-from bot.usecases.record_events import EventPlan, plan_events, write_events
-from bot.usecases.settle import Ctx
+from bot.usecases.ingest.apply_calls import CallsResult, IdentifyIn, apply_calls, follow_aliases
+from bot.usecases.ingest.record_events import EventPlan, plan_events, write_events
+from bot.usecases.lifecycle.scoring_pass import Ctx
 from storage.repositories.fingerprints import lead_fingerprints
 
 

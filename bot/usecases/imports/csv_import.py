@@ -17,15 +17,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.ingest.csv_files import open_csv, read_events, read_leads
 from bot.ingest.records import EventIn, LeadIn, RowError
-from bot.usecases import overlap
-from bot.usecases.batching import good_batches
-from bot.usecases.bulk_events import EventImport
-from bot.usecases.gcpause import paused_gc
-from bot.usecases.import_leads import upsert_leads
-from bot.usecases.record_events import EventBatchResult
-from bot.usecases.settle import Ctx, SettleSummary
+from bot.usecases.imports import pipelined_postgres
+from bot.usecases.imports.bulk_events import EventImport
+from bot.usecases.imports.chunks import good_batches
+from bot.usecases.imports.gc_pause import paused_gc
+from bot.usecases.ingest.record_events import EventBatchResult
+from bot.usecases.ingest.upsert_leads import upsert_leads
+from bot.usecases.lifecycle.scoring_pass import Ctx, SettleSummary
 from storage.db import session_scope
-from storage.repositories import models
+from storage.repositories import model_versions
 
 Kind = Literal["leads", "events"]
 CHUNK = 50_000
@@ -94,9 +94,9 @@ def _import_file(
         batches: Iterator[list[LeadIn | EventIn]] = good_batches(
             items, chunk, report, rejected=progress
         )
-        if bulk_events is not None and overlap.worthwhile(engine):
+        if bulk_events is not None and pipelined_postgres.worthwhile(engine):
             _ensure_model(engine, now)  # before two transactions at once could both create it
-            overlap.import_events(
+            pipelined_postgres.import_events(
                 engine,
                 batches,
                 bulk_events,
@@ -181,9 +181,9 @@ def _run(
     events: EventImport | None,
 ) -> None:
     with session_scope(engine) as session:
-        row = models.ensure_active(session=session, now=now)
+        row = model_versions.ensure_active(session=session, now=now)
         assert row.version is not None
-        ctx = Ctx(session, models.parsed(row), row.version, now, actor)
+        ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
         if kind == "leads":
             res = upsert_leads(ctx, [b for b in batch if isinstance(b, LeadIn)])
         else:
@@ -216,7 +216,7 @@ def _count(
 
 def _ensure_model(engine: Engine, now: datetime) -> None:
     with session_scope(engine) as session:
-        models.ensure_active(session=session, now=now)
+        model_versions.ensure_active(session=session, now=now)
 
 
 def _short(exc: Exception) -> str:

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.slack.blocks.queue import QueueItem
-from bot.usecases.decide import slack_actor
+from bot.usecases.lifecycle.decisions import slack_actor
 from storage.tables import Decision, Lead, LeadScore
 
 WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    lead_id: int
+    name: str
+    company: str | None
+    score: float
+    grade: str
+    owner: str | None  # Slack user id
+    since: datetime  # became an MQL
 
 
 def open_mqls(

@@ -22,13 +22,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.slack.channels import LOOKBACK
 from storage.repositories import retention as repo
 from storage.repositories.retention import Pruned
 
 OUTBOX_AGE = timedelta(days=30)
 INGEST_AGE = timedelta(days=7)
-KEEP_NEWEST_SENT = LOOKBACK  # the sent rows ChannelIds reads after a restart
+KEEP_NEWEST_SENT = 500  # the sent rows ChannelIds reads after a restart (its LOOKBACK)
 DOCTOR_THRESHOLD = 100_000  # prunable rows before `sdrbot doctor` suggests a prune
 
 __all__ = ["DOCTOR_THRESHOLD", "INGEST_AGE", "KEEP_NEWEST_SENT", "OUTBOX_AGE", "Pruned", "prune"]

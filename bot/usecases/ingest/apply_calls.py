@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, update
 
 from bot.ingest.records import EventIn, Identity, LeadIn, RowError
-from bot.usecases import leads_index
-from bot.usecases.import_leads import upsert_leads
-from bot.usecases.record_events import record_events
-from bot.usecases.settle import ANON_PREFIX, Ctx, LeadWork, SettleSummary, load_states, settle
+from bot.usecases.ingest import identities
+from bot.usecases.ingest.record_events import record_events
+from bot.usecases.ingest.upsert_leads import upsert_leads
+from bot.usecases.lifecycle.scoring_pass import (
+    ANON_PREFIX,
+    Ctx,
+    LeadWork,
+    SettleSummary,
+    load_states,
+    settle,
+)
 from storage.repositories import aliases, bulk, messages
 from storage.repositories.locks import lock_leads
 
@@ -97,7 +104,7 @@ def _lock_known(ctx: Ctx, calls: list[IdentifyIn | EventIn]) -> None:
             idents.append(call.lead.identity)
             if call.anonymous:
                 idents.append(Identity(None, call.anonymous))
-    found, _ = leads_index.resolve(ctx.session, idents, create=False, now=ctx.now)
+    found, _ = identities.resolve(ctx.session, idents, create=False, now=ctx.now)
     lock_leads(ctx.session, found.values())
 
 
@@ -122,7 +129,7 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
     if call.anonymous:
         anon_id = bulk.lead_ids_by(s, "external_id", [call.anonymous]).get(call.anonymous)
         if anon_id is not None:
-            found, _ = leads_index.resolve(s, [ident], create=False, now=ctx.now)
+            found, _ = identities.resolve(s, [ident], create=False, now=ctx.now)
             person = found.get(ident.key)
             if person is None:
                 # the visitor is the person: the lead keeps its events, score and history
@@ -142,7 +149,7 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
     result.leads_created += res.created
     result.settle.add(res.settle)
     if call.anonymous and not _anonymous(ident):
-        found, _ = leads_index.resolve(s, [ident], create=False, now=ctx.now)
+        found, _ = identities.resolve(s, [ident], create=False, now=ctx.now)
         aliases.link(s, call.anonymous, found[ident.key], now=ctx.now)
     if merged_into is not None:
         result.settle.add(resettle(ctx, [merged_into]))

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ingest.records import EventIn
-from bot.usecases import leads_index
-from bot.usecases.settle import (
+from bot.usecases.ingest import identities
+from bot.usecases.lifecycle.scoring_pass import (
     Ctx,
     LeadWork,
     Scored,
@@ -77,7 +77,7 @@ def plan_events(
     if not fresh:
         return EventPlan(result)
 
-    ids, result.leads_created = leads_index.resolve(
+    ids, result.leads_created = identities.resolve(
         ctx.session,
         (ev.identity for _, ev in fresh),
         create=create,

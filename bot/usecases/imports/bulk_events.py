@@ -21,15 +21,15 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from bot.ingest.records import EventIn
-from bot.usecases import leads_index
-from bot.usecases.gcpause import paused_gc
-from bot.usecases.parallel import gather, url_of, use_workers
-from bot.usecases.record_events import EventBatchResult
-from bot.usecases.settle import Ctx, LeadWork, SettleSummary, load_states, settle
+from bot.usecases.imports.gc_pause import paused_gc
+from bot.usecases.ingest import identities
+from bot.usecases.ingest.record_events import EventBatchResult
+from bot.usecases.lifecycle.parallel_scoring import gather, url_of, use_workers
+from bot.usecases.lifecycle.scoring_pass import Ctx, LeadWork, SettleSummary, load_states, settle
 from scoring.engine import fold_event
 from scoring.state import LeadState
 from storage.db import make_engine, session_scope
-from storage.repositories import bulk, models
+from storage.repositories import bulk, model_versions
 
 SETTLE_CHUNK = 2000
 TASK = 10_000  # leads per task handed to a worker process
@@ -90,7 +90,7 @@ class EventImport:
         ids = self.lead_ids
         unknown = {ev.identity.key: ev.identity for _, ev in keyed if ev.identity.key not in ids}
         if unknown:
-            found, result.leads_created = leads_index.resolve(
+            found, result.leads_created = identities.resolve(
                 ctx.session,
                 unknown.values(),
                 create=True,
@@ -214,9 +214,9 @@ def settle_leads(
     summary = SettleSummary()
     for part in bulk.chunks(ids, SETTLE_CHUNK):
         with session_scope(engine) as session:
-            row = models.ensure_active(session=session, now=now)
+            row = model_versions.ensure_active(session=session, now=now)
             assert row.version is not None
-            ctx = Ctx(session, models.parsed(row), row.version, now, actor)
+            ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
             leads = bulk.lead_rows(session, part, bulk.scoring_columns(ctx.model))
             missing = [i for i in part if i not in states and i in leads]
             these, scored = states, has_score
