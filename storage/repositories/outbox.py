@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from storage.db import session_scope
-from storage.repositories.bulk import OUTBOX
+from storage.repositories.bulk import OUTBOX, insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,25 @@ def backlog(engine: Engine, *, kind_like: str) -> Backlog:
             )
         ).one()
     return Backlog(int(count), oldest)
+
+
+def new_row(
+    kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str, Any], *, now: datetime
+) -> dict[str, Any]:
+    """An outbox row, pending and due now."""
+    return {
+        "kind": kind,
+        "lead_id": lead_id,
+        "dedupe_key": dedupe_key,
+        "payload": dict(payload),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "result": {},
+    }
+
+
+def insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert rows in the session's transaction; a row whose dedupe key exists is skipped."""
+    insert_ignoring_duplicates(session, OUTBOX, rows, "dedupe_key")

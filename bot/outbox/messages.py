@@ -1,0 +1,188 @@
+"""Every kind of message the outbox carries, one small class each.
+
+A message is queued as a row (`kind`, `lead_id`, `dedupe_key`, `payload`) in the transaction of
+the change that causes it (`bot.outbox.queue`), and read back as the same class by the sender
+(`parse`). The dedupe key names the cause, so one cause never queues one message twice.
+
+Adding a kind: a class here with its `kind`, `dedupe_key()` and `payload()`, listed in `KINDS`,
+and a transport that delivers it. `parse` then returns it, and the type checker follows every
+`match` on the union `Message`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypedDict
+
+
+def micros(moment: datetime) -> int:
+    """A moment as a whole number of microseconds: the part of a key that names a transition."""
+    return int(moment.timestamp() * 1_000_000)
+
+
+class Note(TypedDict, total=False):
+    """What a thread note says: a claim or a decision, by whom and when (ISO time)."""
+
+    outcome: str  # "claim" | "promote" | "recycle" | "disqualify"
+    by: str  # Slack user id, or the actor for a CLI user
+    at: str
+    reason: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class AlertQueued:
+    """A new MQL's alert, to be posted in its routed channel."""
+
+    kind: ClassVar[str] = "slack.alert"
+    lead_id: int
+    at: datetime  # when the lead became an MQL: one alert per MQL transition
+    cause: str = ""
+    score: float = 0
+    grade: str = ""
+
+    def dedupe_key(self) -> str:
+        return f"alert:{self.lead_id}:{micros(self.at)}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "lead_id": self.lead_id,
+            "cause": self.cause,
+            "score": self.score,
+            "grade": self.grade,
+        }
+
+
+@dataclass(frozen=True)
+class AlertUpdate:
+    """The lead's alert re-rendered in place: it shows the lead as it is now."""
+
+    kind: ClassVar[str] = "slack.update"
+    lead_id: int
+    key: str  # the cause, e.g. "decision:12", "expired:7:1764..."
+
+    @classmethod
+    def for_transition(cls, lead_id: int, cause: str, at: datetime) -> AlertUpdate:
+        return cls(lead_id, f"{cause}:{lead_id}:{micros(at)}")
+
+    def dedupe_key(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    def payload(self) -> dict[str, Any]:
+        return {"lead_id": self.lead_id}
+
+
+@dataclass(frozen=True)
+class ThreadNote:
+    """A note in the alert's thread: who claimed or decided, and why."""
+
+    kind: ClassVar[str] = "slack.thread"
+    lead_id: int
+    key: str
+    note: Note
+
+    def dedupe_key(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    def payload(self) -> dict[str, Any]:
+        return {"lead_id": self.lead_id, "note": dict(self.note)}
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A promoted lead handed to the account executives' channel, or to one AE directly."""
+
+    kind: ClassVar[str] = "slack.handover"
+    lead_id: int
+    decision_id: int
+    key: str
+    dm: str | None = None  # a Slack user id: the AE named in the BANT modal
+
+    def dedupe_key(self) -> str:
+        return f"{self.kind}:{self.key}" + (f":dm:{self.dm}" if self.dm else "")
+
+    def payload(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"lead_id": self.lead_id, "decision_id": self.decision_id}
+        if self.dm:
+            out["dm"] = self.dm
+        return out
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """A lifecycle transition, signed and POSTed to one subscribed webhook."""
+
+    kind: ClassVar[str] = "webhook"
+    lead_id: int
+    webhook_id: int
+    id: str  # the transition's name for receivers, the same on every retry and webhook
+    transition: Mapping[str, Any]  # from, to, cause, actor, at (ISO), details
+    breakdown: list[Any] | None = None  # the score's breakdown at that moment, when known
+
+    @staticmethod
+    def prefix(webhook_id: int) -> str:
+        """The start of every dedupe key of this webhook's deliveries."""
+        return f"webhook:{webhook_id}:"
+
+    def dedupe_key(self) -> str:
+        return self.prefix(self.webhook_id) + self.id
+
+    def payload(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "webhook_id": self.webhook_id,
+            "id": self.id,
+            "transition": dict(self.transition),
+        }
+        if self.breakdown is not None:
+            out["breakdown"] = self.breakdown
+        return out
+
+
+Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery
+
+KINDS: dict[str, type[Message]] = {
+    cls.kind: cls for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery)
+}
+SLACK_KINDS = tuple(kind for kind in KINDS if kind.startswith("slack."))
+
+
+class UnknownKind(ValueError):
+    pass
+
+
+def parse(kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str, Any]) -> Message:
+    """The message a stored row holds (raises UnknownKind for a kind this version lacks)."""
+    lead = int(payload.get("lead_id") or lead_id or 0)
+    if kind == AlertQueued.kind:
+        at = int(dedupe_key.rsplit(":", 1)[1]) / 1_000_000
+        return AlertQueued(
+            lead,
+            datetime.fromtimestamp(at, tz=UTC),
+            str(payload.get("cause") or ""),
+            payload.get("score") or 0,
+            str(payload.get("grade") or ""),
+        )
+    if kind == AlertUpdate.kind:
+        return AlertUpdate(lead, dedupe_key.removeprefix(f"{kind}:"))
+    if kind == ThreadNote.kind:
+        return ThreadNote(
+            lead, dedupe_key.removeprefix(f"{kind}:"), Note(**payload.get("note", {}))
+        )
+    if kind == Handover.kind:
+        dm = payload.get("dm")
+        key = dedupe_key.removeprefix(f"{kind}:")
+        if dm:
+            key = key.removesuffix(f":dm:{dm}")
+        return Handover(lead, int(payload["decision_id"]), key, str(dm) if dm else None)
+    if kind == WebhookDelivery.kind:
+        breakdown = payload.get("breakdown")
+        return WebhookDelivery(
+            lead,
+            int(payload["webhook_id"]),
+            str(payload["id"]),
+            dict(payload["transition"]),
+            list(breakdown) if breakdown is not None else None,
+        )
+    raise UnknownKind(f"unknown outbox kind {kind!r}")
