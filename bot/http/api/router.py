@@ -28,8 +28,8 @@ from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
 from bot.usecases.ingest.apply_calls import IdentifyIn, IdentityConflict
 from bot.usecases.ingest.prepared_sqlite import Prepared, commit, prepare
+from bot.usecases.lifecycle.context import Ctx, open_ctx
 from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead, record_outcome
-from bot.usecases.lifecycle.scoring_pass import Ctx
 from storage.db import session_scope
 from storage.repositories import model_versions
 from storage.sqlite_write_lock import snapshot_engine
@@ -76,8 +76,7 @@ def build_router(
                 with gate:
                     ready = prepared(actor, now, calls) if calls is not None else None
                     with session_scope(engine) as session:
-                        version, model = model_versions.active_model(session=session, now=now)
-                        return work(Ctx(session, model, version, now, f"api:{actor}"), ready)
+                        return work(open_ctx(session, now=now, actor=f"api:{actor}"), ready)
             except (IntegrityError, OperationalError):
                 # another request created the same lead or stored the same delivery first, or
                 # the database was busy: the next attempt sees its work

@@ -24,12 +24,13 @@ from bot.ingest.records import EventIn
 from bot.usecases.imports.gc_pause import paused_gc
 from bot.usecases.ingest import identities
 from bot.usecases.ingest.record_events import EventBatchResult
+from bot.usecases.lifecycle.context import Ctx, open_ctx
 from bot.usecases.lifecycle.parallel_scoring import gather, url_of, use_workers
-from bot.usecases.lifecycle.scoring_pass import Ctx, LeadWork, SettleSummary, load_states, settle
+from bot.usecases.lifecycle.scoring_pass import LeadWork, SettleSummary, load_states, settle
 from scoring.engine import fold_event
 from scoring.state import LeadState
 from storage.db import make_engine, session_scope
-from storage.repositories import bulk, model_versions
+from storage.repositories import bulk
 
 SETTLE_CHUNK = 2000
 TASK = 10_000  # leads per task handed to a worker process
@@ -214,9 +215,7 @@ def settle_leads(
     summary = SettleSummary()
     for part in bulk.chunks(ids, SETTLE_CHUNK):
         with session_scope(engine) as session:
-            row = model_versions.ensure_active(session=session, now=now)
-            assert row.version is not None
-            ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
+            ctx = open_ctx(session, now=now, actor=actor)
             leads = bulk.lead_rows(session, part, bulk.scoring_columns(ctx.model))
             missing = [i for i in part if i not in states and i in leads]
             these, scored = states, has_score

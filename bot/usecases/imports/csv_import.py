@@ -23,7 +23,8 @@ from bot.usecases.imports.chunks import good_batches
 from bot.usecases.imports.gc_pause import paused_gc
 from bot.usecases.ingest.record_events import EventBatchResult
 from bot.usecases.ingest.upsert_leads import upsert_leads
-from bot.usecases.lifecycle.scoring_pass import Ctx, SettleSummary
+from bot.usecases.lifecycle.context import open_ctx
+from bot.usecases.lifecycle.scoring_pass import SettleSummary
 from storage.db import session_scope
 from storage.repositories import model_versions
 
@@ -181,9 +182,7 @@ def _run(
     events: EventImport | None,
 ) -> None:
     with session_scope(engine) as session:
-        row = model_versions.ensure_active(session=session, now=now)
-        assert row.version is not None
-        ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
+        ctx = open_ctx(session, now=now, actor=actor)
         if kind == "leads":
             res = upsert_leads(ctx, [b for b in batch if isinstance(b, LeadIn)])
         else:

@@ -16,10 +16,9 @@ from bot.ingest.csv_files import open_csv
 from bot.ingest.outcomes import OutcomeIn, read_outcomes
 from bot.ingest.records import RowError
 from bot.usecases.imports.chunks import good_batches
+from bot.usecases.lifecycle.context import open_ctx
 from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead, record_outcome
-from bot.usecases.lifecycle.scoring_pass import Ctx
 from storage.db import session_scope
-from storage.repositories import model_versions
 
 CHUNK = 1000
 
@@ -52,9 +51,7 @@ def _apply(
     if not batch:
         return
     with session_scope(engine) as session:
-        row = model_versions.ensure_active(session=session, now=now)
-        assert row.version is not None
-        ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
+        ctx = open_ctx(session, now=now, actor=actor)
         for item in batch:
             try:
                 verdict = record_outcome(ctx, item)

@@ -30,8 +30,7 @@ from sqlmodel import Session
 from bot.ingest.records import EventIn
 from bot.usecases.imports.bulk_events import Chunk, EventImport
 from bot.usecases.ingest.record_events import EventBatchResult
-from bot.usecases.lifecycle.scoring_pass import Ctx
-from storage.repositories import model_versions
+from bot.usecases.lifecycle.context import Ctx, open_ctx
 
 Batch = list[Any]
 
@@ -102,9 +101,7 @@ def _step(
     session = Session(engine, expire_on_commit=False)
     chunk = Chunk()
     try:
-        row = model_versions.ensure_active(session=session, now=now)
-        assert row.version is not None
-        ctx = Ctx(session, model_versions.parsed(row), row.version, now, actor)
+        ctx = open_ctx(session, now=now, actor=actor)
         events.prepare(ctx, [b for b in batch if isinstance(b, EventIn)], chunk)
     except BaseException as exc:
         _abandon(session, events, chunk)

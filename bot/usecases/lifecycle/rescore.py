@@ -18,9 +18,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.usecases.imports.gc_pause import paused_gc
+from bot.usecases.lifecycle.context import open_ctx
 from bot.usecases.lifecycle.parallel_scoring import gather, url_of, use_workers
 from bot.usecases.lifecycle.scoring_pass import (
-    Ctx,
     LeadWork,
     SettleSummary,
     load_for_rescore,
@@ -163,9 +163,8 @@ def rescore_range(
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         with session_scope(engine) as session:
-            version, model = model_versions.active_model(session=session, now=now)
-            ctx = Ctx(session, model, version, now, actor)
-            rows = bulk.lead_rows(session, part, bulk.scoring_columns(model))
+            ctx = open_ctx(session, now=now, actor=actor)
+            rows = bulk.lead_rows(session, part, bulk.scoring_columns(ctx.model))
             leads = [rows[i] for i in part if i in rows]  # a lead deleted since is skipped
             # a lead is due because its score moves: comparing with the stored one only pays
             # when every lead is computed

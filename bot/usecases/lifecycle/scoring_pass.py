@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
 
+from bot.usecases.lifecycle.context import Ctx
 from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, score
 from scoring.lifecycle import Status, Transition, evaluate
 from scoring.model import ScoringModel
@@ -24,15 +23,6 @@ from storage.repositories import bulk
 from storage.repositories import webhooks as webhooks_repo
 
 ANON_PREFIX = "anon:"  # external ids of visitors known only by a Segment anonymousId
-
-
-@dataclass
-class Ctx:
-    session: Session
-    model: ScoringModel
-    version: int
-    now: datetime
-    actor: str
 
 
 @dataclass

@@ -1,0 +1,26 @@
+"""What every scoring use case works in: the session, the active model, the moment, the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from scoring.model import ScoringModel
+from storage.repositories import model_versions
+
+
+@dataclass
+class Ctx:
+    session: Session
+    model: ScoringModel
+    version: int
+    now: datetime
+    actor: str
+
+
+def open_ctx(session: Session, *, now: datetime, actor: str) -> Ctx:
+    """A context under the active model; a fresh database stores the default model first."""
+    version, model = model_versions.active_model(session=session, now=now)
+    return Ctx(session, model, version, now, actor)
