@@ -136,104 +136,128 @@ def parse_condition(raw: dict[str, Any], *, require_field: bool) -> Condition:
     op = raw.get("op", "equals")
     if op not in OPERATORS:
         raise ConditionError("op", f"unknown operator {op!r}; use one of {', '.join(OPERATORS)}")
+    return _BUILDERS[op](name, op, raw)
 
-    if op in ("equals", "not_equals", "contains"):
-        value = raw.get("value")
-        if value is None or isinstance(value, list | dict):
-            raise ConditionError("value", f"operator '{op}' needs one value, e.g. value = \"ceo\"")
-        if isinstance(value, str) and not value.strip():
-            raise ConditionError(
-                "value",
-                f"operator '{op}' needs a non-empty value; to test "
-                'for a missing value use op = "is_empty" or "is_set"',
-            )
-        needle = _text(value)
-        if op == "equals":
-            test: Callable[[Any], bool] = lambda v: not is_empty(v) and _text(v) == needle
-        elif op == "not_equals":
-            test = lambda v: is_empty(v) or _text(v) != needle
-        else:
-            test = lambda v: not is_empty(v) and needle in _text(v)
-        return Condition(name, op, value=value, _test=test)
 
-    if op in ("in", "not_in"):
-        values = raw.get("values", raw.get("value"))
-        if not isinstance(values, list) or not values:
-            raise ConditionError(
-                "values",
-                f'operator \'{op}\' needs a list, e.g. values = ["Hospitality", "Restaurants"]',
-            )
-        wanted = frozenset(_text(v) for v in values)
-        if op == "in":
-            test = lambda v: not is_empty(v) and _text(v) in wanted
-        else:
-            test = lambda v: is_empty(v) or _text(v) not in wanted
-        return Condition(name, op, values=tuple(values), _test=test)
+def _comparison(name: str, op: str, raw: dict[str, Any]) -> Condition:
+    """equals, not_equals and contains: one value, compared as canonical text."""
+    value = raw.get("value")
+    if value is None or isinstance(value, list | dict):
+        raise ConditionError("value", f"operator '{op}' needs one value, e.g. value = \"ceo\"")
+    if isinstance(value, str) and not value.strip():
+        raise ConditionError(
+            "value",
+            f"operator '{op}' needs a non-empty value; to test "
+            'for a missing value use op = "is_empty" or "is_set"',
+        )
+    needle = _text(value)
+    if op == "equals":
+        test: Callable[[Any], bool] = lambda v: not is_empty(v) and _text(v) == needle
+    elif op == "not_equals":
+        test = lambda v: is_empty(v) or _text(v) != needle
+    else:
+        test = lambda v: not is_empty(v) and needle in _text(v)
+    return Condition(name, op, value=value, _test=test)
 
-    if op == "regex":
-        pattern = raw.get("value")
-        if not isinstance(pattern, str) or not pattern:
-            raise ConditionError(
-                "value",
-                "operator 'regex' needs a pattern, e.g. value = \"\\\\b(ceo|founder)\\\\b\"",
-            )
-        try:
-            rx = re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise ConditionError(
-                "value", f"the regular expression {pattern!r} is invalid: {exc}"
-            ) from exc
-        test = lambda v: not is_empty(v) and rx.search(_plain(v)) is not None
-        return Condition(name, op, value=pattern, _test=test)
 
-    if op == "glob":
-        pattern = raw.get("value")
-        if not isinstance(pattern, str) or not pattern:
-            raise ConditionError(
-                "value", "operator 'glob' needs a pattern, e.g. value = \"/pricing*\""
-            )
-        pat = pattern.casefold()
+def _membership(name: str, op: str, raw: dict[str, Any]) -> Condition:
+    """in and not_in: a list of values (`values`, or `value` holding a list)."""
+    values = raw.get("values", raw.get("value"))
+    if not isinstance(values, list) or not values:
+        raise ConditionError(
+            "values",
+            f'operator \'{op}\' needs a list, e.g. values = ["Hospitality", "Restaurants"]',
+        )
+    wanted = frozenset(_text(v) for v in values)
+    if op == "in":
+        test: Callable[[Any], bool] = lambda v: not is_empty(v) and _text(v) in wanted
+    else:
+        test = lambda v: is_empty(v) or _text(v) not in wanted
+    return Condition(name, op, values=tuple(values), _test=test)
 
-        def test(v: Any) -> bool:
-            if is_empty(v):
-                return False
-            text = _plain(v).casefold()
-            if fnmatch.fnmatchcase(text, pat):
-                return True
-            # a URL pattern like "/pricing*" is meant for the path, whatever the host and query
-            if pat.startswith("/"):
-                url = text if "://" in text or text.startswith("/") else "//" + text
-                try:
-                    path = urlsplit(url).path or "/"
-                except ValueError:  # e.g. a malformed IPv6 host
-                    return False
-                return fnmatch.fnmatchcase(path, pat)
+
+def _regex(name: str, op: str, raw: dict[str, Any]) -> Condition:
+    pattern = raw.get("value")
+    if not isinstance(pattern, str) or not pattern:
+        raise ConditionError(
+            "value",
+            "operator 'regex' needs a pattern, e.g. value = \"\\\\b(ceo|founder)\\\\b\"",
+        )
+    try:
+        rx = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ConditionError(
+            "value", f"the regular expression {pattern!r} is invalid: {exc}"
+        ) from exc
+    return Condition(
+        name,
+        op,
+        value=pattern,
+        _test=lambda v: not is_empty(v) and rx.search(_plain(v)) is not None,
+    )
+
+
+def _glob(name: str, op: str, raw: dict[str, Any]) -> Condition:
+    pattern = raw.get("value")
+    if not isinstance(pattern, str) or not pattern:
+        raise ConditionError("value", "operator 'glob' needs a pattern, e.g. value = \"/pricing*\"")
+    pat = pattern.casefold()
+
+    def test(v: Any) -> bool:
+        if is_empty(v):
             return False
+        text = _plain(v).casefold()
+        if fnmatch.fnmatchcase(text, pat):
+            return True
+        # a URL pattern like "/pricing*" is meant for the path, whatever the host and query
+        if pat.startswith("/"):
+            url = text if "://" in text or text.startswith("/") else "//" + text
+            try:
+                path = urlsplit(url).path or "/"
+            except ValueError:  # e.g. a malformed IPv6 host
+                return False
+            return fnmatch.fnmatchcase(path, pat)
+        return False
 
-        return Condition(name, op, value=pattern, _test=test)
+    return Condition(name, op, value=pattern, _test=test)
 
-    if op == "range":
-        low, high = raw.get("min"), raw.get("max")
-        for key, bound in (("min", low), ("max", high)):
-            if bound is not None and (
-                isinstance(bound, bool) or not isinstance(bound, int | float)
-            ):
-                raise ConditionError(key, f"expected a number, got {bound!r}")
-        if low is None and high is None:
-            raise ConditionError(
-                "min", "operator 'range' needs min, max or both, e.g. min = 50, max = 200"
-            )
-        if low is not None and high is not None and low > high:
-            raise ConditionError("max", f"max ({high}) is below min ({low})")
-        lo = float(low) if low is not None else None
-        hi = float(high) if high is not None else None
 
-        def test(v: Any) -> bool:
-            n = as_number(v)
-            return n is not None and (lo is None or n >= lo) and (hi is None or n <= hi)
+def _range(name: str, op: str, raw: dict[str, Any]) -> Condition:
+    low, high = raw.get("min"), raw.get("max")
+    for key, bound in (("min", low), ("max", high)):
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | float)):
+            raise ConditionError(key, f"expected a number, got {bound!r}")
+    if low is None and high is None:
+        raise ConditionError(
+            "min", "operator 'range' needs min, max or both, e.g. min = 50, max = 200"
+        )
+    if low is not None and high is not None and low > high:
+        raise ConditionError("max", f"max ({high}) is below min ({low})")
+    lo = float(low) if low is not None else None
+    hi = float(high) if high is not None else None
 
-        return Condition(name, op, low=lo, high=hi, _test=test)
+    def test(v: Any) -> bool:
+        n = as_number(v)
+        return n is not None and (lo is None or n >= lo) and (hi is None or n <= hi)
 
-    if op == "is_set":
-        return Condition(name, op, _test=lambda v: not is_empty(v))
-    return Condition(name, op, _test=is_empty)
+    return Condition(name, op, low=lo, high=hi, _test=test)
+
+
+def _presence(name: str, op: str, raw: dict[str, Any]) -> Condition:
+    """is_set and is_empty: no value to read."""
+    return Condition(name, op, _test=(lambda v: not is_empty(v)) if op == "is_set" else is_empty)
+
+
+_BUILDERS: dict[str, Callable[[str, str, dict[str, Any]], Condition]] = {
+    "equals": _comparison,
+    "not_equals": _comparison,
+    "contains": _comparison,
+    "in": _membership,
+    "not_in": _membership,
+    "regex": _regex,
+    "glob": _glob,
+    "range": _range,
+    "is_set": _presence,
+    "is_empty": _presence,
+}
+assert set(_BUILDERS) == set(OPERATORS)

@@ -4,6 +4,9 @@ Pure functions; the caller passes `now`. Every breakdown line is rounded to whol
 away from zero) and the totals are the sums of the rounded lines. Sums of whole numbers are exact
 in floating point, so the breakdown always adds up to the score shown and fit + engagement is
 exactly the total, whatever the order of addition.
+
+The score and its lines are defined in `scoring.scores`, the facts of a lead in `scoring.facts`;
+this module names them too, as the one place callers take scoring from.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from scoring.conditions import is_empty
+from scoring.facts import STANDARD_FIELDS, lead_facts
 from scoring.model import EngagementRule, ScoringModel
+from scoring.scores import BreakdownLine, Score
 from scoring.state import (
     B_ACC,
     B_COUNT,
@@ -29,18 +33,22 @@ from scoring.state import (
     decay_factor,
 )
 
-STANDARD_FIELDS = (
-    "email",
-    "external_id",
-    "first_name",
-    "last_name",
-    "title",
-    "company",
-    "industry",
-    "company_size",
-    "country",
-    "source",
-)
+__all__ = [
+    "STANDARD_FIELDS",
+    "BreakdownLine",
+    "Event",
+    "Score",
+    "apply_event",
+    "engagement_lines",
+    "fit_lines",
+    "fold_event",
+    "from_epoch",
+    "lead_facts",
+    "round_points",
+    "score",
+    "score_events",
+    "to_epoch",
+]
 
 
 def to_epoch(moment: datetime) -> float:
@@ -58,102 +66,6 @@ class Event:
     type: str
     occurred_at: datetime
     properties: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class BreakdownLine:
-    rule_id: str
-    dimension: str  # "fit" | "engagement"
-    label: str
-    points: float  # after decay and caps, rounded to whole points
-    nominal: float  # before decay
-    evidence: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule_id,
-            "dim": self.dimension,
-            "label": self.label,
-            "points": self.points,
-            "nominal": self.nominal,
-            "evidence": self.evidence,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> BreakdownLine:
-        return cls(d["rule"], d["dim"], d["label"], d["points"], d["nominal"], dict(d["evidence"]))
-
-
-@dataclass(frozen=True)
-class Score:
-    total: float
-    fit: float
-    engagement: float
-    fit_grade: str
-    engagement_level: int
-    qualifies: bool  # meets the MQL threshold and both minimums
-    band: str  # "mql" | "nurture" | "cold"
-    fast_track: tuple[datetime, str] | None  # a hand-raiser still within its hold
-    lines: tuple[BreakdownLine, ...]
-    computed_at: datetime
-    # the earliest moment the score, band or fast-track flag can change without a new event
-    # (decay crossing a rounding step, a day leaving a window, a hold running out); None: never
-    next_change_at: datetime | None = None
-
-    @property
-    def grade(self) -> str:
-        return f"{self.fit_grade}{self.engagement_level}"
-
-    @property
-    def alertable(self) -> bool:
-        return self.qualifies or self.fast_track is not None
-
-    def breakdown_json(self) -> list[dict[str, Any]]:
-        return [line.to_dict() for line in self.lines]
-
-
-def lead_facts(
-    standard: Mapping[str, Any],
-    attributes: Mapping[str, Any] | None = None,
-    fields: Iterable[str] | None = None,
-) -> dict[str, Any]:
-    """The values fit rules can test, keyed case-insensitively; standard fields win.
-
-    With `fields` (a model's `fit_fields`) only those are looked up: scoring a hundred thousand
-    leads should not copy every attribute of every lead.
-    """
-    attrs = attributes or {}
-    if fields is None:
-        facts: dict[str, Any] = {}
-        for key, value in attrs.items():
-            facts[str(key).strip().casefold()] = value
-            facts["attributes." + str(key).strip().casefold()] = value
-        for key in STANDARD_FIELDS:
-            if key in standard and not is_empty(standard[key]):
-                facts[key] = standard[key]
-        email = facts.get("email")
-        if isinstance(email, str) and "@" in email:
-            facts["email_domain"] = email.rsplit("@", 1)[1].lower()
-        return facts
-    facts = {}
-    folded: dict[str, Any] | None = None
-    for key in fields:
-        if key in _STANDARD and not is_empty(value := standard[key]):
-            facts[key] = value
-        elif key == "email_domain":
-            email = standard["email"]
-            if isinstance(email, str) and "@" in email:
-                facts[key] = email.rsplit("@", 1)[1].lower()
-        elif attrs:
-            if folded is None:
-                folded = {str(k).strip().casefold(): v for k, v in attrs.items()}
-            name = key[len("attributes.") :] if key.startswith("attributes.") else key
-            if name in folded:
-                facts[key] = folded[name]
-    return facts
-
-
-_STANDARD = frozenset(STANDARD_FIELDS)
 
 
 def fit_lines(model: ScoringModel, facts: Mapping[str, Any]) -> list[BreakdownLine]:
@@ -243,6 +155,8 @@ def round_points(raw: float) -> float:
     return math.copysign(math.floor(abs(x) + 0.5), x) + 0.0
 
 
+# long: the inner loop of every rescore (rules × leads); one flat body keeps the locals local and
+# spends no call per rule, which a helper per rule kind would
 def engagement_lines(
     model: ScoringModel, state: LeadState, now: float, horizon: list[float] | None = None
 ) -> list[BreakdownLine]:

@@ -114,18 +114,7 @@ class RuleParser(Checks):
                 event = ""
             points = self.points(raw, where)
             conds = self.where_clause(raw.get("where"), where)
-            cap_raw = raw.get("cap")
-            cap: int | None = None
-            if cap_raw is not None:
-                if isinstance(cap_raw, bool) or not isinstance(cap_raw, int) or cap_raw == 0:
-                    self.err(
-                        where,
-                        "cap",
-                        f"expected the most points the rule may give in total "
-                        f"(a whole number, not 0), got {cap_raw!r}",
-                    )
-                else:
-                    cap = abs(cap_raw)
+            cap = self.cap(raw, where)
             min_count = int(self.number(raw, "min_count", where, 1, minimum=1, integer=True))
             distinct = raw.get("distinct_days", False)
             if not isinstance(distinct, bool):
@@ -153,6 +142,21 @@ class RuleParser(Checks):
                 )
             )
         return rules
+
+    def cap(self, raw: dict[str, Any], where: Where) -> int | None:
+        """The most points an engagement rule may give in total, as a magnitude; None: no cap."""
+        value = raw.get("cap")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value == 0:
+            self.err(
+                where,
+                "cap",
+                f"expected the most points the rule may give in total "
+                f"(a whole number, not 0), got {value!r}",
+            )
+            return None
+        return abs(value)
 
     def where_clause(self, raw: Any, where: Where) -> tuple[Condition, ...]:
         if raw is None:
