@@ -1,6 +1,7 @@
-"""CSV files of leads and events: header mapping, row parsing, errors by line.
+"""CSV files as the importers read them: encoding, separator, NUL characters, rows by line.
 
-Excel's habits are tolerated (a byte-order mark, ';' or tab as separator, "First Name" headers).
+Excel's habits are tolerated (a byte-order mark, ';' or tab as separator). What the columns
+mean is the business of `bot.ingest.csv_leads` and `bot.ingest.csv_events`.
 """
 
 from __future__ import annotations
@@ -9,76 +10,10 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from bot.ingest.records import (
-    EventIn,
-    Identity,
-    LeadIn,
-    RowError,
-    RowRejected,
-    normalise_event_type,
-    parse_company_size,
-    parse_identity,
-    parse_timestamp,
-    typed_value,
-)
-
-LEAD_ALIASES = {
-    "email": "email",
-    "e_mail": "email",
-    "email_address": "email",
-    "mail": "email",
-    "id": "external_id",
-    "external_id": "external_id",
-    "crm_id": "external_id",
-    "first_name": "first_name",
-    "firstname": "first_name",
-    "given_name": "first_name",
-    "vorname": "first_name",
-    "last_name": "last_name",
-    "lastname": "last_name",
-    "surname": "last_name",
-    "family_name": "last_name",
-    "nachname": "last_name",
-    "title": "title",
-    "job_title": "title",
-    "position": "title",
-    "role": "title",
-    "company": "company",
-    "company_name": "company",
-    "organization": "company",
-    "organisation": "company",
-    "firma": "company",
-    "industry": "industry",
-    "branche": "industry",
-    "company_size": "company_size",
-    "employees": "company_size",
-    "number_of_employees": "company_size",
-    "employee_count": "company_size",
-    "mitarbeiter": "company_size",
-    "mitarbeiterzahl": "company_size",
-    "anzahl_mitarbeiter": "company_size",
-    "country": "country",
-    "land": "country",
-    "source": "source",
-    "lead_source": "source",
-}
-EVENT_COLUMNS = {
-    "email": "email",
-    "e_mail": "email",
-    "id": "external_id",
-    "external_id": "external_id",
-    "type": "type",
-    "event": "type",
-    "event_type": "type",
-    "occurred_at": "occurred_at",
-    "timestamp": "occurred_at",
-    "message_id": "message_id",
-    "event_id": "message_id",
-}
+from bot.ingest.records import RowError
 
 
 class CSVFileError(ValueError):
@@ -123,6 +58,15 @@ def nul_error(line: int, header: list[str], values: list[str]) -> RowError:
     )
 
 
+def too_wide(line: int, values: int, width: int) -> RowError:
+    return RowError(
+        line,
+        "",
+        f"has {values} values but the header names "
+        f"{width} columns; quote values that contain the separator",
+    )
+
+
 @dataclass
 class CSVSource:
     path: Path
@@ -144,15 +88,7 @@ class CSVSource:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > width:
-                yield (
-                    line,
-                    RowError(
-                        line,
-                        "",
-                        f"has {len(values)} values but the header names "
-                        f"{width} columns; quote values that contain the separator",
-                    ),
-                )
+                yield line, too_wide(line, len(values), width)
                 continue
             yield line, dict(zip(self.header, values, strict=False))
 
@@ -197,118 +133,3 @@ def open_csv(path: Path) -> CSVSource:
 def count_rows(path: Path) -> int:
     with path.open("rb") as f:
         return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
-
-
-def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[str, str]:
-    """Map each header to a standard field, or keep it as a custom attribute."""
-    mapping: dict[str, str] = {}
-    for name in header:
-        key = header_key(name)
-        if id_column is not None and (name == id_column or key == header_key(id_column)):
-            mapping[name] = "external_id"
-        elif id_column is not None and LEAD_ALIASES.get(key) == "external_id":
-            mapping[name] = "attr:" + name
-        else:
-            mapping[name] = LEAD_ALIASES.get(key, "attr:" + name)
-    if id_column is not None and "external_id" not in mapping.values():
-        raise CSVFileError(
-            f"{path}: --id-column {id_column!r} is not a column; the columns are "
-            f"{', '.join(header)}"
-        )
-    if not {"email", "external_id"} & set(mapping.values()):
-        raise CSVFileError(
-            f"{path} has no 'email' or 'id' column (its columns: "
-            f"{', '.join(header)}). Add one, or name the column that holds the "
-            "CRM id with --id-column NAME"
-        )
-    return mapping
-
-
-def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[LeadIn | RowError]:
-    mapping = lead_columns(source.header, id_column, source.path)
-    id_name = id_column or "id"
-    for line, row in source.rows():
-        if isinstance(row, RowError):
-            yield row
-            continue
-        try:
-            std: dict[str, str] = {}
-            attrs: dict[str, object] = {}
-            for name, value in row.items():
-                target = mapping[name]
-                if target.startswith("attr:"):
-                    if value.strip():
-                        attrs[target[5:]] = typed_value(value)
-                else:
-                    std[target] = value
-            identity = parse_identity(
-                std.pop("email", None), std.pop("external_id", None), line, id_name
-            )
-            fields: dict[str, object] = {k: v.strip() for k, v in std.items() if v.strip()}
-            if "company_size" in std:
-                size = parse_company_size(std["company_size"], line)
-                fields.pop("company_size", None)
-                if size is not None:
-                    fields["company_size"] = size
-            yield LeadIn(identity, fields, attrs, line)
-        except RowRejected as exc:
-            yield exc.error
-
-
-def read_events(source: CSVSource, now: datetime) -> Iterator[EventIn | RowError]:
-    mapping = {name: EVENT_COLUMNS.get(header_key(name), "prop:" + name) for name in source.header}
-    targets = set(mapping.values())
-    missing = [c for c in ("type", "occurred_at") if c not in targets]
-    if not {"email", "external_id"} & targets:
-        missing.insert(0, "email (or id)")
-    if missing:
-        raise CSVFileError(
-            f"{source.path} lacks the column(s) {', '.join(missing)} (its columns: "
-            f"{', '.join(source.header)}); an event row needs email or id, type "
-            "and occurred_at"
-        )
-    # a file repeats the same leads and types many times: parse each distinct value once
-    identities: dict[tuple[str, str], Identity] = {}
-    kinds: dict[str, str] = {}
-    column = {target: i for i, target in enumerate(mapping[name] for name in source.header)}
-    i_email, i_ext = column.get("email"), column.get("external_id")
-    i_type, i_time, i_msg = column["type"], column["occurred_at"], column.get("message_id")
-    props_at = [(i, t[5:]) for t, i in column.items() if t.startswith("prop:")]
-    width = len(source.header)
-    reader, lines = source.reader, source.lines
-    for values in reader:
-        line = reader.line_num  # type: ignore[attr-defined]
-        if lines.nul:
-            lines.nul = False
-            yield nul_error(line, source.header, values)
-            continue
-        if len(values) != width:
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > width:
-                yield RowError(
-                    line,
-                    "",
-                    f"has {len(values)} values but the header names "
-                    f"{width} columns; quote values that contain the separator",
-                )
-                continue
-            values = values + [""] * (width - len(values))
-        try:
-            ident_key = (
-                values[i_email] if i_email is not None else "",
-                values[i_ext] if i_ext is not None else "",
-            )
-            identity = identities.get(ident_key)
-            if identity is None:
-                identity = identities[ident_key] = parse_identity(*ident_key, line)
-            raw_kind = values[i_type]
-            kind = kinds.get(raw_kind)
-            if kind is None:
-                kind = kinds[raw_kind] = normalise_event_type(raw_kind, line)
-            when = parse_timestamp(values[i_time], line, now=now)
-            props = {name: typed_value(values[i]) for i, name in props_at if values[i].strip()}
-            message_id = values[i_msg].strip() if i_msg is not None else ""
-            yield EventIn(identity, kind, when, props, message_id or None, line)
-        except RowRejected as exc:
-            yield exc.error

@@ -15,7 +15,9 @@ from typing import Any, Literal
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.ingest.csv_files import open_csv, read_events, read_leads
+from bot.ingest.csv_events import read_events
+from bot.ingest.csv_files import open_csv
+from bot.ingest.csv_leads import read_leads
 from bot.ingest.records import EventIn, LeadIn, RowError
 from bot.usecases.imports import pipelined_postgres
 from bot.usecases.imports.bulk_events import EventImport
