@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
+from sqlalchemy.engine import Engine
+
 from bot.outbox.report import Report
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,11 @@ class Lanes(Protocol):
     def watch(self, wake: threading.Event | None) -> threading.Event | None:
         """The event the loop rests on between rounds, given the caller's (may be None)."""
         ...
+
+
+def one_connection(engine: Engine) -> bool:
+    """An in-memory SQLite: its one connection cannot be shared by lanes in threads."""
+    return engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
 
 
 def group(items: list[I], lane_of: Callable[[I], Hashable]) -> dict[Hashable, list[I]]:
@@ -115,10 +122,10 @@ class DetachedLanes:
         self._wake: threading.Event | None = None
 
     def room(self) -> bool:
-        self._busy = {lane: t for lane, t in self._busy.items() if t.is_alive()}
-        return len(self._busy) < max(1, self.limit)
+        return len(self.busy()) < max(1, self.limit)
 
     def busy(self) -> Collection[Hashable]:
+        self._busy = {lane: t for lane, t in self._busy.items() if t.is_alive()}
         return set(self._busy)
 
     def start(self, items: list[I], lane_of: Callable[[I], Hashable], serve: Serve[I]) -> None:

@@ -133,9 +133,10 @@ class Sender(Generic[M]):
                 continue  # another process took it
             elif put_off is not None:
                 error, at = put_off
-                retrying = self._retry(row, message, f"not tried: {error}", at, quiet=True)
-                report.deferred += retrying
-                report.failed += not retrying
+                if self._retry(row, message, f"not tried: {error}", at, quiet=True):
+                    report.deferred += 1
+                else:
+                    report.failed += 1
                 put_off_rows += 1
             else:
                 put_off = self._deliver(row, message, report)
@@ -161,17 +162,19 @@ class Sender(Generic[M]):
             report.failed += 1
         elif isinstance(outcome, Defer):
             at = self.clock() + timedelta(seconds=outcome.after)
-            deferred = self._retry(row, message, outcome.reason, at, counted=False)
-            report.deferred += deferred
-            report.failed += not deferred
+            if self._retry(row, message, outcome.reason, at, counted=False):
+                report.deferred += 1
+            else:
+                report.failed += 1
         else:
             wait = outcome.after
             if wait is None:
                 wait = self.transport.policy.backoff(row.attempts + 1)
             at = self.clock() + timedelta(seconds=wait)
-            retrying = self._retry(row, message, outcome.error, at)
-            report.retried += retrying
-            report.failed += not retrying
+            if self._retry(row, message, outcome.error, at):
+                report.retried += 1
+            else:
+                report.failed += 1
             if outcome.put_off_rest:
                 return outcome.error, at
         return None
