@@ -11,6 +11,7 @@ import typer
 from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
+from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
 from bot.slack.outbox import OutboxSender, make_client
@@ -123,5 +124,4 @@ def run(
 
 def _lanes(eng: Engine) -> int:
     """Channels served in parallel; one for an in-memory SQLite, whose one connection is shared."""
-    memory = eng.dialect.name == "sqlite" and eng.url.database in (None, "", ":memory:")
-    return 1 if memory else 8
+    return 1 if one_connection(eng) else 8

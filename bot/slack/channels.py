@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.usecases.admin.retention import KEEP_NEWEST_SENT
-from storage.db import session_scope
-from storage.repositories.bulk import OUTBOX
+from storage.repositories import outbox
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # sent rows searched for a name; every sent row of that channel carries it, and retention keeps
@@ -40,15 +38,7 @@ class ChannelIds:
         if not requested or is_channel_id(requested):
             return requested or None
         if requested not in self.known:
-            stmt = (
-                select(OUTBOX.c.result)
-                .where(OUTBOX.c.status == "sent")
-                .order_by(OUTBOX.c.id.desc())
-                .limit(LOOKBACK)
-            )
-            with session_scope(self.engine) as s:
-                for (result,) in s.execute(stmt):
-                    if (result or {}).get("requested") == requested and result.get("channel"):
-                        self.known[requested] = str(result["channel"])
-                        break
+            found = outbox.channel_answered(self.engine, requested, lookback=LOOKBACK)
+            if found is not None:
+                self.known[requested] = found
         return self.known.get(requested)

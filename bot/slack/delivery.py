@@ -1,37 +1,40 @@
-"""Sending one outbox row to Slack, by kind: alert, alert update, thread note, handover.
+"""Sending one outbox message to Slack, by kind: alert, alert update, thread note, handover.
 
 A row attempted before is first looked for in Slack (see `recovery`) and only posted when it
-is not there.
+is not there. Errors are raised as they come; `bot.slack.transport` tells the sender what they
+mean for the row.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
+from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, ThreadNote
 from bot.routing import Routing
 from bot.slack import recovery, render
 from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
 from bot.slack.channels import ChannelIds
+from bot.slack.pacing import MARGIN, Pacer
 from bot.usecases.lifecycle.assignment import route_alert
 from bot.usecases.lifecycle.decisions import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
+from storage.repositories import outbox
 from storage.repositories.outbox import OutboxRow
-from storage.tables import Decision, Lead, OutboxMessage, SlackAlert
+from storage.tables import Decision, Lead, SlackAlert
+
+__all__ = ["MARGIN", "Defer", "Delivered", "Delivery", "Pacer", "Permanent", "Row", "SlackMessage"]
 
 log = logging.getLogger(__name__)
+
+SlackMessage = AlertQueued | AlertUpdate | ThreadNote | Handover
 
 
 class Defer(Exception):
@@ -51,34 +54,6 @@ class Delivered:
     alert: SlackAlert | None = None  # for an alert: where it landed
 
 
-MARGIN = 1.05  # requests arrive with jitter; a hair slower than the limit meets fewer 429s
-
-
-@dataclass
-class Pacer:
-    """About one message per second per channel, Slack's posting limit, without 429s first."""
-
-    interval: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
-    monotonic: Callable[[], float] = time.monotonic
-    last: dict[str, float] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def wait(self, channel: str) -> None:
-        with self.lock:  # lanes run in threads; each channel's slot is booked under the lock
-            now = self.monotonic()
-            due = max(now, self.last.get(channel, float("-inf")) + self.interval * MARGIN)
-            self.last[channel] = due
-        if due > now:
-            self.sleep(due - now)
-
-    def posted(self, channel: str) -> None:
-        """Count the interval from Slack's answer: a post that waited out a 429 inside the
-        client went out later than its booked slot, and the next must keep its distance."""
-        with self.lock:
-            self.last[channel] = max(self.last.get(channel, float("-inf")), self.monotonic())
-
-
 @dataclass
 class Delivery:
     engine: Engine
@@ -88,36 +63,37 @@ class Delivery:
     pacer: Pacer
     channel_ids: ChannelIds
 
-    def lane(self, row: Row) -> str:
+    def lane(self, row: Row, message: SlackMessage) -> str:
         """The channel a row posts to (read-only: alerts are routed for real when sent)."""
-        lead_id = int(row.payload.get("lead_id") or 0)
-        if row.kind == "slack.handover":
-            channel = str(row.payload.get("dm") or self.handover_channel)
-        elif row.kind == "slack.alert":
-            channel = str(row.payload.get("channel") or "")
-            if not channel:
+        match message:
+            case Handover(dm=dm):
+                channel = dm or self.handover_channel
+            case AlertQueued(lead_id=lead_id):
+                # the channel route_alert recorded on the row when it first routed the alert
+                channel = str(row.payload.get("channel") or "")
+                if not channel:
+                    with session_scope(self.engine) as s:
+                        lead = s.get(Lead, lead_id)
+                        channel = self.routing.channel_for(lead.model_dump()) if lead else ""
+            case AlertUpdate(lead_id=lead_id) | ThreadNote(lead_id=lead_id):
                 with session_scope(self.engine) as s:
-                    lead = s.get(Lead, lead_id)
-                    channel = self.routing.channel_for(lead.model_dump()) if lead else ""
-        else:
-            with session_scope(self.engine) as s:
-                alert = decisions_repo.latest_alert(session=s, lead_id=lead_id)
-            channel = alert.channel if alert else ""
+                    alert = decisions_repo.latest_alert(session=s, lead_id=lead_id)
+                channel = alert.channel if alert else ""
         return self.channel_ids.get(channel) or channel
 
-    def send(self, row: Row, now: datetime) -> Delivered:
-        handler = {
-            "slack.alert": self.alert,
-            "slack.update": self.update,
-            "slack.thread": self.thread,
-            "slack.handover": self.handover,
-        }.get(row.kind)
-        if handler is None:
-            raise Permanent(f"unknown outbox kind {row.kind!r}")
-        return handler(row, now)
+    def send(self, row: Row, message: SlackMessage, now: datetime) -> Delivered:
+        match message:
+            case AlertQueued():
+                return self.alert(row, message, now)
+            case AlertUpdate():
+                return self.update(message)
+            case ThreadNote():
+                return self.thread(row, message)
+            case Handover():
+                return self.handover(row, message)
 
-    def alert(self, row: Row, now: datetime) -> Delivered:
-        lead_id = int(row.payload["lead_id"])
+    def alert(self, row: Row, message: AlertQueued, now: datetime) -> Delivered:
+        lead_id = message.lead_id
         requested = route_alert(
             self.engine, outbox_id=row.id, routing=self.routing, now=now
         ).channel
@@ -125,28 +101,28 @@ class Delivery:
             view = render.alert_view(s, lead_id)
         if view is None:
             raise Permanent(f"lead #{lead_id} no longer exists")
-        message = alert_message(view)
-        message["metadata"]["event_payload"]["outbox_id"] = row.id
-        check_message(message)
-        channel, ts = self._post_once(requested, row, message)
+        posted = alert_message(view)
+        posted["metadata"]["event_payload"]["outbox_id"] = row.id
+        check_message(posted)
+        channel, ts = self._post_once(requested, row, posted)
         alert = SlackAlert(lead_id=lead_id, outbox_id=row.id, channel=channel, ts=ts, posted_at=now)
         return Delivered({"channel": channel, "ts": ts, "requested": requested}, alert)
 
-    def update(self, row: Row, now: datetime) -> Delivered:
-        alert = self._alert_of(row)
+    def update(self, message: AlertUpdate) -> Delivered:
+        alert = self._alert_of(message.lead_id)
         with session_scope(self.engine) as s:
             view = render.alert_view(s, alert.lead_id)
         if view is None:
             raise Permanent(f"lead #{alert.lead_id} no longer exists")
-        message = alert_message(view)
-        message["metadata"]["event_payload"]["outbox_id"] = alert.outbox_id
-        check_message(message)
-        self.client.chat_update(channel=alert.channel, ts=alert.ts, **message)
+        posted = alert_message(view)
+        posted["metadata"]["event_payload"]["outbox_id"] = alert.outbox_id
+        check_message(posted)
+        self.client.chat_update(channel=alert.channel, ts=alert.ts, **posted)
         return Delivered({"channel": alert.channel, "ts": alert.ts})
 
-    def thread(self, row: Row, now: datetime) -> Delivered:
-        alert = self._alert_of(row)
-        message = thread_note(render.decision_view(row.payload["note"]))
+    def thread(self, row: Row, message: ThreadNote) -> Delivered:
+        alert = self._alert_of(message.lead_id)
+        note = thread_note(render.decision_view(message.note))
         found = (
             recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts)
             if row.attempts
@@ -155,39 +131,34 @@ class Delivery:
         channel, ts = (
             (alert.channel, found)
             if found
-            else self._post(alert.channel, self._tagged(message, row), thread_ts=alert.ts)
+            else self._post(alert.channel, self._tagged(note, row), thread_ts=alert.ts)
         )
         return Delivered({"channel": channel, "ts": ts, "thread_ts": alert.ts})
 
-    def handover(self, row: Row, now: datetime) -> Delivered:
+    def handover(self, row: Row, message: Handover) -> Delivered:
         with session_scope(self.engine) as s:
-            decision = s.get(Decision, int(row.payload["decision_id"]))
-            view = render.alert_view(s, int(row.payload["lead_id"]))
-            alert = decisions_repo.latest_alert(session=s, lead_id=int(row.payload["lead_id"]))
+            decision = s.get(Decision, message.decision_id)
+            view = render.alert_view(s, message.lead_id)
+            alert = decisions_repo.latest_alert(session=s, lead_id=message.lead_id)
         if decision is None or view is None:
             raise Permanent("the decision or the lead of this handover no longer exists")
-        message = handover_message(
+        posted = handover_message(
             view,
             render.bant_answers(decision.bant, decision.notes),
             promoted_by=user_of(decision.decided_by),
             alert_link=self._permalink(alert),
         )
-        requested = str(row.payload.get("dm") or self.handover_channel)  # a user id: a DM
-        channel, ts = self._post_once(requested, row, self._tagged(message, row))
+        requested = message.dm or self.handover_channel  # a user id: a DM
+        channel, ts = self._post_once(requested, row, self._tagged(posted, row))
         return Delivered({"channel": channel, "ts": ts, "requested": requested})
 
     # helpers ---------------------------------------------------------------------------------
 
-    def _alert_of(self, row: Row) -> SlackAlert:
-        lead_id = int(row.payload["lead_id"])
+    def _alert_of(self, lead_id: int) -> SlackAlert:
         with session_scope(self.engine) as s:
             alert = decisions_repo.latest_alert(session=s, lead_id=lead_id)
-            pending = s.scalar(
-                select(func.count()).where(
-                    col(OutboxMessage.kind) == "slack.alert",
-                    col(OutboxMessage.lead_id) == lead_id,
-                    col(OutboxMessage.status) == "pending",
-                )
+            pending = alert is None and outbox.has_pending(
+                s, kind=AlertQueued.kind, lead_id=lead_id
             )
         if alert is None:
             if pending:

@@ -1,4 +1,4 @@
-"""The JSON document a webhook receives (pure: rows in, a dict out).
+"""The JSON document a webhook receives (pure: a queued delivery and rows in, a dict out).
 
     {"id": "tr_42_mql_1763...", "type": "lead.mql", "created_at": "...",
      "data": {"lead": {...}, "transition": {...}, "score": {...}}}
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+
+from bot.outbox.messages import WebhookDelivery
 
 LEAD_FIELDS = (
     "id",
@@ -31,24 +33,23 @@ LEAD_FIELDS = (
 
 
 def transition_document(
-    payload: Mapping[str, Any],
+    delivery: WebhookDelivery,
     *,
-    lead_id: int | None,
     lead: Mapping[str, Any] | None,
     score: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """The document for one queued delivery; `lead` and `score` as they are now (None when
     the lead is gone or has no score)."""
-    transition = dict(payload["transition"])
+    transition = dict(delivery.transition)
     details = transition.get("details") or {}
-    data: dict[str, Any] = {"lead": _lead(lead, lead_id), "transition": transition}
+    data: dict[str, Any] = {"lead": _lead(lead, delivery.lead_id), "transition": transition}
     if "score" in details:
         # the score the transition was decided on; its breakdown says why
         data["score"] = {
             "score": details["score"],
             "grade": details.get("grade"),
             "model_version": details.get("model_version"),
-            "breakdown": payload.get("breakdown"),
+            "breakdown": delivery.breakdown,
         }
     if score is not None:
         data["current_score"] = {
@@ -60,7 +61,7 @@ def transition_document(
             "breakdown": score["breakdown"],
         }
     return {
-        "id": payload["id"],
+        "id": delivery.id,
         "type": f"lead.{transition['to']}",
         "created_at": transition["at"],
         "data": data,

@@ -1,4 +1,5 @@
-"""One signed POST to a receiver, and the policy for trying again: backoff and Retry-After."""
+"""One signed POST to a receiver, and the policy for trying again: attempts, backoff and
+Retry-After."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from bot.outbox.transport import RetryPolicy
 from bot.webhooks import signing
 
 TIMEOUT = 10.0  # seconds for the receiver to answer
 MAX_ATTEMPTS = 15  # about six and a half hours of retries before a delivery is marked failed
 BACKOFF_BASE = 10.0  # seconds; doubles per attempt
 BACKOFF_MAX = 3600.0
+POLICY = RetryPolicy(MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_MAX)
 USER_AGENT = "sdrbot-webhooks/1"
 
 
@@ -73,7 +76,7 @@ def where(url: str) -> str:
 
 
 def backoff(attempts: int) -> float:
-    return float(min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1)))
+    return POLICY.backoff(attempts)
 
 
 def _retry_after(response: httpx.Response, now: datetime) -> float | None:

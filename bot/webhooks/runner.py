@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from bot.outbox.lanes import one_connection
 from bot.webhooks.sender import WebhookSender
 
 LANES = 4
@@ -23,8 +24,7 @@ def sending_webhooks(
     The stop does not wait for a request in flight (see WebhookSender): its row is sent again
     after its lease."""
     wake = wake or threading.Event()  # also how the loop learns of the stop at once
-    memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
-    sender = WebhookSender(engine, clock, lanes=1 if memory else LANES)
+    sender = WebhookSender(engine, clock, lanes=1 if one_connection(engine) else LANES)
     stop = threading.Event()
     thread = threading.Thread(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="webhooks", daemon=True

@@ -1,4 +1,5 @@
-"""The outbox's life cycle, shared by its senders (Slack, webhooks): due, claim, sent, retry, fail.
+"""The outbox's life cycle, for the one sender (bot/outbox/sender.py) and its transports: due,
+claim, sent, retry, fail, and the few lookups the transports make of the outbox.
 
 A row is claimed by a conditional UPDATE on its attempt count as seen, which also pushes its
 next attempt a lease into the future: two senders never deliver one row at once, and a row
@@ -28,6 +29,7 @@ class OutboxRow:
     payload: Mapping[str, Any]
     attempts: int  # before this attempt: > 0 means it may have been delivered already
     result: Mapping[str, Any]
+    dedupe_key: str  # names the cause; a typed message reads part of itself from it
 
 
 def due(
@@ -49,6 +51,7 @@ def due(
             OUTBOX.c.payload,
             OUTBOX.c.attempts,
             OUTBOX.c.result,
+            OUTBOX.c.dedupe_key,
         )
         .where(
             OUTBOX.c.status == "pending",
@@ -62,7 +65,9 @@ def due(
         stmt = stmt.where(or_(OUTBOX.c.dedupe_key.is_(None), OUTBOX.c.dedupe_key.not_like(pattern)))
     with session_scope(engine) as s:
         return [
-            OutboxRow(r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {})
+            OutboxRow(
+                r.id, r.kind, r.lead_id, r.payload or {}, r.attempts, r.result or {}, r.dedupe_key
+            )
             for r in s.execute(stmt)
         ]
 
@@ -110,6 +115,32 @@ def mark_failed(engine: Engine, row_id: int, *, error: str) -> None:
             .where(OUTBOX.c.id == row_id)
             .values(status="failed", last_error=error[:1000])
         )
+
+
+def has_pending(session: Session, *, kind: str, lead_id: int) -> bool:
+    """Whether a row of this kind for this lead still waits to be sent."""
+    stmt = (
+        select(func.count())
+        .select_from(OUTBOX)
+        .where(OUTBOX.c.kind == kind, OUTBOX.c.lead_id == lead_id, OUTBOX.c.status == "pending")
+    )
+    return bool(session.scalar(stmt))
+
+
+def channel_answered(engine: Engine, requested: str, *, lookback: int) -> str | None:
+    """The channel id Slack answered for a post to `requested` (a channel name), as recorded
+    in the result of one of the newest `lookback` sent rows; None when none of them has it."""
+    stmt = (
+        select(OUTBOX.c.result)
+        .where(OUTBOX.c.status == "sent")
+        .order_by(OUTBOX.c.id.desc())
+        .limit(lookback)
+    )
+    with session_scope(engine) as s:
+        for (result,) in s.execute(stmt):
+            if (result or {}).get("requested") == requested and result.get("channel"):
+                return str(result["channel"])
+    return None
 
 
 @dataclass(frozen=True)
