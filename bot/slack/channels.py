@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.usecases.admin.retention import KEEP_NEWEST_SENT
 from storage.db import session_scope
-from storage.repositories.bulk import OUTBOX
+from storage.tables.handles import OUTBOX
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # sent rows searched for a name; every sent row of that channel carries it, and retention keeps
