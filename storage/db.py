@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
@@ -114,6 +114,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database (a readiness check); raises SQLAlchemyError when it
+    does not answer."""
+    with engine.connect() as conn:
+        conn.execute(text("select 1"))
 
 
 def with_schema(url: str, schema: str) -> str:

@@ -15,11 +15,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.http.api.app import create_api_app
+from storage.db import ping
 
 
 def create_http_app(
@@ -57,8 +57,7 @@ def create_http_app(
     @api.get("/healthz")
     def healthz() -> JSONResponse:
         try:
-            with engine.connect() as conn:
-                conn.execute(text("select 1"))
+            ping(engine)
         except SQLAlchemyError as exc:
             return JSONResponse(
                 {"status": "unavailable", "database": type(exc).__name__}, status_code=503

@@ -14,14 +14,11 @@ from sqlmodel import Session
 
 from bot.slack.blocks import AlertView, BantAnswers, DecisionView, reasons_from_breakdown
 from bot.usecases.lifecycle.decisions import user_of
+from bot.usecases.queries.leads import LeadFacts, lead_facts
 from scoring.lifecycle import DECISION_TARGET, Decision
-from storage.repositories import decisions as decisions_repo
-from storage.repositories import leads as leads_repo
-from storage.tables import Event, Lead
+from storage.tables import Event
 
-TIMELINE = 15  # the handover shows up to 15 events, the alert its first 5
 _DETAIL_KEYS = ("url", "asset", "asset_type", "form", "webinar")
-_DECIDED = {str(status) for status in DECISION_TARGET.values()}
 
 
 def _detail(event: Event) -> str:
@@ -42,20 +39,21 @@ def decision_view(note: Mapping[str, Any]) -> DecisionView:
 
 def alert_view(session: Session, lead_id: int) -> AlertView | None:
     """The alert of a lead as it stands; None when the lead is gone."""
-    lead = session.get(Lead, lead_id)
-    if lead is None:
-        return None
-    score = leads_repo.score_of(session=session, lead_id=lead_id)
-    events = leads_repo.recent_events(session=session, lead_id=lead_id, limit=TIMELINE)
-    history = leads_repo.transitions_of(session=session, lead_id=lead_id, limit=5)
+    facts = lead_facts(session, lead_id)
+    return None if facts is None else view_of(facts)
+
+
+def view_of(facts: LeadFacts) -> AlertView:
+    """The builders' view of a lead's facts (its alert, the head of its card)."""
+    lead, score, events, history = facts.lead, facts.score, facts.events, facts.transitions
+    lead_id = lead.id or 0
     to_mql = next((t for t in history if t.to_status == "mql"), None)
     decision = None
-    if lead.status in _DECIDED:
-        last = decisions_repo.latest_decision(session=session, lead_id=lead_id)
-        if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
-            decision = DecisionView(
-                last.decision, user_of(last.decided_by), last.decided_at, last.reason, last.notes
-            )
+    last = facts.decision
+    if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
+        decision = DecisionView(
+            last.decision, user_of(last.decided_by), last.decided_at, last.reason, last.notes
+        )
     if decision is None and lead.status != "mql":
         # no SDR decided (it expired, or a CRM moved it): say what did, and drop the buttons
         moved = next((t for t in history if t.from_status == "mql"), None)

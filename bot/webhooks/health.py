@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from storage.db import session_scope
 from storage.repositories import webhooks as repo
-from storage.repositories.bulk import OUTBOX
+from storage.tables.handles import OUTBOX
 
 STUCK = timedelta(minutes=15)  # a pending delivery older than this is not merely being retried
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from storage.repositories.bulk import LEAD, chunks
-from storage.tables import LeadAlias
-
-ALIAS: Table = LeadAlias.__table__  # type: ignore[attr-defined]
+from storage.fastwrite import chunks
+from storage.tables.handles import ALIAS, LEAD
 
 
 def link(session: Session, alias: str, lead_id: int, *, now: datetime) -> None:

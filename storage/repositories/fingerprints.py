@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage.repositories.bulk import LEAD, SCORE, chunks
+from storage.fastwrite import chunks
+from storage.tables.handles import LEAD, SCORE
 
 
 def lead_fingerprints(session: Session, lead_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:

@@ -1,15 +1,134 @@
-"""Reading leads: lookup, lists by score, history."""
+"""The lead table: the set-at-a-time reads and writes of imports, the API and rescoring, and
+the lookups, lists and histories people ask for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import Session, col
 
-from storage.repositories.bulk import LEAD, SCORE
+from storage.fastwrite import chunks, driver_rows, member_of, update_many
 from storage.tables import Event, Lead, LeadScore, LifecycleTransition
+from storage.tables.handles import EVENT, LEAD, SCORE
+
+
+def lead_ids_by(session: Session, column: str, keys: Iterable[str]) -> dict[str, int]:
+    """Key -> lead id of the leads whose `column` ("email" or "external_id") is one of `keys`."""
+    assert column in ("email", "external_id")
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    return {
+        key: lead_id
+        for key, lead_id in driver_rows(
+            session, f"SELECT {column}, id FROM {LEAD.name}", column, wanted, "varchar"
+        )
+    }
+
+
+def scoring_columns(model: Any) -> list[Any]:
+    """The lead columns scoring reads: status, and only the fields the model's fit rules test."""
+    names = ["id", "status", "status_since", "email", "external_id"]
+    needs_attributes = False
+    for name in getattr(model, "fit_fields", ()):
+        if name == "email_domain":
+            name = "email"
+        if name in LEAD.c and name not in names:
+            names.append(name)
+        elif name not in LEAD.c:
+            needs_attributes = True
+    columns = [LEAD.c[n] for n in names]
+    if needs_attributes:
+        columns.append(LEAD.c.attributes)
+    return columns
+
+
+def lead_rows(
+    session: Session,
+    lead_ids: Iterable[int],
+    columns: list[Any] | None = None,
+    *,
+    lock: bool = False,
+) -> dict[int, Any]:
+    """Lead rows by id: every column, or the given ones (they must include `id`).
+
+    `lock`: on PostgreSQL the rows are locked for update as they are read, in id order (see
+    storage/repositories/locks.py), which saves the separate round trip of lock_leads."""
+    ids = list(set(lead_ids))
+    rows: dict[int, Any] = {}
+    stmt = select(*columns) if columns else select(LEAD)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        ids.sort()
+        stmt = stmt.order_by(LEAD.c.id).with_for_update()
+    for part in chunks(ids):
+        for row in session.execute(stmt.where(member_of(session, LEAD.c.id, part))):
+            rows[row.id] = row
+    return rows
+
+
+def scoring_rows(
+    session: Session, lead_ids: Iterable[int], model: Any, *, lock: bool = False
+) -> dict[int, Any]:
+    """Lead rows by id with the columns scoring under `model` reads (`scoring_columns`)."""
+    return lead_rows(session, lead_ids, scoring_columns(model), lock=lock)
+
+
+def insert_leads(
+    session: Session, rows: list[dict[str, Any]]
+) -> list[tuple[int, str | None, str | None]]:
+    """Insert leads; return (id, email, external_id) of each, in no particular order.
+
+    Asking for the ids in parameter order makes SQLAlchemy insert row by row on SQLite.
+    """
+    if not rows:
+        return []
+    stmt = LEAD.insert().returning(LEAD.c.id, LEAD.c.email, LEAD.c.external_id)
+    return [(r[0], r[1], r[2]) for r in session.execute(stmt, rows)]
+
+
+def update_leads(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write the given columns of each lead row (`id` names the lead)."""
+    update_many(session, LEAD, "id", rows)
+
+
+def rename_lead(
+    session: Session, lead_id: int, *, email: str | None, external_id: str | None, now: datetime
+) -> None:
+    """Give the lead another identity (an anonymous visitor who turned out to be a person)."""
+    session.execute(
+        update(LEAD)
+        .where(LEAD.c.id == lead_id)
+        .values(email=email, external_id=external_id, updated_at=now)
+    )
+
+
+def merge_lead(session: Session, gone: int, *, into: int) -> None:
+    """Move the events of lead `gone` to lead `into` and delete `gone`.
+
+    `into`'s stored state lacks the moved events: it is marked dirty, so its next scoring
+    rebuilds it from all of them."""
+    session.execute(update(EVENT).where(EVENT.c.lead_id == gone).values(lead_id=into))
+    session.execute(update(SCORE).where(SCORE.c.lead_id == into).values(dirty=True))
+    session.execute(delete(LEAD).where(LEAD.c.id == gone))
+
+
+def count_leads(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(LEAD)) or 0)
+
+
+def id_range(session: Session) -> tuple[int | None, int | None, int]:
+    """The lowest and highest lead id, and how many leads there are."""
+    low, high, count = session.execute(
+        select(func.min(LEAD.c.id), func.max(LEAD.c.id), func.count())
+    ).one()
+    return low, high, int(count)
+
+
+def get_lead(session: Session, lead_id: int) -> Lead | None:
+    return session.get(Lead, lead_id)
 
 
 def find_lead(*, session: Session, query: str) -> Lead | None:

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.repositories.bulk import LEAD, chunks, member_of
+from storage.fastwrite import chunks, member_of
+from storage.tables.handles import LEAD
 
 
 def lock_leads(session: Session, lead_ids: Iterable[int]) -> None:

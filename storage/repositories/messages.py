@@ -5,14 +5,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from storage.tables import IngestMessage
-
-MESSAGE: Table = IngestMessage.__table__  # type: ignore[attr-defined]
+from storage.tables.handles import MESSAGE
 
 
 def key_of(kind: str, message_id: str) -> int:

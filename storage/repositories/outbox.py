@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.db import session_scope
-from storage.repositories.bulk import OUTBOX, insert_ignoring_duplicates
+from storage.fastwrite import insert_ignoring_duplicates
+from storage.tables.handles import OUTBOX
 
 
 @dataclass(frozen=True)

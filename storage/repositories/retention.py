@@ -23,11 +23,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 from sqlmodel import Session
 
-from storage.repositories.bulk import OUTBOX
-from storage.repositories.messages import MESSAGE
-from storage.tables import SlackAlert
+from storage.tables.handles import ALERT, MESSAGE, OUTBOX
 
-ALERT: Table = SlackAlert.__table__  # type: ignore[attr-defined]
 BATCH = 10_000
 
 

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlmodel import Session
 
-from storage.repositories.bulk import OUTBOX, insert_ignoring_duplicates
+from storage.fastwrite import insert_ignoring_duplicates
 from storage.tables import Webhook
+from storage.tables.handles import OUTBOX
 
 WEBHOOK: Table = Webhook.__table__  # type: ignore[attr-defined]
 KIND = "webhook"

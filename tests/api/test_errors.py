@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from bot.http.api import router
 from bot.http.api.app import create_api_app
 from bot.ingest.event_map import EventMap
 from bot.usecases.admin import api_keys as apikeys
+from bot.usecases.ingest import request as router  # the retries live in the use case
 from storage.db import make_engine, session_scope
 from tests.api.conftest import make_key
 from tests.api.helpers import count

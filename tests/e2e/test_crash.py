@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.db import make_engine, session_scope
-from storage.repositories.bulk import OUTBOX
 from storage.schema import upgrade
+from storage.tables.handles import OUTBOX
 from tests.cli.test_run import ROOT, free_port, wait_for
 from tests.factories import make_mql
 from tests.fakeslack import running_fake_slack

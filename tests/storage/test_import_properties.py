@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from bot.usecases.imports.csv_import import import_file
 from storage.db import make_engine, session_scope
-from storage.repositories import bulk
+from storage.tables import handles as bulk
 from tests.conftest import NOW
 from tests.storage.helpers import EVENT_HEADER, LEAD_HEADER, write_csv
 

@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from bot.usecases.imports import pipelined_postgres as overlap
 from bot.usecases.imports.csv_import import ImportReport, import_file
 from storage.db import make_engine, session_scope, with_schema
-from storage.repositories import bulk
+from storage.repositories import events as events_repo
 from storage.schema import upgrade
+from storage.tables import handles as bulk
 from tests.conftest import NOW, PG_URL
 from tests.storage.helpers import EVENT_HEADER, LEAD_HEADER, write_csv
 
@@ -147,7 +148,11 @@ def test_a_chunk_the_writer_cannot_store_costs_only_its_refused_row(
     """The refused chunk created a lead the chunk prepared behind it names: both run again."""
     poison = IntegrityError("COPY", {}, Exception("check constraint: poison"))
     refuse(
-        monkeypatch, bulk, "insert_events", lambda a: any(r[1] == "poison" for r in a[1]), poison
+        monkeypatch,
+        events_repo,
+        "insert_events",
+        lambda a: any(r[1] == "poison" for r in a[1]),
+        poison,
     )
     ref = reference(plain_pg, tmp_path, monkeypatch, poison_at=7)
     report = run(pg_engine, *files(tmp_path, poison_at=7))
@@ -180,7 +185,11 @@ def test_any_other_error_in_the_writer_stops_the_import_between_whole_chunks(
 ) -> None:
     expected = reference(plain_pg, tmp_path, monkeypatch)
     calls = refuse(
-        monkeypatch, bulk, "insert_events", lambda a: len(calls) == 3, RuntimeError("disk on fire")
+        monkeypatch,
+        events_repo,
+        "insert_events",
+        lambda a: len(calls) == 3,
+        RuntimeError("disk on fire"),
     )
     leads, events = files(tmp_path)
     with pytest.raises(RuntimeError, match="disk on fire"):
@@ -223,7 +232,7 @@ def test_an_error_while_reading_the_file_keeps_the_chunk_in_flight_if_it_lands(
     if second_refused:
         calls = refuse(
             monkeypatch,
-            bulk,
+            events_repo,
             "insert_events",
             lambda a: len(calls) == 2,
             IntegrityError("COPY", {}, Exception("refused")),

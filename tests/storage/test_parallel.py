@@ -13,7 +13,7 @@ from bot.usecases.imports.csv_import import import_file
 from bot.usecases.lifecycle import parallel_scoring as parallel
 from bot.usecases.lifecycle.rescore import rescore_all
 from storage.db import make_engine, session_scope, with_schema
-from storage.repositories import bulk
+from storage.tables import handles as bulk
 from tests.conftest import NOW, PG_URL
 from tests.storage.helpers import EVENT_HEADER, LEAD_HEADER, write_csv
 

@@ -11,12 +11,13 @@ from sqlalchemy.engine import Engine
 
 from bot.ingest.csv_files import CSVFileError
 from bot.usecases.imports.csv_import import import_file
-from bot.usecases.lifecycle.rescore import due_ids, rescore_all
+from bot.usecases.lifecycle.rescore import rescore_all
 from storage.db import session_scope
-from storage.repositories import bulk
 from storage.repositories import leads as repo
 from storage.repositories import model_versions as models
+from storage.repositories.scores import due_lead_ids as due_ids
 from storage.tables import Lead, LeadScore
+from storage.tables import handles as bulk
 from tests.conftest import NOW
 from tests.storage.helpers import CEO, EVENT_HEADER, LEAD_HEADER, MANAGER, write_csv
 
@@ -178,7 +179,7 @@ def poison_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     breaking a constraint or a driver limit nobody foresaw."""
     from sqlalchemy.exc import IntegrityError
 
-    from storage.repositories import bulk as bulk_module
+    from storage.repositories import events as bulk_module
 
     real = bulk_module.insert_events
 

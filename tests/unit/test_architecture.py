@@ -78,3 +78,14 @@ def test_inner_rooms_import_no_door(folder: str, forbidden: tuple[str, ...]) -> 
         if any(name == f or name.startswith(f + ".") for f in forbidden)
     )
     assert not wrong, wrong
+
+
+def test_listeners_reach_the_database_only_through_use_cases() -> None:
+    """Slack listeners translate a payload into a use-case call and its result into an answer;
+    sessions, tables and repositories are the use cases' business."""
+    wrong = sorted(
+        f"{where} imports {name}"
+        for where, name in imported_modules("bot/slack/listeners")
+        if name == "storage" or name.startswith("storage.")
+    )
+    assert not wrong, wrong

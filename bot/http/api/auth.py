@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -19,9 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.http.api.errors import ApiError
 from bot.usecases.admin import api_keys
-from storage.db import session_scope
 
-log = logging.getLogger(__name__)
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="sdrbot", charset="UTF-8"'}
 HOW = (
     "send the API key as 'Authorization: Bearer <key>', as the user name of HTTP Basic "
@@ -78,26 +75,14 @@ def authenticator(
 ) -> Callable[..., Awaitable[str]]:
     """The dependency that names the caller's key. The check reads on `engine`, which never
     waits for writers; noting the key's use (once a minute) writes on `write_engine`."""
-    writer = write_engine or engine
 
     def verify(secret: str) -> str | None:
-        now = clock()
         try:
-            with session_scope(engine) as session:
-                key = api_keys.lookup(session, secret)
+            return api_keys.check(engine, secret, now=clock(), write_engine=write_engine)
         except OperationalError:
             raise ApiError(
                 503, "body", "the database is not available; send the request again"
             ) from None
-        if key is None:
-            return None
-        if key.touch_due(now):
-            try:
-                with session_scope(writer) as session:
-                    api_keys.touch(session, key, now=now)
-            except OperationalError:
-                log.warning("could not note the use of API key %r", key.name)
-        return key.name
 
     async def authenticate(
         request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(_DOCUMENTED)

@@ -1,23 +1,18 @@
 """POST /api/v1/identify, /track, /page, /batch and /outcomes.
 
-Each request is one transaction: a batch with one bad call stores nothing. Concurrent requests
-for one lead are serialised by the database (BEGIN IMMEDIATE on SQLite, row locks on
-PostgreSQL); one that loses a race on a new lead or a delivery id is simply run again. On
-SQLite a request of events is read and scored in a snapshot first and only written under the
-lock (bot/usecases/ingest/prepared_sqlite.py).
+The router parses and authenticates; each request is then one call of the use case
+(bot/usecases/ingest/request.py: one transaction, run again when it loses a race), whose
+errors become answers here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.http.api import convert
 from bot.http.api.auth import authenticator
@@ -27,20 +22,18 @@ from bot.ingest.event_map import EventMap
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
 from bot.usecases.ingest.apply_calls import IdentifyIn, IdentityConflict
-from bot.usecases.ingest.prepared_sqlite import Prepared, commit, prepare
-from bot.usecases.lifecycle.context import Ctx, open_ctx
-from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead, record_outcome
-from storage.db import session_scope
-from storage.repositories import model_versions
-from storage.sqlite_write_lock import snapshot_engine
+from bot.usecases.ingest.request import DatabaseBusy, IngestRequests
+from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead
 
-ATTEMPTS = 3
-T = TypeVar("T")
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A field is wrong; `field` names it."},
     401: {"model": ErrorBody, "description": "No API key, or an unknown or revoked one."},
     413: {"model": ErrorBody, "description": "The body is larger than 500 KB."},
 }
+
+
+def _busy() -> ApiError:
+    return ApiError(503, "body", "the database is busy; send the request again")
 
 
 def build_router(
@@ -53,54 +46,15 @@ def build_router(
     """`engine` takes the writes; `read_engine` (default: the same) checks the keys."""
     router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
     caller = Depends(authenticator(read_engine or engine, clock, write_engine=engine))
-
-    snapshot = snapshot_engine(engine)
-    # one request at a time per process where requests are scored before the write lock: a
-    # second thread scoring beside the one that holds the lock would keep taking the GIL from
-    # it, and every row it steps through the database waits up to a switch interval for it
-    gate: contextlib.AbstractContextManager[Any] = (
-        threading.Lock() if snapshot is not None else contextlib.nullcontext()
-    )
-
-    def run(
-        actor: str,
-        now: datetime,
-        work: Callable[[Ctx, Prepared | None], T],
-        calls: list[IdentifyIn | EventIn] | None = None,
-    ) -> T:
-        for attempt in range(ATTEMPTS):
-            try:
-                # scored before the write lock where the database has a single writer; the
-                # write checks that nothing it read has changed
-                # (bot/usecases/ingest/prepared_sqlite.py)
-                with gate:
-                    ready = prepared(actor, now, calls) if calls is not None else None
-                    with session_scope(engine) as session:
-                        return work(open_ctx(session, now=now, actor=f"api:{actor}"), ready)
-            except (IntegrityError, OperationalError):
-                # another request created the same lead or stored the same delivery first, or
-                # the database was busy: the next attempt sees its work
-                if attempt == ATTEMPTS - 1:
-                    raise ApiError(
-                        503, "body", "the database is busy; send the request again"
-                    ) from None
-        raise AssertionError("unreachable")
-
-    def prepared(actor: str, now: datetime, calls: list[IdentifyIn | EventIn]) -> Prepared | None:
-        if snapshot is None:
-            return None
-        with session_scope(snapshot) as session:
-            active = model_versions.stored_active_model(session=session)
-            if active is None:  # the first request stores the default model, under the lock
-                return None
-            return prepare(Ctx(session, active[1], active[0], now, f"api:{actor}"), calls)
+    requests = IngestRequests(engine)
 
     def ingest(key: str, calls: list[IdentifyIn | EventIn]) -> Ack:
-        now = clock()
         try:
-            run(key, now, lambda ctx, ready: commit(ctx, calls, ready), calls)
+            requests.calls(calls, key=key, now=clock())
         except IdentityConflict as exc:
             raise ApiError(409, exc.error.field, exc.error.message) from None
+        except DatabaseBusy:
+            raise _busy() from None
         return Ack()
 
     @router.post("/identify", response_model=Ack, summary="Create or update a lead")
@@ -157,7 +111,9 @@ def build_router(
             body.messageId,
         )
         try:
-            run(key, now, lambda ctx, _: record_outcome(ctx, item))
+            requests.outcome(item, key=key, now=now)
+        except DatabaseBusy:
+            raise _busy() from None
         except UnknownLead as exc:
             raise ApiError(404, "email" if email else "userId", str(exc)) from None
         except TransitionError as exc:

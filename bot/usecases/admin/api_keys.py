@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
-from sqlmodel import select as orm_select
 
+from storage.db import session_scope
+from storage.repositories import api_keys as repo
 from storage.tables import ApiKey
 
-KEYS: Table = ApiKey.__table__  # type: ignore[attr-defined]
-
+log = logging.getLogger(__name__)
 KEY_PREFIX = "sdr_"
 MAX_NAME = 100  # the column's length
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
@@ -59,20 +60,15 @@ def create(session: Session, name: str, *, now: datetime, actor: str) -> NewKey:
             f"{name!r} is not a valid key name: use 1 to 100 letters, digits, "
             "'.', '_' or '-', starting with a letter or digit"
         )
-    if (
-        session.scalar(select(KEYS.c.id).where(KEYS.c.name == name, KEYS.c.revoked_at.is_(None)))
-        is not None
-    ):
+    if repo.active_key_id(session, name) is not None:
         raise ApiKeyError(_active_exists(name))
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     prefix = secret[: len(KEY_PREFIX) + 6]
     try:
         with session.begin_nested():
             renamed = _retire_name(session, name)
-            session.add(
-                ApiKey(
-                    name=name, prefix=prefix, hash=digest(secret), created_at=now, created_by=actor
-                )
+            repo.add_key(
+                session, name=name, prefix=prefix, hash=digest(secret), now=now, actor=actor
             )
     except IntegrityError:  # a concurrent create with the same name
         raise ApiKeyError(_active_exists(name)) from None
@@ -87,26 +83,22 @@ def _retire_name(session: Session, name: str) -> str | None:
     name cannot have, so it never collides with a name someone picks, and the id keeps it
     unique; the name is shortened to fit the column's 100 characters.
     """
-    old = session.execute(
-        select(KEYS.c.id, KEYS.c.revoked_at).where(
-            KEYS.c.name == name, KEYS.c.revoked_at.is_not(None)
-        )
-    ).first()
+    old = repo.revoked_key(session, name)
     if old is None:
         return None
     suffix = f" (revoked {old.revoked_at:%Y-%m-%d} #{old.id})"
     new_name = name[: MAX_NAME - len(suffix)] + suffix
-    session.execute(update(KEYS).where(KEYS.c.id == old.id).values(name=new_name))
+    repo.rename_key(session, old.id, new_name)
     return new_name
 
 
 def list_keys(session: Session) -> list[ApiKey]:
-    return list(session.exec(orm_select(ApiKey).order_by(KEYS.c.name)))
+    return repo.all_keys(session)
 
 
 def revoke(session: Session, name: str, *, now: datetime) -> ApiKey:
     name = name.strip()
-    key = session.exec(orm_select(ApiKey).where(KEYS.c.name == name)).first()
+    key = repo.key_named(session, name)
     if key is None:
         active = ", ".join(k.name for k in list_keys(session) if k.revoked_at is None)
         raise ApiKeyError(
@@ -139,11 +131,7 @@ def lookup(session: Session, secret: str) -> LiveKey | None:
     if not secret.startswith(KEY_PREFIX):
         return None
     wanted = digest(secret)
-    row = session.execute(
-        select(KEYS.c.id, KEYS.c.name, KEYS.c.hash, KEYS.c.revoked_at, KEYS.c.last_used_at).where(
-            KEYS.c.hash == wanted
-        )
-    ).first()
+    row = repo.key_by_hash(session, wanted)
     # the lookup is by hash already; the constant-time compare guards against a lax collation
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.hash, wanted):
         return None
@@ -151,7 +139,7 @@ def lookup(session: Session, secret: str) -> LiveKey | None:
 
 
 def touch(session: Session, key: LiveKey, *, now: datetime) -> None:
-    session.execute(update(KEYS).where(KEYS.c.id == key.id).values(last_used_at=now))
+    repo.note_use(session, key.id, now=now)
 
 
 def verify(session: Session, secret: str, *, now: datetime) -> str | None:
@@ -161,4 +149,26 @@ def verify(session: Session, secret: str, *, now: datetime) -> str | None:
         return None
     if key.touch_due(now):
         touch(session, key, now=now)
+    return key.name
+
+
+def check(
+    engine: Engine, secret: str, *, now: datetime, write_engine: Engine | None = None
+) -> str | None:
+    """The name of the live key with this secret, or None: the check of every API request.
+
+    It reads on `engine`, which never waits for writers; noting the key's use (once a minute)
+    writes on `write_engine` (default: the same), and a database too busy for that only costs
+    a log line. Raises OperationalError when the database cannot answer the check.
+    """
+    with session_scope(engine) as session:
+        key = lookup(session, secret)
+    if key is None:
+        return None
+    if key.touch_due(now):
+        try:
+            with session_scope(write_engine or engine) as session:
+                touch(session, key, now=now)
+        except OperationalError:
+            log.warning("could not note the use of API key %r", key.name)
     return key.name

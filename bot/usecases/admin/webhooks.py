@@ -9,16 +9,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select, update
 from sqlmodel import Session
-from sqlmodel import select as orm_select
 
 from bot.webhooks import signing
 from bot.webhooks.document import ping_document
 from bot.webhooks.sender import DeliveryError, post
 from scoring.lifecycle import Status
-from storage.repositories import webhooks as repo
-from storage.repositories.bulk import OUTBOX
+from storage.repositories import webhook_admin as repo
+from storage.repositories import webhooks as deliveries
 from storage.tables import Webhook
 
 DEFAULT_EVENTS = (Status.MQL, Status.SQL, Status.RECYCLED, Status.DISQUALIFIED)
@@ -79,39 +77,34 @@ def create(
 ) -> NewWebhook:
     url = check_url(url)
     chosen = parse_events(events)
-    same = session.scalar(
-        select(repo.WEBHOOK.c.id).where(
-            repo.WEBHOOK.c.url == url, repo.WEBHOOK.c.removed_at.is_(None)
-        )
-    )
+    same = repo.live_webhook_with_url(session, url)
     if same is not None:
         raise WebhookError(
             f"webhook #{same} sends to this URL already; remove it first "
             f"(`sdrbot webhook remove {same}`) or use another URL"
         )
-    hook = Webhook(
+    hook = repo.add_webhook(
+        session,
         url=url,
         events=list(chosen),
         secret=signing.new_secret(),
         description=description,
-        created_at=now,
-        created_by=actor,
+        now=now,
+        actor=actor,
     )
-    session.add(hook)
-    session.flush()
     assert hook.id is not None
     return NewWebhook(hook.id, url, chosen, hook.secret)
 
 
 def list_webhooks(session: Session, *, removed: bool = False) -> list[Listed]:
-    stmt = orm_select(Webhook).order_by(repo.WEBHOOK.c.id)
-    if not removed:
-        stmt = stmt.where(repo.WEBHOOK.c.removed_at.is_(None))
-    return [Listed(h, repo.delivery_counts(session, h.id or 0)) for h in session.exec(stmt)]
+    return [
+        Listed(h, deliveries.delivery_counts(session, h.id or 0))
+        for h in repo.webhooks(session, removed=removed)
+    ]
 
 
 def get(session: Session, webhook_id: int) -> Webhook:
-    hook = session.get(Webhook, webhook_id)
+    hook = repo.get_webhook(session, webhook_id)
     if hook is None or hook.removed_at is not None:
         live = ", ".join(f"#{h.hook.id}" for h in list_webhooks(session)) or "none"
         raise WebhookError(
@@ -127,45 +120,17 @@ def remove(session: Session, webhook_id: int, *, now: datetime) -> int:
     hook = get(session, webhook_id)
     hook.removed_at = now
     session.add(hook)
-    result = session.execute(
-        update(OUTBOX)
-        .where(
-            OUTBOX.c.kind == repo.KIND,
-            OUTBOX.c.status == "pending",
-            OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
-        )
-        .values(status="failed", last_error="the webhook was removed")
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return repo.fail_pending(session, webhook_id, error="the webhook was removed")
 
 
 def redeliver(session: Session, webhook_id: int, *, now: datetime) -> int:
     """Send the failed deliveries of this webhook again, from the first attempt."""
     get(session, webhook_id)
-    result = session.execute(
-        update(OUTBOX)
-        .where(
-            OUTBOX.c.kind == repo.KIND,
-            OUTBOX.c.status == "failed",
-            OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
-        )
-        .values(status="pending", attempts=0, next_attempt_at=now)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return repo.retry_failed(session, webhook_id, now=now)
 
 
 def last_errors(session: Session, webhook_id: int, limit: int = 5) -> list[str]:
-    stmt = (
-        select(OUTBOX.c.last_error)
-        .where(
-            OUTBOX.c.kind == repo.KIND,
-            OUTBOX.c.last_error.is_not(None),
-            OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
-        )
-        .order_by(OUTBOX.c.id.desc())
-        .limit(limit)
-    )
-    return [str(e) for e in session.scalars(stmt)]
+    return repo.last_errors(session, webhook_id, limit)
 
 
 def send_test(hook: Webhook, client: httpx.Client, *, now: datetime) -> int:

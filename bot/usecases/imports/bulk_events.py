@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from bot.ingest.records import EventIn
@@ -30,7 +29,9 @@ from bot.usecases.lifecycle.scoring_pass import LeadWork, SettleSummary, load_st
 from scoring.engine import fold_event
 from scoring.state import LeadState
 from storage.db import make_engine, session_scope
-from storage.repositories import bulk
+from storage.repositories import events as events_repo
+from storage.repositories import leads as leads_repo
+from storage.repositories import scores
 
 SETTLE_CHUNK = 2000
 TASK = 10_000  # leads per task handed to a worker process
@@ -111,7 +112,7 @@ class EventImport:
         # repeats within the import are caught by self.keys
         prior = self.prior
         suspects = [k for k, ev in keyed if ids[ev.identity.key] in prior]
-        known = bulk.existing_event_keys(ctx.session, suspects) if suspects else set()
+        known = events_repo.existing_event_keys(ctx.session, suspects) if suspects else set()
         model, states_, source = ctx.model, self.states, self.source
         rows = chunk.rows
         for key, ev in keyed:
@@ -132,14 +133,9 @@ class EventImport:
 
         Reads nothing of this object but the chunk: it may run in another thread while the next
         chunk is prepared."""
-        bulk.insert_events(ctx.session, chunk.rows, received_at=ctx.now)
+        events_repo.insert_events(ctx.session, chunk.rows, received_at=ctx.now)
         # a lead stays dirty until finish() scores it: marking it at its first new event is enough
-        for part in bulk.chunks(chunk.unseen):
-            ctx.session.execute(
-                update(bulk.SCORE)
-                .where(bulk.member_of(ctx.session, bulk.SCORE.c.lead_id, part))
-                .values(dirty=True)
-            )
+        scores.mark_dirty(ctx.session, chunk.unseen)
 
     def rolled_back(self, chunk: Chunk | None = None) -> None:
         """A chunk's transaction failed (by default the last one prepared): the states in memory
@@ -165,7 +161,7 @@ class EventImport:
         try:
             workers = use_workers(engine, len(ids))
             if not workers:
-                return settle_leads(
+                return settle_in_chunks(
                     engine,
                     ids,
                     self.states,
@@ -201,7 +197,7 @@ class EventImport:
             self.changed.clear()
 
 
-def settle_leads(
+def settle_in_chunks(
     engine: Engine,
     ids: list[int],
     states: dict[int, LeadState],
@@ -211,12 +207,14 @@ def settle_leads(
     actor: str,
     progress: Callable[[int], None] | None = None,
 ) -> SettleSummary:
-    """Score the given leads from the given states (rebuilding the ones missing from events)."""
+    """Score the given leads from the given states (rebuilding the ones missing from events),
+    a transaction per chunk of leads."""
     summary = SettleSummary()
-    for part in bulk.chunks(ids, SETTLE_CHUNK):
+    for start in range(0, len(ids), SETTLE_CHUNK):
+        part = ids[start : start + SETTLE_CHUNK]
         with session_scope(engine) as session:
             ctx = open_ctx(session, now=now, actor=actor)
-            leads = bulk.lead_rows(session, part, bulk.scoring_columns(ctx.model))
+            leads = leads_repo.scoring_rows(session, part, ctx.model)
             missing = [i for i in part if i not in states and i in leads]
             these, scored = states, has_score
             if missing:  # refused chunks: start again from what is stored
@@ -236,6 +234,7 @@ def _settle_worker(
     try:
         with paused_gc():
             states = {int(k): LeadState.from_json(v) for k, v in orjson.loads(payload).items()}
-            return settle_leads(engine, ids, states, set(has_score), now=now, actor=actor), len(ids)
+            summary = settle_in_chunks(engine, ids, states, set(has_score), now=now, actor=actor)
+            return summary, len(ids)
     finally:
         engine.dispose()

@@ -10,21 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, update
-
 from bot.ingest.records import EventIn, Identity, LeadIn, RowError
 from bot.usecases.ingest import identities
+from bot.usecases.ingest.lead_work import settle_leads
 from bot.usecases.ingest.record_events import record_events
 from bot.usecases.ingest.upsert_leads import upsert_leads
-from bot.usecases.lifecycle.scoring_pass import (
-    ANON_PREFIX,
-    Ctx,
-    LeadWork,
-    SettleSummary,
-    load_states,
-    settle,
-)
-from storage.repositories import aliases, bulk, messages
+from bot.usecases.lifecycle.scoring_pass import ANON_PREFIX, Ctx, SettleSummary
+from storage.repositories import aliases, leads, messages
 from storage.repositories.locks import lock_leads
 
 
@@ -127,19 +119,17 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
     ident = call.lead.identity
     merged_into: int | None = None
     if call.anonymous:
-        anon_id = bulk.lead_ids_by(s, "external_id", [call.anonymous]).get(call.anonymous)
+        anon_id = leads.lead_ids_by(s, "external_id", [call.anonymous]).get(call.anonymous)
         if anon_id is not None:
             found, _ = identities.resolve(s, [ident], create=False, now=ctx.now)
             person = found.get(ident.key)
             if person is None:
                 # the visitor is the person: the lead keeps its events, score and history
-                s.execute(
-                    update(bulk.LEAD)
-                    .where(bulk.LEAD.c.id == anon_id)
-                    .values(email=ident.email, external_id=ident.external_id, updated_at=ctx.now)
+                leads.rename_lead(
+                    s, anon_id, email=ident.email, external_id=ident.external_id, now=ctx.now
                 )
             elif person != anon_id:
-                _merge(ctx, anon_id, person)
+                leads.merge_lead(s, anon_id, into=person)
                 merged_into = person
             result.merged += 1
     res = upsert_leads(ctx, [call.lead])
@@ -152,19 +142,5 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
         found, _ = identities.resolve(s, [ident], create=False, now=ctx.now)
         aliases.link(s, call.anonymous, found[ident.key], now=ctx.now)
     if merged_into is not None:
-        result.settle.add(resettle(ctx, [merged_into]))
-
-
-def _merge(ctx: Ctx, anon_id: int, person: int) -> None:
-    s = ctx.session
-    s.execute(update(bulk.EVENT).where(bulk.EVENT.c.lead_id == anon_id).values(lead_id=person))
-    # the person's state lacks the moved events: the next scoring rebuilds it from all events
-    s.execute(update(bulk.SCORE).where(bulk.SCORE.c.lead_id == person).values(dirty=True))
-    s.execute(delete(bulk.LEAD).where(bulk.LEAD.c.id == anon_id))
-
-
-def resettle(ctx: Ctx, lead_ids: list[int]) -> SettleSummary:
-    states, has_score = load_states(ctx, lead_ids)
-    rows = bulk.lead_rows(ctx.session, lead_ids)
-    summary, _ = settle(ctx, [LeadWork(rows[i], states[i], i in has_score) for i in lead_ids])
-    return summary
+        # the moved events are in no state yet: the person's is rebuilt from all of them
+        result.settle.add(settle_leads(ctx, [merged_into]))

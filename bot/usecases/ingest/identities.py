@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.ingest.records import Identity
-from storage.repositories import bulk
+from storage.repositories import leads
 
 
 def resolve(
@@ -25,8 +25,8 @@ def resolve(
     Returns the map and how many leads were created.
     """
     idents = {i.key: i for i in identities}
-    by_email = bulk.lead_ids_by(session, "email", [i.email for i in idents.values() if i.email])
-    by_ext = bulk.lead_ids_by(
+    by_email = leads.lead_ids_by(session, "email", [i.email for i in idents.values() if i.email])
+    by_ext = leads.lead_ids_by(
         session, "external_id", [i.external_id for i in idents.values() if i.external_id]
     )
     found: dict[str, int] = {}
@@ -54,7 +54,7 @@ def resolve(
         }
         for i in missing
     ]
-    inserted = bulk.insert_leads(session, rows)
+    inserted = leads.insert_leads(session, rows)
     for lead_id, email, external_id in inserted:
         found[Identity(email, None if email else external_id).key] = lead_id
     return found, len(inserted)

@@ -10,17 +10,16 @@ from typing import Any
 
 from bot.ingest.records import EventIn
 from bot.usecases.ingest import identities
+from bot.usecases.ingest.lead_work import lead_work
 from bot.usecases.lifecycle.scoring_pass import (
     Ctx,
-    LeadWork,
     Scored,
     SettleSummary,
-    load_states,
     score_leads,
     write_scored,
 )
 from scoring.engine import Event, apply_event
-from storage.repositories import bulk
+from storage.repositories import events as events_repo
 
 
 @dataclass
@@ -44,7 +43,7 @@ def dedupe(ctx: Ctx, events: list[EventIn], result: EventBatchResult) -> list[tu
         keyed.append((key, ev))
     if not keyed:
         return []
-    known = bulk.existing_event_keys(ctx.session, seen)
+    known = events_repo.existing_event_keys(ctx.session, seen)
     fresh = [(k, ev) for k, ev in keyed if k not in known]
     result.duplicates += len(keyed) - len(fresh)
     return fresh
@@ -88,8 +87,8 @@ def plan_events(
         return None
     lead_ids = {ids[ev.identity.key] for _, ev in fresh}
     # locked before the states are read (see storage/repositories/locks), unless only planned
-    leads = bulk.lead_rows(ctx.session, lead_ids, bulk.scoring_columns(ctx.model), lock=create)
-    states, has_score = load_states(ctx, lead_ids)
+    work = lead_work(ctx, lead_ids, lock=create, whole_rows=False)
+    states = {item.lead.id: item.state for item in work}
 
     rows = []
     for key, ev in sorted(fresh, key=lambda kv: kv[1].occurred_at):
@@ -106,7 +105,6 @@ def plan_events(
                 "received_at": ctx.now,
             }
         )
-    work = [LeadWork(leads[i], states[i], i in has_score) for i in lead_ids]
     return EventPlan(result, lead_ids, rows, score_leads(ctx, work))
 
 
@@ -114,7 +112,7 @@ def write_events(ctx: Ctx, plan: EventPlan) -> EventBatchResult:
     result = plan.result
     if not plan.rows:
         return result
-    bulk.fast_insert(ctx.session, bulk.EVENT, plan.rows)
+    events_repo.insert_rows(ctx.session, plan.rows)
     result.accepted = len(plan.rows)
     result.settle = write_scored(ctx, plan.scored)
     return result

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ingest.records import LeadIn, RowError
-from bot.usecases.lifecycle.scoring_pass import Ctx, LeadWork, SettleSummary, load_states, settle
-from storage.repositories import bulk
+from bot.usecases.ingest.lead_work import settle_leads
+from bot.usecases.lifecycle.scoring_pass import Ctx, SettleSummary
+from storage.repositories import leads as leads_repo
 
 
 @dataclass
@@ -24,11 +25,13 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
     if not leads:
         return result
     s = ctx.session
-    by_email = bulk.lead_ids_by(s, "email", [x.identity.email for x in leads if x.identity.email])
-    by_ext = bulk.lead_ids_by(
+    by_email = leads_repo.lead_ids_by(
+        s, "email", [x.identity.email for x in leads if x.identity.email]
+    )
+    by_ext = leads_repo.lead_ids_by(
         s, "external_id", [x.identity.external_id for x in leads if x.identity.external_id]
     )
-    existing = bulk.lead_rows(s, set(by_email.values()) | set(by_ext.values()))
+    existing = leads_repo.lead_rows(s, set(by_email.values()) | set(by_ext.values()))
     current: dict[int, dict[str, Any]] = {i: dict(r._mapping) for i, r in existing.items()}
     pending_new: dict[str, dict[str, Any]] = {}  # identity key -> row, for repeats in the batch
     changed: set[int] = set()
@@ -81,16 +84,13 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
             result.unchanged += 1
 
     new_rows = list({id(r): r for r in pending_new.values()}.values())
-    new_ids = [lead_id for lead_id, _, _ in bulk.insert_leads(s, new_rows)]
+    new_ids = [lead_id for lead_id, _, _ in leads_repo.insert_leads(s, new_rows)]
     if changed:
         cols = ["id", *bulk_fields(), "email", "external_id", "attributes", "updated_at"]
-        bulk.update_many(s, bulk.LEAD, "id", [{c: current[i][c] for c in cols} for i in changed])
+        leads_repo.update_leads(s, [{c: current[i][c] for c in cols} for i in changed])
     touched = list(changed) + new_ids
     if touched:
-        states, has_score = load_states(ctx, touched)
-        rows = bulk.lead_rows(s, touched)
-        work = [LeadWork(rows[i], states[i], i in has_score) for i in touched]
-        result.settle, _ = settle(ctx, work)
+        result.settle = settle_leads(ctx, touched)
     return result
 
 

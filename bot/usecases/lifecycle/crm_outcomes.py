@@ -19,9 +19,12 @@ from bot.ingest.records import EventIn, Identity
 from bot.usecases.ingest import identities
 from bot.usecases.lifecycle.scoring_pass import Ctx
 from scoring.lifecycle import Status, TransitionError, require
-from storage.repositories import bulk
+from storage import fastwrite
+from storage.repositories import events as events_repo
+from storage.repositories import leads as leads_repo
 from storage.repositories import webhooks as webhooks_repo
 from storage.repositories.locks import lock_leads
+from storage.tables import handles
 
 Verdict = Literal["recorded", "duplicate", "unchanged"]
 
@@ -48,17 +51,17 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
         message_id=item.message_id,
     )
     key = event.idempotency_key()
-    if bulk.existing_event_keys(s, [key]):
+    if events_repo.existing_event_keys(s, [key]):
         return "duplicate"
-    lead = bulk.lead_rows(s, [lead_id])[lead_id]
+    lead = leads_repo.lead_rows(s, [lead_id])[lead_id]
     current, target = Status(lead.status), Status(item.stage)
     if current == target:
         return "unchanged"
     require(current, target)
     at = _not_before_latest(s, lead_id, item.at)
-    bulk.insert_many(
+    fastwrite.insert_many(
         s,
-        bulk.EVENT,
+        handles.EVENT,
         [
             {
                 "lead_id": lead_id,
@@ -85,13 +88,13 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
         "at": at,
         "details": details,
     }
-    bulk.insert_many(s, bulk.TRANSITION, [moved])
+    fastwrite.insert_many(s, handles.TRANSITION, [moved])
     webhooks_repo.queue_transitions(s, [moved], now=ctx.now)
     if current == Status.MQL:
         # the CRM decided before an SDR did: the alert must lose the buttons nobody should press
-        bulk.insert_ignoring_duplicates(
+        fastwrite.insert_ignoring_duplicates(
             s,
-            bulk.OUTBOX,
+            handles.OUTBOX,
             [
                 {
                     "kind": "slack.update",
@@ -108,9 +111,9 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
             ],
             "dedupe_key",
         )
-    bulk.update_many(
+    fastwrite.update_many(
         s,
-        bulk.LEAD,
+        handles.LEAD,
         "id",
         [{"id": lead_id, "status": str(item.stage), "status_since": at, "updated_at": ctx.now}],
     )
@@ -120,7 +123,7 @@ def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
 def _not_before_latest(s: Session, lead_id: int, at: datetime) -> datetime:
     """`at`, or the time of the lead's latest transition if that is later."""
     latest = s.scalar(
-        select(func.max(bulk.TRANSITION.c.at)).where(bulk.TRANSITION.c.lead_id == lead_id)
+        select(func.max(handles.TRANSITION.c.at)).where(handles.TRANSITION.c.lead_id == lead_id)
     )
     return max(at, latest) if latest is not None else at
 

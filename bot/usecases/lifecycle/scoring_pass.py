@@ -19,8 +19,10 @@ from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, sc
 from scoring.lifecycle import Status, Transition, evaluate
 from scoring.model import ScoringModel
 from scoring.state import LeadState
-from storage.repositories import bulk
+from storage import fastwrite
+from storage.repositories import scores as scores_repo
 from storage.repositories import webhooks as webhooks_repo
+from storage.tables import handles
 
 ANON_PREFIX = "anon:"  # external ids of visitors known only by a Segment anonymousId
 
@@ -73,7 +75,7 @@ def facts_of(lead: Any, model: ScoringModel, has_attributes: bool | None = None)
 def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState], set[int]]:
     """Current states of the leads; leads scored under another model are rebuilt from events."""
     ids = list(lead_ids)
-    rows = bulk.score_states(ctx.session, ids)
+    rows = scores_repo.score_states(ctx.session, ids)
     states: dict[int, LeadState] = {}
     stale = []
     for lead_id in ids:
@@ -93,7 +95,7 @@ def load_for_rescore(
 
     `compare=False` for leads that are due: their score is rewritten whatever it comes to
     (their next change moves on), so the stored breakdown is not read to compare with."""
-    rows = bulk.score_full(ctx.session, lead_ids, compare=compare)
+    rows = scores_repo.score_full(ctx.session, lead_ids, compare=compare)
     stale = [
         i
         for i in lead_ids
@@ -112,11 +114,11 @@ def load_for_rescore(
 
 def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
     states = {lead_id: LeadState() for lead_id in lead_ids}
-    ev = bulk.EVENT
-    for part in bulk.chunks(lead_ids):
+    ev = handles.EVENT
+    for part in fastwrite.chunks(lead_ids):
         stmt = (
             select(ev.c.lead_id, ev.c.type, ev.c.occurred_at, ev.c.properties)
-            .where(bulk.member_of(ctx.session, ev.c.lead_id, part))
+            .where(fastwrite.member_of(ctx.session, ev.c.lead_id, part))
             .order_by(ev.c.lead_id, ev.c.occurred_at)
         )
         for lead_id, kind, at, props in ctx.session.execute(stmt):
@@ -170,9 +172,9 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
 def write_scored(ctx: Ctx, scored: Scored) -> SettleSummary:
     """Writes what `score_leads` computed: the scores, the transitions and their alerts."""
     summary = SettleSummary(scored=len(scored.settled))
-    bulk.fast_insert(ctx.session, bulk.SCORE, scored.inserts)
-    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", scored.updates)
-    bulk.update_many(ctx.session, bulk.SCORE, "lead_id", scored.score_only)
+    fastwrite.fast_insert(ctx.session, handles.SCORE, scored.inserts)
+    fastwrite.update_many(ctx.session, handles.SCORE, "lead_id", scored.updates)
+    fastwrite.update_many(ctx.session, handles.SCORE, "lead_id", scored.score_only)
     write_transitions(ctx, [s for s in scored.settled if s.transition is not None], summary)
     return summary
 
@@ -307,10 +309,12 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
                     "result": {},
                 }
             )
-    bulk.insert_many(ctx.session, bulk.TRANSITION, transitions)
-    bulk.insert_many(ctx.session, bulk.SNAPSHOT, snapshots)
-    bulk.update_many(ctx.session, bulk.LEAD, "id", leads)
-    bulk.insert_ignoring_duplicates(ctx.session, bulk.OUTBOX, alerts + updates, "dedupe_key")
+    fastwrite.insert_many(ctx.session, handles.TRANSITION, transitions)
+    fastwrite.insert_many(ctx.session, handles.SNAPSHOT, snapshots)
+    fastwrite.update_many(ctx.session, handles.LEAD, "id", leads)
+    fastwrite.insert_ignoring_duplicates(
+        ctx.session, handles.OUTBOX, alerts + updates, "dedupe_key"
+    )
     breakdowns: dict[Any, Any] = {snap["lead_id"]: snap["breakdown"] for snap in snapshots}
     webhooks_repo.queue_transitions(ctx.session, transitions, now=ctx.now, breakdowns=breakdowns)
     summary.alerts += len(alerts)

@@ -6,11 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.usecases.lifecycle.decisions import slack_actor
-from storage.tables import Decision, Lead, LeadScore
+from storage.db import session_scope
+from storage.repositories import queue as repo
 
 WEEK = timedelta(days=7)
 
@@ -30,19 +31,7 @@ def open_mqls(
     session: Session, *, owner: str | None = None, unclaimed: bool = False, limit: int = 20
 ) -> tuple[list[QueueItem], int]:
     """Open MQLs, highest score first (of one owner, or only unclaimed ones), and their count."""
-    where = [col(Lead.status) == "mql"]
-    if owner is not None:
-        where.append(col(Lead.owner) == owner)
-    if unclaimed:
-        where.append(col(Lead.owner).is_(None))
-    total = session.exec(select(func.count()).select_from(Lead).where(*where)).one()
-    stmt = (
-        select(Lead, LeadScore)
-        .outerjoin(LeadScore, col(LeadScore.lead_id) == col(Lead.id))
-        .where(*where)
-        .order_by(func.coalesce(col(LeadScore.score), -1e9).desc(), col(Lead.id))
-        .limit(limit)
-    )
+    rows, total = repo.open_mqls(session, owner=owner, unclaimed=unclaimed, limit=limit)
     items = [
         QueueItem(
             lead.id or 0,
@@ -53,14 +42,34 @@ def open_mqls(
             lead.owner,
             lead.status_since,
         )
-        for lead, sc in session.exec(stmt)
+        for lead, sc in rows
     ]
-    return items, int(total)
+    return items, total
 
 
 def week_numbers(session: Session, user_id: str, now: datetime) -> dict[str, int]:
     """How many leads this SDR promoted, recycled and disqualified in the last 7 days."""
-    stmt = select(Decision.decision).where(
-        col(Decision.decided_by) == slack_actor(user_id), col(Decision.decided_at) >= now - WEEK
-    )
-    return dict(Counter(session.exec(stmt)))
+    return dict(Counter(repo.decisions_by(session, slack_actor(user_id), since=now - WEEK)))
+
+
+def queue(engine: Engine, *, limit: int = 20) -> tuple[list[QueueItem], int]:
+    """`/lead queue`: the open MQLs, highest score first, and their count."""
+    with session_scope(engine) as s:
+        return open_mqls(s, limit=limit)
+
+
+@dataclass(frozen=True)
+class Home:
+    """An SDR's App Home: their open MQLs, the unclaimed ones, and their week."""
+
+    mine: list[QueueItem]
+    unclaimed: list[QueueItem]
+    week: dict[str, int]
+
+
+def home(engine: Engine, user_id: str, *, now: datetime, limit: int) -> Home:
+    """What `user_id`'s App Home shows at `now`, `limit` MQLs per section."""
+    with session_scope(engine) as s:
+        mine, _ = open_mqls(s, owner=user_id, limit=limit)
+        unclaimed, _ = open_mqls(s, unclaimed=True, limit=limit)
+        return Home(mine, unclaimed, week_numbers(s, user_id, now))

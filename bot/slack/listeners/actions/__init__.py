@@ -8,17 +8,15 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
 
 from bot.slack import replies
 from bot.slack.blocks import promote_modal, reason_modal
 from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
-from bot.slack.lookup import card
+from bot.slack.lookup import card_answer
 from bot.slack.services import Services, services
-from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim, prior_of
-from storage.db import session_scope
-from storage.tables import Lead
+from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim
+from bot.usecases.queries.leads import lead_card, lead_to_decide
 
 log = logging.getLogger(__name__)
 ACTIONS = (ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY)
@@ -53,8 +51,8 @@ def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
 def on_pick(ack: Ack, action: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
     """A Show button of a pick list: the list (ephemeral) becomes the lead's card."""
     ack()
-    with session_scope(services(context).engine) as s:
-        answer = card(s, int(action["value"]))
+    lead_id = int(action["value"])
+    answer = card_answer(lead_card(services(context).engine, lead_id), lead_id)
     respond(replace_original=True, response_type="ephemeral", **answer)
 
 
@@ -94,9 +92,12 @@ def on_open_modal(
     if not _allowed(svc, client, body):
         return
     lead_id = int(action["value"])
-    lead = _open_lead(svc.engine, lead_id)
-    if isinstance(lead, str):
-        _whisper(client, body, lead)
+    lead = lead_to_decide(svc.engine, lead_id)
+    if lead is None:
+        _whisper(client, body, replies.unknown_lead(lead_id))
+        return
+    if isinstance(lead, Result):  # decided already: say who was first
+        _whisper(client, body, replies.too_late(lead))
         return
     kind = action["action_id"].removeprefix("lead_")
     settings = svc.settings
@@ -111,16 +112,3 @@ def on_open_modal(
         )
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def _open_lead(engine: Engine, lead_id: int) -> Lead | str:
-    """The lead if it can still be decided, else the answer explaining why not."""
-    with session_scope(engine) as s:
-        lead = s.get(Lead, lead_id)
-        if lead is None:
-            return replies.unknown_lead(lead_id)
-        if lead.status != "mql":
-            return replies.too_late(
-                Result(False, lead_id, "open", lead.status, prior=prior_of(s, lead))
-            )
-        return lead

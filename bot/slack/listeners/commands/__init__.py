@@ -11,12 +11,12 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.slack.blocks.queue import queue_message
-from bot.slack.lookup import lookup
+from bot.slack.lookup import lookup_answer
 from bot.slack.services import Services, services
 from bot.texts import render
 from bot.usecases.lifecycle.assignment import set_out_of_office
-from bot.usecases.queries.queue import open_mqls
-from storage.db import session_scope
+from bot.usecases.queries.leads import look_up
+from bot.usecases.queries.queue import queue
 
 COMMANDS = ("/lead",)
 OOO = {"on": True, "off": False}
@@ -36,12 +36,11 @@ def on_lead(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
     if words[0] == "ooo":
         ack(text=_out_of_office(svc, command["user_id"], words[1:]), response_type="ephemeral")
         return
-    with session_scope(svc.engine) as s:
-        if query.lower() == "queue":
-            items, total = open_mqls(s)
-            answer = queue_message(items, total, svc.clock())
-        else:
-            answer = lookup(s, query)
+    if query.lower() == "queue":
+        items, total = queue(svc.engine)
+        answer = queue_message(items, total, svc.clock())
+    else:
+        answer = lookup_answer(look_up(svc.engine, query), query)
     ack(response_type="ephemeral", **answer)
 
 

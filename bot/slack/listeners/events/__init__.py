@@ -18,8 +18,7 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks.queue import HOME_SECTION, home_view
 from bot.slack.services import services
-from bot.usecases.queries.queue import open_mqls, week_numbers
-from storage.db import session_scope
+from bot.usecases.queries.queue import home
 
 EVENTS = ("app_home_opened",)
 SEEN_FOR = 3600.0
@@ -65,8 +64,5 @@ def on_home_opened(event: dict[str, Any], client: WebClient, context: dict[str, 
     svc = services(context)
     user = event["user"]
     now = svc.clock()
-    with session_scope(svc.engine) as s:
-        mine, _ = open_mqls(s, owner=user, limit=HOME_SECTION)
-        unclaimed, _ = open_mqls(s, unclaimed=True, limit=HOME_SECTION)
-        week = week_numbers(s, user, now)
-    client.views_publish(user_id=user, view=home_view(mine, unclaimed, week, now))
+    shown = home(svc.engine, user, now=now, limit=HOME_SECTION)
+    client.views_publish(user_id=user, view=home_view(shown.mine, shown.unclaimed, shown.week, now))

@@ -7,15 +7,13 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
 
 from bot.slack import replies
 from bot.slack.blocks import read_promote, read_reason
 from bot.slack.blocks.modals import PROMOTE_CALLBACK, REASON_CALLBACKS, lead_id_of
-from bot.slack.services import services
+from bot.slack.services import Services, services
 from bot.usecases.lifecycle.decisions import LeadNotFound, Result, decide, slack_actor
-from storage.db import session_scope
-from storage.repositories.decisions import latest_alert
+from bot.usecases.queries.leads import latest_alert
 
 CALLBACKS = (PROMOTE_CALLBACK, *REASON_CALLBACKS.values())
 _OUTCOME = {PROMOTE_CALLBACK: "promote", **{v: k for k, v in REASON_CALLBACKS.items()}}
@@ -61,13 +59,12 @@ def on_submit(
         ack()
         svc.wake()
         return
-    _tell_loser(ack, client, svc.engine, user, result)
+    _tell_loser(ack, client, svc, user, result)
 
 
-def _tell_loser(ack: Ack, client: WebClient, engine: Engine, user: str, result: Result) -> None:
+def _tell_loser(ack: Ack, client: WebClient, svc: Services, user: str, result: Result) -> None:
     """An ephemeral note in the alert's channel; without a known alert, in the modal itself."""
-    with session_scope(engine) as s:
-        alert = latest_alert(session=s, lead_id=result.lead_id)
+    alert = latest_alert(svc.engine, result.lead_id)
     if alert is None:
         ack(response_action="errors", errors={"notes": replies.too_late_plain(result)})
         return

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from storage import fastwrite
 from storage.db import session_scope
-from storage.repositories import bulk
+from storage.repositories import leads as leads_repo
+from storage.tables import handles
 from tests.conftest import NOW
 
 
@@ -26,7 +28,7 @@ def leads(engine: Engine, n: int) -> list[int]:
         for i in range(n)
     ]
     with session_scope(engine) as s:
-        return sorted(r[0] for r in bulk.insert_leads(s, rows))
+        return sorted(r[0] for r in leads_repo.insert_leads(s, rows))
 
 
 def outbox_row(lead_id: int, key: str, payload: Any) -> dict[str, Any]:
@@ -43,16 +45,18 @@ def outbox_row(lead_id: int, key: str, payload: Any) -> dict[str, Any]:
 
 
 def test_many_rows_get_the_defaults_and_json_a_plain_insert_gives(engine: Engine) -> None:
-    n = bulk.COPY_FROM + 5
+    n = fastwrite.COPY_FROM + 5
     ids = leads(engine, n)
     with session_scope(engine) as s:
-        bulk.insert_many(s, bulk.OUTBOX, [outbox_row(ids[0], "one", {"a": 1})])  # plain INSERT
-        bulk.insert_many(
-            s, bulk.OUTBOX, [outbox_row(i, f"k{i}", {"a": 1, "t": "x\ty\n\\"}) for i in ids]
+        fastwrite.insert_many(
+            s, handles.OUTBOX, [outbox_row(ids[0], "one", {"a": 1})]
+        )  # plain INSERT
+        fastwrite.insert_many(
+            s, handles.OUTBOX, [outbox_row(i, f"k{i}", {"a": 1, "t": "x\ty\n\\"}) for i in ids]
         )  # COPY on PostgreSQL
-        bulk.insert_many(
+        fastwrite.insert_many(
             s,
-            bulk.TRANSITION,
+            handles.TRANSITION,
             [
                 {
                     "lead_id": i,
@@ -67,8 +71,8 @@ def test_many_rows_get_the_defaults_and_json_a_plain_insert_gives(engine: Engine
             ],
         )
     with session_scope(engine) as s:
-        rows = list(s.execute(select(bulk.OUTBOX).order_by(bulk.OUTBOX.c.id)))
-        moves = list(s.execute(select(bulk.TRANSITION)))
+        rows = list(s.execute(select(handles.OUTBOX).order_by(handles.OUTBOX.c.id)))
+        moves = list(s.execute(select(handles.TRANSITION)))
     assert len(rows) == n + 1
     assert {(r.status, r.attempts, r.sent_at, r.last_error) for r in rows} == {
         ("pending", 0, None, None)
@@ -78,35 +82,40 @@ def test_many_rows_get_the_defaults_and_json_a_plain_insert_gives(engine: Engine
 
 
 def test_duplicates_are_skipped_in_the_batch_and_against_the_table(engine: Engine) -> None:
-    ids = leads(engine, bulk.COPY_FROM * 2)
+    ids = leads(engine, fastwrite.COPY_FROM * 2)
     with session_scope(engine) as s:
-        bulk.insert_ignoring_duplicates(
-            s, bulk.OUTBOX, [outbox_row(ids[0], "k0", {"v": "old"})], "dedupe_key"
+        fastwrite.insert_ignoring_duplicates(
+            s, handles.OUTBOX, [outbox_row(ids[0], "k0", {"v": "old"})], "dedupe_key"
         )
-    batch = [outbox_row(i, f"k{n % bulk.COPY_FROM}", {"v": n}) for n, i in enumerate(ids)]
+    batch = [outbox_row(i, f"k{n % fastwrite.COPY_FROM}", {"v": n}) for n, i in enumerate(ids)]
     with session_scope(engine) as s:
-        bulk.insert_ignoring_duplicates(s, bulk.OUTBOX, batch, "dedupe_key")
+        fastwrite.insert_ignoring_duplicates(s, handles.OUTBOX, batch, "dedupe_key")
     with session_scope(engine) as s:
-        rows = {r.dedupe_key: r.payload for r in s.execute(select(bulk.OUTBOX))}
-    assert len(rows) == bulk.COPY_FROM
+        rows = {r.dedupe_key: r.payload for r in s.execute(select(handles.OUTBOX))}
+    assert len(rows) == fastwrite.COPY_FROM
     assert rows["k0"] == {"v": "old"} and rows["k1"] == {"v": 1}  # the first of each key wins
 
 
-@pytest.mark.parametrize("n", [3, 60, bulk.ARRAYS_UP_TO + 1], ids=["few", "arrays", "scratch"])
+@pytest.mark.parametrize("n", [3, 60, fastwrite.ARRAYS_UP_TO + 1], ids=["few", "arrays", "scratch"])
 def test_updates_of_other_columns_on_the_same_connection(engine: Engine, n: int) -> None:
     """The scratch table of an update outlives its transaction: other columns need another."""
     ids = leads(engine, n)
     with session_scope(engine) as s:
-        bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "status": "mql"} for i in ids])
-        bulk.update_many(s, bulk.LEAD, "id", [{"id": i, "company": f"C{i}"} for i in ids])
+        fastwrite.update_many(s, handles.LEAD, "id", [{"id": i, "status": "mql"} for i in ids])
+        fastwrite.update_many(s, handles.LEAD, "id", [{"id": i, "company": f"C{i}"} for i in ids])
     with session_scope(engine) as s:
-        bulk.update_many(
-            s, bulk.LEAD, "id", [{"id": i, "title": "CEO", "status": "sql"} for i in ids]
+        fastwrite.update_many(
+            s, handles.LEAD, "id", [{"id": i, "title": "CEO", "status": "sql"} for i in ids]
         )
     with session_scope(engine) as s:
         rows = list(
             s.execute(
-                select(bulk.LEAD.c.id, bulk.LEAD.c.status, bulk.LEAD.c.company, bulk.LEAD.c.title)
+                select(
+                    handles.LEAD.c.id,
+                    handles.LEAD.c.status,
+                    handles.LEAD.c.company,
+                    handles.LEAD.c.title,
+                )
             )
         )
     assert sorted(rows) == [(i, "sql", f"C{i}", "CEO") for i in ids]
@@ -116,9 +125,9 @@ def test_updated_values_keep_their_types(engine: Engine) -> None:
     """Numbers that are whole in one row and fractional in the next, JSON, times and NULLs."""
     ids = leads(engine, 4)
     with session_scope(engine) as s:
-        bulk.fast_insert(
+        fastwrite.fast_insert(
             s,
-            bulk.SCORE,
+            handles.SCORE,
             [
                 {
                     "lead_id": i,
@@ -150,9 +159,9 @@ def test_updated_values_keep_their_types(engine: Engine) -> None:
         for n, i in enumerate(ids)
     ]
     with session_scope(engine) as s:
-        bulk.update_many(s, bulk.SCORE, "lead_id", updates)
+        fastwrite.update_many(s, handles.SCORE, "lead_id", updates)
     with session_scope(engine) as s:
-        rows = {r.lead_id: r for r in s.execute(select(bulk.SCORE))}
+        rows = {r.lead_id: r for r in s.execute(select(handles.SCORE))}
     for n, i in enumerate(ids):
         assert rows[i].score == [10, 12.5, 0, -3.25][n] and rows[i].breakdown == [{"n": n}]
         assert rows[i].next_change_at == (NOW if n % 2 else None)

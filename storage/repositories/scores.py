@@ -1,0 +1,123 @@
+"""The stored scores (table lead_score): the states scoring folds into, the rows a rescore
+compares with, dirty marks, and which leads are due to be scored again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import orjson
+from sqlalchemy import or_, select, text, union, update
+from sqlmodel import Session
+
+from storage.fastwrite import chunks, driver_rows, member_of
+from storage.tables.handles import LEAD, SCORE
+
+
+class StoredState(NamedTuple):
+    lead_id: int
+    model_version: int
+    dirty: bool
+    state: Any  # the state as JSON data
+
+
+def score_states(session: Session, lead_ids: Iterable[int]) -> dict[int, StoredState]:
+    """What scoring needs of the stored scores: version, dirty mark and state (no breakdown)."""
+    ids = list(set(lead_ids))
+    if not ids:
+        return {}
+    rows: dict[int, StoredState] = {}
+    for lead_id, version, dirty, state in driver_rows(
+        session,
+        f"SELECT lead_id, model_version, dirty, state FROM {SCORE.name}",
+        "lead_id",
+        ids,
+        "integer",
+    ):
+        if isinstance(state, str | bytes):  # SQLite keeps JSON as text
+            state = orjson.loads(state)
+        rows[lead_id] = StoredState(lead_id, version, bool(dirty), state)
+    return rows
+
+
+def score_full(
+    session: Session, lead_ids: Iterable[int], *, compare: bool = True
+) -> dict[int, Any]:
+    """The stored scores with their state, to rescore and compare (no timestamps); without
+    `compare`, the state and what a transition needs, not the breakdown (the largest part)."""
+    ids = list(set(lead_ids))
+    rows: dict[int, Any] = {}
+    columns = [SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state]
+    if compare:
+        columns += [
+            SCORE.c.score,
+            SCORE.c.fit,
+            SCORE.c.engagement,
+            SCORE.c.fit_grade,
+            SCORE.c.engagement_level,
+            SCORE.c.band,
+            SCORE.c.qualifies,
+            SCORE.c.fast_track,
+            SCORE.c.breakdown,
+            SCORE.c.next_change_at,
+        ]
+    stmt = select(*columns)
+    for part in chunks(ids):
+        for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
+            rows[row.lead_id] = row
+    return rows
+
+
+def mark_dirty(session: Session, lead_ids: list[int]) -> None:
+    """Mark the leads' stored states as missing events that were stored (rebuilt from their
+    events when they are next scored)."""
+    for part in chunks(lead_ids):
+        session.execute(
+            update(SCORE).where(member_of(session, SCORE.c.lead_id, part)).values(dirty=True)
+        )
+
+
+def due_lead_ids(
+    session: Session, low: int, high: int, *, version: int, now: datetime, force: bool = False
+) -> list[int]:
+    """The ids in [low, high] of the leads whose score may differ at `now`, in order: never
+    scored, scored under another model, holding unscored events, or past the moment their
+    score was due to change (every lead with `force`)."""
+    ld, sc = LEAD.c, SCORE.c
+    if force:
+        return list(session.scalars(select(ld.id).where(ld.id.between(low, high)).order_by(ld.id)))
+    never = (
+        select(ld.id)
+        .select_from(LEAD.outerjoin(SCORE, sc.lead_id == ld.id))
+        .where(ld.id.between(low, high))
+    )
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite walks the join in-process in a few milliseconds; the indexes PostgreSQL needs
+        # here would cost it a tenth of its import speed (storage/tables/scores.py)
+        return list(
+            session.scalars(
+                never.where(
+                    or_(
+                        sc.lead_id.is_(None),
+                        sc.model_version != version,
+                        sc.dirty.is_(True),
+                        sc.next_change_at <= now,
+                    )
+                ).order_by(ld.id)
+            )
+        )
+    # On PostgreSQL a condition on the join visits every lead of the range, a round of index
+    # lookups each; every kind is its own indexed lookup instead. The estimate of the union
+    # reaches the JIT threshold, and compiling it would cost more than the lookups.
+    session.execute(text("SET LOCAL jit = off"))
+    scored = sc.lead_id.between(low, high)
+    parts = union(
+        select(sc.lead_id).where(scored, sc.model_version == version, sc.next_change_at <= now),
+        select(sc.lead_id).where(
+            scored, or_(sc.model_version < version, sc.model_version > version)
+        ),
+        select(sc.lead_id).where(scored, sc.dirty == True),  # noqa: E712 (the index's form)
+        never.where(sc.lead_id.is_(None)),
+    )
+    return sorted(session.scalars(parts))
