@@ -32,6 +32,7 @@ def _age(delta: timedelta) -> str:
     return f"{delta.days}d" if not delta.seconds else f"{int(delta.total_seconds() // 3600)}h"
 
 
+# long: the subcommands are defined inside register(), each a few lines, as Typer's sub-apps are
 def register(app: typer.Typer) -> None:
     db = typer.Typer(
         help="The database: its schema (Alembic migrations) and retention.", no_args_is_help=True

@@ -9,12 +9,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 from rich.text import Text
+from sqlmodel import Session
 
 from bot.cli.common import actor, console, engine, fail, now, points, progress_bar
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.lifecycle import Status
 from storage.db import session_scope
 from storage.repositories import leads as repo
+from storage.tables import Lead, LeadScore
 
 EXPORT_COLUMNS = [
     "id",
@@ -41,66 +43,13 @@ def register(app: typer.Typer) -> None:
 def lead_cmd(query: str = typer.Argument(..., help="E-mail, CRM id or sdrbot id.")) -> None:
     """Show one lead: status, score, grade, the breakdown, recent events and transitions."""
     with session_scope(engine()) as session:
-        lead = repo.find_lead(session=session, query=query)
-        if lead is None:
-            matches = repo.search_leads(session=session, query=query)
-            if len(matches) == 1:
-                lead = matches[0]
-            elif matches:
-                console.print(f"{len(matches)} leads match {query!r}; name one of them:")
-                for m in matches:
-                    console.print(
-                        Text(f"  {m.id}  {m.email or m.external_id}  {m.name}  {m.company or ''}")
-                    )
-                raise typer.Exit(1)
-            else:
-                raise fail(
-                    f"no lead matches {query!r}; try an e-mail, a CRM id, or part of a "
-                    "name or company (see `sdrbot leads`)"
-                )
+        lead = _one_lead(session, query)
         assert lead.id is not None
         sc = repo.score_of(session=session, lead_id=lead.id)
         events = repo.recent_events(session=session, lead_id=lead.id)
         history = repo.transitions_of(session=session, lead_id=lead.id)
-
-    head = Text()
-    head.append(f"{lead.name}", style="bold")
-    head.append(
-        f"  <{lead.email or '-'}>  id {lead.id}"
-        f"{'  CRM ' + lead.external_id if lead.external_id else ''}\n"
-    )
-    head.append(
-        f"{lead.title or '-'} at {lead.company or '-'} · {lead.industry or '-'} · "
-        f"{lead.company_size if lead.company_size is not None else '?'} employees · "
-        f"{lead.country or '-'} · source {lead.source or '-'}\n"
-    )
-    head.append(f"Status {lead.status.upper()}", style="bold")
-    head.append(f" since {lead.status_since:%Y-%m-%d %H:%M} UTC · owner {lead.owner or '-'}")
-    console.print(head)
-    if lead.attributes:
-        console.print(
-            Text("Attributes: " + ", ".join(f"{k}={v}" for k, v in sorted(lead.attributes.items())))
-        )
-    if sc is None:
-        console.print("Not scored yet (run `sdrbot rescore`).")
-    else:
-        console.print(
-            Text(
-                f"Score {sc.score:g} = fit {sc.fit:g} + engagement {sc.engagement:g}"
-                f" · grade {sc.fit_grade}{sc.engagement_level} · {sc.band}"
-                f"{' · FAST TRACK (' + sc.fast_track + ')' if sc.fast_track else ''}"
-                f" · model v{sc.model_version}",
-                style="bold",
-            )
-        )
-        table = Table(title="Breakdown", show_lines=False)
-        for column in ("dimension", "rule", "points", "evidence"):
-            table.add_column(column, justify="right" if column == "points" else "left")
-        for line in sc.breakdown:
-            table.add_row(
-                line["dim"], Text(line["label"]), points(line["points"]), Text(_evidence(line))
-            )
-        console.print(table)
+    _print_head(lead)
+    _print_score(sc)
     if events:
         table = Table(title="Recent events")
         for column in ("when (UTC)", "type", "properties"):
@@ -121,6 +70,71 @@ def lead_cmd(query: str = typer.Argument(..., help="E-mail, CRM id or sdrbot id.
                 f"{t.at:%Y-%m-%d %H:%M}", t.from_status, t.to_status, t.cause, Text(t.actor)
             )
         console.print(table)
+
+
+def _one_lead(session: Session, query: str) -> Lead:
+    """The lead the query names, or an exit that lists the matches or says what to try."""
+    lead = repo.find_lead(session=session, query=query)
+    if lead is not None:
+        return lead
+    matches = repo.search_leads(session=session, query=query)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        console.print(f"{len(matches)} leads match {query!r}; name one of them:")
+        for m in matches:
+            console.print(
+                Text(f"  {m.id}  {m.email or m.external_id}  {m.name}  {m.company or ''}")
+            )
+        raise typer.Exit(1)
+    raise fail(
+        f"no lead matches {query!r}; try an e-mail, a CRM id, or part of a "
+        "name or company (see `sdrbot leads`)"
+    )
+
+
+def _print_head(lead: Lead) -> None:
+    head = Text()
+    head.append(f"{lead.name}", style="bold")
+    head.append(
+        f"  <{lead.email or '-'}>  id {lead.id}"
+        f"{'  CRM ' + lead.external_id if lead.external_id else ''}\n"
+    )
+    head.append(
+        f"{lead.title or '-'} at {lead.company or '-'} · {lead.industry or '-'} · "
+        f"{lead.company_size if lead.company_size is not None else '?'} employees · "
+        f"{lead.country or '-'} · source {lead.source or '-'}\n"
+    )
+    head.append(f"Status {lead.status.upper()}", style="bold")
+    head.append(f" since {lead.status_since:%Y-%m-%d %H:%M} UTC · owner {lead.owner or '-'}")
+    console.print(head)
+    if lead.attributes:
+        console.print(
+            Text("Attributes: " + ", ".join(f"{k}={v}" for k, v in sorted(lead.attributes.items())))
+        )
+
+
+def _print_score(sc: LeadScore | None) -> None:
+    if sc is None:
+        console.print("Not scored yet (run `sdrbot rescore`).")
+        return
+    console.print(
+        Text(
+            f"Score {sc.score:g} = fit {sc.fit:g} + engagement {sc.engagement:g}"
+            f" · grade {sc.fit_grade}{sc.engagement_level} · {sc.band}"
+            f"{' · FAST TRACK (' + sc.fast_track + ')' if sc.fast_track else ''}"
+            f" · model v{sc.model_version}",
+            style="bold",
+        )
+    )
+    table = Table(title="Breakdown", show_lines=False)
+    for column in ("dimension", "rule", "points", "evidence"):
+        table.add_column(column, justify="right" if column == "points" else "left")
+    for line in sc.breakdown:
+        table.add_row(
+            line["dim"], Text(line["label"]), points(line["points"]), Text(_evidence(line))
+        )
+    console.print(table)
 
 
 def _evidence(line: dict[str, object]) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 import typer
+from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
@@ -34,6 +37,36 @@ def run(
 ) -> None:
     """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port), the
     ingest API on --port, and the alert and webhook senders."""
+    settings, use_socket = _checked(http, socket)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    eng = engine()
+    client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
+    stop, wake, hooks_wake = threading.Event(), threading.Event(), threading.Event()
+
+    def wake_all() -> None:  # an accepted call may have queued an alert and a webhook
+        wake.set()
+        hooks_wake.set()
+
+    try:
+        bolt = build_app(
+            settings, engine=eng, client=client, clock=now, wake=wake_all, socket_mode=use_socket
+        )
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from exc
+    thread = _start_sender(eng, client, settings, stop, wake)
+    try:
+        with sending_webhooks(eng, now, hooks_wake):
+            _serve(bolt, settings, eng, wake_all, host=host, port=port, use_socket=use_socket)
+    finally:
+        stop.set()
+        wake.set()
+        thread.join(timeout=10)
+
+
+def _checked(http: bool, socket: bool) -> tuple[Settings, bool]:
+    """The settings, and whether to use Socket Mode; exits with a fix for what is missing."""
     if http and socket:
         raise fail("choose one of --http and --socket", 2)
     try:
@@ -54,23 +87,12 @@ def run(
             "connections:write scope)",
             2,
         )
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    eng = engine()
-    client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
-    stop, wake, hooks_wake = threading.Event(), threading.Event(), threading.Event()
+    return settings, use_socket
 
-    def wake_all() -> None:  # an accepted call may have queued an alert and a webhook
-        wake.set()
-        hooks_wake.set()
 
-    try:
-        bolt = build_app(
-            settings, engine=eng, client=client, clock=now, wake=wake_all, socket_mode=use_socket
-        )
-    except SettingsError as exc:
-        raise fail(str(exc), 2) from exc
+def _start_sender(
+    eng: Engine, client: WebClient, settings: Settings, stop: threading.Event, wake: threading.Event
+) -> threading.Thread:
     sender = OutboxSender(
         eng,
         client,
@@ -86,40 +108,48 @@ def run(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="outbox", daemon=True
     )
     thread.start()
+    return thread
+
+
+def _serve(
+    bolt: App,
+    settings: Settings,
+    eng: Engine,
+    wake_all: Callable[[], None],
+    *,
+    host: str,
+    port: int,
+    use_socket: bool,
+) -> None:
+    """Serve HTTP until stopped: the ingest API always, Slack's requests unless over a socket."""
+    import uvicorn
+
+    from bot.http.app import create_http_app
+
+    handler = None
+    if use_socket:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        console.print("sdrbot is connecting to Slack over Socket Mode.")
+        handler = SocketModeHandler(bolt, settings.slack_app_token.value)
+        handler.connect()  # Slack's requests come over the socket, on its own threads
+    else:
+        console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
+    console.print(
+        f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
+        f"http://{host}:{port}/docs), its health at /healthz."
+    )
     try:
-        with sending_webhooks(eng, now, hooks_wake):
-            import uvicorn
-
-            from bot.http.app import create_http_app
-
-            handler = None
-            if use_socket:
-                from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-                console.print("sdrbot is connecting to Slack over Socket Mode.")
-                handler = SocketModeHandler(bolt, settings.slack_app_token.value)
-                handler.connect()  # Slack's requests come over the socket, on its own threads
-            else:
-                console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
-            console.print(
-                f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
-                f"http://{host}:{port}/docs), its health at /healthz."
-            )
-            try:
-                # Socket Mode's requests are not signed: the HTTP app then has no Slack endpoint
-                uvicorn.run(
-                    create_http_app(None if use_socket else bolt, engine=eng, wake=wake_all),
-                    host=host,
-                    port=port,
-                    log_level="info",
-                )
-            finally:
-                if handler is not None:
-                    handler.close()
+        # Socket Mode's requests are not signed: the HTTP app then has no Slack endpoint
+        uvicorn.run(
+            create_http_app(None if use_socket else bolt, engine=eng, wake=wake_all),
+            host=host,
+            port=port,
+            log_level="info",
+        )
     finally:
-        stop.set()
-        wake.set()
-        thread.join(timeout=10)
+        if handler is not None:
+            handler.close()
 
 
 def _lanes(eng: Engine) -> int:

@@ -13,6 +13,7 @@ from storage.db import session_scope
 ID = typer.Argument(..., help="The webhook's number (see `sdrbot webhook list`).")
 
 
+# long: the subcommands are defined inside register(), each a few lines, as Typer's sub-apps are
 def register(app: typer.Typer) -> None:
     hooks = typer.Typer(
         help="Outbound webhooks: a signed JSON POST on lifecycle changes.", no_args_is_help=True

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from storage.db import session_scope
+from storage.repositories import webhook_admin
 from storage.repositories import webhooks as repo
-from storage.tables.handles import OUTBOX
 
 STUCK = timedelta(minutes=15)  # a pending delivery older than this is not merely being retried
 
@@ -18,12 +17,9 @@ def webhook_problems(engine: Engine, *, now: datetime) -> tuple[int, list[str]]:
     """The number of active webhooks, and one line per webhook that needs attention."""
     problems = []
     with session_scope(engine) as s:
-        hooks = s.execute(
-            select(repo.WEBHOOK.c.id, repo.WEBHOOK.c.url)
-            .where(repo.WEBHOOK.c.removed_at.is_(None))
-            .order_by(repo.WEBHOOK.c.id)
-        ).all()
-        for webhook_id, _ in hooks:
+        hooks = webhook_admin.webhooks(s)
+        for hook in hooks:
+            webhook_id = int(hook.id or 0)
             counts = repo.delivery_counts(s, webhook_id)
             if counts.get("failed"):
                 problems.append(
@@ -31,13 +27,7 @@ def webhook_problems(engine: Engine, *, now: datetime) -> tuple[int, list[str]]:
                     f"fix the receiver, then `sdrbot webhook redeliver "
                     f"{webhook_id}`"
                 )
-            oldest = s.scalar(
-                select(func.min(OUTBOX.c.created_at)).where(
-                    OUTBOX.c.kind == repo.KIND,
-                    OUTBOX.c.status == "pending",
-                    OUTBOX.c.dedupe_key.like(repo.dedupe_prefix(webhook_id) + "%"),
-                )
-            )
+            oldest = webhook_admin.oldest_pending(s, webhook_id)
             if oldest is not None and now - oldest > STUCK:
                 problems.append(
                     f"webhook #{webhook_id}: a delivery has waited since "

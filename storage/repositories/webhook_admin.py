@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 from sqlmodel import select as orm_select
@@ -99,3 +99,10 @@ def last_errors(session: Session, webhook_id: int, limit: int = 5) -> list[str]:
         .limit(limit)
     )
     return [str(e) for e in session.scalars(stmt)]
+
+
+def oldest_pending(session: Session, webhook_id: int) -> datetime | None:
+    """When the webhook's oldest delivery still waiting was queued."""
+    return session.scalar(
+        select(func.min(OUTBOX.c.created_at)).where(*_deliveries(webhook_id, "pending"))
+    )

@@ -89,3 +89,26 @@ def test_listeners_reach_the_database_only_through_use_cases() -> None:
         if name == "storage" or name.startswith("storage.")
     )
     assert not wrong, wrong
+
+
+# what bot/ may take from the database libraries: engine and session types and their errors
+SQL_FREE = ("sqlalchemy.engine", "sqlalchemy.exc", "sqlmodel.Session")
+
+
+def test_bot_writes_no_sql_of_its_own() -> None:
+    """Statements, table handles and the drivers' fast paths live in storage/; bot/ calls
+    repositories."""
+    wrong = sorted(
+        f"{where} imports {name}"
+        for where, name in imported_modules("bot")
+        if (
+            name.startswith(("sqlalchemy.", "sqlmodel."))
+            and not name.startswith(SQL_FREE)
+            and "." in name
+            # `from sqlalchemy.engine import Engine` lists the module and the name; `from
+            # sqlalchemy import select` lists `sqlalchemy` (allowed alone) and `sqlalchemy.select`
+        )
+        or name.startswith(("storage.tables.handles", "storage.fastwrite"))
+        or name in ("storage.tables.handles", "storage.fastwrite")
+    )
+    assert not wrong, wrong

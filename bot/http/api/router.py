@@ -36,6 +36,8 @@ def _busy() -> ApiError:
     return ApiError(503, "body", "the database is busy; send the request again")
 
 
+# long: the routes are closures over the engine, the clock and the event map, one short function
+# each, as a FastAPI router factory has them
 def build_router(
     engine: Engine,
     clock: Callable[[], datetime],

@@ -53,24 +53,7 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
             continue
         lead_id = a if a is not None else b
         if lead_id is None:
-            row = pending_new.get(ident.key) or (
-                pending_new.get(f"x:{ident.external_id}") if ident.external_id else None
-            )
-            if row is None:
-                row = {
-                    "email": ident.email,
-                    "external_id": ident.external_id,
-                    "status": "lead",
-                    "status_since": ctx.now,
-                    "created_at": ctx.now,
-                    "updated_at": ctx.now,
-                    "attributes": {},
-                    **{f: None for f in bulk_fields()},
-                }
-                pending_new[ident.key] = row
-                if ident.external_id:
-                    pending_new[f"x:{ident.external_id}"] = row
-                result.created += 1
+            row = _pending_row(pending_new, item, ctx, result)
             _merge(row, item)
             continue
         row = current[lead_id]
@@ -92,6 +75,33 @@ def upsert_leads(ctx: Ctx, leads: list[LeadIn]) -> LeadBatchResult:
     if touched:
         result.settle = settle_leads(ctx, touched)
     return result
+
+
+def _pending_row(
+    pending: dict[str, dict[str, Any]], item: LeadIn, ctx: Ctx, result: LeadBatchResult
+) -> dict[str, Any]:
+    """The row of a lead this batch creates; a later item naming it again gets the same row."""
+    ident = item.identity
+    row = pending.get(ident.key) or (
+        pending.get(f"x:{ident.external_id}") if ident.external_id else None
+    )
+    if row is not None:
+        return row
+    row = {
+        "email": ident.email,
+        "external_id": ident.external_id,
+        "status": "lead",
+        "status_since": ctx.now,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+        "attributes": {},
+        **{f: None for f in bulk_fields()},
+    }
+    pending[ident.key] = row
+    if ident.external_id:
+        pending[f"x:{ident.external_id}"] = row
+    result.created += 1
+    return row
 
 
 def bulk_fields() -> tuple[str, ...]:
