@@ -166,6 +166,3 @@ def prior_of(s: Session, lead: Lead) -> Prior | None:
     if last is None or DECISION_TARGET.get(Outcome(last.decision)) != lead.status:
         return None
     return Prior(last.decision, last.decided_by, last.decided_at, last.reason)
-
-
-__all__ = ["LeadNotFound", "Prior", "Result", "claim", "decide", "prior_of", "slack_actor"]

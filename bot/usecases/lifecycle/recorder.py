@@ -176,7 +176,8 @@ def webhook_deliveries(
             "details": row["details"],
         }
         breakdown = _breakdown(c)
-        out.extend(WebhookDelivery(c.lead_id, hook, tid, transition, breakdown) for hook in wanted)
+        for hook in wanted:
+            out.append(WebhookDelivery(c.lead_id, hook, tid, transition, breakdown))
     return out
 
 
