@@ -126,6 +126,11 @@ class WebhookDelivery:
         """The start of every dedupe key of this webhook's deliveries."""
         return f"webhook:{webhook_id}:"
 
+    @staticmethod
+    def transition_id(lead_id: int, to_status: str, at: datetime) -> str:
+        """A transition's name for receivers: it says which lead moved where and when."""
+        return f"tr_{lead_id}_{to_status}_{micros(at)}"
+
     def dedupe_key(self) -> str:
         return self.prefix(self.webhook_id) + self.id
 

@@ -1,13 +1,16 @@
-"""Decisions and claims on MQLs: the conditional writes that let exactly one click win."""
+"""Decisions and claims on MQLs: the conditional writes that let exactly one click win, and
+the decision rows with the score they were made on."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, update
 from sqlmodel import Session, col, select
 
-from storage.tables import Decision, Lead, SlackAlert
+from storage.tables import Decision, Lead, LeadScore, SlackAlert
 
 LEAD: Table = Lead.__table__  # type: ignore[attr-defined]
 
@@ -38,6 +41,41 @@ def claim_if_unowned(
         .values(owner=owner, updated_at=now)
     )
     return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+
+def add_decision(
+    *,
+    session: Session,
+    lead_id: int,
+    outcome: str,
+    actor: str,
+    now: datetime,
+    reason: str | None,
+    notes: str | None,
+    bant: Mapping[str, Any] | None,
+) -> tuple[Decision, LeadScore | None]:
+    """Store the decision with the score it was made on (the training example recalibration
+    learns from); returns it, with its id, and that score (None for a lead never scored)."""
+    score = session.get(LeadScore, lead_id)
+    row = Decision(
+        lead_id=lead_id,
+        decision=outcome,
+        reason=reason,
+        notes=notes,
+        bant=dict(bant or {}),
+        decided_by=actor,
+        decided_at=now,
+        model_version=score.model_version if score else None,
+        score=score.score if score else None,
+        breakdown=list(score.breakdown) if score else [],
+    )
+    session.add(row)
+    session.flush()
+    return row, score
+
+
+def lead_by_id(*, session: Session, lead_id: int) -> Lead | None:
+    return session.get(Lead, lead_id)
 
 
 def latest_decision(*, session: Session, lead_id: int) -> Decision | None:

@@ -3,14 +3,15 @@ imports and the API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.fastwrite import driver_rows, fast_insert
+from storage.fastwrite import chunks, driver_rows, fast_insert, member_of
 from storage.fastwrite.params import placeholder, time_value
 from storage.fastwrite.postgres import binary_copy
 from storage.tables.handles import EVENT
@@ -99,3 +100,17 @@ def _copy_events(session: Session, rows: list[tuple[Any, ...]], received_at: dat
                     received,
                 )
             )
+
+
+def events_in_order(
+    session: Session, lead_ids: Sequence[int]
+) -> Iterator[tuple[int, str, datetime, dict[str, Any] | None]]:
+    """(lead id, type, occurred_at, properties) of the leads' events, each lead's in time order:
+    what a state is rebuilt from."""
+    for part in chunks(lead_ids):
+        stmt = (
+            select(EVENT.c.lead_id, EVENT.c.type, EVENT.c.occurred_at, EVENT.c.properties)
+            .where(member_of(session, EVENT.c.lead_id, part))
+            .order_by(EVENT.c.lead_id, EVENT.c.occurred_at)
+        )
+        yield from session.execute(stmt)

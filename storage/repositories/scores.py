@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import or_, select, text, union, update
 from sqlmodel import Session
 
-from storage.fastwrite import chunks, driver_rows, member_of
+from storage.fastwrite import chunks, driver_rows, fast_insert, member_of, update_many
 from storage.tables.handles import LEAD, SCORE
 
 
@@ -121,3 +121,13 @@ def due_lead_ids(
         never.where(sc.lead_id.is_(None)),
     )
     return sorted(session.scalars(parts))
+
+
+def insert_scores(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New lead_score rows, through the driver (a rescore writes thousands)."""
+    fast_insert(session, SCORE, rows)
+
+
+def update_scores(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rewrite the given columns of lead_score rows, keyed by `lead_id`."""
+    update_many(session, SCORE, "lead_id", rows)

@@ -252,7 +252,7 @@ def test_a_webhook_that_is_down_holds_up_no_other(
 def test_one_transition_is_queued_once_per_webhook(
     engine: Engine, client: TestClient, receiver: Receiver
 ) -> None:
-    from storage.repositories import webhooks as repo
+    from bot.usecases.lifecycle import recorder as repo
 
     add_webhook(engine, receiver.url)
     make_mql(client)

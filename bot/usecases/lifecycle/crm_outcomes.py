@@ -8,124 +8,68 @@ latest one, so a back-dated outcome cannot put the audit trail out of order.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
-
-from sqlalchemy import func, select
-from sqlmodel import Session
 
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
 from bot.usecases.ingest import identities
+from bot.usecases.ingest.record_events import EventBatchResult, dedupe
+from bot.usecases.lifecycle import recorder
+from bot.usecases.lifecycle.errors import LeadNotFound
+from bot.usecases.lifecycle.recorder import Change
 from bot.usecases.lifecycle.scoring_pass import Ctx
 from scoring.lifecycle import Status, TransitionError, require
-from storage import fastwrite
 from storage.repositories import events as events_repo
 from storage.repositories import leads as leads_repo
-from storage.repositories import webhooks as webhooks_repo
+from storage.repositories import transitions
 from storage.repositories.locks import lock_leads
-from storage.tables import handles
 
 Verdict = Literal["recorded", "duplicate", "unchanged"]
 
-
-class UnknownLead(LookupError):
-    pass
+UnknownLead = LeadNotFound  # the name the doors knew it by
 
 
 def record_outcome(ctx: Ctx, item: OutcomeIn) -> Verdict:
     """Raises UnknownLead, or TransitionError when the lead cannot move to the stage."""
     s = ctx.session
-    found, _ = identities.resolve(s, [item.identity], create=False, now=ctx.now)
-    lead_id = found.get(item.identity.key)
-    if lead_id is None:
-        raise UnknownLead(
-            f"no lead has {_named(item.identity)}; identify the lead first or import it"
-        )
+    lead_id = _lead_of(ctx, item.identity)
     lock_leads(s, [lead_id])
-    event = EventIn(
-        item.identity,
-        f"crm_{item.stage}",
-        item.at,
-        {"amount": item.amount} if item.amount is not None else {},
-        message_id=item.message_id,
-    )
-    key = event.idempotency_key()
-    if events_repo.existing_event_keys(s, [key]):
+    amount = {"amount": item.amount} if item.amount is not None else {}
+    event = EventIn(item.identity, f"crm_{item.stage}", item.at, amount, message_id=item.message_id)
+    fresh = dedupe(ctx, [event], EventBatchResult())
+    if not fresh:
         return "duplicate"
-    lead = leads_repo.lead_rows(s, [lead_id])[lead_id]
-    current, target = Status(lead.status), Status(item.stage)
+    current, target = Status(leads_repo.lead_rows(s, [lead_id])[lead_id].status), Status(item.stage)
     if current == target:
         return "unchanged"
     require(current, target)
-    at = _not_before_latest(s, lead_id, item.at)
-    fastwrite.insert_many(
-        s,
-        handles.EVENT,
-        [
-            {
-                "lead_id": lead_id,
-                "type": event.type,
-                "occurred_at": item.at,
-                "properties": event.properties,
-                "idempotency_key": key,
-                "source": "crm",
-                "received_at": ctx.now,
-            }
-        ],
-    )
-    details: dict[str, object] = {"amount": item.amount} if item.amount is not None else {}
+    [(key, _)] = fresh
+    row = (lead_id, event.type, item.at, event.properties, key, "crm")
+    events_repo.insert_events(s, [row], received_at=ctx.now)
+    latest = transitions.latest_at(s, lead_id)
+    details: dict[str, object] = dict(amount)
     if item.message_id:
         details["message_id"] = item.message_id
-    if at != item.at:  # the audit trail says when the CRM dated it, not only when it counted
-        details["occurred_at"] = item.at.isoformat()
-    moved = {
-        "lead_id": lead_id,
-        "from_status": str(current),
-        "to_status": str(item.stage),
-        "cause": f"crm:{item.stage}",
-        "actor": ctx.actor,
-        "at": at,
-        "details": details,
-    }
-    fastwrite.insert_many(s, handles.TRANSITION, [moved])
-    webhooks_repo.queue_transitions(s, [moved], now=ctx.now)
-    if current == Status.MQL:
-        # the CRM decided before an SDR did: the alert must lose the buttons nobody should press
-        fastwrite.insert_ignoring_duplicates(
-            s,
-            handles.OUTBOX,
-            [
-                {
-                    "kind": "slack.update",
-                    "lead_id": lead_id,
-                    "dedupe_key": f"slack.update:crm:{lead_id}:"
-                    f"{int(item.at.timestamp() * 1_000_000)}",
-                    "payload": {"lead_id": lead_id},
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": ctx.now,
-                    "created_at": ctx.now,
-                    "result": {},
-                }
-            ],
-            "dedupe_key",
-        )
-    fastwrite.update_many(
-        s,
-        handles.LEAD,
-        "id",
-        [{"id": lead_id, "status": str(item.stage), "status_since": at, "updated_at": ctx.now}],
+    moved = Change(
+        lead_id,
+        str(current),
+        str(target),
+        f"crm:{item.stage}",
+        ctx.actor,
+        max(item.at, latest) if latest is not None else item.at,
+        details,
+        occurred_at=item.at,
     )
+    recorder.record(s, [moved], now=ctx.now)
     return "recorded"
 
 
-def _not_before_latest(s: Session, lead_id: int, at: datetime) -> datetime:
-    """`at`, or the time of the lead's latest transition if that is later."""
-    latest = s.scalar(
-        select(func.max(handles.TRANSITION.c.at)).where(handles.TRANSITION.c.lead_id == lead_id)
-    )
-    return max(at, latest) if latest is not None else at
+def _lead_of(ctx: Ctx, identity: Identity) -> int:
+    found, _ = identities.resolve(ctx.session, [identity], create=False, now=ctx.now)
+    lead_id = found.get(identity.key)
+    if lead_id is None:
+        raise UnknownLead(f"no lead has {_named(identity)}; identify the lead first or import it")
+    return lead_id
 
 
 def _named(identity: Identity) -> str:

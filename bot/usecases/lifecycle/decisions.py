@@ -3,8 +3,8 @@
 Each call is one transaction that starts with a conditional UPDATE on the lead, so of two
 clicks at the same moment (a double click, two SDRs) exactly one wins; the loser learns who
 decided what and when. The Slack side effects (alert update, thread note, handover) are outbox
-rows in the same transaction, so a decision is never stored without its messages, or sent
-without being stored.
+messages in the same transaction (a decision's through the recorder, with its transition), so
+a decision is never stored without its messages, or sent without being stored.
 """
 
 from __future__ import annotations
@@ -12,31 +12,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from scoring.lifecycle import DECISION_TARGET, Status
+from bot.outbox.messages import AlertUpdate, Note, ThreadNote, micros
+from bot.outbox.queue import queue
+from bot.usecases.lifecycle import recorder
+from bot.usecases.lifecycle.errors import LeadNotFound
+from bot.usecases.lifecycle.recorder import Change, Decided, Snapshot
+from scoring.lifecycle import DECISION_TARGET, Status, Transition
 from scoring.lifecycle import Decision as Outcome
 from scoring.lifecycle import decide as lifecycle_decide
 from storage.db import session_scope
 from storage.repositories import decisions as repo
-from storage.repositories import webhooks as webhooks_repo
-from storage.tables import (
-    Decision,
-    Lead,
-    LeadScore,
-    LifecycleTransition,
-    OutboxMessage,
-    ScoreSnapshot,
-)
+
+if TYPE_CHECKING:
+    from storage.tables import Decision, Lead, LeadScore
 
 CLAIM = "claim"
-
-
-class LeadNotFound(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -74,8 +69,10 @@ def claim(engine: Engine, *, lead_id: int, user_id: str, now: datetime) -> Resul
         if repo.claim_if_unowned(
             session=s, lead_id=lead_id, owner=user_id, status=Status.MQL, now=now
         ):
-            note = {"outcome": CLAIM, "by": user_id, "at": now.isoformat()}
-            _queue(s, lead_id, f"claim:{lead_id}:{user_id}:{_micros(now)}", now, note)
+            # a claim moves no status: the alert shows the owner, the thread says who
+            key = f"claim:{lead_id}:{user_id}:{micros(now)}"
+            note = Note(outcome=CLAIM, by=user_id, at=now.isoformat())
+            queue(s, [AlertUpdate(lead_id, key), ThreadNote(lead_id, key, note)], now=now)
             return Result(True, lead_id, CLAIM, Status.MQL)
     with session_scope(engine) as s:
         lead = _lead(s, lead_id)
@@ -103,129 +100,61 @@ def decide(
     target = transition.to_status
     with session_scope(engine) as s:
         if repo.move_if_status(session=s, lead_id=lead_id, expected=Status.MQL, to=target, now=now):
-            row = _record(s, lead_id, outcome, actor, now, reason, notes, bant)
-            moved = LifecycleTransition(
+            row, score = repo.add_decision(
+                session=s,
                 lead_id=lead_id,
-                from_status=Status.MQL,
-                to_status=target,
-                cause=transition.cause,
+                outcome=outcome,
                 actor=actor,
-                at=now,
-                details={
-                    "decision_id": row.id,
-                    "reason": reason,
-                    "score": row.score,
-                    "model_version": row.model_version,
-                },
+                now=now,
+                reason=reason,
+                notes=notes,
+                bant=bant,
             )
-            s.add(moved)
-            webhooks_repo.queue_transitions(
-                s, [moved.model_dump()], now=now, breakdowns={lead_id: list(row.breakdown)}
-            )
-            note = {
-                "outcome": outcome,
-                "by": user_of(actor),
-                "at": now.isoformat(),
-                "reason": reason,
-                "notes": notes,
-            }
-            _queue(
-                s,
-                lead_id,
-                f"decision:{row.id}",
-                now,
-                note,
-                handover=row.id if outcome == Outcome.PROMOTE else None,
-                ae=(bant or {}).get("ae_slack_id"),
-            )
+            ae = (bant or {}).get("ae_slack_id")
+            recorder.record(s, [_change(row, score, transition, ae)], now=now)
             return Result(True, lead_id, outcome, target, decision_id=row.id)
     with session_scope(engine) as s:
         lead = _lead(s, lead_id)
         return Result(False, lead_id, outcome, lead.status, prior=prior_of(s, lead))
 
 
-def _record(
-    s: Session,
-    lead_id: int,
-    outcome: str,
-    actor: str,
-    now: datetime,
-    reason: str | None,
-    notes: str | None,
-    bant: Mapping[str, Any] | None,
-) -> Decision:
-    """The decision with the score it was made on: the training example for recalibration."""
-    score = s.get(LeadScore, lead_id)
-    row = Decision(
-        lead_id=lead_id,
-        decision=outcome,
-        reason=reason,
-        notes=notes,
-        bant=dict(bant or {}),
-        decided_by=actor,
-        decided_at=now,
-        model_version=score.model_version if score else None,
-        score=score.score if score else None,
-        breakdown=list(score.breakdown) if score else [],
-    )
-    s.add(row)
+def _change(row: Decision, score: LeadScore | None, moved: Transition, ae: str | None) -> Change:
+    """The lead leaving MQL by the decision, with the score the decision was made on."""
+    decision_id = row.id or 0
+    snapshot = None
     if score is not None:
-        s.add(
-            ScoreSnapshot(
-                lead_id=lead_id,
-                model_version=score.model_version,
-                score=score.score,
-                fit=score.fit,
-                engagement=score.engagement,
-                grade=f"{score.fit_grade}{score.engagement_level}",
-                breakdown=list(score.breakdown),
-                reason="decision",
-                computed_at=now,
-            )
+        snapshot = Snapshot(
+            score.model_version,
+            score.score,
+            score.fit,
+            score.engagement,
+            f"{score.fit_grade}{score.engagement_level}",
+            list(score.breakdown),
+            "decision",
         )
-    s.flush()
-    return row
-
-
-def _queue(
-    s: Session,
-    lead_id: int,
-    key: str,
-    now: datetime,
-    note: dict[str, Any],
-    *,
-    handover: int | None = None,
-    ae: str | None = None,
-) -> None:
-    """The alert update, the thread note and (for a promote) the handover, as outbox rows;
-    a named account executive also gets the handover as a direct message."""
-    rows: list[tuple[str, dict[str, Any]]] = [
-        ("slack.update", {"lead_id": lead_id}),
-        ("slack.thread", {"lead_id": lead_id, "note": note}),
-    ]
-    if handover is not None:
-        rows.append(("slack.handover", {"lead_id": lead_id, "decision_id": handover}))
-        if ae:
-            rows.append(("slack.handover", {"lead_id": lead_id, "decision_id": handover, "dm": ae}))
-    for kind, payload in rows:
-        dm = f":dm:{payload['dm']}" if payload.get("dm") else ""
-        s.add(
-            OutboxMessage(
-                kind=kind,
-                lead_id=lead_id,
-                dedupe_key=f"{kind}:{key}{dm}",
-                payload=payload,
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-                result={},
-            )
-        )
+    details = {
+        "decision_id": decision_id,
+        "reason": row.reason,
+        "score": row.score,
+        "model_version": row.model_version,
+    }
+    by = user_of(row.decided_by)
+    decided = Decided(decision_id, row.decision, by, row.reason, row.notes, ae)
+    return Change(
+        row.lead_id,
+        str(moved.from_status),
+        str(moved.to_status),
+        moved.cause,
+        row.decided_by,
+        moved.at,
+        details,
+        snapshot,
+        decided,
+    )
 
 
 def _lead(s: Session, lead_id: int) -> Lead:
-    lead = s.get(Lead, lead_id)
+    lead = repo.lead_by_id(session=s, lead_id=lead_id)
     if lead is None:
         raise LeadNotFound(f"there is no lead #{lead_id}")
     return lead
@@ -237,7 +166,3 @@ def prior_of(s: Session, lead: Lead) -> Prior | None:
     if last is None or DECISION_TARGET.get(Outcome(last.decision)) != lead.status:
         return None
     return Prior(last.decision, last.decided_by, last.decided_at, last.reason)
-
-
-def _micros(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)

@@ -1,9 +1,9 @@
 """Score a set of leads, decide their lifecycle transitions, and write it all in one go.
 
 Every door ends here: CSV imports, the HTTP API, rescoring and model changes. What it writes
-(current score, transitions, snapshots, the alert and the webhook deliveries in the outbox)
-lands in the caller's transaction, so a lead never becomes an MQL without its alert, or the
-other way round.
+(the current scores here; the transitions, snapshots, alerts and webhook deliveries through
+the recorder) lands in the caller's transaction, so a lead never becomes an MQL without its
+alert, or the other way round.
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
+from bot.usecases.lifecycle import recorder
 from bot.usecases.lifecycle.context import Ctx
+from bot.usecases.lifecycle.recorder import Change, Snapshot
 from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, score
 from scoring.lifecycle import Status, Transition, evaluate
 from scoring.model import ScoringModel
 from scoring.state import LeadState
-from storage import fastwrite
+from storage.repositories import events as events_repo
 from storage.repositories import scores as scores_repo
-from storage.repositories import webhooks as webhooks_repo
-from storage.tables import handles
 
 ANON_PREFIX = "anon:"  # external ids of visitors known only by a Segment anonymousId
 
@@ -113,16 +111,10 @@ def load_for_rescore(
 
 
 def rebuild_states(ctx: Ctx, lead_ids: list[int]) -> dict[int, LeadState]:
+    """The leads' states folded anew from their stored events."""
     states = {lead_id: LeadState() for lead_id in lead_ids}
-    ev = handles.EVENT
-    for part in fastwrite.chunks(lead_ids):
-        stmt = (
-            select(ev.c.lead_id, ev.c.type, ev.c.occurred_at, ev.c.properties)
-            .where(fastwrite.member_of(ctx.session, ev.c.lead_id, part))
-            .order_by(ev.c.lead_id, ev.c.occurred_at)
-        )
-        for lead_id, kind, at, props in ctx.session.execute(stmt):
-            apply_event(ctx.model, states[lead_id], Event(kind, at, props or {}))
+    for lead_id, kind, at, props in events_repo.events_in_order(ctx.session, lead_ids):
+        apply_event(ctx.model, states[lead_id], Event(kind, at, props or {}))
     return states
 
 
@@ -172,9 +164,9 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
 def write_scored(ctx: Ctx, scored: Scored) -> SettleSummary:
     """Writes what `score_leads` computed: the scores, the transitions and their alerts."""
     summary = SettleSummary(scored=len(scored.settled))
-    fastwrite.fast_insert(ctx.session, handles.SCORE, scored.inserts)
-    fastwrite.update_many(ctx.session, handles.SCORE, "lead_id", scored.updates)
-    fastwrite.update_many(ctx.session, handles.SCORE, "lead_id", scored.score_only)
+    scores_repo.insert_scores(ctx.session, scored.inserts)
+    scores_repo.update_scores(ctx.session, scored.updates)
+    scores_repo.update_scores(ctx.session, scored.score_only)
     write_transitions(ctx, [s for s in scored.settled if s.transition is not None], summary)
     return summary
 
@@ -231,90 +223,29 @@ def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[s
 
 
 def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) -> None:
-    if not items:
-        return
-    transitions, snapshots, leads, alerts, updates = [], [], [], [], []
+    """Records the transitions the scores decided, with the score each was decided on."""
+    changes = []
     for s in items:
-        t = s.transition
+        t, sc = s.transition, s.score
         assert t is not None
-        details = {"score": s.score.total, "grade": s.score.grade, "model_version": ctx.version}
-        if s.score.fast_track:
-            details["fast_track"] = s.score.fast_track[1]
-        transitions.append(
-            {
-                "lead_id": s.lead_id,
-                "from_status": str(t.from_status),
-                "to_status": str(t.to_status),
-                "cause": t.cause,
-                "actor": ctx.actor,
-                "at": t.at,
-                "details": details,
-            }
+        details = {"score": sc.total, "grade": sc.grade, "model_version": ctx.version}
+        if sc.fast_track:
+            details["fast_track"] = sc.fast_track[1]
+        from_status, to_status = str(t.from_status), str(t.to_status)
+        snapshot = Snapshot(
+            ctx.version,
+            sc.total,
+            sc.fit,
+            sc.engagement,
+            sc.grade,
+            sc.breakdown_json(),
+            f"to:{to_status}",
         )
-        snapshots.append(
-            {
-                "lead_id": s.lead_id,
-                "model_version": ctx.version,
-                "score": s.score.total,
-                "fit": s.score.fit,
-                "engagement": s.score.engagement,
-                "grade": s.score.grade,
-                "breakdown": s.score.breakdown_json(),
-                "reason": f"to:{t.to_status}",
-                "computed_at": ctx.now,
-            }
+        changes.append(
+            Change(s.lead_id, from_status, to_status, t.cause, ctx.actor, t.at, details, snapshot)
         )
-        leads.append(
-            {
-                "id": s.lead_id,
-                "status": str(t.to_status),
-                "status_since": t.at,
-                "updated_at": ctx.now,
-            }
-        )
-        key = f"{t.from_status}->{t.to_status}"
+        key = f"{from_status}->{to_status}"
         summary.transitions[key] = summary.transitions.get(key, 0) + 1
-        if t.to_status == Status.MQL:
-            alerts.append(
-                {
-                    "kind": "slack.alert",
-                    "lead_id": s.lead_id,
-                    "dedupe_key": f"alert:{s.lead_id}:{int(t.at.timestamp() * 1_000_000)}",
-                    "payload": {
-                        "lead_id": s.lead_id,
-                        "cause": t.cause,
-                        "score": s.score.total,
-                        "grade": s.score.grade,
-                    },
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": ctx.now,
-                    "created_at": ctx.now,
-                    "result": {},
-                }
-            )
-        elif t.from_status == Status.MQL:
-            # an MQL that expired: its alert must lose the buttons nobody should press now
-            updates.append(
-                {
-                    "kind": "slack.update",
-                    "lead_id": s.lead_id,
-                    "dedupe_key": f"slack.update:{t.cause}:{s.lead_id}:"
-                    f"{int(t.at.timestamp() * 1_000_000)}",
-                    "payload": {"lead_id": s.lead_id},
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": ctx.now,
-                    "created_at": ctx.now,
-                    "result": {},
-                }
-            )
-    fastwrite.insert_many(ctx.session, handles.TRANSITION, transitions)
-    fastwrite.insert_many(ctx.session, handles.SNAPSHOT, snapshots)
-    fastwrite.update_many(ctx.session, handles.LEAD, "id", leads)
-    fastwrite.insert_ignoring_duplicates(
-        ctx.session, handles.OUTBOX, alerts + updates, "dedupe_key"
-    )
-    breakdowns: dict[Any, Any] = {snap["lead_id"]: snap["breakdown"] for snap in snapshots}
-    webhooks_repo.queue_transitions(ctx.session, transitions, now=ctx.now, breakdowns=breakdowns)
-    summary.alerts += len(alerts)
+        if to_status == Status.MQL:
+            summary.alerts += 1
+    recorder.record(ctx.session, changes, now=ctx.now)
