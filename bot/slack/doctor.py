@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.slack.channels import is_channel_id
 from bot.slack.roles import Deciders
+from bot.slack.transport import SLACK_KINDS_LIKE
 from bot.usecases.admin import retention
 from bot.webhooks.health import webhook_problems
 from storage.db import DatabaseURLError, describe, make_engine, session_scope
@@ -177,7 +178,7 @@ def check_backlog(url: str, now: datetime, pace: float) -> Check | None:
     a backlog the first start will post all at once (the demo's MQLs, say)."""
     try:
         engine = make_engine(url)
-        waiting = outbox.backlog(engine, kind_like="slack.%")
+        waiting = outbox.backlog(engine, kind_like=SLACK_KINDS_LIKE)
         engine.dispose()
     except (DatabaseURLError, SQLAlchemyError):
         return None  # the database check says what is wrong

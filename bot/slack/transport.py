@@ -54,10 +54,14 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+# the outbox kinds this transport delivers, as a LIKE pattern: every kind in messages.SLACK_KINDS
+SLACK_KINDS_LIKE = "slack.%"
+
+
 @dataclass
 class SlackTransport:
     delivery: Delivery
-    kinds: str = "slack.%"
+    kinds: str = SLACK_KINDS_LIKE
     policy: RetryPolicy = POLICY
 
     def parse(self, row: Row) -> SlackMessage:

@@ -112,3 +112,12 @@ def test_bot_writes_no_sql_of_its_own() -> None:
         or name in ("storage.tables.handles", "storage.fastwrite")
     )
     assert not wrong, wrong
+
+
+def test_the_slack_transport_takes_every_slack_kind_and_no_other() -> None:
+    from bot.outbox.messages import KINDS, SLACK_KINDS
+    from bot.slack.transport import SLACK_KINDS_LIKE
+
+    prefix = SLACK_KINDS_LIKE.removesuffix("%")
+    assert SLACK_KINDS
+    assert {k for k in KINDS if k.startswith(prefix)} == set(SLACK_KINDS)
