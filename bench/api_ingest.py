@@ -37,7 +37,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.usecases import apikeys  # noqa: E402
+from bot.usecases.admin import api_keys as apikeys  # noqa: E402
 from storage.db import make_engine, session_scope, with_schema  # noqa: E402
 from storage.schema import upgrade  # noqa: E402
 from tests.fakeslack import running_fake_slack  # noqa: E402
