@@ -13,18 +13,11 @@ from typing import Any
 
 import orjson
 
-STANDARD_LEAD_FIELDS = (
-    "email",
-    "external_id",
-    "first_name",
-    "last_name",
-    "title",
-    "company",
-    "industry",
-    "company_size",
-    "country",
-    "source",
-)
+from scoring.facts import STANDARD_FIELDS
+
+STANDARD_LEAD_FIELDS = STANDARD_FIELDS
+# what a row says about the person, beside the two fields that identify the lead
+PROFILE_FIELDS = tuple(f for f in STANDARD_FIELDS if f not in ("email", "external_id"))
 
 MAX_COMPANY_SIZE = 10_000_000  # the largest employers have about 2.5 million
 MAX_EMAIL = 320  # RFC 5321's limit, and the column's

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.ingest.records import LeadIn, RowError
+from bot.ingest.records import PROFILE_FIELDS, LeadIn, RowError
 from bot.usecases.ingest.lead_work import settle_leads
 from bot.usecases.lifecycle.scoring_pass import Ctx, SettleSummary
 from storage.repositories import leads as leads_repo
@@ -105,16 +105,7 @@ def _pending_row(
 
 
 def bulk_fields() -> tuple[str, ...]:
-    return (
-        "first_name",
-        "last_name",
-        "title",
-        "company",
-        "industry",
-        "company_size",
-        "country",
-        "source",
-    )
+    return PROFILE_FIELDS
 
 
 def _merge(row: dict[str, Any], item: LeadIn) -> None:
