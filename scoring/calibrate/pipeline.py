@@ -25,6 +25,7 @@ from scoring.calibrate.report import (
     rule_stats,
 )
 
+MIN_ROWS = 50
 MIN_PER_OUTCOME = 10
 
 
@@ -59,6 +60,10 @@ def columns_of(examples: Sequence[Example]) -> dict[str, list[object]]:
 
 
 def prepare(examples: Sequence[Example], options: Options) -> Prepared:
+    if len(examples) < MIN_ROWS:
+        raise CalibrationError(
+            f"{len(examples)} lead(s) with an outcome; calibration needs at least {MIN_ROWS}"
+        )
     y = np.array([1.0 if ex.label else 0.0 for ex in examples])
     positives = int(y.sum())
     if min(positives, len(y) - positives) < MIN_PER_OUTCOME:
@@ -90,7 +95,10 @@ def learn_model(prepared: Prepared, options: Options) -> Calibration:
 
 def describe(prepared: Prepared, learned: Learned, options: Options) -> Calibration:
     x, y, cands = prepared.x, prepared.y, prepared.pool.candidates
-    stats = rule_stats(cands, learned.columns, learned.points, x, y)
+    stats = sorted(
+        rule_stats(cands, learned.columns, learned.points, x, y),
+        key=lambda s: (s.candidate.kind, s.candidate.group or "", -s.points),
+    )
     scores = learned.scores(x)
     base = float(y.mean())
     rules = [
@@ -100,7 +108,7 @@ def describe(prepared: Prepared, learned: Learned, options: Options) -> Calibrat
             f"{s.support} leads ({s.support / len(y):.1%}), "
             f"{s.rate:.1%} converted (all leads: {base:.1%})",
         )
-        for s in sorted(stats, key=lambda s: (s.candidate.kind, s.candidate.group or "", -s.points))
+        for s in stats
     ]
     at = at_threshold(scores, y, options.threshold)
     header = [
