@@ -14,9 +14,15 @@ from scoring.calibrate.evaluation import Comparison
 REJECTED_SHOWN = 10
 
 
-def show(history: History, cal: Calibration, comparison: Comparison, options: Options) -> None:
+def show(
+    source: str,
+    history: History | None,
+    cal: Calibration,
+    comparison: Comparison,
+    options: Options,
+) -> None:
     console.print(
-        f"[bold]{escape(history.path.name)}[/]: {cal.examples} lead(s) with an outcome, "
+        f"[bold]{escape(source)}[/]: {cal.examples} lead(s) with an outcome, "
         f"{cal.base_rate:.1%} converted; {cal.candidates} candidate rule(s) tried."
     )
     _rejected(history)
@@ -53,8 +59,8 @@ def show(history: History, cal: Calibration, comparison: Comparison, options: Op
     _rules(cal)
 
 
-def _rejected(history: History) -> None:
-    if not history.rejected:
+def _rejected(history: History | None) -> None:
+    if history is None or not history.rejected:
         return
     err_console.print(
         f"{len(history.rejected)} row(s) left out, as `sdrbot import leads` would refuse them:",
