@@ -11,6 +11,7 @@ import numpy as np
 from scoring.calibrate.candidates import Candidate
 from scoring.calibrate.engagement import moment, visible
 from scoring.calibrate.examples import Example
+from scoring.calibrate.model_text import rule_table
 from scoring.conditions import parse_condition
 from scoring.engine import Event, score_events
 from scoring.loader import load_model
@@ -49,8 +50,6 @@ def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 def engagement_model(candidates: Sequence[Candidate], window_days: int) -> ScoringModel:
     """The engagement candidates as a model of one point each (a count rule's point once its
     count is reached), no decay, the model's window: which rules hold, and nothing else."""
-    from scoring.calibrate.model_text import rule_table
-
     lines = ["[model]", 'name = "candidates"', "[engagement]", "half_life_days = 0"]
     lines.append(f"window_days = {window_days}")
     for cand in candidates:
