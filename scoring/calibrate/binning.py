@@ -39,13 +39,15 @@ def edges(values: np.ndarray, max_bins: int) -> list[float]:
         return []
     quantiles = np.quantile(values, np.linspace(0, 1, max_bins + 1)[1:-1])
     low, high = float(values.min()), float(values.max())
+    step = resolution(values)
     found: list[float] = []
     for q in quantiles:
-        edge = nice(float(q))
+        # a round number the data can hold (7.5 visits is no edge of whole numbers)
+        edge = _round(math.ceil(nice(float(q)) / step - 1e-9) * step, step)
         # an edge at the minimum splits nothing off; a value that many leads share (0 visits)
         # is its own range: the next edge is just above it
         if edge <= low:
-            edge = low + resolution(values)
+            edge = _round(low + step, step)
         if low < edge <= high and edge not in found:
             found.append(edge)
     return sorted(found)

@@ -81,13 +81,18 @@ def fit_candidates(columns: Mapping[str, Sequence[Any]], support: int) -> Pool:
             numbers = [n for v in filled if (n := as_number(v)) is not None]
             _numeric(pool, name, np.array(numbers, dtype=float), support)
         else:
-            _categorical(pool, name, filled, folded, support)
+            _categorical(pool, name, filled, folded, support, empty)
         _presence(pool, name, empty, len(filled), support, len(pool.candidates) > before)
         if len(pool.candidates) == before:
-            pool.skipped.append(
-                Skipped(name, f"no value is shared by {support} or more leads (all are rare)")
-            )
+            pool.skipped.append(Skipped(name, _why_none(folded, empty, len(values), support)))
     return pool
+
+
+def _why_none(folded: Counter[str], empty: int, rows: int, support: int) -> str:
+    top = max([*folded.values(), empty])
+    if top > rows - support:
+        return f"all but {rows - top} row(s) have the same value: too few to learn from"
+    return f"no value is shared by {support} or more leads (all are rare)"
 
 
 def is_numeric(values: Sequence[Any]) -> bool:
@@ -120,12 +125,19 @@ def _number(x: float) -> int | float:
 
 
 def _categorical(
-    pool: Pool, name: str, filled: Sequence[Any], folded: Counter[str], support: int
+    pool: Pool,
+    name: str,
+    filled: Sequence[Any],
+    folded: Counter[str],
+    support: int,
+    empty_count: int,
 ) -> None:
     spelling: dict[str, Counter[str]] = {}
     for v in filled:
         spelling.setdefault(_text(v), Counter())[str(v).strip()] += 1
-    kept = [key for key, n in folded.most_common() if n >= support]
+    # a value nearly every lead has tells them apart no better than one nearly none has
+    total = len(filled) + empty_count
+    kept = [key for key, n in folded.most_common() if support <= n <= total - support]
     # a yes/no attribute needs one rule: the other value is what remains
     if len(folded) == 2 and len(kept) == 2:
         kept = kept[1:]
@@ -151,7 +163,7 @@ def _typed(text: str) -> Any:
 def _presence(
     pool: Pool, name: str, empty: int, filled: int, support: int, has_values: bool
 ) -> None:
-    if empty >= support:
+    if support <= empty <= empty + filled - support:
         pool.add(
             f"{name}_empty", f"{name} empty", "fit", {"field": name, "op": "is_empty"}, _slug(name)
         )

@@ -178,3 +178,18 @@ def test_too_few_of_one_outcome_is_refused_with_the_number_needed() -> None:
     examples = [Example({"a": i % 3}, i < 5) for i in range(100)]
     with pytest.raises(CalibrationError, match="at least 10 of each"):
         calibrate(examples)
+
+
+def test_whole_numbers_get_whole_edges_even_where_the_round_number_is_not() -> None:
+    values = np.array(list(range(0, 15)) * 10, dtype=float)  # quantiles near 7.5 and 11
+    found = ranges(values, 4)
+    assert all(r.low is None or float(r.low).is_integer() for r in found)
+    assert all(r.high is None or float(r.high).is_integer() for r in found)
+    for before, after in itertools.pairwise(found):
+        assert before.high is not None and after.low == before.high + 1
+
+
+def test_a_value_nearly_every_lead_has_is_no_rule() -> None:
+    pool = _pool({"Newspaper": ["No"] * 99 + ["Yes"]}, support=5)
+    assert not pool.candidates
+    assert "all but 1 row(s) have the same value" in pool.skipped[0].reason
