@@ -13,7 +13,7 @@ import numpy as np
 
 from scoring.calibrate.candidates import Candidate
 from scoring.calibrate.examples import Options
-from scoring.calibrate.fitting import fit
+from scoring.calibrate.fitting import Fit, fit
 from scoring.calibrate.scaling import Centred, centre, points, scale_for
 from scoring.calibrate.threshold import cut_for_rate
 
@@ -34,7 +34,9 @@ class Learned:
 def learn(
     x: np.ndarray, y: np.ndarray, candidates: Sequence[Candidate], options: Options
 ) -> Learned:
-    fitted = fit(x, y, options.max_rules)
+    usable = _without_weakest(x, y, candidates)
+    fitted = fit(x[:, usable], y, options.max_rules)
+    fitted = Fit(usable[fitted.columns], fitted.coef, fitted.intercept)
     if fitted.columns.size == 0:
         raise CalibrationError(
             "no candidate rule tells the leads that converted from those that did not; "
@@ -49,6 +51,23 @@ def learn(
         pts = _on_the_line(x[:, fitted.columns], y, centred, scale.factor, options)
     keep = pts != 0
     return Learned(fitted.columns[keep], pts[keep])
+
+
+def _without_weakest(x: np.ndarray, y: np.ndarray, candidates: Sequence[Candidate]) -> np.ndarray:
+    """The columns to fit: of an attribute whose rules cover every lead, the value that
+    converts worst is left out and so becomes the zero the others are measured from. Points then
+    read as "better than the worst value", and a lead with no points is a weak one: the cut for
+    the target rate lies above it, where a factor can put it on the threshold."""
+    groups: dict[str, list[int]] = {}
+    for j, cand in enumerate(candidates):
+        if cand.group is not None:
+            groups.setdefault(cand.group, []).append(j)
+    dropped = set()
+    for members in groups.values():
+        if len(members) > 1 and np.all(x[:, members].sum(axis=1) == 1):
+            rates = [float(y[x[:, j] > 0].mean()) for j in members]
+            dropped.add(members[int(np.argmin(rates))])
+    return np.array([j for j in range(x.shape[1]) if j not in dropped], dtype=np.int64)
 
 
 def _on_the_line(
