@@ -65,7 +65,8 @@ def _without_weakest(x: np.ndarray, y: np.ndarray, candidates: Sequence[Candidat
     dropped = set()
     for members in groups.values():
         if len(members) > 1 and np.all(x[:, members].sum(axis=1) == 1):
-            rates = [float(y[x[:, j] > 0].mean()) for j in members]
+            # a value with no lead in this part of the data cannot be the zero
+            rates = [float(y[x[:, j] > 0].mean()) if x[:, j].any() else np.inf for j in members]
             dropped.add(members[int(np.argmin(rates))])
     return np.array([j for j in range(x.shape[1]) if j not in dropped], dtype=np.int64)
 

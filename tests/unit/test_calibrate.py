@@ -193,3 +193,14 @@ def test_a_value_nearly_every_lead_has_is_no_rule() -> None:
     pool = _pool({"Newspaper": ["No"] * 99 + ["Yes"]}, support=5)
     assert not pool.candidates
     assert "all but 1 row(s) have the same value" in pool.skipped[0].reason
+
+
+def test_the_worst_value_of_a_covering_attribute_is_left_out_as_the_zero() -> None:
+    from scoring.calibrate.learn import _without_weakest
+
+    tiers = list("a" * 20 + "b" * 20 + "c" * 20)
+    pool = _pool({"Tier": tiers}, support=5)
+    x = fit_matrix(pool.candidates, [Example({"Tier": t}, False) for t in tiers])
+    y = np.array([1.0] * 15 + [0.0] * 5 + [1.0] * 2 + [0.0] * 18 + [1.0] * 10 + [0.0] * 10)
+    kept = {pool.candidates[j].id for j in _without_weakest(x, y, pool.candidates)}
+    assert "tier_b" not in kept and {"tier_a", "tier_c"} <= kept  # b converts worst
