@@ -105,7 +105,7 @@ def describe(prepared: Prepared, learned: Learned, options: Options) -> Calibrat
         (
             s.candidate,
             s.points,
-            f"{s.support} leads ({s.support / len(y):.1%}), "
+            f"{s.support:,} leads ({s.support / len(y):.1%}), "
             f"{s.rate:.1%} converted (all leads: {base:.1%})",
         )
         for s in stats
