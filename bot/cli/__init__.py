@@ -9,6 +9,7 @@ import typer
 
 from bot.cli import (
     apikey,
+    calibrate,
     db,
     demo,
     doctor,
@@ -52,6 +53,7 @@ for module in (
     imports,
     leads,
     model,
+    calibrate,
     generate,
     db,
     run,

@@ -58,7 +58,9 @@ LEAD_ALIASES = {
 }
 
 
-def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[str, str]:
+def lead_columns(
+    header: list[str], id_column: str | None, path: Path, *, require_identity: bool = True
+) -> dict[str, str]:
     """Map each header to a standard field, or keep it as a custom attribute."""
     mapping: dict[str, str] = {}
     for name in header:
@@ -74,7 +76,7 @@ def lead_columns(header: list[str], id_column: str | None, path: Path) -> dict[s
             f"{path}: --id-column {id_column!r} is not a column; the columns are "
             f"{', '.join(header)}"
         )
-    if not {"email", "external_id"} & set(mapping.values()):
+    if require_identity and not {"email", "external_id"} & set(mapping.values()):
         raise CSVFileError(
             f"{path} has no 'email' or 'id' column (its columns: "
             f"{', '.join(header)}). Add one, or name the column that holds the "
@@ -91,24 +93,37 @@ def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[Lead
             yield row
             continue
         try:
-            std: dict[str, str] = {}
-            attrs: dict[str, object] = {}
-            for name, value in row.items():
-                target = mapping[name]
-                if target.startswith("attr:"):
-                    if value.strip():
-                        attrs[target[5:]] = typed_value(value)
-                else:
-                    std[target] = value
+            std, attrs = split_row(mapping, row)
             identity = parse_identity(
                 std.pop("email", None), std.pop("external_id", None), line, id_name
             )
-            fields: dict[str, object] = {k: v.strip() for k, v in std.items() if v.strip()}
-            if "company_size" in std:
-                size = parse_company_size(std["company_size"], line)
-                fields.pop("company_size", None)
-                if size is not None:
-                    fields["company_size"] = size
-            yield LeadIn(identity, fields, attrs, line)
+            yield LeadIn(identity, standard_fields(std, line), attrs, line)
         except RowRejected as exc:
             yield exc.error
+
+
+def split_row(
+    mapping: dict[str, str], row: dict[str, str]
+) -> tuple[dict[str, str], dict[str, object]]:
+    """A row's standard fields (as text) and its custom attributes (typed, blanks left out)."""
+    std: dict[str, str] = {}
+    attrs: dict[str, object] = {}
+    for name, value in row.items():
+        target = mapping[name]
+        if target.startswith("attr:"):
+            if value.strip():
+                attrs[target[5:]] = typed_value(value)
+        else:
+            std[target] = value
+    return std, attrs
+
+
+def standard_fields(std: dict[str, str], line: int) -> dict[str, object]:
+    """The standard fields of a row without its identity, as a lead stores them."""
+    fields: dict[str, object] = {k: v.strip() for k, v in std.items() if v.strip()}
+    if "company_size" in std:
+        size = parse_company_size(std["company_size"], line)
+        fields.pop("company_size", None)
+        if size is not None:
+            fields["company_size"] = size
+    return fields
