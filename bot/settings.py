@@ -27,6 +27,7 @@ from bot.routing import (
     reps_from_config,
     rules_from_config,
 )
+from bot.schedule_settings import ScheduleSettingsError, schedule_settings
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
@@ -51,6 +52,7 @@ _SECTIONS: dict[str, set[str]] = {
     "decisions": {"recycle_reasons", "disqualify_reasons"},
     "sla": {"working_hours"},
     "general": {"timezone", "locale"},
+    "digest": {"day", "time"},
     "outbox": {"lease_seconds", "pace_seconds"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
@@ -94,7 +96,9 @@ class Settings:
     sla_working_hours: float = 4.0
     outbox_lease_seconds: float = 60.0  # a sender that died holds its row this long
     outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # the team's: working hours, the digest's week and schedule
+    digest_day: str = "mon"  # the weekly digest's day (mon … sun) and time, in `timezone`
+    digest_time: str = "08:00"
     locale: str = "en"
     routing_rules: tuple[Rule, ...] = ()  # first match wins; else alert_channel
     assign: bool = False  # assign each new MQL to a rep by weighted round robin
@@ -209,6 +213,10 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
+    try:
+        out.update(schedule_settings(config))
+    except ScheduleSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
     if out.get("locale", "en") not in LOCALES:
         raise SettingsError(
             f"general.locale must be one of {', '.join(LOCALES)}, not {out['locale']!r}"

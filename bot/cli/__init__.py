@@ -14,6 +14,7 @@ from bot.cli import (
     doctor,
     generate,
     imports,
+    jobs,
     leads,
     model,
     run,
@@ -60,6 +61,7 @@ for module in (
     serve,
     webhook,
     slack,
+    jobs,
 ):
     module.register(app)
 

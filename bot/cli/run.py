@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
+from bot.jobs.scheduler import running_jobs
 from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
@@ -36,7 +37,8 @@ def run(
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP address to listen on."),
 ) -> None:
     """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port), the
-    ingest API on --port, and the alert and webhook senders."""
+    ingest API on --port, the alert and webhook senders, and the scheduled jobs (one process
+    of several runs them: see `sdrbot jobs`)."""
     settings, use_socket = _checked(http, socket)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -57,7 +59,10 @@ def run(
         raise fail(str(exc), 2) from exc
     thread = _start_sender(eng, client, settings, stop, wake)
     try:
-        with sending_webhooks(eng, now, hooks_wake):
+        with (
+            sending_webhooks(eng, now, hooks_wake),
+            running_jobs(eng, settings, now, on_queued=wake_all),
+        ):
             _serve(bolt, settings, eng, wake_all, host=host, port=port, use_socket=use_socket)
     finally:
         stop.set()

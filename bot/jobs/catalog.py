@@ -1,0 +1,11 @@
+"""The scheduled jobs, in the order `sdrbot jobs` lists them."""
+
+from __future__ import annotations
+
+from bot.jobs.job import Job
+
+JOBS: tuple[Job, ...] = ()
+
+
+def job_named(name: str) -> Job | None:
+    return next((job for job in JOBS if job.name == name), None)
