@@ -18,6 +18,7 @@ from bot.jobs.scheduler import running_jobs
 from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
+from bot.slack.digest_transport import DigestSender
 from bot.slack.outbox import OutboxSender, make_client
 from bot.webhooks.runner import sending_webhooks
 
@@ -46,10 +47,12 @@ def run(
     eng = engine()
     client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
     stop, wake, hooks_wake = threading.Event(), threading.Event(), threading.Event()
+    digest_wake = threading.Event()
 
     def wake_all() -> None:  # an accepted call may have queued an alert and a webhook
         wake.set()
         hooks_wake.set()
+        digest_wake.set()
 
     try:
         bolt = build_app(
@@ -58,6 +61,7 @@ def run(
     except SettingsError as exc:
         raise fail(str(exc), 2) from exc
     thread = _start_sender(eng, client, settings, stop, wake)
+    digest_thread = _start_digest_sender(eng, client, stop, digest_wake)
     try:
         with (
             sending_webhooks(eng, now, hooks_wake),
@@ -68,6 +72,7 @@ def run(
         stop.set()
         wake.set()
         thread.join(timeout=10)
+        digest_thread.join(timeout=10)
 
 
 def _checked(http: bool, socket: bool) -> tuple[Settings, bool]:
@@ -111,6 +116,18 @@ def _start_sender(
     )
     thread = threading.Thread(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="outbox", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _start_digest_sender(
+    eng: Engine, client: WebClient, stop: threading.Event, wake: threading.Event
+) -> threading.Thread:
+    """The weekly digest's sender: its message and its chart (kinds `digest.%`)."""
+    sender = DigestSender(eng, client, now)
+    thread = threading.Thread(
+        target=sender.run, args=(stop,), kwargs={"wake": wake}, name="digest", daemon=True
     )
     thread.start()
     return thread

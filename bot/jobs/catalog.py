@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.jobs.digest_job import DIGEST
 from bot.jobs.job import Job
 
-JOBS: tuple[Job, ...] = ()
+JOBS: tuple[Job, ...] = (DIGEST,)
 
 
 def job_named(name: str) -> Job | None:

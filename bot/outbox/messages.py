@@ -145,10 +145,41 @@ class WebhookDelivery:
         return out
 
 
-Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery
+@dataclass(frozen=True)
+class Digest:
+    """The weekly digest's message, or (`chart`) its chart uploaded after it, to one channel;
+    `numbers` as bot.digest.numbers wrote them. Delivered by bot/digest/transport.py."""
+
+    kind: ClassVar[str] = "digest.post"
+    week: str  # "2026-W48"
+    channel: str
+    numbers: Mapping[str, Any]
+    locale: str = "en"
+    timezone: str = "UTC"
+    run: int = 1  # a forced run posts again under a new key
+    chart: bool = False
+    lead_id: ClassVar[None] = None
+
+    def dedupe_key(self) -> str:
+        return f"digest:{self.week}:{self.run}" + (":chart" if self.chart else "")
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "channel": self.channel,
+            "numbers": dict(self.numbers),
+            "locale": self.locale,
+            "timezone": self.timezone,
+            "run": self.run,
+            "chart": self.chart,
+        }
+
+
+Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery | Digest
 
 KINDS: dict[str, type[Message]] = {
-    cls.kind: cls for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery)
+    cls.kind: cls
+    for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery, Digest)
 }
 SLACK_KINDS = tuple(kind for kind in KINDS if kind.startswith("slack."))
 
@@ -190,4 +221,6 @@ def parse(kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str,
             dict(payload["transition"]),
             list(breakdown) if breakdown is not None else None,
         )
+    if kind == Digest.kind:
+        return Digest(**payload)
     raise UnknownKind(f"unknown outbox kind {kind!r}")
