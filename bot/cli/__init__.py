@@ -11,6 +11,7 @@ from bot.cli import (
     apikey,
     db,
     demo,
+    digest,
     doctor,
     generate,
     imports,
@@ -62,6 +63,7 @@ for module in (
     webhook,
     slack,
     jobs,
+    digest,
 ):
     module.register(app)
 
