@@ -24,6 +24,8 @@ def schedule_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         out["digest_day"] = day("digest.day", config["digest.day"])
     if "digest.time" in config:
         out["digest_time"] = clock_time("digest.time", config["digest.time"])
+    if "expiry.time" in config:
+        out["expiry_time"] = clock_time("expiry.time", config["expiry.time"])
     return out
 
 

@@ -53,6 +53,7 @@ _SECTIONS: dict[str, set[str]] = {
     "sla": {"working_hours"},
     "general": {"timezone", "locale"},
     "digest": {"day", "time"},
+    "expiry": {"time"},
     "outbox": {"lease_seconds", "pace_seconds"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
@@ -99,6 +100,7 @@ class Settings:
     timezone: str = "UTC"  # the team's: working hours, the digest's week and schedule
     digest_day: str = "mon"  # the weekly digest's day (mon … sun) and time, in `timezone`
     digest_time: str = "08:00"
+    expiry_time: str = "03:00"  # the daily decay and expiry of stale MQLs, in `timezone`
     locale: str = "en"
     routing_rules: tuple[Rule, ...] = ()  # first match wins; else alert_channel
     assign: bool = False  # assign each new MQL to a rep by weighted round robin

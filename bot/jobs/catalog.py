@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.jobs.digest_job import DIGEST
+from bot.jobs.expiry_job import EXPIRY
 from bot.jobs.job import Job
 
-JOBS: tuple[Job, ...] = (DIGEST,)
+JOBS: tuple[Job, ...] = (DIGEST, EXPIRY)
 
 
 def job_named(name: str) -> Job | None:

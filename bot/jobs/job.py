@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.settings import Settings
@@ -25,6 +26,7 @@ class RunContext:
     settings: Settings
     period: str
     forced: bool  # run again for a period that ran before (`--force`)
+    engine: Engine | None = None  # for a job of its own transactions (`own_transactions`)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -41,3 +43,8 @@ class Job:
     work: Callable[[RunContext], str]  # returns a one-line summary of what it did
     # a run missed while no process ran (or none held the lease) is made up for this long after
     catch_up: timedelta = timedelta(0)
+    # work too long for one transaction (a rescore): the run is recorded first, the work opens
+    # its own transactions through `ctx.engine`, and a run left `running` by a process that
+    # died is taken again after `stale_after`
+    own_transactions: bool = False
+    stale_after: timedelta = timedelta(hours=2)

@@ -44,10 +44,24 @@ def run_job(
     period = period or job.period(now, ZoneInfo(settings.timezone))
     try:
         with session_scope(engine) as session:
-            if not runs.claim_run(session, job.name, period, holder, now=now, again=force):
+            claimed = runs.claim_run(
+                session,
+                job.name,
+                period,
+                holder,
+                now=now,
+                again=force,
+                stale_before=now - job.stale_after if job.own_transactions else None,
+            )
+            if not claimed:
                 return RunResult(job.name, period, ran=False)
-            summary = job.work(RunContext(session, now, settings, period, force))
-            runs.finish_run(session, job.name, period, now=now, status="done", summary=summary)
+            if not job.own_transactions:
+                summary = job.work(RunContext(session, now, settings, period, force, engine))
+                runs.finish_run(session, job.name, period, now=now, status="done", summary=summary)
+        if job.own_transactions:
+            with session_scope(engine) as session:
+                summary = job.work(RunContext(session, now, settings, period, force, engine))
+                runs.finish_run(session, job.name, period, now=now, status="done", summary=summary)
     except Exception as exc:
         with session_scope(engine) as session:
             runs.record_failure(

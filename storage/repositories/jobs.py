@@ -83,11 +83,19 @@ def lease(session: Session, name: str) -> LeaseRow | None:
 
 
 def claim_run(
-    session: Session, job: str, period: str, holder: str, *, now: datetime, again: bool
+    session: Session,
+    job: str,
+    period: str,
+    holder: str,
+    *,
+    now: datetime,
+    again: bool,
+    stale_before: datetime | None = None,
 ) -> bool:
     """Record that `holder` runs `job` for `period` now; False if it ran (or runs) already.
 
-    A failed run may be run again, and so may any with `again` (a forced run). Of two
+    A failed run may be run again, and so may any with `again` (a forced run), and one still
+    `running` that started before `stale_before` (its process died). Of two
     concurrent claims the second waits for the first transaction and then finds its row.
     """
     ins = _insert(session)(JOB_RUN).values(
@@ -103,6 +111,8 @@ def claim_run(
     if session.execute(stmt).first() is not None:
         return True
     retry = true() if again else JOB_RUN.c.status == "failed"
+    if stale_before is not None and not again:
+        retry = retry | ((JOB_RUN.c.status == "running") & (JOB_RUN.c.started_at < stale_before))
     return (
         session.execute(
             update(JOB_RUN)
@@ -121,11 +131,19 @@ def claim_run(
 
 
 def finish_run(
-    session: Session, job: str, period: str, *, now: datetime, status: str, summary: str
+    session: Session,
+    job: str,
+    period: str,
+    *,
+    now: datetime,
+    status: str,
+    summary: str,
+    holder: str | None = None,
 ) -> None:
+    mine = true() if holder is None else JOB_RUN.c.holder == holder
     session.execute(
         update(JOB_RUN)
-        .where(JOB_RUN.c.job == job, JOB_RUN.c.period == period)
+        .where(JOB_RUN.c.job == job, JOB_RUN.c.period == period, mine)
         .values(finished_at=now, status=status, summary=summary[:500])
     )
 
@@ -135,9 +153,9 @@ def record_failure(
 ) -> None:
     """Keep a failed run (its work rolled back) so that `sdrbot jobs` shows why, and a retry
     may run it again."""
-    if not claim_run(session, job, period, holder, now=now, again=False):
-        return
-    finish_run(session, job, period, now=now, status="failed", summary=summary)
+    claim_run(session, job, period, holder, now=now, again=False)
+    # only this holder's run: a failure to claim must not mark another's run failed
+    finish_run(session, job, period, now=now, status="failed", summary=summary, holder=holder)
 
 
 def last_runs(session: Session) -> dict[str, RunRow]:
