@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,9 +25,49 @@ def schedule_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         out["digest_day"] = day("digest.day", config["digest.day"])
     if "digest.time" in config:
         out["digest_time"] = clock_time("digest.time", config["digest.time"])
+    out.update(_sla(config))
     if "expiry.time" in config:
         out["expiry_time"] = clock_time("expiry.time", config["expiry.time"])
     return out
+
+
+def _sla(config: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "sla.working_days" in config:
+        days = config["sla.working_days"]
+        if not isinstance(days, list) or not days:
+            raise ScheduleSettingsError(
+                f'sla.working_days must be a list of days such as ["mon", "tue"], not {days!r}'
+            )
+        out["sla_working_days"] = tuple(
+            day(f"sla.working_days[{i}]", d) for i, d in enumerate(days)
+        )
+    for key in ("day_start", "day_end"):
+        if f"sla.{key}" in config:
+            out[f"sla_{key}"] = clock_time(f"sla.{key}", config[f"sla.{key}"])
+    if out.get("sla_day_start", "09:00") >= out.get("sla_day_end", "17:00"):
+        raise ScheduleSettingsError("sla.day_start must be before sla.day_end")
+    if "sla.holidays" in config:
+        out["sla_holidays"] = holidays(config["sla.holidays"])
+    if "sla.manager_channel" in config:
+        value = config["sla.manager_channel"]
+        if not isinstance(value, str) or not value.strip():
+            raise ScheduleSettingsError(
+                f"sla.manager_channel must be a channel name or id, not {value!r}"
+            )
+        out["manager_channel"] = value.strip()
+    return out
+
+
+def holidays(value: Any) -> tuple[date, ...]:
+    if isinstance(value, list):
+        try:
+            return tuple(v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value)
+        except ValueError:
+            pass
+    raise ScheduleSettingsError(
+        f'sla.holidays must be a list of dates such as ["2026-12-24", 2026-12-25], not {value!r}'
+    )
 
 
 def timezone_name(key: str, value: Any) -> str:

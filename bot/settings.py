@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ _SECTIONS: dict[str, set[str]] = {
     "slack": {"alert_channel", "handover_channel", "digest_channel"},
     "roles": {"deciders", "decider_groups"},
     "decisions": {"recycle_reasons", "disqualify_reasons"},
-    "sla": {"working_hours"},
+    "sla": {"working_hours", "working_days", "day_start", "day_end", "holidays", "manager_channel"},
     "general": {"timezone", "locale"},
     "digest": {"day", "time"},
     "expiry": {"time"},
@@ -94,7 +95,12 @@ class Settings:
     decider_groups: tuple[str, ...] = ()  # Slack user group ids
     recycle_reasons: tuple[str, ...] = RECYCLE_REASONS
     disqualify_reasons: tuple[str, ...] = DISQUALIFY_REASONS
-    sla_working_hours: float = 4.0
+    sla_working_hours: float = 4.0  # remind after this many working hours, escalate after 2×
+    sla_working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    sla_day_start: str = "09:00"  # working hours, in `timezone`
+    sla_day_end: str = "17:00"
+    sla_holidays: tuple[date, ...] = ()
+    manager_channel: str = "#sdr-managers"  # where an MQL left past 2× the SLA escalates
     outbox_lease_seconds: float = 60.0  # a sender that died holds its row this long
     outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
     timezone: str = "UTC"  # the team's: working hours, the digest's week and schedule

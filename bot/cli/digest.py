@@ -109,11 +109,11 @@ def _post(settings: Settings, week: Week, force: bool) -> None:
 
 def _send_now(settings: Settings) -> None:
     """Post what was queued at once, rather than waiting for `sdrbot run` to do it."""
-    from bot.slack.digest_transport import DigestSender
+    from bot.slack.jobs_transport import JobsSender
     from bot.slack.outbox import make_client
 
     client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
-    report = DigestSender(engine(), client, now).drain_once()
+    report = JobsSender(engine(), client, now).drain_once()
     if report.sent:
         console.print(f"Posted the digest to {settings.digest_channel}.", markup=False)
     else:

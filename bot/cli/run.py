@@ -18,7 +18,7 @@ from bot.jobs.scheduler import running_jobs
 from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
-from bot.slack.digest_transport import DigestSender
+from bot.slack.jobs_transport import JobsSender
 from bot.slack.outbox import OutboxSender, make_client
 from bot.webhooks.runner import sending_webhooks
 
@@ -125,7 +125,7 @@ def _start_digest_sender(
     eng: Engine, client: WebClient, stop: threading.Event, wake: threading.Event
 ) -> threading.Thread:
     """The weekly digest's sender: its message and its chart (kinds `digest.%`)."""
-    sender = DigestSender(eng, client, now)
+    sender = JobsSender(eng, client, now)
     thread = threading.Thread(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="digest", daemon=True
     )

@@ -150,7 +150,7 @@ class Digest:
     """The weekly digest's message, or (`chart`) its chart uploaded after it, to one channel;
     `numbers` as bot.digest.numbers wrote them. Delivered by bot/digest/transport.py."""
 
-    kind: ClassVar[str] = "digest.post"
+    kind: ClassVar[str] = "jobs.digest"
     week: str  # "2026-W48"
     channel: str
     numbers: Mapping[str, Any]
@@ -175,11 +175,41 @@ class Digest:
         }
 
 
-Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery | Digest
+@dataclass(frozen=True)
+class Reminder:
+    """An MQL past its SLA: a reminder in its alert's thread (`escalate`: to the managers'
+    channel after twice the hours, with a link to the alert). One per MQL and step."""
+
+    kind: ClassVar[str] = "jobs.reminder"
+    lead_id: int
+    mql_at: datetime  # which MQL of the lead: a new MQL starts a new SLA
+    hours: float
+    mentions: tuple[str, ...] = ()  # the owner, or the SDRs who may take it
+    escalate: bool = False
+    channel: str = ""  # the managers' channel of an escalation
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        step = "escalation" if self.escalate else "reminder"
+        return f"sla:{step}:{self.lead_id}:{micros(self.mql_at)}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "lead_id": self.lead_id,
+            "mql_at": self.mql_at.isoformat(),
+            "hours": self.hours,
+            "mentions": list(self.mentions),
+            "escalate": self.escalate,
+            "channel": self.channel,
+            "locale": self.locale,
+        }
+
+
+Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery | Digest | Reminder
 
 KINDS: dict[str, type[Message]] = {
     cls.kind: cls
-    for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery, Digest)
+    for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery, Digest, Reminder)
 }
 SLACK_KINDS = tuple(kind for kind in KINDS if kind.startswith("slack."))
 
@@ -223,4 +253,12 @@ def parse(kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str,
         )
     if kind == Digest.kind:
         return Digest(**payload)
+    if kind == Reminder.kind:
+        return Reminder(
+            **{
+                **payload,
+                "mql_at": datetime.fromisoformat(payload["mql_at"]),
+                "mentions": tuple(payload.get("mentions") or ()),
+            }
+        )
     raise UnknownKind(f"unknown outbox kind {kind!r}")

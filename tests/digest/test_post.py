@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.jobs.digest_job import DIGEST
 from bot.jobs.runner import run_job
 from bot.settings import Settings
-from bot.slack.digest_transport import DigestSender
+from bot.slack.jobs_transport import JobsSender
 from tests.digest.week48 import NOW, build
 from tests.fakeslack import FakeSlack, running_fake_slack
 
@@ -33,7 +33,7 @@ def test_the_weekly_digest_is_posted_once_with_its_chart(engine: Engine, fake: F
     again = run_job(engine, DIGEST, now=NOW + timedelta(hours=3), settings=SETTINGS, holder="b")
     assert first.ran and first.period == "2026-W48" and not again.ran
     assert "too_lax" in first.summary
-    sender = DigestSender(engine, fake.web_client(), lambda: NOW)
+    sender = JobsSender(engine, fake.web_client(), lambda: NOW)
     for _ in range(2):  # the chart waits for the message to name the channel's id
         sender.drain_once()
     posted = fake.messages(MARKETING)
@@ -55,7 +55,7 @@ def test_a_forced_run_posts_the_week_again(engine: Engine, fake: FakeSlack) -> N
     build(engine)
     run_job(engine, DIGEST, now=NOW, settings=SETTINGS, holder="a")
     assert run_job(engine, DIGEST, now=NOW, settings=SETTINGS, holder="a", force=True).ran
-    sender = DigestSender(engine, fake.web_client(), lambda: NOW)
+    sender = JobsSender(engine, fake.web_client(), lambda: NOW)
     for _ in range(3):
         sender.drain_once()
     assert len(fake.messages(MARKETING)) == 4

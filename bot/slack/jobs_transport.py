@@ -1,7 +1,11 @@
-"""The weekly digest's transport: its message with chat.postMessage, then its chart with Slack's
+"""The scheduled jobs' transport (kinds `jobs.%`): SLA reminders in an alert's thread and
+escalations to the managers' channel with a link to the alert; and the weekly digest: its
+message with chat.postMessage, then its chart with Slack's
 external upload flow (files.getUploadURLExternal, the upload, files.completeUploadExternal into
-the channel; slack_sdk's files_upload_v2 runs the three). Kinds `digest.%`, so the Slack
-transport's `slack.%` never takes them, and a sender of their own in `sdrbot run`.
+the channel; slack_sdk's files_upload_v2 runs the three). The Slack transport's `slack.%`
+never takes these kinds; they have a sender of their own in `sdrbot run`.
+
+A reminder whose MQL was decided (or expired) before it went out is dropped, not posted.
 
 The chart waits (Defer) until the post has told us the channel's id, which the upload's last
 step needs, so it also follows its message. Rendering happens here, at delivery: the row
@@ -22,7 +26,7 @@ from bot.digest.chart import alt_text, digest_chart
 from bot.digest.numbers import from_payload
 from bot.digest.texts import digest_texts
 from bot.outbox.lanes import PooledLanes
-from bot.outbox.messages import Digest
+from bot.outbox.messages import Digest, Reminder
 from bot.outbox.sender import LEASE, Sender
 from bot.outbox.transport import (
     Defer,
@@ -35,43 +39,53 @@ from bot.outbox.transport import (
     Unreadable,
     read,
 )
+from bot.slack import sla_delivery
 from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.channels import ChannelIds
 from bot.slack.transport import PERMANENT_ERRORS, POLICY
 
-DIGEST_KINDS_LIKE = "digest.%"
+JOB_KINDS_LIKE = "jobs.%"
 WAIT_FOR_POST = timedelta(seconds=10)
 
 
+JobMessage = Digest | Reminder
+
+
 @dataclass
-class DigestTransport:
+class JobsTransport:
+    engine: Engine
     client: WebClient
     channel_ids: ChannelIds
-    kinds: str = DIGEST_KINDS_LIKE
+    kinds: str = JOB_KINDS_LIKE
     policy: RetryPolicy = field(default=POLICY)
 
-    def parse(self, row: Row) -> Digest:
+    def parse(self, row: Row) -> JobMessage:
         message = read(row)
-        if isinstance(message, Digest):
+        if isinstance(message, Digest | Reminder):
             return message
         raise Unreadable(f"unknown outbox kind {row.kind!r}")
 
-    def lane(self, row: Row, message: Digest) -> Hashable:
-        return message.channel
+    def lane(self, row: Row, message: JobMessage) -> Hashable:
+        return message.channel or "alerts"
 
     def lane_pattern(self, lane: Hashable) -> None:
         return None
 
-    def held(self, row: Row, message: Digest) -> bool:
+    def held(self, row: Row, message: JobMessage) -> bool:
         return False
 
-    def describe(self, row: Row, message: Digest) -> str:
+    def describe(self, row: Row, message: JobMessage) -> str:
+        if isinstance(message, Reminder):
+            step = "escalation" if message.escalate else "reminder"
+            return f"outbox row {row.id} (the SLA {step} of lead {message.lead_id})"
         part = "chart" if message.chart else "message"
         return f"outbox row {row.id} (the digest {part} of {message.week})"
 
-    def deliver(self, row: Row, message: Digest, now: datetime) -> Outcome:
+    def deliver(self, row: Row, message: JobMessage, now: datetime) -> Outcome:
         try:
+            if isinstance(message, Reminder):
+                return sla_delivery.deliver(self.engine, self.client, message)
             return self._chart(message) if message.chart else self._post(message)
         except BlockKitLimitError as exc:
             return Failed(str(exc))
@@ -109,7 +123,7 @@ class DigestTransport:
         return Sent({"requested": message.channel, "channel": channel, "files": files})
 
 
-class DigestSender(Sender[Digest]):
+class JobsSender(Sender[JobMessage]):
     def __init__(
         self,
         engine: Engine,
@@ -120,9 +134,9 @@ class DigestSender(Sender[Digest]):
     ) -> None:
         super().__init__(
             engine,
-            DigestTransport(client, ChannelIds(engine)),
+            JobsTransport(engine, client, ChannelIds(engine)),
             clock,
-            lanes=PooledLanes(1, name="digest"),
+            lanes=PooledLanes(1, name="jobs"),
             lease=lease,
-            name="digest sender",
+            name="jobs sender",
         )
