@@ -8,6 +8,8 @@ went on to the next one, so a week's MQLs still waiting for a decision do not co
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -87,6 +89,15 @@ class ScoreRow:
 
 
 @dataclass(frozen=True)
+class Sla:
+    decided: int  # decisions in the week
+    median_hours: float | None  # from becoming an MQL to the decision (wall-clock hours)
+    p90_hours: float | None  # nearest rank: 9 in 10 were decided within this
+    reminders: int
+    escalations: int
+
+
+@dataclass(frozen=True)
 class DigestNumbers:
     week: str
     first_day: str  # ISO dates, in the team's timezone
@@ -100,6 +111,7 @@ class DigestNumbers:
     reasons: tuple[Reason, ...]
     backlog: Backlog
     by_score: tuple[ScoreRow, ...] = field(default=())  # over the five weeks
+    sla: Sla = field(default=Sla(0, None, None, 0, 0))
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -169,6 +181,24 @@ def digest_numbers(session: Session, week: Week, tz: ZoneInfo, *, now: datetime)
         reasons=tuple(Reason(d, r, n) for d, r, n in repo.decision_reasons(session, start, end)),
         backlog=_backlog(session, now),
         by_score=_by_score(session, week.shifted(1 - TREND_WEEKS).start(tz), end),
+        sla=_sla(session, start, end),
+    )
+
+
+def _sla(session: Session, start: datetime, end: datetime) -> Sla:
+    hours = sorted(
+        (decided - entered).total_seconds() / 3600
+        for entered, decided in repo.decision_waits(session, start, end)
+    )
+    reminders, escalations = repo.sla_messages(session, start, end)
+    if not hours:
+        return Sla(0, None, None, reminders, escalations)
+    return Sla(
+        len(hours),
+        statistics.median(hours),
+        hours[math.ceil(0.9 * len(hours)) - 1],
+        reminders,
+        escalations,
     )
 
 
@@ -214,4 +244,5 @@ def from_payload(data: dict[str, Any]) -> DigestNumbers:
             b["open"], b["oldest_days"], tuple((int(d), int(n)) for d, n in b["older"])
         ),
         by_score=tuple(ScoreRow(**s) for s in data.get("by_score", ())),
+        sla=Sla(**data["sla"]) if "sla" in data else Sla(0, None, None, 0, 0),
     )

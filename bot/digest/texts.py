@@ -77,6 +77,7 @@ def digest_texts(numbers: DigestNumbers, locale: str, timezone: str) -> DigestTe
         _sources(numbers, locale),
         _reasons(numbers, locale),
         _backlog(numbers, locale),
+        _sla(numbers, locale),
         _quality(numbers, locale),
     )
     return DigestTexts(
@@ -129,3 +130,21 @@ def _quality(numbers: DigestNumbers, locale: str) -> str:
         for r in numbers.by_score
     ]
     return render("digest/quality.mrkdwn", locale, rows=rows)
+
+
+def _sla(numbers: DigestNumbers, locale: str) -> str:
+    s = numbers.sla
+
+    def hours(value: float | None) -> str:
+        text = "–" if value is None else f"{value:.1f}"
+        return text.replace(".", ",") if locale == "de" else text
+
+    return render(
+        "digest/sla.mrkdwn",
+        locale,
+        decided=s.decided,
+        median=hours(s.median_hours),
+        p90=hours(s.p90_hours),
+        reminders=s.reminders,
+        escalations=s.escalations,
+    )

@@ -78,3 +78,57 @@ def test_weeks() -> None:
         parse_week("2026-W54")
     with pytest.raises(WeekError):
         parse_week("last week")
+
+
+def test_time_to_a_decision_and_the_sla_messages(engine: Engine) -> None:
+    from datetime import timedelta
+
+    from bot.digest.numbers import Sla
+    from bot.outbox.messages import Reminder
+    from bot.outbox.queue import queue
+    from storage.tables import Lead, LifecycleTransition
+    from tests.digest.week48 import TUESDAY
+
+    t0 = TUESDAY
+    with session_scope(engine) as s:
+        leads = [
+            Lead(
+                email=f"s{i}@example.com",
+                status="lead",
+                status_since=t0,
+                created_at=t0,
+                updated_at=t0,
+            )
+            for i in range(4)
+        ]
+        s.add_all(leads)
+        s.flush()
+        a, b, c, d = (lead.id for lead in leads)
+        h = timedelta(hours=1)
+        for lead, src, dst, cause, at in [
+            (a, "lead", "mql", "score", t0),
+            (a, "mql", "sql", "decision:promote", t0 + 2 * h),
+            (b, "lead", "mql", "score", t0),
+            (b, "mql", "recycled", "decision:recycle", t0 + 6 * h),
+            (c, "lead", "mql", "score", t0 - 170 * h),  # an earlier MQL: the later one counts
+            (c, "mql", "recycled", "decision:recycle", t0 - 160 * h),
+            (c, "recycled", "mql", "re_mql", t0 + h),
+            (c, "mql", "disqualified", "decision:disqualify", t0 + 11 * h),
+            (d, "lead", "mql", "score", t0),
+            (d, "mql", "nurturing", "expired", t0 + 50 * h),
+        ]:
+            s.add(
+                LifecycleTransition(
+                    lead_id=lead, from_status=src, to_status=dst, cause=cause, actor="test", at=at
+                )
+            )
+        queue(
+            s,
+            [Reminder(a, t0, 4), Reminder(b, t0, 4), Reminder(b, t0, 4, escalate=True)],
+            now=t0 + 5 * h,
+        )
+    with session_scope(engine) as session:
+        numbers = digest_numbers(session, Week(2026, 48), BERLIN, now=NOW)
+    # waits of 2, 6 and 10 hours: median 6, nine in ten within 10 (nearest rank)
+    assert numbers.sla == Sla(3, 6.0, 10.0, 2, 1)
+    assert from_payload(numbers.payload()).sla == numbers.sla

@@ -36,6 +36,7 @@ def test_english(numbers: DigestNumbers) -> None:
     assert "webinar (8), ads (6)" in text and "Disqualified: Spam (5)." in text
     assert "3 MQLs wait for a decision; the oldest has waited 10 days." in text
     assert "Score 80 to 99: 50 % became SQLs (2 of 4)." in text
+    assert "0 SLA reminders and 0 escalations went out." in text
     assert "MQL→SQL: of the MQLs that left the stage in the week" in text  # the footnote
 
 
