@@ -71,4 +71,5 @@ SLA = Job(
     schedule=lambda s: f"every {EVERY_MINUTES} minutes ({s.sla_working_hours:g} working hours)",
     period=period,
     work=work,
+    catch_up=timedelta(minutes=EVERY_MINUTES),  # a process taking over checks at once
 )

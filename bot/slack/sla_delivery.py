@@ -13,7 +13,7 @@ from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
 from storage.repositories import sla as sla_repo
 
-WAIT_FOR_ALERT = 30.0  # seconds: the alert itself may still be on its way to Slack
+WAIT_FOR_ALERT = 5.0  # seconds: the alert itself may still be on its way to Slack
 
 
 def deliver(engine: Engine, client: WebClient, message: Reminder) -> Outcome:
