@@ -16,9 +16,13 @@ from bot.jobs.working_time import WorkingTime
 from bot.outbox.messages import Reminder
 from bot.outbox.queue import queue
 from bot.settings import Settings
+from storage.repositories import jobs as runs
 from storage.repositories import sla as repo
 
 EVERY_MINUTES = 5
+# its slots' run records are kept this long: 288 a day would otherwise pile up for ever, and
+# a slot that old can no longer be run again by the scheduler anyway
+KEEP_RUNS = timedelta(days=7)
 
 
 def trigger(settings: Settings) -> BaseTrigger:
@@ -60,6 +64,7 @@ def late_mqls(ctx: RunContext) -> list[Reminder]:
 def work(ctx: RunContext) -> str:
     due = late_mqls(ctx)
     queue(ctx.session, due, now=ctx.now)
+    runs.forget_runs(ctx.session, "sla", started_before=ctx.now - KEEP_RUNS)
     escalations = sum(r.escalate for r in due)
     return f"{len(due) - escalations} reminders and {escalations} escalations due (each sent once)"
 

@@ -194,3 +194,11 @@ def run_of(session: Session, job: str, period: str) -> RunRow | None:
         ).where(JOB_RUN.c.job == job, JOB_RUN.c.period == period)
     ).first()
     return RunRow(*row) if row is not None else None
+
+
+def forget_runs(session: Session, job: str, *, started_before: datetime) -> int:
+    """Delete this job's run records started before the moment (a frequent job's old slots)."""
+    result = session.execute(
+        delete(JOB_RUN).where(JOB_RUN.c.job == job, JOB_RUN.c.started_at < started_before)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

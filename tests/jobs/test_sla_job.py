@@ -121,3 +121,16 @@ def test_the_owner_is_named_in_german(
     reminder = fake.messages(ALERTS)[-1]["text"]
     assert reminder.startswith(":alarm_clock: <@U0SDRBEN01> ") and "<@U0SDRANNA1>" not in reminder
     assert "Arbeitsstunden" in reminder
+
+
+def test_old_slots_are_forgotten(threaded_engine: Engine) -> None:
+    from storage.repositories import jobs as runs
+
+    run_job(threaded_engine, SLA, now=NOW, settings=CONFIG, holder="a")
+    run_job(threaded_engine, SLA, now=NOW + timedelta(days=6), settings=CONFIG, holder="a")
+    with session_scope(threaded_engine) as s:
+        assert runs.run_of(s, "sla", "2026-06-01T14:00") is not None
+    run_job(threaded_engine, SLA, now=NOW + timedelta(days=8), settings=CONFIG, holder="a")
+    with session_scope(threaded_engine) as s:
+        assert runs.run_of(s, "sla", "2026-06-01T14:00") is None
+        assert runs.run_of(s, "sla", "2026-06-07T14:00") is not None
