@@ -24,7 +24,8 @@ VERDICTS = ("too_lax", "too_strict", "healthy", "off_band", "too_few")
 
 def verdict(*, new_leads: int, first_mqls: int, mql_exits: int, promoted: int) -> str:
     """too_lax | too_strict | healthy (both rates within or above their bands) | off_band
-    (neither lax nor strict, but outside a band) | too_few (not enough to judge)."""
+    (neither lax nor strict, but outside a band) | too_few (either rate has too little to
+    go on, and the other shows nothing wrong)."""
     lax = mql_exits >= MIN_DECIDED and promoted / mql_exits < LAX_BELOW
     judged_mqls = new_leads >= MIN_NEW_LEADS
     strict = judged_mqls and first_mqls / new_leads < BANDS["lead_mql"][0] * STRICT_FACTOR
@@ -32,9 +33,10 @@ def verdict(*, new_leads: int, first_mqls: int, mql_exits: int, promoted: int) -
         return "too_lax"
     if strict:
         return "too_strict"
-    if mql_exits < MIN_DECIDED and not judged_mqls:
+    if mql_exits < MIN_DECIDED or not judged_mqls:  # "right" needs both rates to say so
         return "too_few"
-    in_band = (not judged_mqls or first_mqls / new_leads >= BANDS["lead_mql"][0]) and (
-        mql_exits < MIN_DECIDED or promoted / mql_exits >= BANDS["mql_sql"][0]
+    in_band = (
+        first_mqls / new_leads >= BANDS["lead_mql"][0]
+        and promoted / mql_exits >= BANDS["mql_sql"][0]
     )
     return "healthy" if in_band else "off_band"

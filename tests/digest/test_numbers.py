@@ -68,6 +68,9 @@ def test_verdicts() -> None:
     assert verdict(new_leads=1000, first_mqls=40, mql_exits=40, promoted=20) == "too_strict"
     assert verdict(new_leads=1000, first_mqls=80, mql_exits=100, promoted=30) == "off_band"
     assert verdict(new_leads=10, first_mqls=1, mql_exits=3, promoted=0) == "too_few"
+    # Lead→MQL fine but no MQL decided yet: nothing says the definition is right
+    assert verdict(new_leads=2000, first_mqls=337, mql_exits=0, promoted=0) == "too_few"
+    assert verdict(new_leads=10, first_mqls=1, mql_exits=100, promoted=30) == "too_few"
 
 
 def test_weeks() -> None:
