@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from bot.routing import (
     reps_from_config,
     rules_from_config,
 )
+from bot.schedule_settings import ScheduleSettingsError, schedule_settings
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
@@ -49,8 +51,10 @@ _SECTIONS: dict[str, set[str]] = {
     "slack": {"alert_channel", "handover_channel", "digest_channel"},
     "roles": {"deciders", "decider_groups"},
     "decisions": {"recycle_reasons", "disqualify_reasons"},
-    "sla": {"working_hours"},
+    "sla": {"working_hours", "working_days", "day_start", "day_end", "holidays", "manager_channel"},
     "general": {"timezone", "locale"},
+    "digest": {"day", "time"},
+    "expiry": {"time"},
     "outbox": {"lease_seconds", "pace_seconds"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
@@ -91,10 +95,18 @@ class Settings:
     decider_groups: tuple[str, ...] = ()  # Slack user group ids
     recycle_reasons: tuple[str, ...] = RECYCLE_REASONS
     disqualify_reasons: tuple[str, ...] = DISQUALIFY_REASONS
-    sla_working_hours: float = 4.0
+    sla_working_hours: float = 4.0  # remind after this many working hours, escalate after 2×
+    sla_working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    sla_day_start: str = "09:00"  # working hours, in `timezone`
+    sla_day_end: str = "17:00"
+    sla_holidays: tuple[date, ...] = ()
+    manager_channel: str = "#sdr-managers"  # where an MQL left past 2× the SLA escalates
     outbox_lease_seconds: float = 60.0  # a sender that died holds its row this long
     outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # the team's: working hours, the digest's week and schedule
+    digest_day: str = "mon"  # the weekly digest's day (mon … sun) and time, in `timezone`
+    digest_time: str = "08:00"
+    expiry_time: str = "03:00"  # the daily decay and expiry of stale MQLs, in `timezone`
     locale: str = "en"
     routing_rules: tuple[Rule, ...] = ()  # first match wins; else alert_channel
     assign: bool = False  # assign each new MQL to a rep by weighted round robin
@@ -209,6 +221,10 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
+    try:
+        out.update(schedule_settings(config))
+    except ScheduleSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
     if out.get("locale", "en") not in LOCALES:
         raise SettingsError(
             f"general.locale must be one of {', '.join(LOCALES)}, not {out['locale']!r}"

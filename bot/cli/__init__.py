@@ -12,9 +12,11 @@ from bot.cli import (
     calibrate,
     db,
     demo,
+    digest,
     doctor,
     generate,
     imports,
+    jobs,
     leads,
     model,
     run,
@@ -62,6 +64,8 @@ for module in (
     serve,
     webhook,
     slack,
+    jobs,
+    digest,
 ):
     module.register(app)
 

@@ -14,9 +14,11 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
+from bot.jobs.scheduler import running_jobs
 from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
+from bot.slack.jobs_transport import JobsSender
 from bot.slack.outbox import OutboxSender, make_client
 from bot.webhooks.runner import sending_webhooks
 
@@ -36,7 +38,8 @@ def run(
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP address to listen on."),
 ) -> None:
     """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port), the
-    ingest API on --port, and the alert and webhook senders."""
+    ingest API on --port, the alert and webhook senders, and the scheduled jobs (one process
+    of several runs them: see `sdrbot jobs`)."""
     settings, use_socket = _checked(http, socket)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -44,10 +47,12 @@ def run(
     eng = engine()
     client = make_client(settings.slack_bot_token.value, settings.slack_api_url)
     stop, wake, hooks_wake = threading.Event(), threading.Event(), threading.Event()
+    digest_wake = threading.Event()
 
     def wake_all() -> None:  # an accepted call may have queued an alert and a webhook
         wake.set()
         hooks_wake.set()
+        digest_wake.set()
 
     try:
         bolt = build_app(
@@ -56,13 +61,18 @@ def run(
     except SettingsError as exc:
         raise fail(str(exc), 2) from exc
     thread = _start_sender(eng, client, settings, stop, wake)
+    digest_thread = _start_digest_sender(eng, client, stop, digest_wake)
     try:
-        with sending_webhooks(eng, now, hooks_wake):
+        with (
+            sending_webhooks(eng, now, hooks_wake),
+            running_jobs(eng, settings, now, on_queued=wake_all),
+        ):
             _serve(bolt, settings, eng, wake_all, host=host, port=port, use_socket=use_socket)
     finally:
         stop.set()
         wake.set()
         thread.join(timeout=10)
+        digest_thread.join(timeout=10)
 
 
 def _checked(http: bool, socket: bool) -> tuple[Settings, bool]:
@@ -106,6 +116,18 @@ def _start_sender(
     )
     thread = threading.Thread(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="outbox", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _start_digest_sender(
+    eng: Engine, client: WebClient, stop: threading.Event, wake: threading.Event
+) -> threading.Thread:
+    """The weekly digest's sender: its message and its chart (kinds `digest.%`)."""
+    sender = JobsSender(eng, client, now)
+    thread = threading.Thread(
+        target=sender.run, args=(stop,), kwargs={"wake": wake}, name="digest", daemon=True
     )
     thread.start()
     return thread

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager, nullcontext
 
 import typer
+from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
 from bot.settings import Settings, SettingsError
@@ -20,6 +22,12 @@ def serve(
     host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on."),
     workers: int = typer.Option(
         1, "--workers", min=1, help="Worker processes (scoring is CPU work: one per core)."
+    ),
+    jobs: bool = typer.Option(
+        False,
+        "--jobs",
+        help="Also run the scheduled jobs here (when no `sdrbot run` does; one process of "
+        "all that try runs them).",
     ),
 ) -> None:
     """Serve the ingest API (Segment-compatible identify/track/batch, outcomes) and its docs."""
@@ -38,7 +46,7 @@ def serve(
         + (f" with {workers} worker processes" if workers > 1 else "")
     )
     # webhooks are sent from this process alone, whatever the number of workers
-    with sending_webhooks(eng, now):
+    with sending_webhooks(eng, now), _scheduled(jobs, eng, settings):
         if workers > 1:
             # each worker builds its own app and engine from the environment
             os.environ["DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
@@ -53,3 +61,12 @@ def serve(
             return
         api = create_api_app(engine=eng, clock=now, events=settings.event_map)
         uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+def _scheduled(wanted: bool, eng: Engine, settings: Settings) -> AbstractContextManager[object]:
+    """The scheduled jobs in this (the parent) process with --jobs, never in the workers."""
+    if not wanted:
+        return nullcontext()
+    from bot.jobs.scheduler import running_jobs
+
+    return running_jobs(eng, settings, now)

@@ -145,10 +145,71 @@ class WebhookDelivery:
         return out
 
 
-Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery
+@dataclass(frozen=True)
+class Digest:
+    """The weekly digest's message, or (`chart`) its chart uploaded after it, to one channel;
+    `numbers` as bot.digest.numbers wrote them. Delivered by bot/digest/transport.py."""
+
+    kind: ClassVar[str] = "jobs.digest"
+    week: str  # "2026-W48"
+    channel: str
+    numbers: Mapping[str, Any]
+    locale: str = "en"
+    timezone: str = "UTC"
+    run: int = 1  # a forced run posts again under a new key
+    chart: bool = False
+    lead_id: ClassVar[None] = None
+
+    def dedupe_key(self) -> str:
+        return f"digest:{self.week}:{self.run}" + (":chart" if self.chart else "")
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "channel": self.channel,
+            "numbers": dict(self.numbers),
+            "locale": self.locale,
+            "timezone": self.timezone,
+            "run": self.run,
+            "chart": self.chart,
+        }
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """An MQL past its SLA: a reminder in its alert's thread (`escalate`: to the managers'
+    channel after twice the hours, with a link to the alert). One per MQL and step."""
+
+    kind: ClassVar[str] = "jobs.reminder"
+    lead_id: int
+    mql_at: datetime  # which MQL of the lead: a new MQL starts a new SLA
+    hours: float
+    mentions: tuple[str, ...] = ()  # the owner, or the SDRs who may take it
+    escalate: bool = False
+    channel: str = ""  # the managers' channel of an escalation
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        step = "escalation" if self.escalate else "reminder"
+        return f"sla:{step}:{self.lead_id}:{micros(self.mql_at)}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "lead_id": self.lead_id,
+            "mql_at": self.mql_at.isoformat(),
+            "hours": self.hours,
+            "mentions": list(self.mentions),
+            "escalate": self.escalate,
+            "channel": self.channel,
+            "locale": self.locale,
+        }
+
+
+Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery | Digest | Reminder
 
 KINDS: dict[str, type[Message]] = {
-    cls.kind: cls for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery)
+    cls.kind: cls
+    for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery, Digest, Reminder)
 }
 SLACK_KINDS = tuple(kind for kind in KINDS if kind.startswith("slack."))
 
@@ -189,5 +250,15 @@ def parse(kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str,
             str(payload["id"]),
             dict(payload["transition"]),
             list(breakdown) if breakdown is not None else None,
+        )
+    if kind == Digest.kind:
+        return Digest(**payload)
+    if kind == Reminder.kind:
+        return Reminder(
+            **{
+                **payload,
+                "mql_at": datetime.fromisoformat(payload["mql_at"]),
+                "mentions": tuple(payload.get("mentions") or ()),
+            }
         )
     raise UnknownKind(f"unknown outbox kind {kind!r}")

@@ -5,6 +5,7 @@ from storage.tables.aliases import LeadAlias
 from storage.tables.apikeys import ApiKey
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
+from storage.tables.jobs import JobLease, JobRun
 from storage.tables.leads import Lead, LeadBase, LeadPublic
 from storage.tables.messages import IngestMessage
 from storage.tables.models import ModelVersion
@@ -19,6 +20,8 @@ __all__ = [
     "Decision",
     "Event",
     "IngestMessage",
+    "JobLease",
+    "JobRun",
     "Lead",
     "LeadAlias",
     "LeadBase",

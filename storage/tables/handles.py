@@ -12,6 +12,8 @@ from storage.tables import (
     Decision,
     Event,
     IngestMessage,
+    JobLease,
+    JobRun,
     Lead,
     LeadAlias,
     LeadScore,
@@ -36,3 +38,5 @@ API_KEY: Table = ApiKey.__table__  # type: ignore[attr-defined]
 WEBHOOK: Table = Webhook.__table__  # type: ignore[attr-defined]
 REP: Table = SdrRep.__table__  # type: ignore[attr-defined]
 DECISION: Table = Decision.__table__  # type: ignore[attr-defined]
+JOB_LEASE: Table = JobLease.__table__  # type: ignore[attr-defined]
+JOB_RUN: Table = JobRun.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,14 @@
+"""The scheduled jobs, in the order `sdrbot jobs` lists them."""
+
+from __future__ import annotations
+
+from bot.jobs.digest_job import DIGEST
+from bot.jobs.expiry_job import EXPIRY
+from bot.jobs.job import Job
+from bot.jobs.sla_job import SLA
+
+JOBS: tuple[Job, ...] = (DIGEST, SLA, EXPIRY)
+
+
+def job_named(name: str) -> Job | None:
+    return next((job for job in JOBS if job.name == name), None)

@@ -1,0 +1,56 @@
+"""N working hours later, across evenings, weekends, holidays and the clock change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from bot.jobs.working_time import WorkingTime
+from bot.settings import Settings
+
+BERLIN = Settings(timezone="Europe/Berlin", sla_holidays=(date(2026, 12, 24),))
+
+
+def test_within_one_day() -> None:
+    wt = WorkingTime.of(BERLIN)
+    # Tuesday 10:00 in Berlin (09:00 UTC) + 4 h = 14:00 Berlin
+    assert wt.after(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), 4) == datetime(
+        2026, 12, 1, 13, 0, tzinfo=UTC
+    )
+
+
+def test_an_evening_mql_waits_for_the_morning_and_friday_for_monday() -> None:
+    wt = WorkingTime.of(BERLIN)
+    # Tuesday 20:00 Berlin: counts from Wednesday 09:00
+    assert wt.after(datetime(2026, 12, 1, 19, 0, tzinfo=UTC), 4) == datetime(
+        2026, 12, 2, 12, 0, tzinfo=UTC
+    )
+    # Friday 15:00 Berlin: 2 h on Friday, 2 h on Monday → Monday 11:00
+    assert wt.after(datetime(2026, 12, 4, 14, 0, tzinfo=UTC), 4) == datetime(
+        2026, 12, 7, 10, 0, tzinfo=UTC
+    )
+
+
+def test_holidays_and_custom_days() -> None:
+    wt = WorkingTime.of(BERLIN)
+    # Wednesday 23 Dec 16:00 Berlin: 1 h, the 24th is a holiday, 3 h on Friday the 25th
+    assert wt.after(datetime(2026, 12, 23, 15, 0, tzinfo=UTC), 4) == datetime(
+        2026, 12, 25, 11, 0, tzinfo=UTC
+    )
+    six_days = WorkingTime.of(replace(BERLIN, sla_working_days=("sat",), sla_day_end="10:00"))
+    assert six_days.after(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), 2) == datetime(
+        2026,
+        12,
+        12,
+        9,
+        0,
+        tzinfo=UTC,  # one hour each Saturday: the 5th and the 12th
+    )
+
+
+def test_across_the_clock_change() -> None:
+    wt = WorkingTime.of(BERLIN)
+    # Friday 27 March 16:00 CET + 2 h: 1 h Friday, 1 h Monday 30 March (CEST) → 10:00 CEST
+    assert wt.after(datetime(2026, 3, 27, 15, 0, tzinfo=UTC), 2) == datetime(
+        2026, 3, 30, 8, 0, tzinfo=UTC
+    )
