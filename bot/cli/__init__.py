@@ -17,6 +17,7 @@ from bot.cli import (
     leads,
     model,
     run,
+    sandbox,
     serve,
     slack,
     start,
@@ -60,6 +61,7 @@ for module in (
     serve,
     webhook,
     slack,
+    sandbox,
 ):
     module.register(app)
 
