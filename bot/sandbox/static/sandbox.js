@@ -460,13 +460,18 @@ let fetching = null, again = false;
 async function refresh() {
   if (fetching) { again = true; return fetching; }
   fetching = (async () => {
-    do {
-      again = false;
-      const answer = await fetch(`/sandbox/state?user=${encodeURIComponent(S.user)}`);
-      S.state = await answer.json();
-      render();
-    } while (again);
-    fetching = null;
+    try {
+      do {
+        again = false;
+        const answer = await fetch(`/sandbox/state?user=${encodeURIComponent(S.user)}`);
+        S.state = await answer.json();
+        render();
+      } while (again);
+    } catch (err) {
+      // the server is away for a moment: the next change it announces refreshes the page
+    } finally {
+      fetching = null;
+    }
   })();
   return fetching;
 }
