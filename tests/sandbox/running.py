@@ -103,7 +103,8 @@ class Page:
 
     def click(self, message: dict[str, Any], action_id: str, **where: Any) -> httpx.Response:
         for block in message["blocks"]:
-            for element in block.get("elements", []) if block["type"] == "actions" else []:
+            elements = block.get("elements", []) if block["type"] == "actions" else []
+            for element in [*elements, block.get("accessory") or {}]:
                 if element.get("action_id") == action_id:
                     action = {
                         "type": element["type"],
@@ -111,5 +112,6 @@ class Page:
                         "block_id": block.get("block_id", ""),
                         "value": element.get("value"),
                     }
-                    return self.act(kind="click", action=action, ts=message["ts"], **where)
+                    ts = message.get("ts") or message.get("message_ts")
+                    return self.act(kind="click", action=action, ts=ts, **where)
         raise AssertionError(f"no {action_id} button in the message")

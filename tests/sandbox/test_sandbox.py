@@ -144,6 +144,25 @@ def test_slash_commands_answer_the_asker_only_and_unknown_ones_get_slacks_answer
     assert anna.channel("sdr-alerts")[-1]["text"] == "hello team"
 
 
+def test_a_pick_lists_button_replaces_the_list_through_its_response_url(
+    sandbox: Sandbox,
+) -> None:
+    anna = Page(sandbox, ANNA)
+    wait_for(lambda: len(anna.alerts()) >= 2, message="fewer than two alerts arrived")
+    anna.act(kind="message", channel=ALERTS, text="/lead e")
+    pick = anna.state()["ephemerals"][-1]
+    assert "Pick one" in pick["text"]
+    answer = anna.click(pick, "lead_pick_1", channel=ALERTS, ephemeral_ts=pick["message_ts"])
+    assert answer.json() == {"ok": True}
+
+    def replaced() -> dict[str, Any] | None:
+        now = anna.state()["ephemerals"]
+        return next((e for e in now if e["message_ts"] == pick["message_ts"]), None)
+
+    card = wait_for(lambda: (r := replaced()) and "Pick one" not in r["text"] and r)
+    assert "score" in card["text"] and len(anna.state()["ephemerals"]) == 1
+
+
 def test_the_home_tab_is_published_for_the_person_who_opens_it(sandbox: Sandbox) -> None:
     anna = Page(sandbox, ANNA)
     assert anna.act(kind="home").json() == {"ok": True}
