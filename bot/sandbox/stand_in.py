@@ -10,6 +10,7 @@ and it counts every change, which the page follows over server-sent events.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from bot.sandbox.slackapi.server import FakeSlack
 from bot.sandbox.slackapi.wire import Response, json_response, parse_args
 from bot.sandbox.workspace import CHANNELS, PEOPLE
 
+log = logging.getLogger(__name__)
 TRIGGER_TTL = 3.0  # seconds, as Slack's
 SLACKBOT = "USLACKBOT"
 
@@ -121,7 +123,18 @@ class SandboxSlack(FakeSlack):
             opener, refused = self._trigger_user(query, headers, body)
             if refused:
                 return json_response(200, {"ok": False, "error": refused})
+        with self.lock:
+            seen = len(self._api.problems)
         answer = super().handle(verb, path, query, headers, body)
+        with self.lock:
+            for problem in self._api.problems[seen:]:
+                # what the real Slack would refuse (or frown at) is a bug worth a line in the log
+                log.warning(
+                    "Slack would object to %s: %s %s",
+                    problem.method,
+                    problem.error,
+                    " ".join(problem.messages),
+                )
         if opener is not None and answer[0] == 200:
             reply = json.loads(answer[2])
             if reply.get("ok"):
