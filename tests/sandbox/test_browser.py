@@ -150,3 +150,26 @@ def test_a_second_user_on_a_decided_alert_is_told_who_was_first(
     assert (
         httpx.get(f"{sandbox.url}/sandbox/state", params={"user": ANNA}).json()["ephemerals"] == []
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        (
+            "*bold* and _it_ ~gone~ `code`",
+            "<b>bold</b> and <i>it</i> <s>gone</s> <code>code</code>",
+        ),
+        ("&lt;script&gt;x&lt;/script&gt; &amp; co", "&lt;script&gt;x&lt;/script&gt; &amp; co"),
+        ("john_doe@example.com 3*4*5", "john_doe@example.com 3*4*5"),
+        ("<https://x.io/?a=1&amp;b=2|the link>", '<a href="https://x.io/?a=1&amp;b=2"'),
+        ("<javascript:alert(1)|x>", "javascript:alert(1)|x"),
+        (f"<@{PEOPLE[0].id}> in <#{CHANNELS['marketing']}>", "@Anna Berger</span> in"),
+    ],
+)
+def test_mrkdwn_is_rendered_and_escaped_text_shown_literally(
+    open_page: Callable[[str], Any], source: str, html: str
+) -> None:
+    page = open_page(ANNA)
+    rendered = page.evaluate("(text) => mrkdwn(text)", source)
+    assert html in rendered
+    assert "<script>" not in rendered

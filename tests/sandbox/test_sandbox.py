@@ -3,6 +3,7 @@ stand-in's answers, and what each person sees."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,3 +196,21 @@ def test_the_demo_stream_pauses(sandbox: Sandbox) -> None:
     sent = sandbox.stream.sent
     time.sleep(1)
     assert sandbox.stream.sent <= sent + 1  # at most the lead already on its way
+
+
+def test_a_click_for_a_lead_that_is_gone_gets_an_answer_not_a_trace(sandbox: Sandbox) -> None:
+    anna = Page(sandbox, ANNA)
+    alert = first_alert(anna, sandbox)
+    gone = json.loads(json.dumps(alert))
+    for block in gone["blocks"]:
+        for element in block.get("elements", []):
+            if "value" in element:
+                element["value"] = "99999"  # a lead no longer in the database
+    for action_id in ("lead_claim", "lead_promote"):
+        assert anna.click(gone, action_id, channel=ALERTS).json() == {"ok": True}
+    notes = wait_for(
+        lambda: len(anna.state()["ephemerals"]) == 2 and anna.state()["ephemerals"],
+        message="the bot did not answer both clicks",
+    )
+    assert all("99999" in note["text"] for note in notes)
+    assert anna.state()["modal"] is None
