@@ -8,6 +8,7 @@ like any other: the bot cannot tell the page from Slack.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -129,7 +130,9 @@ class Interactions:
             return {"ok": False, "errors": reply.get("errors") or {}}
         if action == "update" and isinstance(reply.get("view"), dict):
             with self.stand_in.lock:
-                self.stand_in.workspace.views[view["id"]].update(reply["view"])
+                stored = self.stand_in.workspace.views[view["id"]]
+                stored.update(reply["view"])
+                stored["hash"] = f"{time.time():.6f}.updated"  # the page redraws a new hash
         else:
             self.stand_in.close_view(user["id"], view["id"], all_views=action == "clear")
         self.stand_in.touch()
