@@ -6,6 +6,7 @@ ingest API."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,7 +47,10 @@ def create_sandbox_app(
     root_url: str,
     wake: Callable[[], None] | None = None,
     stream: Pausable | None = None,
+    closing: threading.Event | None = None,
 ) -> FastAPI:
+    """`closing` ends the pages' event streams, which would otherwise hold a shutdown up."""
+    closing = closing or threading.Event()
     web = FastAPI(title="sdrbot sandbox", docs_url=None, redoc_url=None, openapi_url=None)
     acts = Interactions(stand_in, f"{root_url.rstrip('/')}/slack/events", secret)
 
@@ -92,7 +96,7 @@ def create_sandbox_app(
     async def events(request: Request) -> StreamingResponse:
         async def changes() -> AsyncIterator[str]:
             last, quiet = -1, 0.0
-            while not await request.is_disconnected():
+            while not closing.is_set() and not await request.is_disconnected():
                 if stand_in.version != last:
                     last, quiet = stand_in.version, 0.0
                     yield f"data: {last}\n\n"

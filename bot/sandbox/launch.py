@@ -103,6 +103,7 @@ def build_sandbox(
     client = make_client(token, stand_in.base_url)
     wake = threading.Event()
     bolt = build_app(settings, engine=engine, client=client, clock=clock, wake=wake.set)
+    stop = threading.Event()
     feeder = None
     if stream and _is_empty(engine):
         feeder = DemoStream(url, _demo_key(engine, clock()), clock)
@@ -116,8 +117,9 @@ def build_sandbox(
         root_url=url,
         wake=wake.set,
         stream=feeder,
+        closing=stop,
     )
-    sandbox = Sandbox(app, url, stand_in, engine, bolt, feeder)
+    sandbox = Sandbox(app, url, stand_in, engine, bolt, feeder, stop=stop)
     sender = OutboxSender(
         engine,
         client,

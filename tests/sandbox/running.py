@@ -60,6 +60,7 @@ def running_sandbox(
     try:
         yield sandbox
     finally:
+        sandbox.stop.set()  # ends the pages' event streams first
         server.should_exit = True
         thread.join(timeout=10)
         sandbox.close()

@@ -39,7 +39,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def open_page(
-    browser: Any, sandbox: Sandbox, request: pytest.FixtureRequest
+    sandbox: Sandbox, browser: Any, request: pytest.FixtureRequest
 ) -> Callable[[str], Any]:
     request.node.sandbox_pages = {}
 
@@ -73,7 +73,7 @@ def test_claim_promote_and_the_bant_modal_hand_the_lead_over(
     alert = alert_on(page, sandbox)
     alert.get_by_role("button", name="Claim", exact=True).click()
     alert.get_by_role("button", name="1 reply").wait_for()  # the claim's note in the thread
-    alert.get_by_role("button", name="Promote", exact=True).click()
+    alert.get_by_role("button", name="Promote to SQL", exact=True).click()
     modal = page.locator("#modal-layer .modal")
     modal.wait_for()
     for select in modal.locator("select:not([data-kind='users'])").all():  # AE left empty
@@ -82,7 +82,7 @@ def test_claim_promote_and_the_bant_modal_hand_the_lead_over(
     modal.locator("footer .primary").click()
     modal.wait_for(state="detached")
     alert.get_by_role("button", name="Claim", exact=True).wait_for(state="detached")
-    assert alert.get_by_role("button").filter(has_text="Promote").count() == 0
+    assert alert.get_by_role("button").filter(has_text="Promote to SQL").count() == 0
     assert "Anna Berger" in alert.inner_text()
     page.locator("a.chan[data-channel='ae-handover']").click()
     handover = page.locator("#messages .msg").first
@@ -95,7 +95,7 @@ def test_a_required_field_left_empty_is_refused_before_the_bot_sees_it(
 ) -> None:
     page = open_page(ANNA)
     alert = alert_on(page, sandbox)
-    alert.get_by_role("button", name="Promote", exact=True).click()
+    alert.get_by_role("button", name="Promote to SQL", exact=True).click()
     modal = page.locator("#modal-layer .modal")
     modal.locator("footer .primary").click()
     modal.get_by_text("Please complete this required field.").first.wait_for()
@@ -141,9 +141,11 @@ def test_a_second_user_on_a_decided_alert_is_told_who_was_first(
                 }
             }
     assert anna.act(kind="submit", view_id=modal["id"], values=values).json() == {"ok": True}
-    ben.unroute("**/sandbox/state*")
     alert.get_by_role("button", name="Disqualify", exact=True).click()
-    ben.locator("#confirm-layer .modal footer button").last.click()
+    confirm = ben.locator("#confirm-layer .modal")
+    assert "Continue" in confirm.inner_text()  # the button's confirm dialog
+    ben.unroute("**/sandbox/state*")
+    confirm.locator("footer button").last.click()
     note = ben.locator("#messages .msg.ephemeral").filter(has_text="Too late")
     note.first.wait_for()
     assert "Anna Berger" in note.first.inner_text()

@@ -80,6 +80,7 @@ async function act(body) {
   });
   const reply = await answer.json().catch(() => ({ ok: false, error: `HTTP ${answer.status}` }));
   if (!answer.ok) showProblem(reply.error || `HTTP ${answer.status}`);
+  else refresh(); // what the act changed, even if its event came while the page was away
   return reply;
 }
 
