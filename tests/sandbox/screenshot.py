@@ -33,7 +33,9 @@ def main(argv: list[str]) -> int:
         assert sandbox.stream is not None
         sandbox.stream.pause(True)
         claim.first.click()
-        page.get_by_role("button", name="1 reply").first.wait_for()
+        page.get_by_role("button", name="1 reply").first.click()  # the claim's note
+        page.locator("#thread-messages .msg").nth(1).wait_for()
+        page.evaluate("document.getElementById('messages').scrollTop = 0")
         page.wait_for_timeout(500)
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
