@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -43,9 +44,16 @@ def sandbox_cmd(
     if sandbox.stream is not None:
         console.print("Demo leads arrive every few seconds; the page can pause them.")
     console.print(f"Open [bold]{sandbox.url}/sandbox[/]")
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            sandbox.stop.set()  # the pages' event streams end, so Ctrl-C stops at once
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(
+        sandbox.app, host=HOST, port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
     try:
-        uvicorn.run(
-            sandbox.app, host=HOST, port=port, log_level="warning", timeout_graceful_shutdown=1
-        )
+        Server(config).run()
     finally:
         sandbox.close()

@@ -215,7 +215,11 @@ def test_start_without_slack_starts_the_sandbox_and_explains_how_to_connect(
     served: dict[str, Any] = {}
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(app=app, **kw))
+
+    def serve(server: uvicorn.Server) -> None:
+        served.update(host=server.config.host, port=server.config.port)
+
+    monkeypatch.setattr(uvicorn.Server, "run", serve)
     code, out = run(cli, "start")
     assert code == 0 and "No SLACK_BOT_TOKEN" in out and "/sandbox" in out
     assert "Connect Slack" in out and "sdrbot doctor" in out and "127.0.0.1 only" in out
