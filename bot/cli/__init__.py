@@ -20,6 +20,7 @@ from bot.cli import (
     leads,
     model,
     run,
+    sandbox,
     serve,
     slack,
     start,
@@ -66,6 +67,7 @@ for module in (
     slack,
     jobs,
     digest,
+    sandbox,
 ):
     module.register(app)
 

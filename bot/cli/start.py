@@ -1,7 +1,7 @@
-"""`sdrbot start` (what `make run` runs): the bot when Slack is configured, else the demo.
+"""`sdrbot start` (what `make run` runs): the bot when Slack is configured, else the sandbox.
 
-A new user without a Slack app still sees the scoring work on a sample, and is told the three
-steps that connect Slack.
+A new user without a Slack app sees the bot at work in a browser (a local stand-in for Slack,
+with its own database), and is told the three steps that connect a real workspace.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import console, fail
-from bot.cli.demo import demo_cmd
 from bot.cli.run import run
+from bot.cli.sandbox import sandbox_cmd
 from bot.settings import Settings, SettingsError
 
 CONNECT = """[bold]Connect Slack[/] (then `make run` starts the bot):
@@ -28,8 +28,8 @@ def register(app: typer.Typer) -> None:
 
 
 def start_cmd() -> None:
-    """Run the bot if a Slack token is configured; otherwise run the demo and explain how to
-    connect Slack."""
+    """Run the bot if a Slack token is configured; otherwise the sandbox in a browser, after
+    explaining how to connect Slack."""
     try:
         settings = Settings.load()
     except SettingsError as exc:
@@ -37,7 +37,7 @@ def start_cmd() -> None:
     if settings.slack_bot_token:
         run(http=False, socket=False, port=3000, host="0.0.0.0")
         return
-    console.print("No SLACK_BOT_TOKEN is configured: running the demo on a generated sample.\n")
-    demo_cmd(leads=300, days=90, out=Path("sample"), show=5)
-    console.print()
+    console.print("No SLACK_BOT_TOKEN is configured: starting the sandbox, a local Slack stand-in.")
     console.print(CONNECT)
+    console.print()
+    sandbox_cmd(port=3000, database=Path("sandbox.db"), stream=True)

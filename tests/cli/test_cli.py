@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -206,10 +207,21 @@ def test_demo_generates_imports_and_shows_mqls(cli: CliRunner) -> None:
     assert code == 0 and "leads are MQLs" in out and "points, grade" in out
 
 
-def test_start_without_slack_runs_the_demo_and_explains_how_to_connect(
-    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+def test_start_without_slack_starts_the_sandbox_and_explains_how_to_connect(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    import uvicorn
+
+    served: dict[str, Any] = {}
+    monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+
+    def serve(server: uvicorn.Server) -> None:
+        served.update(host=server.config.host, port=server.config.port)
+
+    monkeypatch.setattr(uvicorn.Server, "run", serve)
     code, out = run(cli, "start")
-    assert code == 0 and "No SLACK_BOT_TOKEN" in out and "leads are MQLs" in out
-    assert "Connect Slack" in out and "sdrbot doctor" in out
+    assert code == 0 and "No SLACK_BOT_TOKEN" in out and "/sandbox" in out
+    assert "Connect Slack" in out and "sdrbot doctor" in out and "127.0.0.1 only" in out
+    assert served["host"] == "127.0.0.1" and served["port"] == 3000
+    assert (tmp_path / "sandbox.db").exists()

@@ -9,6 +9,9 @@ In a test::
 
 A conftest can turn `fake_slack` into a fixture: `fake_slack = pytest.fixture(fake_slack)`.
 As a process: `python -m tests.fakeslack --port 8765`, driven with `RemoteFakeSlack`.
+
+The fake itself lives in `bot/sandbox/slackapi/` (the sandbox serves it too); this package
+re-exports it for the tests, its submodules included (`from tests.fakeslack import blockkit`).
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tests.fakeslack.dispatch import Call, Problem
-from tests.fakeslack.remote import RemoteFakeSlack
-from tests.fakeslack.server import DEFAULT_TOKEN, FakeSlack
+from bot.sandbox.slackapi import blockkit, contracts, workspace
+from bot.sandbox.slackapi.dispatch import Call, Problem
+from bot.sandbox.slackapi.remote import RemoteFakeSlack
+from bot.sandbox.slackapi.server import DEFAULT_TOKEN, FakeSlack
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -27,8 +31,11 @@ __all__ = [
     "FakeSlack",
     "Problem",
     "RemoteFakeSlack",
+    "blockkit",
+    "contracts",
     "fake_slack",
     "running_fake_slack",
+    "workspace",
 ]
 
 

@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 
-from tests.fakeslack.server import DEFAULT_TOKEN, FakeSlack
+from bot.sandbox.slackapi.server import DEFAULT_TOKEN, FakeSlack
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
-    from tests.fakeslack.server import FakeSlack
-    from tests.fakeslack.wire import Response
+    from bot.sandbox.slackapi.server import FakeSlack
+    from bot.sandbox.slackapi.wire import Response
 
 
 def handle(fake: FakeSlack, verb: str, action: str, query: str, body: bytes) -> Response:
-    from tests.fakeslack.wire import json_response
+    from bot.sandbox.slackapi.wire import json_response
 
     params: dict[str, Any] = dict(parse_qsl(query))
     if body:

@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakeslack import chat, directory, surfaces
-from tests.fakeslack.api import Context, SlackError
-from tests.fakeslack.contracts import check_args, load_contracts
-from tests.fakeslack.faults import Faults
-from tests.fakeslack.wire import Dropped, Response, bearer, decoded, json_response, parse_args
-from tests.fakeslack.workspace import Workspace
+from bot.sandbox.slackapi import chat, directory, surfaces
+from bot.sandbox.slackapi.api import Context, SlackError
+from bot.sandbox.slackapi.contracts import check_args, load_contracts
+from bot.sandbox.slackapi.faults import Faults
+from bot.sandbox.slackapi.wire import Dropped, Response, bearer, decoded, json_response, parse_args
+from bot.sandbox.slackapi.workspace import Workspace
 
 HANDLERS = {**chat.HANDLERS, **surfaces.HANDLERS, **directory.HANDLERS}
 # Answers that mean the caller sent something wrong (as opposed to "no such user").

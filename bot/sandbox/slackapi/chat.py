@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.fakeslack import blockkit
-from tests.fakeslack.api import Context, Handler, SlackError, json_arg, public
-from tests.fakeslack.contracts import truthy
-from tests.fakeslack.workspace import BOT_USER_ID, Channel, Workspace
+from bot.sandbox.slackapi import blockkit
+from bot.sandbox.slackapi.api import Context, Handler, SlackError, json_arg, public
+from bot.sandbox.slackapi.contracts import truthy
+from bot.sandbox.slackapi.workspace import BOT_USER_ID, Channel, Workspace
 
 
 def _writable_channel(ws: Workspace, args: dict[str, Any]) -> Channel:

@@ -9,6 +9,7 @@ from the test. `/_fake/*` exposes the same controls over HTTP for a separately s
 
 from __future__ import annotations
 
+# long module: the fake's whole surface for tests (lifecycle, directory, faults, recording)
 import json
 import threading
 import time
@@ -19,12 +20,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from tests.fakeslack import control
-from tests.fakeslack.api import public
-from tests.fakeslack.dispatch import Api, Call, Problem
-from tests.fakeslack.faults import Fault, Faults, RateLimit, default_error
-from tests.fakeslack.wire import RequestHandler, Response, json_response
-from tests.fakeslack.workspace import Workspace
+from bot.sandbox.slackapi import control
+from bot.sandbox.slackapi.api import public
+from bot.sandbox.slackapi.dispatch import Api, Call, Problem
+from bot.sandbox.slackapi.faults import Fault, Faults, RateLimit, default_error
+from bot.sandbox.slackapi.wire import RequestHandler, Response, json_response
+from bot.sandbox.slackapi.workspace import Workspace
 
 DEFAULT_TOKEN = "xoxb-fake-bot-token"
 

@@ -7,6 +7,7 @@ pointer to the offending field.
 
 from __future__ import annotations
 
+# long module: Block Kit's rules for every block and element the bot sends, in one reading
 from typing import Any
 
 MESSAGE_BLOCKS = 50

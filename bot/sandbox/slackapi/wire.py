@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakeslack.api import SlackError, json_arg
+from bot.sandbox.slackapi.api import SlackError, json_arg
 
 Response = tuple[int, dict[str, str], bytes]
 STRUCTURED_ARGS = ("blocks", "attachments", "metadata", "view", "files")
@@ -96,8 +96,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         endpoint: Endpoint = self.server.endpoint  # type: ignore[attr-defined]
         try:
             status, headers, payload = endpoint.handle(
-                self.command, url.path, url.query, self.headers, body
-            )  # type: ignore[arg-type]
+                self.command,
+                url.path,
+                url.query,
+                self.headers,  # type: ignore[arg-type]
+                body,
+            )
         except Dropped:
             self.close_connection = True
             return

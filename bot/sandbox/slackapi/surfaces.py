@@ -7,9 +7,9 @@ import re
 import time
 from typing import Any
 
-from tests.fakeslack import blockkit
-from tests.fakeslack.api import Context, Handler, SlackError, json_arg
-from tests.fakeslack.workspace import APP_ID, BOT_ID, TEAM_ID, Workspace
+from bot.sandbox.slackapi import blockkit
+from bot.sandbox.slackapi.api import Context, Handler, SlackError, json_arg
+from bot.sandbox.slackapi.workspace import APP_ID, BOT_ID, TEAM_ID, Workspace
 
 TRIGGER_ID = re.compile(r"^\d+\.\d+\.[0-9a-f]+$")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakeslack.api import Context, Handler, SlackError, json_arg
-from tests.fakeslack.contracts import truthy
-from tests.fakeslack.workspace import BOT_ID, BOT_USER_ID, TEAM_ID, UploadedFile, Workspace
+from bot.sandbox.slackapi.api import Context, Handler, SlackError, json_arg
+from bot.sandbox.slackapi.contracts import truthy
+from bot.sandbox.slackapi.workspace import BOT_ID, BOT_USER_ID, TEAM_ID, UploadedFile, Workspace
 
 
 def conversations_open(ws: Workspace, args: dict[str, Any], ctx: Context) -> dict[str, Any]:

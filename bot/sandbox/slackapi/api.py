@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakeslack.workspace import Workspace
+from bot.sandbox.slackapi.workspace import Workspace
 
 
 class SlackError(Exception):

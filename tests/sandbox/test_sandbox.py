@@ -1,0 +1,216 @@
+"""The sandbox over HTTP, as the page uses it: signed requests to the real Bolt app, the
+stand-in's answers, and what each person sees."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.sandbox.launch import Sandbox
+from bot.sandbox.stand_in import TRIGGER_TTL
+from bot.sandbox.workspace import CHANNELS, PEOPLE
+from tests.sandbox.running import Page, running_sandbox, wait_for
+
+ANNA, BEN = PEOPLE[0].id, PEOPLE[1].id
+ALERTS = CHANNELS["sdr-alerts"]
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    with running_sandbox(tmp_path) as running:
+        yield running
+
+
+def first_alert(page: Page, sandbox: Sandbox) -> dict[str, Any]:
+    alert: dict[str, Any] = wait_for(
+        lambda: next(iter(page.alerts()), None), message="no MQL alert arrived"
+    )
+    assert sandbox.stream is not None
+    sandbox.stream.pause(True)
+    return alert
+
+
+def replied(page: Page, alert: dict[str, Any]) -> bool:
+    return any(
+        m.get("thread_ts") == alert["ts"] and m["ts"] != alert["ts"]
+        for m in page.channel("sdr-alerts")
+    )
+
+
+def filled(modal: dict[str, Any]) -> dict[str, Any]:
+    """Every input of a modal answered with its first choice (or a text)."""
+    values: dict[str, Any] = {}
+    for block in modal["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        kind, action_id = element["type"], element["action_id"]
+        if kind == "static_select":
+            value: dict[str, Any] = {"selected_option": element["options"][0]}
+        elif kind == "users_select":
+            value = {"selected_user": PEOPLE[-1].id}
+        elif kind == "checkboxes":
+            value = {"selected_options": element["options"][:1]}
+        elif kind == "radio_buttons":
+            value = {"selected_option": element["options"][0]}
+        else:
+            value = {"value": "Wants a pilot in March."}
+        values[block["block_id"]] = {action_id: {"type": kind, **value}}
+    return values
+
+
+def test_the_page_and_the_stand_in_are_served_on_127_0_0_1(sandbox: Sandbox) -> None:
+    assert sandbox.url.startswith("http://127.0.0.1:")
+    page = httpx.get(f"{sandbox.url}/sandbox")
+    assert page.status_code == 200 and "sandbox.js" in page.text
+    client = WebClient(token=sandbox.stand_in.token, base_url=sandbox.stand_in.base_url)
+    assert client.auth_test()["ok"]
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token="xoxb-wrong", base_url=sandbox.stand_in.base_url).auth_test()
+    assert refused.value.response["error"] == "invalid_auth"
+
+
+def test_a_request_without_slacks_signature_is_refused_by_the_bot(sandbox: Sandbox) -> None:
+    answer = httpx.post(
+        f"{sandbox.url}/slack/events",
+        content=b"command=%2Flead&text=help&user_id=U1",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 401
+
+
+def test_a_trigger_older_than_three_seconds_opens_no_modal(sandbox: Sandbox) -> None:
+    stand_in = sandbox.stand_in
+    trigger = stand_in.issue_trigger(ANNA)
+    user, issued = stand_in._triggers[trigger]
+    stand_in._triggers[trigger] = (user, issued - TRIGGER_TTL - 0.5)
+    client = WebClient(token=stand_in.token, base_url=stand_in.base_url)
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "x"}, "blocks": []}
+    with pytest.raises(SlackApiError) as refused:
+        client.views_open(trigger_id=trigger, view=view)
+    assert refused.value.response["error"] == "expired_trigger_id"
+    assert not stand_in.modals.get(ANNA)
+
+
+def test_claim_promote_and_the_bant_modal_end_in_a_handover(sandbox: Sandbox) -> None:
+    anna, ben = Page(sandbox, ANNA), Page(sandbox, BEN)
+    alert = first_alert(anna, sandbox)
+    assert anna.click(alert, "lead_claim", channel=ALERTS).json() == {"ok": True}
+    wait_for(lambda: replied(anna, alert), message="no claim note in the alert's thread")
+    assert anna.click(alert, "lead_promote", channel=ALERTS).json() == {"ok": True}
+    modal = wait_for(lambda: anna.state()["modal"], message="the BANT modal did not open")
+    assert ben.state()["modal"] is None  # the modal is the clicker's alone
+    answer = anna.act(kind="submit", view_id=modal["id"], values=filled(modal)).json()
+    assert answer == {"ok": True}
+    assert anna.state()["modal"] is None
+
+    def decided() -> bool:
+        now = next(m for m in anna.channel("sdr-alerts") if m["ts"] == alert["ts"])
+        return not any(b["type"] == "actions" for b in now["blocks"])
+
+    wait_for(decided, message="the alert still has its buttons")
+    wait_for(lambda: anna.channel("ae-handover"), message="no handover in the AE channel")
+
+
+def test_a_late_click_gets_an_ephemeral_for_the_clicker_only(sandbox: Sandbox) -> None:
+    anna, ben = Page(sandbox, ANNA), Page(sandbox, BEN)
+    alert = first_alert(anna, sandbox)
+    anna.click(alert, "lead_claim", channel=ALERTS)
+    wait_for(lambda: replied(anna, alert), message="no claim note in the alert's thread")
+    ben.click(alert, "lead_claim", channel=ALERTS)
+    wait_for(lambda: ben.state()["ephemerals"], message="Ben was not told")
+    assert not anna.state()["ephemerals"]
+
+
+def test_slash_commands_answer_the_asker_only_and_unknown_ones_get_slacks_answer(
+    sandbox: Sandbox,
+) -> None:
+    anna, ben = Page(sandbox, ANNA), Page(sandbox, BEN)
+    anna.act(kind="message", channel=ALERTS, text="/lead help")
+    anna.act(kind="message", channel=ALERTS, text="/leads now")
+    notes = anna.state()["ephemerals"]
+    assert "/lead" in notes[0]["text"] and notes[0]["by"] == ""
+    assert notes[1]["text"].startswith("/leads is not a valid command")
+    assert notes[1]["by"] == "USLACKBOT"
+    assert ben.state()["ephemerals"] == []
+    anna.act(kind="message", channel=ALERTS, text="hello team")
+    assert anna.channel("sdr-alerts")[-1]["text"] == "hello team"
+
+
+def test_a_pick_lists_button_replaces_the_list_through_its_response_url(
+    sandbox: Sandbox,
+) -> None:
+    anna = Page(sandbox, ANNA)
+    wait_for(lambda: len(anna.alerts()) >= 2, message="fewer than two alerts arrived")
+    anna.act(kind="message", channel=ALERTS, text="/lead e")
+    pick = anna.state()["ephemerals"][-1]
+    assert "Pick one" in pick["text"]
+    answer = anna.click(pick, "lead_pick_1", channel=ALERTS, ephemeral_ts=pick["message_ts"])
+    assert answer.json() == {"ok": True}
+
+    def replaced() -> dict[str, Any] | None:
+        now = anna.state()["ephemerals"]
+        return next((e for e in now if e["message_ts"] == pick["message_ts"]), None)
+
+    card = wait_for(lambda: (r := replaced()) and "Pick one" not in r["text"] and r)
+    assert "score" in card["text"] and len(anna.state()["ephemerals"]) == 1
+
+
+def test_the_home_tab_is_published_for_the_person_who_opens_it(sandbox: Sandbox) -> None:
+    anna = Page(sandbox, ANNA)
+    assert anna.act(kind="home").json() == {"ok": True}
+    home = wait_for(lambda: anna.state()["home"], message="no Home tab")
+    assert home["type"] == "home" and Page(sandbox, BEN).state()["home"] is None
+
+
+def test_what_no_slack_client_could_send_gets_a_clear_400(sandbox: Sandbox) -> None:
+    page = Page(sandbox, "U0NOBODY01")
+    answer = page.act(kind="home")
+    assert answer.status_code == 400 and "no person" in answer.json()["error"]
+    answer = Page(sandbox, ANNA).act(kind="submit", view_id="V0NONE")
+    assert answer.status_code == 400 and "no view" in answer.json()["error"]
+
+
+def test_the_page_hears_of_each_change_over_server_sent_events(sandbox: Sandbox) -> None:
+    with httpx.stream("GET", f"{sandbox.url}/sandbox/events", timeout=10) as events:
+        lines = events.iter_lines()
+        first = next(lines)
+        assert first.startswith("data: ")
+        Page(sandbox, ANNA).act(kind="message", channel=ALERTS, text="ping")
+        later = next(line for line in lines if line.startswith("data: "))
+        assert int(later[6:]) > int(first[6:])
+
+
+def test_the_demo_stream_pauses(sandbox: Sandbox) -> None:
+    assert sandbox.stream is not None
+    answer = httpx.post(f"{sandbox.url}/sandbox/stream", json={"paused": True})
+    assert answer.json() == {"ok": True, "paused": True}
+    sent = sandbox.stream.sent
+    time.sleep(1)
+    assert sandbox.stream.sent <= sent + 1  # at most the lead already on its way
+
+
+def test_a_click_for_a_lead_that_is_gone_gets_an_answer_not_a_trace(sandbox: Sandbox) -> None:
+    anna = Page(sandbox, ANNA)
+    alert = first_alert(anna, sandbox)
+    gone = json.loads(json.dumps(alert))
+    for block in gone["blocks"]:
+        for element in block.get("elements", []):
+            if "value" in element:
+                element["value"] = "99999"  # a lead no longer in the database
+    for action_id in ("lead_claim", "lead_promote"):
+        assert anna.click(gone, action_id, channel=ALERTS).json() == {"ok": True}
+    notes = wait_for(
+        lambda: len(anna.state()["ephemerals"]) == 2 and anna.state()["ephemerals"],
+        message="the bot did not answer both clicks",
+    )
+    assert all("99999" in note["text"] for note in notes)
+    assert anna.state()["modal"] is None
