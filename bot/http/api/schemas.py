@@ -50,14 +50,16 @@ class _Call(BaseModel):
     messageId: Text200 | None = Field(None, description="A delivery id; repeats are ignored.")
     context: dict[str, Any] | None = Field(
         None,
-        description="context.traits.email identifies "
-        "a track call; context.page.url is a page's URL.",
+        description="context.traits: the person's traits (top-level `traits` wins per field); "
+        "context.page.url is a page's URL.",
+    )
+    traits: dict[str, Any] | None = Field(
+        None, description="Lead fields and custom attributes (traits.email identifies)."
     )
 
 
 class Identify(_Call):
     type: Literal["identify"] = "identify"
-    traits: dict[str, Any] | None = Field(None, description="Lead fields and custom attributes.")
 
 
 class Track(_Call):

@@ -1,0 +1,73 @@
+"""The shapes the analytics SDKs send: traits in `context.traits`, the Segment paths at the
+root, error bodies an SDK can read."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.api.helpers import lead, rows
+
+
+def _attrs(value: object) -> dict[str, object]:
+    return json.loads(value) if isinstance(value, str) else dict(value)  # type: ignore[arg-type]
+
+
+def test_identify_reads_context_traits_as_rudder_sends_them(
+    client: TestClient, engine: Engine
+) -> None:
+    body = {
+        "batch": [
+            {
+                "type": "identify",
+                "userId": "ctx-1",
+                "context": {"traits": {"email": "ctx1@hotel.example", "title": "CEO"}},
+                "messageId": "ctx-1-m",
+            }
+        ]
+    }
+    assert client.post("/api/v1/batch", json=body).status_code == 200
+    row = lead(engine, "ctx-1")
+    assert (row.email, row.title) == ("ctx1@hotel.example", "CEO")
+
+
+def test_top_level_traits_win_per_field(client: TestClient, engine: Engine) -> None:
+    answer = client.post(
+        "/api/v1/identify",
+        json={
+            "userId": "mix-1",
+            "traits": {"title": "CTO", "plan": "pro"},
+            "context": {"traits": {"title": "CEO", "email": "mix@hotel.example", "tier": "b"}},
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    row = lead(engine, "mix-1")
+    assert (row.email, row.title) == ("mix@hotel.example", "CTO")
+    assert _attrs(row.attributes) == {"plan": "pro", "tier": "b"}
+
+
+def test_a_bad_context_email_of_an_identify_is_named_where_it_was(client: TestClient) -> None:
+    answer = client.post(
+        "/api/v1/identify", json={"userId": "u", "context": {"traits": {"email": "n/a"}}}
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["field"] == "context.traits.email"
+
+
+def test_track_and_page_are_identified_by_either_traits(client: TestClient, engine: Engine) -> None:
+    client.post("/api/v1/identify", json={"userId": "p-1", "traits": {"email": "p@x.example"}})
+    sent = 0
+    for path, extra in (("/api/v1/track", {"event": "Webinar Attended"}), ("/api/v1/page", {})):
+        for traits in (
+            {"traits": {"email": "p@x.example"}},
+            {"context": {"traits": {"email": "P@x.example"}}},
+        ):
+            sent += 1
+            call = {"anonymousId": "a-9", "messageId": f"m-{sent}", **extra, **traits}
+            answer = client.post(path, json=call)
+            assert answer.status_code == 200, answer.text
+    row = lead(engine, "p-1")
+    assert lead(engine, "anon:a-9") is None
+    assert rows(engine, "select count(*) from event where lead_id = :i", i=row.id)[0][0] == 4
