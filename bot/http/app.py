@@ -39,7 +39,7 @@ def create_http_app(
             response = await call_next(request)
             if (
                 request.method == "POST"
-                and request.url.path.startswith("/api/")
+                and request.url.path.startswith(("/api/", "/v1/"))
                 and response.status_code == 200
             ):
                 wake()

@@ -71,3 +71,30 @@ def test_track_and_page_are_identified_by_either_traits(client: TestClient, engi
     row = lead(engine, "p-1")
     assert lead(engine, "anon:a-9") is None
     assert rows(engine, "select count(*) from event where lead_id = :i", i=row.id)[0][0] == 4
+
+
+def test_every_segment_path_is_served_at_the_root_too(client: TestClient, engine: Engine) -> None:
+    """analytics-node given only `host` posts to <host>/v1/batch; the others alike."""
+    calls = [
+        ("/v1/identify", {"userId": "r-1", "traits": {"email": "r1@x.example"}}),
+        ("/v1/track", {"userId": "r-1", "event": "Webinar Attended", "messageId": "r-t"}),
+        ("/v1/page", {"userId": "r-1", "messageId": "r-p"}),
+        ("/v1/batch", {"batch": [{"type": "track", "userId": "r-1", "event": "x"}]}),
+        ("/v1/t", {"userId": "r-1", "event": "y"}),
+        ("/v1/p", {"userId": "r-1", "messageId": "r-p2"}),
+        ("/v1/i", {"userId": "r-1", "traits": {"title": "CEO"}}),
+        ("/v1/b", {"batch": [{"type": "page", "userId": "r-1", "messageId": "r-p3"}]}),
+        ("/v1/g", {"groupId": "g"}),
+    ]
+    for path, call in calls:
+        answer = client.post(path, json=call)
+        assert answer.status_code == 200, (path, answer.text)
+    row = lead(engine, "r-1")
+    assert (row.email, row.title) == ("r1@x.example", "CEO")
+    assert rows(engine, "select count(*) from event where lead_id = :i", i=row.id)[0][0] == 6
+    # the limits and the key check hold there as at /api/v1
+    assert client.post("/v1/track", json={"userId": "u", "event": "x" * 900_000}).status_code == 413
+    assert (
+        client.post("/v1/track", json={}, headers={"Authorization": "Bearer no"}).status_code == 401
+    )
+    assert "/v1/track" not in client.get("/openapi.json").json()["paths"]

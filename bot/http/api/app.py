@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from bot.http.api.batch_errors import validation_handler
 from bot.http.api.errors import ApiError, api_error_response
 from bot.http.api.limits import BodyLimit
-from bot.http.api.router import build_router
+from bot.http.api.router import PREFIXES, build_router
 from bot.http.connection_recycling import RecycleConnections
 from bot.ingest.event_map import EventMap
 from storage.sqlite_write_lock import immediate_engine
@@ -52,7 +52,10 @@ def create_api_app(
         allow_headers=["Authorization", "Content-Type"],
         max_age=86400,
     )
-    app.include_router(build_router(immediate_engine(engine), clock, events, read_engine=engine))
+    # one router (one use case, one gate per process) under both prefixes; the docs show ours
+    router = build_router(immediate_engine(engine), clock, events, read_engine=engine)
+    for i, prefix in enumerate(PREFIXES):
+        app.include_router(router, prefix=prefix, include_in_schema=i == 0)
     return app
 
 

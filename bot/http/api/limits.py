@@ -25,11 +25,13 @@ MAX_DEPTH = 32
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, prefix: str = "/api/") -> None:
-        self.app, self.limit, self.prefix = app, limit, prefix
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY, prefixes: tuple[str, ...] = ("/api/", "/v1/")
+    ) -> None:
+        self.app, self.limit, self.prefixes = app, limit, prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -1,4 +1,4 @@
-"""POST /api/v1/identify, /track, /page, /batch and /outcomes.
+"""POST /api/v1/identify, /track, /page, /batch and /outcomes (and the same at /v1/…).
 
 The router parses and authenticates; each request is then one call of the use case
 (bot/usecases/ingest/request.py: one transaction, run again when it loses a race), whose
@@ -32,6 +32,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+# /api/v1 is ours; /v1 is where every Segment and RudderStack SDK posts when it is given only
+# a host (analytics-node, the mobile libraries), so none needs a path option
+PREFIXES = ("/api/v1", "/v1")
+
+
 def _busy() -> ApiError:
     return ApiError(503, "body", "the database is busy; send the request again")
 
@@ -46,7 +51,7 @@ def build_router(
     read_engine: Engine | None = None,
 ) -> APIRouter:
     """`engine` takes the writes; `read_engine` (default: the same) checks the keys."""
-    router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
+    router = APIRouter(tags=["ingest"], responses=ERRORS)  # included under PREFIXES
     caller = Depends(authenticator(read_engine or engine, clock, write_engine=engine))
     requests = IngestRequests(engine)
 
