@@ -98,3 +98,35 @@ def test_every_segment_path_is_served_at_the_root_too(client: TestClient, engine
         client.post("/v1/track", json={}, headers={"Authorization": "Bearer no"}).status_code == 401
     )
     assert "/v1/track" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_every_error_body_has_the_code_and_message_sdks_read(client: TestClient) -> None:
+    wrong_key = {"Authorization": "Bearer sdr_wrong"}
+    answers = {
+        "invalid_request": client.post("/api/v1/track", json={"userId": "u"}),
+        "unauthorized": client.post(
+            "/v1/track", json={"userId": "u", "event": "x"}, headers=wrong_key
+        ),
+        "payload_too_large": client.post("/v1/batch", content=b"x" * (5 << 20)),
+        "unsupported_encoding": client.post(
+            "/v1/track", content=b"{}", headers={"content-encoding": "br"}
+        ),
+        "not_found": client.post("/v1/outcomes", json={"email": "no@x.example", "stage": "won"}),
+    }
+    bad_json = client.post("/v1/batch", content=b"{nope")
+    assert bad_json.status_code == 400 and bad_json.json()["code"] == "invalid_request"
+    for code, answer in answers.items():
+        got = answer.json()
+        assert 400 <= answer.status_code < 500 and got["code"] == code, answer.text
+        first = got["error"]
+        assert got["message"].startswith(f"{first['field']}: {first['message']}")
+        assert got["errors"][0] == first
+
+
+def test_the_message_counts_the_errors_it_leaves_out() -> None:
+    from bot.http.api.errors import body
+
+    one = body([("batch[0].event", "is required")], 400)
+    assert one["message"] == "batch[0].event: is required"
+    two = body([("a", "is wrong"), ("b", "is wrong")], 409)
+    assert two["code"] == "conflict" and two["message"] == "a: is wrong (and 1 more error)"

@@ -20,6 +20,8 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.http.api import errors
+
 MAX_BODY = 500 * 1024
 MAX_DEPTH = 32
 
@@ -186,8 +188,7 @@ def _with_length(scope: Scope, size: int) -> Scope:
 
 
 async def _reply(send: Send, status: int, field: str, message: str) -> None:
-    err: dict[str, Any] = {"field": field, "message": message}
-    payload = orjson.dumps({"error": err, "errors": [err]})
+    payload = orjson.dumps(errors.body([(field, message)], status))
     await send(
         {
             "type": "http.response.start",

@@ -116,5 +116,7 @@ class FieldError(BaseModel):
 
 
 class ErrorBody(BaseModel):
+    code: str = Field(examples=["invalid_request"], description="The kind of error.")
+    message: str = Field(description="The first error as one line, for a log.")
     error: FieldError
     errors: list[FieldError]
