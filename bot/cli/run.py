@@ -137,7 +137,7 @@ def _serve(
         console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
     console.print(
         f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
-        f"http://{host}:{port}/docs), its health at /healthz."
+        f"http://{host}:{port}/docs), its health at /healthz and /readyz."
     )
     try:
         # Socket Mode's requests are not signed: the HTTP app then has no Slack endpoint

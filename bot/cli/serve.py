@@ -34,7 +34,7 @@ def serve(
     eng = engine()  # migrated here, once, before any worker starts
     console.print(
         f"sdrbot serves the ingest API at http://{host}:{port}/api/v1 "
-        f"(docs at http://{host}:{port}/docs)"
+        f"(docs at http://{host}:{port}/docs, health at /healthz and /readyz)"
         + (f" with {workers} worker processes" if workers > 1 else "")
     )
     # webhooks are sent from this process alone, whatever the number of workers

@@ -130,3 +130,9 @@ def test_the_message_counts_the_errors_it_leaves_out() -> None:
     assert one["message"] == "batch[0].event: is required"
     two = body([("a", "is wrong"), ("b", "is wrong")], 409)
     assert two["code"] == "conflict" and two["message"] == "a: is wrong (and 1 more error)"
+
+
+def test_serve_answers_healthz_and_readyz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["database"] == "ok"
