@@ -52,7 +52,9 @@ def test_readyz_reports_the_database_and_healthz_the_process(web: TestClient) ->
     assert web.get("/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_is_503_when_the_database_is_gone_and_healthz_still_200(tmp_path: Path, clock: Clock) -> None:
+def test_readyz_is_503_when_the_database_is_gone_and_healthz_still_200(
+    tmp_path: Path, clock: Clock
+) -> None:
     folder = tmp_path / "gone"
     folder.mkdir()
     engine = make_engine(f"sqlite:///{folder / 'db.sqlite'}")
