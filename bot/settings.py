@@ -54,7 +54,7 @@ _SECTIONS: dict[str, set[str]] = {
     "outbox": {"lease_seconds", "pace_seconds"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
-    "ingest": {"event_map", "unknown_events"},
+    "ingest": {"event_map", "unknown_events", "batch", "max_batch_mb"},
 }
 
 
@@ -101,6 +101,10 @@ class Settings:
     reps: tuple[Rep, ...] = ()
     out_of_office: tuple[str, ...] = ()  # Slack user ids skipped by the round robin
     event_map: EventMap = field(default_factory=EventMap)  # API event names -> our types
+    # "partial": a batch's valid calls are stored, its invalid ones kept as rejected calls;
+    # "atomic": one invalid call refuses the whole batch
+    ingest_batch: str = "partial"
+    ingest_max_batch: int = 4 * 1024 * 1024  # bytes of a batch, after decompression
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
@@ -206,6 +210,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
             )
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
+    out.update(_ingest(config))
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
@@ -213,6 +218,21 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         raise SettingsError(
             f"general.locale must be one of {', '.join(LOCALES)}, not {out['locale']!r}"
         )
+    return out
+
+
+def _ingest(config: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "ingest.batch" in config:
+        if config["ingest.batch"] not in ("partial", "atomic"):
+            raise SettingsError(
+                'ingest.batch must be "partial" (keep the valid calls of a batch) or "atomic" '
+                f"(refuse a batch with any invalid call), not {config['ingest.batch']!r}"
+            )
+        out["ingest_batch"] = config["ingest.batch"]
+    if "ingest.max_batch_mb" in config:
+        mb = _number("ingest.max_batch_mb", config["ingest.max_batch_mb"], False)
+        out["ingest_max_batch"] = int(mb * 1024 * 1024)
     return out
 
 

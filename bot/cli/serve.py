@@ -51,5 +51,11 @@ def serve(
                 log_level="info",
             )
             return
-        api = create_api_app(engine=eng, clock=now, events=settings.event_map)
+        api = create_api_app(
+            engine=eng,
+            clock=now,
+            events=settings.event_map,
+            batch=settings.ingest_batch,
+            max_batch=settings.ingest_max_batch,
+        )
         uvicorn.run(api, host=host, port=port, log_level="info")

@@ -28,7 +28,11 @@ from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A field is wrong; `field` names it."},
     401: {"model": ErrorBody, "description": "No API key, or an unknown or revoked one."},
-    413: {"model": ErrorBody, "description": "The body is larger than 500 KB."},
+    413: {
+        "model": ErrorBody,
+        "description": "The body is larger than its limit (one call: 32 KB; a batch: 4 MB "
+        "after decompression unless `[ingest] max_batch_mb` says otherwise).",
+    },
 }
 
 
