@@ -41,7 +41,7 @@ def create_api_app(
         from bot.settings import Settings
 
         settings = Settings.load()
-        events, batch, max_batch = (  # noqa: F841 (batch: see below)
+        events, batch, max_batch = (
             settings.event_map,
             settings.ingest_batch,
             settings.ingest_max_batch,
@@ -67,7 +67,9 @@ def create_api_app(
     )
     app.include_router(health_router(engine))
     # one router (one use case, one gate per process) under both prefixes; the docs show ours
-    router = build_router(immediate_engine(engine), clock, events, read_engine=engine)
+    router = build_router(
+        immediate_engine(engine), clock, events, read_engine=engine, atomic=batch == "atomic"
+    )
     for i, prefix in enumerate(PREFIXES):
         app.include_router(router, prefix=prefix, include_in_schema=i == 0)
     return app

@@ -90,7 +90,13 @@ BatchItem = Annotated[BatchItemModel, Field(discriminator="type")]
 class Batch(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    batch: list[BatchItem] = Field(min_length=1, max_length=10_000)
+    # each call is checked on its own (bot/http/api/items.py), so that one bad call is named
+    # and kept while the others are stored
+    batch: list[Any] = Field(
+        min_length=1,
+        max_length=10_000,
+        description="identify, track and page calls (screen, group and alias are ignored).",
+    )
     context: dict[str, Any] | None = Field(None, description="Merged into each call's context.")
     sentAt: StrictStr | None = Field(None, description="The device's time of sending.")
 
@@ -113,6 +119,19 @@ class Ack(BaseModel):
 class FieldError(BaseModel):
     field: str
     message: str
+
+
+class RejectedItem(BaseModel):
+    index: int = Field(description="The call's place in the batch, from 0.")
+    id: int = Field(description="Its id among the rejected calls (`sdrbot ingest rejected`).")
+    errors: list[FieldError]
+
+
+class BatchAck(BaseModel):
+    success: Literal[True] = True
+    accepted: int = Field(description="Calls stored (or known already, or ignored).")
+    rejected: int = Field(description="Calls kept as rejected, to fix and replay.")
+    rejections: list[RejectedItem] = Field(default_factory=list)
 
 
 class ErrorBody(BaseModel):
