@@ -51,7 +51,7 @@ _SECTIONS: dict[str, set[str]] = {
     "decisions": {"recycle_reasons", "disqualify_reasons"},
     "sla": {"working_hours"},
     "general": {"timezone", "locale"},
-    "outbox": {"lease_seconds", "pace_seconds"},
+    "outbox": {"lease_seconds", "pace_seconds", "burst"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
     "ingest": {"event_map", "unknown_events", "batch", "max_batch_mb"},
@@ -94,6 +94,7 @@ class Settings:
     sla_working_hours: float = 4.0
     outbox_lease_seconds: float = 60.0  # a sender that died holds its row this long
     outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
+    outbox_burst: int = 3  # posts a quiet channel takes at once before the pace sets in
     timezone: str = "UTC"
     locale: str = "en"
     routing_rules: tuple[Rule, ...] = ()  # first match wins; else alert_channel
@@ -211,6 +212,11 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
     out.update(_ingest(config))
+    if "outbox.burst" in config:
+        burst = config["outbox.burst"]
+        if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
+            raise SettingsError(f"outbox.burst must be a whole number, 1 or more, not {burst!r}")
+        out["outbox_burst"] = burst
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])

@@ -100,6 +100,7 @@ def _start_sender(
         alert_channel=settings.alert_channel,
         handover_channel=settings.handover_channel,
         pace=settings.outbox_pace_seconds,
+        burst=settings.outbox_burst,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         routing=settings.routing(),
         workers=_lanes(eng),
