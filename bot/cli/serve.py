@@ -34,9 +34,10 @@ def serve(
     eng = engine()  # migrated here, once, before any worker starts
     console.print(
         f"sdrbot serves the ingest API at http://{host}:{port}/api/v1 "
-        f"(docs at http://{host}:{port}/docs, health at /healthz and /readyz)"
+        f"(docs at http://{host}:{port}/docs)"
         + (f" with {workers} worker processes" if workers > 1 else "")
     )
+    console.print("Its health is at /healthz (the process) and /readyz (the database).")
     # webhooks are sent from this process alone, whatever the number of workers
     with sending_webhooks(eng, now):
         if workers > 1:

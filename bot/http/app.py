@@ -17,6 +17,7 @@ from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_r
 from sqlalchemy.engine import Engine
 
 from bot.http.api.app import create_api_app
+from bot.http.health import add_health_routes
 
 
 def create_http_app(
@@ -51,6 +52,6 @@ def create_http_app(
             answer = await run_in_threadpool(slack.dispatch, to_bolt_request(request, body))
             return to_starlette_response(answer)
 
-    # the ingest API (/api/v1/*, /v1/*), its /docs, /healthz and /readyz
-    api.mount("/", create_api_app(engine=engine))
+    add_health_routes(api, engine)  # the mounted API has them too; these answer first
+    api.mount("/", create_api_app(engine=engine))  # the ingest API (/api/v1/*, /v1/*), its /docs
     return api

@@ -7,7 +7,7 @@ restart every process. Served by the ingest API app, so under `sdrbot serve` and
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
@@ -16,14 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from storage.db import ping
 
 
-def health_router(engine: Engine) -> APIRouter:
-    router = APIRouter(tags=["health"])
+def add_health_routes(app: FastAPI, engine: Engine) -> None:
+    """GET /healthz and /readyz on `app`."""
 
-    @router.get("/healthz", summary="The process is up")
     def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    @router.get("/readyz", summary="The database is reachable")
     async def readyz() -> JSONResponse:
         try:
             await run_in_threadpool(ping, engine)
@@ -33,4 +31,5 @@ def health_router(engine: Engine) -> APIRouter:
             )
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    return router
+    app.add_api_route("/healthz", healthz, methods=["GET"], summary="The process is up")
+    app.add_api_route("/readyz", readyz, methods=["GET"], summary="The database is reachable")

@@ -18,7 +18,7 @@ from bot.http.api.errors import ApiError, api_error_response
 from bot.http.api.limits import MAX_BATCH, BodyLimit
 from bot.http.api.router import PREFIXES, build_router
 from bot.http.connection_recycling import RecycleConnections
-from bot.http.health import health_router
+from bot.http.health import add_health_routes
 from bot.ingest.event_map import EventMap
 from storage.sqlite_write_lock import immediate_engine
 
@@ -65,7 +65,7 @@ def create_api_app(
         allow_headers=["Authorization", "Content-Type"],
         max_age=86400,
     )
-    app.include_router(health_router(engine))
+    add_health_routes(app, engine)
     # one router (one use case, one gate per process) under both prefixes; the docs show ours
     router = build_router(
         immediate_engine(engine), clock, events, read_engine=engine, atomic=batch == "atomic"
