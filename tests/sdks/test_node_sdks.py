@@ -29,7 +29,8 @@ PACKAGES = ("@segment/analytics-node@^3", "@rudderstack/rudder-sdk-node@^3")
 def node_modules() -> Path:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        pytest.skip("node and npm are needed for the Node SDK tests; neither is on PATH")
+        missing = " and ".join(n for n, p in (("node", node), ("npm", npm)) if p is None)
+        pytest.skip(f"the Node SDK tests need node and npm; {missing} not found on PATH")
     folder = Path(
         os.environ.get("SDRBOT_NODE_SDKS") or Path.home() / ".cache" / "sdrbot" / "node-sdks"
     )
