@@ -3,10 +3,11 @@
     python bench/slack_burst.py                        # 500 alerts, 5 channels, 1 msg/s each
     python bench/slack_burst.py --alerts 100 --rate 5  # quicker: the fake allows 5 msg/s
 
-The fake Slack limits chat.postMessage per channel like Slack (a token bucket, 429 with
-Retry-After beyond it) and injects a burst of 429s and 500s on top. The sender paces itself to
-the same rate. Printed: the time, the achieved rate against the theoretical one (channels ×
-rate), how many 429s and 500s were met, and whether every alert arrived exactly once.
+The fake Slack limits chat.postMessage per channel like Slack (a token bucket of the same short
+burst the sender allows, 429 with Retry-After beyond it) and injects a burst of 429s and 500s on
+top. The sender paces itself to the same rate and burst (bot/slack/pacing.py). Printed: the
+time, the achieved rate against the theoretical one (channels × rate), how many 429s and 500s
+were met, and whether every alert arrived exactly once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.routing import Routing, Rule
 from bot.slack.outbox import OutboxSender, make_client
+from bot.slack.pacing import BURST
 from storage.db import make_engine
 from tests.factories import make_mql
 from tests.fakeslack import running_fake_slack
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=500)
     parser.add_argument("--channels", type=int, default=5)
     parser.add_argument("--rate", type=float, default=1.0, help="messages/s per channel")
+    parser.add_argument("--burst", type=int, default=BURST, help="posts a quiet channel takes")
     args = parser.parse_args()
     channels = {f"sdr-{i}": f"C0BENCH{i:03d}" for i in range(args.channels)}
     ids = list(channels.values())
@@ -55,7 +58,7 @@ def main() -> None:
                 alert=True,
                 country=COUNTRIES[i % len(COUNTRIES)],
             )
-        fake.rate_limit("chat.postMessage", per_second=args.rate, burst=1)
+        fake.rate_limit("chat.postMessage", per_second=args.rate, burst=args.burst)
         fake.fail_next("chat.postMessage", 429, retry_after=1, times=5)
         fake.fail_next("chat.postMessage", 500, times=3)
         clock = [now]
@@ -66,6 +69,7 @@ def main() -> None:
             alert_channel=ids[0],
             handover_channel=ids[0],
             pace=1 / args.rate,
+            burst=args.burst,
             routing=Routing(ids[0], rules),
             workers=len(ids),
         )
@@ -84,7 +88,10 @@ def main() -> None:
         ]
         statuses = Counter(c.status for c in fake.calls_to("chat.postMessage"))
         theoretical = len(ids) * args.rate
-        print(f"{args.alerts} alerts to {len(ids)} channels at {args.rate:g} msg/s each")
+        print(
+            f"{args.alerts} alerts to {len(ids)} channels at {args.rate:g} msg/s each, "
+            f"bursts of {args.burst}"
+        )
         print(f"  time                {elapsed:8.1f} s")
         print(
             f"  achieved rate       {args.alerts / elapsed:8.2f} msg/s "

@@ -55,10 +55,10 @@ _SECTIONS: dict[str, set[str]] = {
     "general": {"timezone", "locale"},
     "digest": {"day", "time"},
     "expiry": {"time"},
-    "outbox": {"lease_seconds", "pace_seconds"},
+    "outbox": {"lease_seconds", "pace_seconds", "burst"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
-    "ingest": {"event_map", "unknown_events"},
+    "ingest": {"event_map", "unknown_events", "batch", "max_batch_mb"},
 }
 
 
@@ -103,6 +103,7 @@ class Settings:
     manager_channel: str = "#sdr-managers"  # where an MQL left past 2× the SLA escalates
     outbox_lease_seconds: float = 60.0  # a sender that died holds its row this long
     outbox_pace_seconds: float = 1.0  # between two posts to one channel (Slack: ~1/s)
+    outbox_burst: int = 3  # posts a quiet channel takes at once before the pace sets in
     timezone: str = "UTC"  # the team's: working hours, the digest's week and schedule
     digest_day: str = "mon"  # the weekly digest's day (mon … sun) and time, in `timezone`
     digest_time: str = "08:00"
@@ -113,6 +114,10 @@ class Settings:
     reps: tuple[Rep, ...] = ()
     out_of_office: tuple[str, ...] = ()  # Slack user ids skipped by the round robin
     event_map: EventMap = field(default_factory=EventMap)  # API event names -> our types
+    # "partial": a batch's valid calls are stored, its invalid ones kept as rejected calls;
+    # "atomic": one invalid call refuses the whole batch
+    ingest_batch: str = "partial"
+    ingest_max_batch: int = 4 * 1024 * 1024  # bytes of a batch, after decompression
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
@@ -218,6 +223,12 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
             )
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
+    out.update(_ingest(config))
+    if "outbox.burst" in config:
+        burst = config["outbox.burst"]
+        if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
+            raise SettingsError(f"outbox.burst must be a whole number, 1 or more, not {burst!r}")
+        out["outbox_burst"] = burst
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = _text(f"general.{key}", config[f"general.{key}"])
@@ -229,6 +240,21 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         raise SettingsError(
             f"general.locale must be one of {', '.join(LOCALES)}, not {out['locale']!r}"
         )
+    return out
+
+
+def _ingest(config: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "ingest.batch" in config:
+        if config["ingest.batch"] not in ("partial", "atomic"):
+            raise SettingsError(
+                'ingest.batch must be "partial" (keep the valid calls of a batch) or "atomic" '
+                f"(refuse a batch with any invalid call), not {config['ingest.batch']!r}"
+            )
+        out["ingest_batch"] = config["ingest.batch"]
+    if "ingest.max_batch_mb" in config:
+        mb = _number("ingest.max_batch_mb", config["ingest.max_batch_mb"], False)
+        out["ingest_max_batch"] = int(mb * 1024 * 1024)
     return out
 
 

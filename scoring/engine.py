@@ -12,14 +12,15 @@ this module names them too, as the one place callers take scoring from.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from scoring.facts import STANDARD_FIELDS, lead_facts
 from scoring.model import EngagementRule, ScoringModel
+from scoring.rounding import line_changes, round_points
 from scoring.scores import BreakdownLine, Score
 from scoring.state import (
     B_ACC,
@@ -49,6 +50,22 @@ __all__ = [
     "score_events",
     "to_epoch",
 ]
+
+
+class Rules(Protocol):
+    """The part of a model `engagement_lines` reads."""
+
+    @property
+    def engagement_rules(self) -> Sequence[EngagementRule]: ...
+
+
+class _Only:
+    """Some of a model's rules (those one event matched), as `engagement_lines` reads them."""
+
+    __slots__ = ("engagement_rules",)
+
+    def __init__(self, rules: list[EngagementRule]) -> None:
+        self.engagement_rules = rules
 
 
 def to_epoch(moment: datetime) -> float:
@@ -117,23 +134,35 @@ def fold_event(
     properties: Mapping[str, Any],
     matched: list[str] | None = None,
 ) -> None:
-    """apply_event without the Event object: the bulk import folds a million of them."""
-    positive = False
+    """apply_event without the Event object: the bulk import folds a million of them.
+
+    `last_positive` moves only when the event added points: the matched rules' lines at `t`
+    are worth more after it than before (a visit below a count rule's threshold, a line at its
+    cap, or a careers-page view add nothing), or it raised a hand."""
     props = properties
     if any(isinstance(k, str) and k != k.casefold() for k in props):
         props = {str(k).casefold(): v for k, v in props.items()}
-    for rule in model.rules_for_event(kind):
-        for cond in rule.where:
-            if not cond.matches(props.get(cond.field.casefold())):
-                break
-        else:
-            rs = state.rules.get(rule.id)
-            if rs is None:
-                rs = state.rules[rule.id] = RuleState()
-            rs.add(rule, t)
-            if matched is not None:
-                matched.append(rule.id)
-            positive = positive or rule.points > 0
+    hits = [
+        rule
+        for rule in model.rules_for_event(kind)
+        if all(cond.matches(props.get(cond.field.casefold())) for cond in rule.where)
+    ]
+    positive = any(rule.points > 0 for rule in hits)
+    # a plain rule's line grows by its points with each event; only caps, count thresholds
+    # and negative rules need the lines compared
+    compare = positive and not all(
+        rule.points > 0 and rule.cap is None and not rule.is_threshold for rule in hits
+    )
+    before = _total(engagement_lines(_Only(hits), state, t)) if compare else 0.0
+    for rule in hits:
+        rs = state.rules.get(rule.id)
+        if rs is None:
+            rs = state.rules[rule.id] = RuleState()
+        rs.add(rule, t)
+        if matched is not None:
+            matched.append(rule.id)
+    if compare:
+        positive = _total(engagement_lines(_Only(hits), state, t)) > before
     if kind in model.fast_track.events:
         positive = True
         # the latest hand-raiser; on a tie the type decides, so the order of arrival does not
@@ -145,20 +174,10 @@ def fold_event(
         state.last_positive = t
 
 
-def round_points(raw: float) -> float:
-    """Whole points, half away from zero (12.5 -> 13, -2.5 -> -3).
-
-    The value is first cut to 6 decimals so that the tiny floating-point differences of adding
-    the same events in another order can never tip a line over a .5 boundary.
-    """
-    x = round(raw, 6)
-    return math.copysign(math.floor(abs(x) + 0.5), x) + 0.0
-
-
 # long: the inner loop of every rescore (rules × leads); one flat body keeps the locals local and
 # spends no call per rule, which a helper per rule kind would
 def engagement_lines(
-    model: ScoringModel, state: LeadState, now: float, horizon: list[float] | None = None
+    model: Rules, state: LeadState, now: float, horizon: list[float] | None = None
 ) -> list[BreakdownLine]:
     """The engagement lines at `now`; `horizon[0]` is lowered to the next time one can change."""
     lines = []
@@ -205,7 +224,7 @@ def engagement_lines(
         if points == 0:
             continue  # magnitudes only shrink without events: a line at 0 stays at 0
         if horizon is not None:
-            horizon[0] = min(horizon[0], _line_changes(rule, uncapped, points, now, first_day))
+            horizon[0] = min(horizon[0], line_changes(rule, uncapped, points, now, first_day))
         evidence: dict[str, Any] = {
             "event": rule.event,
             "count": count,
@@ -218,22 +237,6 @@ def engagement_lines(
             evidence["capped"] = True
         lines.append(BreakdownLine(rule.id, "engagement", rule.label, points, nominal, evidence))
     return lines
-
-
-def _line_changes(
-    rule: EngagementRule, raw: float, points: float, now: float, first_day: int | None
-) -> float:
-    """When a shown line can next change: its decayed value falls below the rounding step
-    (p - 0.5), or its oldest day leaves the window. A millisecond early absorbs floating-point
-    error; being early is harmless, the lead is simply scored again."""
-    when = math.inf
-    hl = rule.decay_seconds
-    step = abs(points) - 0.5
-    if hl > 0 and abs(raw) > step > 0:
-        when = now + hl * math.log2(abs(raw) / step) - 0.001
-    if first_day is not None:
-        when = min(when, (first_day + rule.window_days) * DAY - 0.001)
-    return max(when, now)
 
 
 @lru_cache(maxsize=1 << 16)  # a lead's first and last times recur every time it is scored

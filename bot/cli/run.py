@@ -110,6 +110,7 @@ def _start_sender(
         alert_channel=settings.alert_channel,
         handover_channel=settings.handover_channel,
         pace=settings.outbox_pace_seconds,
+        burst=settings.outbox_burst,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         routing=settings.routing(),
         workers=_lanes(eng),
@@ -159,7 +160,7 @@ def _serve(
         console.print(f"sdrbot serves Slack at http://{host}:{port}/slack/events")
     console.print(
         f"The ingest API is at http://{host}:{port}/api/v1 (docs at "
-        f"http://{host}:{port}/docs), its health at /healthz."
+        f"http://{host}:{port}/docs), its health at /healthz and /readyz."
     )
     try:
         # Socket Mode's requests are not signed: the HTTP app then has no Slack endpoint

@@ -45,6 +45,7 @@ def serve(
         f"(docs at http://{host}:{port}/docs)"
         + (f" with {workers} worker processes" if workers > 1 else "")
     )
+    console.print("Its health is at /healthz (the process) and /readyz (the database).")
     # webhooks are sent from this process alone, whatever the number of workers
     with sending_webhooks(eng, now), _scheduled(jobs, eng, settings):
         if workers > 1:
@@ -59,7 +60,13 @@ def serve(
                 log_level="info",
             )
             return
-        api = create_api_app(engine=eng, clock=now, events=settings.event_map)
+        api = create_api_app(
+            engine=eng,
+            clock=now,
+            events=settings.event_map,
+            batch=settings.ingest_batch,
+            max_batch=settings.ingest_max_batch,
+        )
         uvicorn.run(api, host=host, port=port, log_level="info")
 
 

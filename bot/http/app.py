@@ -1,5 +1,5 @@
-"""The bot's HTTP door: Slack's requests at POST /slack/events (HTTP mode), GET /healthz, and
-the ingest API.
+"""The bot's HTTP door: Slack's requests at POST /slack/events (HTTP mode), and the ingest API
+with GET /healthz and /readyz (bot/http/health.py).
 
 Bolt verifies each request's signature and age (401 otherwise). The request goes through
 slack_bolt's Starlette/FastAPI conversions, but `App.dispatch` runs in the thread pool: it is
@@ -12,14 +12,12 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.http.api.app import create_api_app
-from storage.db import ping
+from bot.http.health import add_health_routes
 
 
 def create_http_app(
@@ -39,7 +37,7 @@ def create_http_app(
             response = await call_next(request)
             if (
                 request.method == "POST"
-                and request.url.path.startswith("/api/")
+                and request.url.path.startswith(("/api/", "/v1/"))
                 and response.status_code == 200
             ):
                 wake()
@@ -54,15 +52,6 @@ def create_http_app(
             answer = await run_in_threadpool(slack.dispatch, to_bolt_request(request, body))
             return to_starlette_response(answer)
 
-    @api.get("/healthz")
-    def healthz() -> JSONResponse:
-        try:
-            ping(engine)
-        except SQLAlchemyError as exc:
-            return JSONResponse(
-                {"status": "unavailable", "database": type(exc).__name__}, status_code=503
-            )
-        return JSONResponse({"status": "ok", "database": "ok"})
-
-    api.mount("/", create_api_app(engine=engine))  # the ingest API (/api/v1/*) and its /docs
+    add_health_routes(api, engine)  # the mounted API has them too; these answer first
+    api.mount("/", create_api_app(engine=engine))  # the ingest API (/api/v1/*, /v1/*), its /docs
     return api

@@ -22,6 +22,7 @@ from bot.slack.channels import is_channel_id
 from bot.slack.roles import Deciders
 from bot.slack.transport import SLACK_KINDS_LIKE
 from bot.usecases.admin import retention
+from bot.usecases.ingest import rejected
 from bot.webhooks.health import webhook_problems
 from storage.db import DatabaseURLError, describe, make_engine, session_scope
 from storage.repositories import outbox
@@ -222,6 +223,25 @@ def check_retention(url: str, now: datetime) -> Check | None:
     )
 
 
+def check_rejected(url: str) -> Check | None:
+    """Calls of API batches that were kept instead of stored, and not replayed yet."""
+    try:
+        engine = make_engine(url)
+        waiting, newest = rejected.open_count(engine)
+        engine.dispose()
+    except (DatabaseURLError, SQLAlchemyError):
+        return None  # the database check says what is wrong
+    if not waiting:
+        return None
+    return Check(
+        "rejected API calls",
+        "warn",
+        f"{waiting:,} calls of the ingest API could not be stored (the newest "
+        f"{newest:%Y-%m-%d %H:%M} UTC)",
+        "`sdrbot ingest rejected` shows why; fix the cause, then `sdrbot ingest replay`",
+    )
+
+
 def run_checks(
     settings: Settings,
     make_client: Callable[[str, str | None], WebClient],
@@ -233,7 +253,8 @@ def run_checks(
         hooks = check_webhooks(settings.database_url, at)
         prune = check_retention(settings.database_url, at)
         backlog = check_backlog(settings.database_url, at, settings.outbox_pace_seconds)
-        checks.extend(c for c in (backlog, hooks, prune) if c)
+        kept = check_rejected(settings.database_url)
+        checks.extend(c for c in (backlog, hooks, prune, kept) if c)
     if not settings.slack_bot_token:
         return [
             *checks,

@@ -21,6 +21,7 @@ from bot.outbox.sender import LEASE, Sender
 from bot.routing import Routing
 from bot.slack.channels import ChannelIds
 from bot.slack.delivery import Delivery, Pacer, SlackMessage
+from bot.slack.pacing import BURST
 from bot.slack.transport import (
     BACKOFF_BASE,
     BACKOFF_MAX,
@@ -65,6 +66,7 @@ class OutboxSender(Sender[SlackMessage]):
         alert_channel: str,
         handover_channel: str,
         pace: float = 1.0,
+        burst: int = BURST,
         batch: int = 50,
         pacer: Pacer | None = None,
         lease: timedelta = LEASE,
@@ -83,7 +85,7 @@ class OutboxSender(Sender[SlackMessage]):
             client,
             routing or Routing(alert_channel),
             handover_channel,
-            pacer or Pacer(pace),
+            pacer or Pacer(pace, burst=burst),
             ChannelIds(engine),
         )
         super().__init__(

@@ -10,6 +10,7 @@ from storage.tables.leads import Lead, LeadBase, LeadPublic
 from storage.tables.messages import IngestMessage
 from storage.tables.models import ModelVersion
 from storage.tables.outbox import OutboxMessage
+from storage.tables.rejected import RejectedCall
 from storage.tables.reps import SdrRep
 from storage.tables.scores import LeadScore, ScoreSnapshot
 from storage.tables.transitions import LifecycleTransition
@@ -30,6 +31,7 @@ __all__ = [
     "LifecycleTransition",
     "ModelVersion",
     "OutboxMessage",
+    "RejectedCall",
     "ScoreSnapshot",
     "SdrRep",
     "SlackAlert",

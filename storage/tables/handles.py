@@ -19,6 +19,7 @@ from storage.tables import (
     LeadScore,
     LifecycleTransition,
     OutboxMessage,
+    RejectedCall,
     ScoreSnapshot,
     SdrRep,
     SlackAlert,
@@ -34,6 +35,7 @@ OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 ALERT: Table = SlackAlert.__table__  # type: ignore[attr-defined]
 ALIAS: Table = LeadAlias.__table__  # type: ignore[attr-defined]
 MESSAGE: Table = IngestMessage.__table__  # type: ignore[attr-defined]
+REJECTED: Table = RejectedCall.__table__  # type: ignore[attr-defined]
 API_KEY: Table = ApiKey.__table__  # type: ignore[attr-defined]
 WEBHOOK: Table = Webhook.__table__  # type: ignore[attr-defined]
 REP: Table = SdrRep.__table__  # type: ignore[attr-defined]

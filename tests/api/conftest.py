@@ -30,3 +30,11 @@ def client(engine: Engine, key: str) -> Iterator[TestClient]:
     app = create_api_app(engine=engine, clock=lambda: NOW, events=EventMap())
     with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
         yield c
+
+
+@pytest.fixture
+def atomic_client(engine: Engine, key: str) -> Iterator[TestClient]:
+    """An app with `[ingest] batch = "atomic"`: one invalid call refuses the whole batch."""
+    app = create_api_app(engine=engine, clock=lambda: NOW, events=EventMap(), batch="atomic")
+    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as c:
+        yield c

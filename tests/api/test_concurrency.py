@@ -65,7 +65,13 @@ def test_concurrent_batches_for_one_lead_count_every_event_once(threaded_engine:
     state = stored[0].state
     got = LeadState.from_json(state if isinstance(state, dict) else json.loads(state))
     # the same events folded in another order: equal up to float rounding
-    assert rounded(got.to_json()) == rounded(rebuilt.to_json())
+    assert rounded(folded(got)) == rounded(folded(rebuilt))
+
+
+def folded(state: LeadState) -> dict[str, Any]:
+    """The state's JSON but `lp`: whether an event added points is judged as it arrives
+    (docs/scoring.md), so the time of the last one may differ with the order of arrival."""
+    return {k: v for k, v in state.to_json().items() if k != "lp"}
 
 
 def rounded(value: Any) -> Any:

@@ -67,7 +67,7 @@ def test_the_mounted_api_limits_bodies_too(tmp_path: Path) -> None:
     with TestClient(create_http_app(bolt, engine=engine)) as web:
         answer = web.post(
             "/api/v1/batch",
-            content=b"x" * (600 * 1024),
+            content=b"x" * (5 * 1024 * 1024),  # above the 4 MB of a batch
             headers={"content-type": "application/json"},
         )
     assert answer.status_code == 413 and answer.json()["error"]["field"] == "body"

@@ -118,10 +118,20 @@ def running(tmp_path: Path) -> Iterator[Running]:
             stderr=subprocess.DEVNULL,
         )
         try:
+            # the alerts leave at once now (a quiet channel takes a burst): the clicks must not
+            # come before the HTTP server listens
+            wait_for(lambda: _ready(f"http://127.0.0.1:{port}"), 30)
             yield Running(fake, f"http://127.0.0.1:{port}", url, hooks)
         finally:
             bot.terminate()
             bot.wait(timeout=10)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz").status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def lead_ids(run: Running) -> list[int]:

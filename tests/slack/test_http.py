@@ -46,20 +46,25 @@ def owner(engine: Engine, lead_id: int) -> str | None:
         return lead.owner if lead else None
 
 
-def test_healthz_reports_the_database(web: TestClient) -> None:
-    answer = web.get("/healthz")
+def test_readyz_reports_the_database_and_healthz_the_process(web: TestClient) -> None:
+    answer = web.get("/readyz")
     assert answer.status_code == 200 and answer.json() == {"status": "ok", "database": "ok"}
+    assert web.get("/healthz").json() == {"status": "ok"}
 
 
-def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path, clock: Clock) -> None:
+def test_readyz_is_503_when_the_database_is_gone_and_healthz_still_200(
+    tmp_path: Path, clock: Clock
+) -> None:
     folder = tmp_path / "gone"
     folder.mkdir()
     engine = make_engine(f"sqlite:///{folder / 'db.sqlite'}")
     folder.rmdir()
     bolt = build_app(settings(), engine=engine, client=make_client("xoxb-x"), clock=clock)
     with TestClient(create_http_app(bolt, engine=engine)) as client:
-        answer = client.get("/healthz")
+        answer = client.get("/readyz")
+        alive = client.get("/healthz")
     assert answer.status_code == 503 and answer.json()["status"] == "unavailable"
+    assert alive.status_code == 200
 
 
 def test_a_bad_signature_is_rejected(web: TestClient, engine_file: Engine, clock: Clock) -> None:

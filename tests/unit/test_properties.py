@@ -186,11 +186,11 @@ def test_event_order_does_not_matter(
     a, b = fold(model, in_order), fold(model, shuffled)
     for now in (T0, T0 + timedelta(seconds=later)):
         assert score(model, f, a, now) == score(model, f, b, now)
-    assert (a.last_event, a.last_positive, a.fast_track) == (
-        b.last_event,
-        b.last_positive,
-        b.fast_track,
-    )
+    # last_positive is judged on arrival ("did this event add points?", docs/scoring.md) and
+    # may differ with the order; the scores, the last event and the hand-raiser may not
+    assert (a.last_event, a.fast_track) == (b.last_event, b.fast_track)
+    # ...but an event that added points in time order means some event did in any order
+    assert a.last_positive is None or b.last_positive is not None
 
 
 @PROPS

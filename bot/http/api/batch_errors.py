@@ -35,7 +35,7 @@ def validation_handler(
         errors = list(dict.fromkeys(describe(e) for e in exc.errors()))
         errors += _other_items(exc, events, clock)
         errors.sort(key=_item_index)  # stable: within an item, pydantic's order first
-        return JSONResponse(body(errors or [("body", "is not valid")]), status_code=400)
+        return JSONResponse(body(errors or [("body", "is not valid")], 400), status_code=400)
 
     return respond
 

@@ -65,6 +65,26 @@ def identity(
     )
 
 
+def merged_traits(call: Identify | Track | Page) -> dict[str, Any]:
+    """The call's traits: `context.traits` (where rudder-sdk-python puts an identify's, and
+    where the SDKs put a track's) overlaid by top-level `traits`, field by field."""
+    ctx_traits = (call.context or {}).get("traits")
+    base = ctx_traits if isinstance(ctx_traits, dict) else {}
+    return {**base, **(call.traits or {})}
+
+
+def _email_field(call: Identify | Track | Page, path: str) -> str:
+    """Where the e-mail that identifies the call was sent, for its error."""
+    ctx_traits = (call.context or {}).get("traits")
+    if "email" in (call.traits or {}):
+        top = True
+    elif isinstance(ctx_traits, dict) and "email" in ctx_traits:
+        top = False
+    else:  # named in the hint of a call that names nobody: where that kind usually has it
+        top = isinstance(call, Identify)
+    return _prefix(path, "traits.email" if top else "context.traits.email")
+
+
 def when(raw: str | None, now: datetime | None, field: str) -> datetime:
     """The time `raw` names (not more than a day after `now`, if given); `now` if it is None."""
     if raw is None:
@@ -113,8 +133,8 @@ def to_identify(call: Identify, path: str = "", now: datetime | None = None) -> 
         raw = getattr(call, name)
         if raw is not None:
             when(raw, now if name == "timestamp" else None, _prefix(path, name))
-    traits = call.traits or {}
-    email_field = _prefix(path, "traits.email")
+    traits = merged_traits(call)
+    email_field = _email_field(call, path)
     ident, anon = identity(call, email_of(traits.get("email"), email_field), path, email_field)
     try:
         lead = lead_from_traits(ident, traits, path=_prefix(path, "traits"))
@@ -125,11 +145,9 @@ def to_identify(call: Identify, path: str = "", now: datetime | None = None) -> 
 
 def to_event(call: Track | Page, events: EventMap, now: datetime, path: str = "") -> EventIn:
     context = call.context or {}
-    ctx_traits = context.get("traits")
-    if not isinstance(ctx_traits, dict):
-        ctx_traits = {}
-    email_field = _prefix(path, "context.traits.email")
-    ident, _ = identity(call, email_of(ctx_traits.get("email"), email_field), path, email_field)
+    traits = merged_traits(call)
+    email_field = _email_field(call, path)
+    ident, _ = identity(call, email_of(traits.get("email"), email_field), path, email_field)
     props: dict[str, Any] = dict(call.properties or {})
     if isinstance(call, Page):
         kind = "page_view"

@@ -1,4 +1,10 @@
-"""Errors of the ingest API as JSON that names the field: {"error": {...}, "errors": [...]}."""
+"""Errors of the ingest API as JSON that names the field:
+{"code": ..., "message": ..., "error": {...}, "errors": [...]}.
+
+`code` and `message` are what Segment's and RudderStack's libraries read from an error answer
+(without them rudder-sdk-python fails with a KeyError and retries a 4xx as a network error);
+`error` and `errors` name each field to fix.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,15 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    404: "not_found",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_encoding",
+    503: "unavailable",
+}
 _TAGS = {"identify", "track", "page", "screen", "group", "alias"}
 
 
@@ -30,14 +45,22 @@ class ApiError(Exception):
         return cls(status, first.field, first.message, more=[e for r in rest for e in r.errors])
 
 
-def body(errors: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def body(errors: Sequence[tuple[str, str]], status: int) -> dict[str, Any]:
     items = [{"field": f, "message": m} for f, m in errors]
-    return {"error": items[0], "errors": items}
+    first = items[0]
+    rest = len(items) - 1
+    more = f" (and {rest} more error{'s' if rest > 1 else ''})" if rest else ""
+    return {
+        "code": CODES.get(status, "invalid_request" if status < 500 else "unavailable"),
+        "message": f"{first['field']}: {first['message']}{more}",
+        "error": first,
+        "errors": items,
+    }
 
 
 def api_error_response(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(body(exc.errors), status_code=exc.status, headers=exc.headers)
+    return JSONResponse(body(exc.errors, exc.status), status_code=exc.status, headers=exc.headers)
 
 
 def field_path(loc: Sequence[Any]) -> str:

@@ -1,8 +1,10 @@
-"""413 for request bodies above 500 KB, as Segment does, checked before anything is parsed.
+"""413 for request bodies above the limits, checked before anything is parsed: a batch up to
+4 MB (`[ingest] max_batch_mb`; rudder-sdk-python builds batches that large), one call up to
+32 KB, as Segment's spec says.
 
 The Content-Length header is checked first; the body is then read up to the limit, so a client
 that sends more than it announced (or streams without a length) is stopped as well. A gzipped
-body (Segment's mobile libraries send them) is unpacked up to the same limit.
+body (the SDKs send them) is unpacked up to the same limit: the limits hold after decompression.
 
 Bodies are JSON whatever the Content-Type says: browser snippets send text/plain (a "simple"
 request needs no CORS preflight), some tools send no type at all, and `curl -d` says form data.
@@ -20,25 +22,42 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_BODY = 500 * 1024
+from bot.http.api import errors
+
+MAX_BATCH = 4 * 1024 * 1024
+MAX_CALL = 32 * 1024
 MAX_DEPTH = 32
+BATCH_PATHS = ("/batch", "/b")
+
+
+def size_text(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size % (1024 * 1024) == 0 else f"{size // 1024} KB"
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, prefix: str = "/api/") -> None:
-        self.app, self.limit, self.prefix = app, limit, prefix
+    def __init__(
+        self,
+        app: ASGIApp,
+        batch_limit: int = MAX_BATCH,
+        call_limit: int = MAX_CALL,
+        prefixes: tuple[str, ...] = ("/api/", "/v1/"),
+    ) -> None:
+        self.app, self.prefixes = app, prefixes
+        self.batch_limit, self.call_limit = batch_limit, call_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
+        batch = scope["path"].rstrip("/").endswith(BATCH_PATHS)
+        limit = Limit(self.batch_limit if batch else self.call_limit, batch)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
                 await _reply(send, 400, "Content-Length", "is not a number of bytes")
                 return
-            if int(declared) > self.limit:
-                await self._too_large(send)
+            if int(declared) > limit.size:
+                await limit.too_large(send)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -48,8 +67,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await self._too_large(send)
+            if size > limit.size:
+                await limit.too_large(send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -67,10 +86,10 @@ class BodyLimit:
             return
         try:
             if encoding == b"gzip":
-                body = self._gunzip(body)
+                body = limit.gunzip(body)
             body = canonical(body)
         except TooLarge:
-            await self._too_large(send)
+            await limit.too_large(send)
             return
         except BadBody as exc:
             await _reply(send, 400, exc.field, exc.message)
@@ -86,24 +105,35 @@ class BodyLimit:
 
         await self.app(_with_length(_as_json(scope), len(body)), replay, send)
 
-    def _gunzip(self, body: bytes) -> bytes:
+
+class Limit:
+    """The size a request's body may have, and the 413 that names it."""
+
+    def __init__(self, size: int, batch: bool) -> None:
+        self.size, self.batch = size, batch
+
+    def gunzip(self, body: bytes) -> bytes:
         unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip's header and trailer
         try:
-            plain = unpack.decompress(body, self.limit + 1)  # a small bomb stops at the limit
+            plain = unpack.decompress(body, self.size + 1)  # a small bomb stops at the limit
         except zlib.error as exc:
             raise BadBody(
                 "body", f"is not valid gzip ({exc}); send it as it is or gzip it whole"
             ) from None
-        if len(plain) > self.limit:
+        if len(plain) > self.size:
             raise TooLarge()
         if not unpack.eof:
             raise BadBody("body", "is a truncated gzip stream; send it whole")
         return plain
 
-    async def _too_large(self, send: Send) -> None:
-        await _reply(
-            send, 413, "body", f"is larger than {self.limit // 1024} KB; send fewer calls per batch"
+    async def too_large(self, send: Send) -> None:
+        what = (
+            "the limit of a batch (after decompression; [ingest] max_batch_mb sets it); "
+            "send fewer calls per batch"
+            if self.batch
+            else "the limit of one call; send fewer or shorter properties and traits"
         )
+        await _reply(send, 413, "body", f"is larger than {size_text(self.size)}, {what}")
 
 
 class TooLarge(Exception):
@@ -184,8 +214,7 @@ def _with_length(scope: Scope, size: int) -> Scope:
 
 
 async def _reply(send: Send, status: int, field: str, message: str) -> None:
-    err: dict[str, Any] = {"field": field, "message": message}
-    payload = orjson.dumps({"error": err, "errors": [err]})
+    payload = orjson.dumps(errors.body([(field, message)], status))
     await send(
         {
             "type": "http.response.start",

@@ -1,4 +1,4 @@
-"""POST /api/v1/identify, /track, /page, /batch and /outcomes.
+"""POST /api/v1/identify, /track, /page, /batch and /outcomes (and the same at /v1/…).
 
 The router parses and authenticates; each request is then one call of the use case
 (bot/usecases/ingest/request.py: one transaction, run again when it loses a race), whose
@@ -14,22 +14,43 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from sqlalchemy.engine import Engine
 
-from bot.http.api import convert
+from bot.http.api import convert, items
 from bot.http.api.auth import authenticator
 from bot.http.api.errors import ApiError
-from bot.http.api.schemas import Ack, Batch, ErrorBody, Identify, Outcome, Page, Track
+from bot.http.api.schemas import (
+    Ack,
+    Batch,
+    BatchAck,
+    ErrorBody,
+    FieldError,
+    Identify,
+    Outcome,
+    Page,
+    RejectedItem,
+    Track,
+)
 from bot.ingest.event_map import EventMap
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn, Identity
 from bot.usecases.ingest.apply_calls import IdentifyIn, IdentityConflict
+from bot.usecases.ingest.rejected import CallRejected, Rejection
 from bot.usecases.ingest.request import DatabaseBusy, IngestRequests
 from bot.usecases.lifecycle.crm_outcomes import TransitionError, UnknownLead
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A field is wrong; `field` names it."},
     401: {"model": ErrorBody, "description": "No API key, or an unknown or revoked one."},
-    413: {"model": ErrorBody, "description": "The body is larger than 500 KB."},
+    413: {
+        "model": ErrorBody,
+        "description": "The body is larger than its limit (one call: 32 KB; a batch: 4 MB "
+        "after decompression unless `[ingest] max_batch_mb` says otherwise).",
+    },
 }
+
+
+# /api/v1 is ours; /v1 is where every Segment and RudderStack SDK posts when it is given only
+# a host (analytics-node, the mobile libraries), so none needs a path option
+PREFIXES = ("/api/v1", "/v1")
 
 
 def _busy() -> ApiError:
@@ -44,9 +65,12 @@ def build_router(
     events: EventMap,
     *,
     read_engine: Engine | None = None,
+    atomic: bool = False,
 ) -> APIRouter:
-    """`engine` takes the writes; `read_engine` (default: the same) checks the keys."""
-    router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=ERRORS)
+    """`engine` takes the writes; `read_engine` (default: the same) checks the keys. `atomic`
+    (`[ingest] batch = "atomic"`) refuses a batch with any invalid call, as before; else its
+    valid calls are stored and its invalid ones kept as rejected calls."""
+    router = APIRouter(tags=["ingest"], responses=ERRORS)  # included under PREFIXES
     caller = Depends(authenticator(read_engine or engine, clock, write_engine=engine))
     requests = IngestRequests(engine)
 
@@ -71,24 +95,47 @@ def build_router(
     def page(call: Page, key: str = caller) -> Ack:
         return ingest(key, [convert.to_event(call, events, clock())])
 
-    @router.post("/batch", response_model=Ack, summary="Several calls, all or nothing")
-    def batch(body: Batch, key: str = caller) -> Ack:
+    @router.post(
+        "/batch",
+        response_model=BatchAck | Ack,
+        summary="Several calls: the valid ones stored, the invalid ones kept as rejected",
+    )
+    def batch(body: Batch, key: str = caller) -> BatchAck | Ack:
         now = clock()
-        calls: list[IdentifyIn | EventIn] = []
-        errors: list[ApiError] = []
-        for i, item in enumerate(body.batch):
+        envelope = items.envelope_of(body.context, body.sentAt)
+        calls: list[tuple[int, IdentifyIn | EventIn, Any]] = []
+        rejections: list[Rejection] = []
+        for i, raw in enumerate(body.batch):
             try:
-                call = convert.batch_item(
-                    item, i, events, now, context=body.context, sent_at=body.sentAt
+                call = items.check_item(
+                    raw, i, events, now, context=body.context, sent_at=body.sentAt
                 )
-            except ApiError as exc:
-                errors.append(exc)
+            except CallRejected as exc:
+                rejections.append(Rejection(i, raw, envelope, exc.errors))
                 continue
             if call is not None:
-                calls.append(call)
-        if errors:
-            raise ApiError.many(400, errors)
-        return ingest(key, calls)
+                calls.append((i, call, raw))
+        if atomic:
+            if rejections:
+                errors = [e for r in rejections for e in r.errors]
+                raise ApiError(400, *errors[0], more=errors[1:])
+            return ingest(key, [call for _, call, _ in calls])  # as before: all or nothing
+        try:
+            kept = requests.batch(calls, rejections, key=key, now=now, envelope=envelope)
+        except DatabaseBusy:
+            raise _busy() from None
+        return BatchAck(
+            accepted=len(body.batch) - len(kept),
+            rejected=len(kept),
+            rejections=[
+                RejectedItem(
+                    index=r.index,
+                    id=row_id,
+                    errors=[FieldError(field=f, message=m) for f, m in r.errors],
+                )
+                for r, row_id in kept
+            ],
+        )
 
     @router.post(
         "/outcomes",
@@ -136,7 +183,5 @@ def build_router(
         ("/g", ignored),
         ("/s", ignored),
     ):
-        router.add_api_route(
-            path, endpoint, methods=["POST"], response_model=Ack, include_in_schema=False
-        )
+        router.add_api_route(path, endpoint, methods=["POST"], include_in_schema=False)
     return router

@@ -50,14 +50,16 @@ class _Call(BaseModel):
     messageId: Text200 | None = Field(None, description="A delivery id; repeats are ignored.")
     context: dict[str, Any] | None = Field(
         None,
-        description="context.traits.email identifies "
-        "a track call; context.page.url is a page's URL.",
+        description="context.traits: the person's traits (top-level `traits` wins per field); "
+        "context.page.url is a page's URL.",
+    )
+    traits: dict[str, Any] | None = Field(
+        None, description="Lead fields and custom attributes (traits.email identifies)."
     )
 
 
 class Identify(_Call):
     type: Literal["identify"] = "identify"
-    traits: dict[str, Any] | None = Field(None, description="Lead fields and custom attributes.")
 
 
 class Track(_Call):
@@ -88,7 +90,13 @@ BatchItem = Annotated[BatchItemModel, Field(discriminator="type")]
 class Batch(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    batch: list[BatchItem] = Field(min_length=1, max_length=10_000)
+    # each call is checked on its own (bot/http/api/items.py), so that one bad call is named
+    # and kept while the others are stored
+    batch: list[Any] = Field(
+        min_length=1,
+        max_length=10_000,
+        description="identify, track and page calls (screen, group and alias are ignored).",
+    )
     context: dict[str, Any] | None = Field(None, description="Merged into each call's context.")
     sentAt: StrictStr | None = Field(None, description="The device's time of sending.")
 
@@ -113,6 +121,21 @@ class FieldError(BaseModel):
     message: str
 
 
+class RejectedItem(BaseModel):
+    index: int = Field(description="The call's place in the batch, from 0.")
+    id: int = Field(description="Its id among the rejected calls (`sdrbot ingest rejected`).")
+    errors: list[FieldError]
+
+
+class BatchAck(BaseModel):
+    success: Literal[True] = True
+    accepted: int = Field(description="Calls stored (or known already, or ignored).")
+    rejected: int = Field(description="Calls kept as rejected, to fix and replay.")
+    rejections: list[RejectedItem] = Field(default_factory=list)
+
+
 class ErrorBody(BaseModel):
+    code: str = Field(examples=["invalid_request"], description="The kind of error.")
+    message: str = Field(description="The first error as one line, for a log.")
     error: FieldError
     errors: list[FieldError]

@@ -21,9 +21,9 @@ from storage.repositories.locks import lock_leads
 
 
 class IdentityConflict(ValueError):
-    def __init__(self, error: RowError) -> None:
+    def __init__(self, error: RowError, call: IdentifyIn | None = None) -> None:
         super().__init__(error.message)
-        self.error = error
+        self.error, self.call = error, call  # the identify that conflicts
 
 
 @dataclass
@@ -134,7 +134,9 @@ def _identify(ctx: Ctx, call: IdentifyIn, result: CallsResult) -> None:
             result.merged += 1
     res = upsert_leads(ctx, [call.lead])
     if res.errors:
-        raise IdentityConflict(RowError(0, f"{call.where}traits.email", res.errors[0].message))
+        raise IdentityConflict(
+            RowError(0, f"{call.where}traits.email", res.errors[0].message), call
+        )
     result.identified += 1
     result.leads_created += res.created
     result.settle.add(res.settle)

@@ -20,8 +20,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.ingest.outcomes import OutcomeIn
 from bot.ingest.records import EventIn
-from bot.usecases.ingest.apply_calls import CallsResult, IdentifyIn
+from bot.usecases.ingest import rejected
+from bot.usecases.ingest.apply_calls import CallsResult, IdentifyIn, IdentityConflict
 from bot.usecases.ingest.prepared_sqlite import Prepared, commit, prepare
+from bot.usecases.ingest.rejected import Rejection
 from bot.usecases.lifecycle.context import Ctx, open_ctx
 from bot.usecases.lifecycle.crm_outcomes import Verdict, record_outcome
 from storage.db import session_scope
@@ -51,9 +53,57 @@ class IngestRequests:
             threading.Lock() if self.snapshot is not None else contextlib.nullcontext()
         )
 
-    def calls(self, calls: list[IdentifyIn | EventIn], *, key: str, now: datetime) -> CallsResult:
-        """Identify and track calls, in order, all or nothing; `key` names the API key."""
-        return self._run(key, now, lambda ctx, ready: commit(ctx, calls, ready), calls)
+    def calls(
+        self,
+        calls: list[IdentifyIn | EventIn],
+        *,
+        key: str,
+        now: datetime,
+        also: Callable[[Any], None] | None = None,
+    ) -> CallsResult:
+        """Identify and track calls, in order, all or nothing; `key` names the API key. `also`
+        runs in the same transaction, with its session."""
+
+        def work(ctx: Ctx, ready: Prepared | None) -> CallsResult:
+            result = commit(ctx, calls, ready) if calls else CallsResult()
+            if also is not None:
+                also(ctx.session)
+            return result
+
+        return self._run(key, now, work, calls)
+
+    def batch(
+        self,
+        calls: list[tuple[int, IdentifyIn | EventIn, Any]],
+        rejections: list[Rejection],
+        *,
+        key: str,
+        now: datetime,
+        envelope: dict[str, Any] | None,
+    ) -> list[tuple[Rejection, int]]:
+        """A batch's valid calls (index, call, raw) stored and its invalid ones kept, in one
+        transaction; an identify the database refuses (its e-mail belongs to another lead) is
+        kept among the rejected and the rest is run again. The rejections with their ids."""
+        calls, rejections = list(calls), list(rejections)
+        kept: list[int] = []
+        while True:
+            valid = [call for _, call, _ in calls]
+
+            def keep(session: Any) -> None:
+                kept[:] = rejected.keep(session, rejections, key=key, now=now)
+
+            try:
+                self.calls(valid, key=key, now=now, also=keep)
+            except IdentityConflict as exc:
+                at = next((j for j, (_, c, _) in enumerate(calls) if c is exc.call), None)
+                if at is None:
+                    raise
+                index, _, raw = calls.pop(at)
+                errors = [(exc.error.field, exc.error.message)]
+                rejections.append(Rejection(index, raw, envelope, errors))
+                rejections.sort(key=lambda r: r.index)
+                continue
+            return list(zip(rejections, kept, strict=True))
 
     def outcome(self, item: OutcomeIn, *, key: str, now: datetime) -> Verdict:
         """A CRM outcome; what `record_outcome` says of it."""
