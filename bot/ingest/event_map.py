@@ -14,23 +14,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-CANONICAL_TYPES = frozenset(
-    {
-        "page_view",
-        "content_download",
-        "webinar_registered",
-        "webinar_attended",
-        "email_open",
-        "email_click",
-        "newsletter_open",
-        "unsubscribe",
-        "form_submit",
-        "demo_request",
-        "pricing_request",
-        "contact_request",
-        "chat_with_sales",
-    }
-)
+from scoring.model import CANONICAL_EVENT_TYPES
+
+CANONICAL_TYPES = frozenset(CANONICAL_EVENT_TYPES)
 UNKNOWN_POLICIES = ("keep", "reject")
 
 

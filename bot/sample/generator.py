@@ -23,21 +23,10 @@ from bot.sample import activity
 from bot.sample.draws import IntArray
 from bot.sample.events import DAY, make_events
 from bot.sample.leads import make_leads
+from scoring.facts import STANDARD_FIELDS
 
-LEAD_HEADER = (
-    "email",
-    "external_id",
-    "first_name",
-    "last_name",
-    "title",
-    "company",
-    "industry",
-    "company_size",
-    "country",
-    "source",
-    "annual_revenue_eur",
-    "crm_segment",
-)
+# the standard lead fields, then two custom attributes a CRM export carries
+LEAD_HEADER = (*STANDARD_FIELDS, "annual_revenue_eur", "crm_segment")
 EVENT_HEADER = ("email", "type", "occurred_at", *activity.PROPERTY_COLUMNS)
 TRUTH_HEADER = ("email", "propensity", "converted")
 

@@ -39,6 +39,19 @@ class RunRow:
     summary: str
 
 
+# a run as RunRow holds it, in its field order
+_RUN_COLUMNS = (
+    JOB_RUN.c.job,
+    JOB_RUN.c.period,
+    JOB_RUN.c.holder,
+    JOB_RUN.c.started_at,
+    JOB_RUN.c.finished_at,
+    JOB_RUN.c.status,
+    JOB_RUN.c.runs,
+    JOB_RUN.c.summary,
+)
+
+
 def _insert(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
@@ -166,32 +179,16 @@ def last_runs(session: Session) -> dict[str, RunRow]:
         .subquery()
     )
     rows = session.execute(
-        select(
-            JOB_RUN.c.job,
-            JOB_RUN.c.period,
-            JOB_RUN.c.holder,
-            JOB_RUN.c.started_at,
-            JOB_RUN.c.finished_at,
-            JOB_RUN.c.status,
-            JOB_RUN.c.runs,
-            JOB_RUN.c.summary,
-        ).join(latest, (latest.c.job == JOB_RUN.c.job) & (latest.c.at == JOB_RUN.c.started_at))
+        select(*_RUN_COLUMNS).join(
+            latest, (latest.c.job == JOB_RUN.c.job) & (latest.c.at == JOB_RUN.c.started_at)
+        )
     ).all()
     return {r.job: RunRow(*r) for r in rows}
 
 
 def run_of(session: Session, job: str, period: str) -> RunRow | None:
     row = session.execute(
-        select(
-            JOB_RUN.c.job,
-            JOB_RUN.c.period,
-            JOB_RUN.c.holder,
-            JOB_RUN.c.started_at,
-            JOB_RUN.c.finished_at,
-            JOB_RUN.c.status,
-            JOB_RUN.c.runs,
-            JOB_RUN.c.summary,
-        ).where(JOB_RUN.c.job == job, JOB_RUN.c.period == period)
+        select(*_RUN_COLUMNS).where(JOB_RUN.c.job == job, JOB_RUN.c.period == period)
     ).first()
     return RunRow(*row) if row is not None else None
 
