@@ -31,7 +31,8 @@ def templates_dir() -> Path:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The one Jinja2 environment of sdrbot's texts (also used by `bot.words`)."""
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=False,
@@ -48,7 +49,7 @@ def render(name: str, locale: str, /, **values: Any) -> str:
     """The text `name` (e.g. "lead_help.mrkdwn") in `locale`, or in English if it has none."""
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r}; sdrbot speaks {', '.join(LOCALES)}")
-    env = _environment()
+    env = environment()
     try:
         template = env.get_template(f"{locale}/{name}.j2")
     except TemplateNotFound:

@@ -35,7 +35,7 @@ def test_a_missing_translation_falls_back_to_english(
     (tmp_path / "de").mkdir()
     (tmp_path / "en" / "hello.mrkdwn.j2").write_text("Hello {{ name | mrkdwn }}")
     monkeypatch.setattr(texts, "templates_dir", lambda: tmp_path)
-    texts._environment.cache_clear()
+    texts.environment.cache_clear()
     try:
         assert texts.render("hello.mrkdwn", "de", name="<!channel> & *Co*") == "Hello " + escape(
             "<!channel> & *Co*"
@@ -44,4 +44,4 @@ def test_a_missing_translation_falls_back_to_english(
         with pytest.raises(ValueError, match="unknown locale 'fr'; sdrbot speaks en, de"):
             texts.render("hello.mrkdwn", "fr", name="x")
     finally:
-        texts._environment.cache_clear()
+        texts.environment.cache_clear()
