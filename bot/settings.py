@@ -29,6 +29,7 @@ from bot.routing import (
     rules_from_config,
 )
 from bot.schedule_settings import ScheduleSettingsError, schedule_settings
+from bot.settings_values import SettingsError, ingest_settings, number, text, texts
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
@@ -60,10 +61,6 @@ _SECTIONS: dict[str, set[str]] = {
     "assignment": {"enabled", "reps", "out_of_office"},
     "ingest": {"event_map", "unknown_events", "batch", "max_batch_mb"},
 }
-
-
-class SettingsError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -186,7 +183,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     for name in ("alert", "handover", "digest"):
         value = env.get(f"SDRBOT_{name.upper()}_CHANNEL") or config.get(f"slack.{name}_channel")
         if value is not None:
-            out[f"{name}_channel"] = _text(f"slack.{name}_channel", value)
+            out[f"{name}_channel"] = text(f"slack.{name}_channel", value)
     for key, attr in (
         ("roles.deciders", "deciders"),
         ("roles.decider_groups", "decider_groups"),
@@ -194,22 +191,20 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         ("decisions.disqualify_reasons", "disqualify_reasons"),
     ):
         if key in config:
-            out[attr] = _texts(key, config[key])
+            out[attr] = texts(key, config[key])
     for key, attr, zero_ok in (
         ("sla.working_hours", "sla_working_hours", False),
         ("outbox.lease_seconds", "outbox_lease_seconds", False),
         ("outbox.pace_seconds", "outbox_pace_seconds", True),
     ):
         if key in config:
-            out[attr] = _number(key, config[key], zero_ok)
+            out[attr] = number(key, config[key], zero_ok)
     if "routing.rules" in config:
         out["routing_rules"] = rules_from_config(config["routing.rules"])
     if "assignment.reps" in config:
         out["reps"] = reps_from_config(config["assignment.reps"])
     if "assignment.out_of_office" in config:
-        out["out_of_office"] = _texts(
-            "assignment.out_of_office", config["assignment.out_of_office"]
-        )
+        out["out_of_office"] = texts("assignment.out_of_office", config["assignment.out_of_office"])
     if "assignment.enabled" in config:
         if not isinstance(config["assignment.enabled"], bool):
             raise SettingsError("assignment.enabled must be true or false")
@@ -223,7 +218,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
             )
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
-    out.update(_ingest(config))
+    out.update(ingest_settings(config))
     if "outbox.burst" in config:
         burst = config["outbox.burst"]
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
@@ -231,7 +226,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         out["outbox_burst"] = burst
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
-            out[key] = _text(f"general.{key}", config[f"general.{key}"])
+            out[key] = text(f"general.{key}", config[f"general.{key}"])
     try:
         out.update(schedule_settings(config))
     except ScheduleSettingsError as exc:
@@ -241,42 +236,3 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
             f"general.locale must be one of {', '.join(LOCALES)}, not {out['locale']!r}"
         )
     return out
-
-
-def _ingest(config: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "ingest.batch" in config:
-        if config["ingest.batch"] not in ("partial", "atomic"):
-            raise SettingsError(
-                'ingest.batch must be "partial" (keep the valid calls of a batch) or "atomic" '
-                f"(refuse a batch with any invalid call), not {config['ingest.batch']!r}"
-            )
-        out["ingest_batch"] = config["ingest.batch"]
-    if "ingest.max_batch_mb" in config:
-        mb = _number("ingest.max_batch_mb", config["ingest.max_batch_mb"], False)
-        out["ingest_max_batch"] = int(mb * 1024 * 1024)
-    return out
-
-
-def _number(key: str, value: Any, zero_ok: bool) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or value < 0
-        or (value == 0 and not zero_ok)
-    ):
-        kind = "a number, 0 or more" if zero_ok else "a positive number"
-        raise SettingsError(f"{key} must be {kind}, not {value!r}")
-    return float(value)
-
-
-def _text(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{key} must be a non-empty string, not {value!r}")
-    return value.strip()
-
-
-def _texts(key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise SettingsError(f"{key} must be a list of strings, not {value!r}")
-    return tuple(_text(f"{key}[{i}]", v) for i, v in enumerate(value))
