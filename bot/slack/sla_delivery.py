@@ -28,7 +28,10 @@ def deliver(engine: Engine, client: WebClient, message: Reminder) -> Outcome:
     if lead.company:
         name = f"{name} ({lead.company})" if name else lead.company
     mentions = (lead.owner,) if lead.owner else message.mentions
-    values = {"lead": name, "hours": f"{message.hours:g}", "mentions": mentions}
+    # `hours` is the SLA (N); an escalation is sent after twice that, and says so
+    waited = message.hours * (2 if message.escalate else 1)
+    values = {"lead": name, "hours": f"{message.hours:g}", "waited": f"{waited:g}"}
+    values["mentions"] = mentions
     if not message.escalate:
         text = render("sla/reminder.mrkdwn", message.locale, **values)
         answer = client.chat_postMessage(channel=alert.channel, thread_ts=alert.ts, text=text)

@@ -79,7 +79,8 @@ def test_a_reminder_then_an_escalation_each_once(
     _tick(threaded_engine, fake, ESCALATION_AT)
     _tick(threaded_engine, fake, ESCALATION_AT + timedelta(hours=1))
     [escalation] = fake.messages(MANAGERS)
-    assert "twice the SLA" in escalation["text"] and "|Open the alert>" in escalation["text"]
+    assert "has waited 8 working hours for a decision, twice the SLA of 4" in escalation["text"]
+    assert "|Open the alert>" in escalation["text"]
     assert len(fake.messages(ALERTS)) == 2
     fake.assert_no_problems()
 
