@@ -9,6 +9,7 @@ synchronous and would otherwise stall every other request while it waits for the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -21,11 +22,16 @@ from bot.http.health import add_health_routes
 
 
 def create_http_app(
-    bolt: App | None, *, engine: Engine, wake: Callable[[], None] | None = None
+    bolt: App | None,
+    *,
+    engine: Engine,
+    wake: Callable[[], None] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """`wake` is called after each accepted ingest call, so that an alert it queued leaves at
     once instead of at the outbox sender's next poll. Without `bolt` (Socket Mode, where Slack's
-    requests come over the socket) there is no /slack/events."""
+    requests come over the socket) there is no /slack/events. `clock` is the ingest API's
+    (the sandbox's, which can move on), by default the real one."""
     api = FastAPI(title="sdrbot", docs_url=None, redoc_url=None, openapi_url=None)
 
     if wake is not None:
@@ -53,5 +59,10 @@ def create_http_app(
             return to_starlette_response(answer)
 
     add_health_routes(api, engine)  # the mounted API has them too; these answer first
-    api.mount("/", create_api_app(engine=engine))  # the ingest API (/api/v1/*, /v1/*), its /docs
+    ingest = (
+        create_api_app(engine=engine)
+        if clock is None
+        else create_api_app(engine=engine, clock=clock)
+    )
+    api.mount("/", ingest)  # the ingest API (/api/v1/*, /v1/*), its /docs
     return api

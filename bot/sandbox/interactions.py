@@ -17,16 +17,9 @@ from bot.sandbox import requests as slack
 from bot.sandbox.stand_in import SLACKBOT, SandboxSlack
 from bot.sandbox.workspace import PEOPLE
 from bot.slack.listeners.commands import COMMANDS
+from bot.words import say
 
 JSON = "application/json"
-# what Slack's client says itself, word for word where Slack has fixed words
-NOT_A_COMMAND = (
-    "{command} is not a valid command. In Slack, all messages that start with the "
-    '"/" character are interpreted as commands.'
-)
-FAILED_COMMAND = '{command} failed with the error "dispatch_failed"'
-APP_FAILED = "This app responded with an error (HTTP {status}); the action did not go through."
-MODAL_TROUBLE = "We had some trouble connecting. Try again?"
 
 
 class BadAct(ValueError):
@@ -34,11 +27,17 @@ class BadAct(ValueError):
 
 
 class Interactions:
-    def __init__(self, stand_in: SandboxSlack, events_url: str, secret: str) -> None:
+    def __init__(
+        self, stand_in: SandboxSlack, events_url: str, secret: str, locale: str = "en"
+    ) -> None:
         self.stand_in = stand_in
         self.events_url = events_url
         self.secret = secret
+        self.locale = locale  # of Slack's own answers and the page's errors
         self.http = httpx.AsyncClient(timeout=10)
+
+    def _say(self, key: str, **values: Any) -> str:
+        return say(self.locale, f"sandbox.{key}", **values)
 
     async def _send(self, body: str, content_type: str = slack.FORM) -> httpx.Response:
         headers = slack.signed_headers(body, self.secret, content_type)
@@ -47,21 +46,21 @@ class Interactions:
     def _person(self, user_id: object) -> dict[str, str]:
         person = next((p for p in PEOPLE if p.id == user_id), None)
         if person is None:
-            raise BadAct(f"no person {user_id!r} in the sandbox")
+            raise BadAct(self._say("error.no_person", user=user_id))
         return slack.user_of(person.id, person.name)
 
     def _channel(self, channel_id: object) -> dict[str, str]:
         with self.stand_in.lock:
             found = self.stand_in.workspace.resolve_channel(str(channel_id or ""))
         if found is None:
-            raise BadAct(f"no channel {channel_id!r} in the sandbox")
+            raise BadAct(self._say("error.no_channel", channel=channel_id))
         return {"id": found.id, "name": found.name}
 
     def _view(self, view_id: object) -> dict[str, Any]:
         with self.stand_in.lock:
             view = self.stand_in.workspace.views.get(str(view_id or ""))
             if view is None:
-                raise BadAct(f"no view {view_id!r} is open")
+                raise BadAct(self._say("error.no_view", view=view_id))
             return json.loads(json.dumps(view))
 
     async def act(self, act: dict[str, Any]) -> dict[str, Any]:
@@ -77,12 +76,12 @@ class Interactions:
             return await self.message(user, act)
         if kind == "home":
             return await self.home(user)
-        raise BadAct(f"unknown act {kind!r}")
+        raise BadAct(self._say("error.unknown_act", kind=kind))
 
     async def click(self, user: dict[str, str], act: dict[str, Any]) -> dict[str, Any]:
         action = act.get("action")
         if not isinstance(action, dict) or not action.get("action_id"):
-            raise BadAct("a click names its action")
+            raise BadAct(self._say("error.no_action"))
         trigger = self.stand_in.issue_trigger(user["id"])
         if act.get("view_id"):
             body = slack.block_actions(
@@ -112,7 +111,10 @@ class Interactions:
         answer = await self._send(body)
         if answer.status_code != 200 and channel_id:
             self.stand_in.note(
-                user["id"], channel_id, APP_FAILED.format(status=answer.status_code), by=SLACKBOT
+                user["id"],
+                channel_id,
+                self._say("slack.app_failed", status=answer.status_code),
+                by=SLACKBOT,
             )
         return {"ok": answer.status_code == 200}
 
@@ -123,7 +125,7 @@ class Interactions:
         trigger = self.stand_in.issue_trigger(user["id"])
         answer = await self._send(slack.view_submission(user=user, view=view, trigger_id=trigger))
         if answer.status_code != 200:
-            return {"ok": False, "error": MODAL_TROUBLE}
+            return {"ok": False, "error": self._say("slack.modal_trouble")}
         reply = answer.json() if answer.content.strip() else {}
         action = reply.get("response_action")
         if action == "errors":
@@ -152,12 +154,14 @@ class Interactions:
         if not text:
             return {"ok": True}
         if not text.startswith("/"):
-            self.stand_in.post_as(user["id"], channel["id"], text, act.get("thread_ts") or None)
-            return {"ok": True}
+            return await self.said(user, channel, text, act.get("thread_ts") or None)
         command, _, rest = text.partition(" ")
         if command not in COMMANDS:
             self.stand_in.note(
-                user["id"], channel["id"], NOT_A_COMMAND.format(command=command), by=SLACKBOT
+                user["id"],
+                channel["id"],
+                self._say("slack.not_a_command", command=command),
+                by=SLACKBOT,
             )
             return {"ok": True}
         trigger = self.stand_in.issue_trigger(user["id"])
@@ -172,10 +176,34 @@ class Interactions:
         answer = await self._send(body)
         if answer.status_code != 200:
             self.stand_in.note(
-                user["id"], channel["id"], FAILED_COMMAND.format(command=command), by=SLACKBOT
+                user["id"],
+                channel["id"],
+                self._say("slack.failed_command", command=command),
+                by=SLACKBOT,
             )
         elif answer.content.strip():
             self._show_answer(user["id"], channel["id"], answer)
+        return {"ok": True}
+
+    async def said(
+        self, user: dict[str, str], channel: dict[str, str], text: str, thread_ts: object
+    ) -> dict[str, Any]:
+        """A person's message: shown at once, and sent to the bot as the Events API sends a
+        `message` event. The bot may not listen (nor would Slack send it, unless the app
+        subscribes to message events); the page shows the message either way."""
+        thread = str(thread_ts) if thread_ts else None
+        message = self.stand_in.post_as(user["id"], channel["id"], text, thread)
+        if message is not None:
+            with self.stand_in.lock:
+                parent = self.stand_in.workspace.find_message(channel["id"], thread or "")
+                parent_user = str(parent.get("user") or "") if parent else None
+            body = slack.message_event(
+                user_id=user["id"],
+                channel_id=channel["id"],
+                message=message,
+                parent_user=parent_user,
+            )
+            await self._send(body, JSON)  # an app's answer to an event is its 200, or nothing
         return {"ok": True}
 
     def _show_answer(self, user_id: str, channel_id: str, answer: httpx.Response) -> None:

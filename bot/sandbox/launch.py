@@ -1,5 +1,6 @@
-"""Everything `sdrbot sandbox` starts: the sandbox's database, the stand-in Slack, the real Bolt
-app and outbox sender pointed at it, the demo stream, and the one ASGI app on 127.0.0.1."""
+"""Everything `sdrbot sandbox` starts: the sandbox's database and clock, the stand-in Slack, the
+real Bolt app and the outbox and jobs senders pointed at it, the demo stream, and the one ASGI
+app on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,17 +10,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
+from bot.outbox.sender import Sender
 from bot.sandbox.app import create_sandbox_app
+from bot.sandbox.clock import SandboxClock, clock_file
+from bot.sandbox.controls import TimeControls
 from bot.sandbox.stand_in import SandboxSlack
 from bot.sandbox.stream import DemoStream
 from bot.sandbox.workspace import sandbox_settings
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.slack.jobs_transport import JobsSender
 from bot.slack.outbox import OutboxSender, make_client
 from bot.usecases.admin import api_keys
 from storage.db import make_engine, session_scope
@@ -39,19 +46,22 @@ class Sandbox:
     engine: Engine
     bolt: App
     stream: DemoStream | None
+    clock: SandboxClock
     threads: list[threading.Thread] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
-    def start_threads(self, sender: OutboxSender, wake: threading.Event) -> None:
-        self.threads.append(
-            threading.Thread(
-                target=sender.run,
-                args=(self.stop,),
-                kwargs={"wake": wake},
-                daemon=True,
-                name="sandbox-outbox",
+    def start_threads(self, senders: dict[str, tuple[Sender[Any], threading.Event]]) -> None:
+        """Each sender with the event that wakes it (its own: a sender clears what it waits on)."""
+        for name, (sender, wake) in senders.items():
+            self.threads.append(
+                threading.Thread(
+                    target=sender.run,
+                    args=(self.stop,),
+                    kwargs={"wake": wake},
+                    daemon=True,
+                    name=f"sandbox-{name}",
+                )
             )
-        )
         if self.stream is not None:
             self.threads.append(
                 threading.Thread(
@@ -80,19 +90,20 @@ def _demo_key(engine: Engine, now: datetime) -> str:
 
 def build_sandbox(
     base: Settings,
-    clock: Callable[[], datetime],
+    real_clock: Callable[[], datetime],
     *,
     port: int,
     database: Path = SANDBOX_DB,
     stream: bool = True,
     stream_pace: float | None = None,
 ) -> Sandbox:
-    """The sandbox, not yet serving; `start_threads` and `close` are the caller's."""
+    """The sandbox, serving once the caller serves its app; `close` is the caller's."""
     url = f"http://{HOST}:{port}"
     token, secret = f"xoxb-sandbox-{secrets.token_hex(8)}", secrets.token_hex(16)
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
-    stand_in = SandboxSlack(f"{url}/slackapi/", token)
+    clock = SandboxClock(clock_file(database), base, real_clock)
+    stand_in = SandboxSlack(f"{url}/slackapi/", token, clock=clock.timestamp)
     settings = sandbox_settings(
         base,
         api_url=stand_in.base_url,
@@ -101,8 +112,13 @@ def build_sandbox(
         database_url=f"sqlite:///{database}",
     )
     client = make_client(token, stand_in.base_url)
-    wake = threading.Event()
-    bolt = build_app(settings, engine=engine, client=client, clock=clock, wake=wake.set)
+    wake, jobs_wake = threading.Event(), threading.Event()
+
+    def wake_all() -> None:
+        wake.set()
+        jobs_wake.set()
+
+    bolt = build_app(settings, engine=engine, client=client, clock=clock, wake=wake_all)
     stop = threading.Event()
     feeder = None
     if stream and _is_empty(engine):
@@ -115,12 +131,28 @@ def build_sandbox(
         engine=engine,
         secret=secret,
         root_url=url,
-        wake=wake.set,
+        wake=wake_all,
         stream=feeder,
         closing=stop,
+        clock=clock,
+        controls=TimeControls(engine, settings, clock, wake_all),
+        locale=settings.locale,
+        timezone=settings.timezone,
     )
-    sandbox = Sandbox(app, url, stand_in, engine, bolt, feeder, stop=stop)
-    sender = OutboxSender(
+    sandbox = Sandbox(app, url, stand_in, engine, bolt, feeder, clock, stop=stop)
+    sandbox.start_threads(_senders(engine, client, clock, settings, wake, jobs_wake))
+    return sandbox
+
+
+def _senders(
+    engine: Engine,
+    client: WebClient,
+    clock: SandboxClock,
+    settings: Settings,
+    wake: threading.Event,
+    jobs_wake: threading.Event,
+) -> dict[str, tuple[Sender[Any], threading.Event]]:
+    alerts = OutboxSender(
         engine,
         client,
         clock,
@@ -130,5 +162,6 @@ def build_sandbox(
         routing=settings.routing(),
         workers=4,
     )
-    sandbox.start_threads(sender, wake)
-    return sandbox
+    # the digest, its chart and the SLA's reminders, as `sdrbot run` sends them
+    jobs = JobsSender(engine, client, clock)
+    return {"outbox": (alerts, wake), "jobs": (jobs, jobs_wake)}

@@ -1,6 +1,6 @@
 """What Slack sends an app when a person acts, built for the sandbox's page: the payloads of
 block_actions, view_submission and view_closed, the slash command's form, the
-app_home_opened event, each signed with the app's signing secret as Slack signs it (v0,
+app_home_opened and message events, each signed with the app's signing secret as Slack signs it (v0,
 HMAC-SHA256 over `v0:<timestamp>:<body>`)."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.sandbox.slackapi.workspace import APP_ID, TEAM_ID
+from bot.sandbox.slackapi.workspace import APP_ID, BOT_USER_ID, TEAM_ID
 
 TEAM = {"id": TEAM_ID, "domain": "sandbox"}
 FORM = "application/x-www-form-urlencoded"
@@ -137,17 +138,8 @@ def slash_command(
     )
 
 
-def home_opened(*, user_id: str, channel_id: str, view: dict[str, Any] | None) -> str:
-    now = time.time()
-    event: dict[str, Any] = {
-        "type": "app_home_opened",
-        "user": user_id,
-        "channel": channel_id,
-        "tab": "home",
-        "event_ts": f"{now:.6f}",
-    }
-    if view is not None:
-        event["view"] = view
+def _event_callback(event: dict[str, Any]) -> str:
+    """The Events API's envelope around one event, as Slack posts it to the request URL."""
     return json.dumps(
         {
             "token": "",
@@ -156,6 +148,50 @@ def home_opened(*, user_id: str, channel_id: str, view: dict[str, Any] | None) -
             "event": event,
             "type": "event_callback",
             "event_id": f"Ev{time.time_ns():X}",
-            "event_time": int(now),
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
         }
     )
+
+
+def home_opened(*, user_id: str, channel_id: str, view: dict[str, Any] | None) -> str:
+    event: dict[str, Any] = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": channel_id,
+        "tab": "home",
+        "event_ts": f"{time.time():.6f}",
+    }
+    if view is not None:
+        event["view"] = view
+    return _event_callback(event)
+
+
+def message_event(
+    *, user_id: str, channel_id: str, message: dict[str, Any], parent_user: str | None = None
+) -> str:
+    """A person's message in a channel or, with `thread_ts`, in a thread (event `message`,
+    as subscribed with message.channels)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "client_msg_id": str(uuid.uuid4()),
+        "user": user_id,
+        "text": message.get("text", ""),
+        "team": TEAM_ID,
+        "ts": message["ts"],
+        "channel": channel_id,
+        "event_ts": message["ts"],
+        "channel_type": "channel",
+    }
+    if message.get("thread_ts"):
+        event["thread_ts"] = message["thread_ts"]
+        event["parent_user_id"] = parent_user or BOT_USER_ID
+    return _event_callback(event)

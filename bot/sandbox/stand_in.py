@@ -13,7 +13,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,9 +35,10 @@ class Hook:
 
 
 class SandboxSlack(FakeSlack):
-    def __init__(self, root_url: str, token: str) -> None:
+    def __init__(self, root_url: str, token: str, clock: Callable[[], float] = time.time) -> None:
         self._root = root_url.rstrip("/") + "/"
         super().__init__(tokens=[token], channels=CHANNELS)
+        self.workspace.now = clock  # message timestamps in the sandbox's time
         for person in PEOPLE:
             self.add_user(
                 person.id, person.name, f"{person.name}@sandbox.example", real_name=person.real_name
@@ -88,17 +89,21 @@ class SandboxSlack(FakeSlack):
             self.workspace.ephemerals.append(entry)
         self.touch()
 
-    def post_as(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> None:
-        """A person's own message in a channel (the bot reads none; it is there to be seen)."""
+    def post_as(
+        self, user: str, channel: str, text: str, thread_ts: str | None = None
+    ) -> dict[str, Any] | None:
+        """A person's own message in a channel (or a thread of it), as Slack stores it."""
         with self.lock:
             found = self.workspace.resolve_channel(channel)
             if found is None:
-                return
+                return None
             message = self.workspace.post(found, {"text": text, "thread_ts": thread_ts})
             for key in ("bot_id", "app_id", "subtype"):
                 message.pop(key, None)
             message["user"] = user
+            shown = json.loads(json.dumps(message))
         self.touch()
+        return dict(shown)
 
     def close_view(self, user: str, view_id: str, *, all_views: bool = False) -> None:
         with self.lock:

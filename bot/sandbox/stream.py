@@ -3,7 +3,9 @@ over HTTP with an API key, as a website's tracking would send them, at a pace a 
 follow, so MQL alerts keep arriving while they triage.
 
 Leads likely to become MQLs alternate with the rest, so an alert arrives every few leads
-rather than in one burst at the start.
+rather than in one burst at the start. The leads are made once, ending at the sandbox's time
+when the stream starts; each is sent with its events moved on by the time that has passed on
+the sandbox's clock since (advanced days included), so a lead's latest events are recent.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,17 @@ def calls(folder: Path) -> list[dict[str, Any]]:
     return batches
 
 
+def shifted(batch: dict[str, Any], by: timedelta) -> dict[str, Any]:
+    """The batch with each timestamped call `by` later."""
+    out = []
+    for call in batch["batch"]:
+        if "timestamp" in call:
+            moment = datetime.fromisoformat(call["timestamp"]) + by
+            call = {**call, "timestamp": moment.isoformat()}
+        out.append(call)
+    return {"batch": out}
+
+
 class DemoStream:
     def __init__(
         self, api_url: str, key: str, clock: Callable[[], datetime], *, pace: float = PACE
@@ -106,8 +119,9 @@ class DemoStream:
             self._resume.set()
 
     def run(self, stop: threading.Event) -> None:
+        made = self.clock()
         with tempfile.TemporaryDirectory(prefix="sdrbot-sandbox-") as tmp:
-            generate(LEADS, DAYS, Path(tmp), now=self.clock())
+            generate(LEADS, DAYS, Path(tmp), now=made)
             batches = calls(Path(tmp))
         with httpx.Client(
             base_url=self.api_url, headers={"Authorization": f"Bearer {self.key}"}, timeout=30
@@ -120,7 +134,7 @@ class DemoStream:
                         return
                 if stop.wait(self.pace):
                     return
-                self._send(http, batch)
+                self._send(http, shifted(batch, self.clock() - made))
 
     @staticmethod
     def _wait_for_server(http: httpx.Client, stop: threading.Event) -> bool:

@@ -22,16 +22,16 @@ class Person:
     id: str
     name: str
     real_name: str
-    role: str  # shown in the page's user switcher
+    role: str  # its words in the page's user switcher: sandbox.role.<role>
     decides: bool = True
 
 
 PEOPLE = (
-    Person("U0SBANNA01", "anna", "Anna Berger", "SDR"),
-    Person("U0SBBEN001", "ben", "Ben Okafor", "SDR"),
-    Person("U0SBCARLA1", "carla", "Carla Reyes", "SDR"),
-    Person("U0SBMOPS01", "mo", "Mo Schulz", "Marketing ops"),
-    Person("U0SBAE0001", "ada", "Ada Lindqvist", "Account executive", decides=False),
+    Person("U0SBANNA01", "anna", "Anna Berger", "sdr"),
+    Person("U0SBBEN001", "ben", "Ben Okafor", "sdr"),
+    Person("U0SBCARLA1", "carla", "Carla Reyes", "sdr"),
+    Person("U0SBMOPS01", "mo", "Mo Schulz", "marketing_ops"),
+    Person("U0SBAE0001", "ada", "Ada Lindqvist", "account_executive", decides=False),
 )
 SWITCHER = tuple(p for p in PEOPLE if p.decides)
 
@@ -51,6 +51,7 @@ def sandbox_settings(
         alert_channel=f"#{ALERTS}",
         handover_channel=f"#{HANDOVER}",
         digest_channel=f"#{MARKETING}",
+        manager_channel=f"#{MANAGERS}",
         deciders=tuple(p.id for p in SWITCHER),
         decider_groups=(),
         routing_rules=(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,7 @@ class Workspace:
         self.used_trigger_ids: set[str] = set()
         self._ids = itertools.count(1)
         self._last_ts = 0.0
+        self.now: Callable[[], float] = time.time  # the sandbox's clock when it moves on
 
     # ids and timestamps ------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ class Workspace:
 
     def new_ts(self) -> str:
         # Slack's ts is both the message's id and its time; it must be unique and increasing.
-        now = max(time.time(), self._last_ts + 0.000001)
+        now = max(self.now(), self._last_ts + 0.000001)
         self._last_ts = round(now, 6)
         return f"{self._last_ts:.6f}"
 

@@ -4,6 +4,17 @@
 
 const S = { config: null, state: null, user: null, channel: null, home: false, thread: null, modalKey: null };
 const $ = (id) => document.getElementById(id);
+// the page's own words (templates/<locale>/words/sandbox.toml), `{name}` filled in here
+function w(key, values = {}) {
+  const found = S.config && S.config.words[key];
+  return String(found === undefined ? key : found).replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+function when(ms, long) {
+  const options = long
+    ? { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }
+    : { hour: "2-digit", minute: "2-digit", second: "2-digit" };
+  return new Date(ms).toLocaleString(S.config.locale, { timeZone: S.config.timezone, ...options });
+}
 
 function esc(s) {
   return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -78,8 +89,8 @@ async function act(body) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ user: S.user, ...body }),
   });
-  const reply = await answer.json().catch(() => ({ ok: false, error: `HTTP ${answer.status}` }));
-  if (!answer.ok) showProblem(reply.error || `HTTP ${answer.status}`);
+  const reply = await answer.json().catch(() => ({ ok: false, error: w("unreachable", { status: answer.status }) }));
+  if (!answer.ok) showProblem(reply.error || w("unreachable", { status: answer.status }));
   else refresh(); // what the act changed, even if its event came while the page was away
   return reply;
 }
@@ -94,11 +105,11 @@ function confirmThen(confirm, go) {
   const layer = $("confirm-layer");
   layer.innerHTML = "";
   const box = el("div", "modal confirm");
-  box.appendChild(el("header", "", esc(plain(confirm.title) || "Are you sure?")));
+  box.appendChild(el("header", "", esc(plain(confirm.title) || w("confirm_title"))));
   box.appendChild(el("div", "content", text(confirm.text)));
   const foot = el("footer");
-  const deny = el("button", "bk-button", esc(plain(confirm.deny) || "Cancel"));
-  const yes = el("button", `bk-button ${confirm.style === "danger" ? "danger" : "primary"}`, esc(plain(confirm.confirm) || "Yes"));
+  const deny = el("button", "bk-button", esc(plain(confirm.deny) || w("cancel")));
+  const yes = el("button", `bk-button ${confirm.style === "danger" ? "danger" : "primary"}`, esc(plain(confirm.confirm) || w("confirm_yes")));
   deny.type = yes.type = "button";
   deny.onclick = () => { layer.hidden = true; };
   yes.onclick = () => { layer.hidden = true; go(); };
@@ -127,7 +138,7 @@ function optionsOf(element) {
 function selectNode(element, items, selected) {
   const select = el("select");
   select.dataset.actionId = element.action_id;
-  const first = el("option", "", esc(plain(element.placeholder) || "Select an item"));
+  const first = el("option", "", esc(plain(element.placeholder) || w("select_placeholder")));
   first.value = "";
   select.appendChild(first);
   for (const [value, label] of items) {
@@ -269,7 +280,7 @@ function blockNode(block, ctx) {
   if (t === "input") {
     const node = el("div", "bk-input");
     node.dataset.blockId = block.block_id || "";
-    const label = el("label", "", esc(plain(block.label)) + (block.optional ? ' <span class="optional">(optional)</span>' : ""));
+    const label = el("label", "", esc(plain(block.label)) + (block.optional ? ` <span class="optional">${esc(w("optional"))}</span>` : ""));
     node.appendChild(label);
     node.appendChild(elementNode(block.element, block, ctx, true));
     if (block.hint) node.appendChild(el("div", "hint", esc(plain(block.hint))));
@@ -277,7 +288,7 @@ function blockNode(block, ctx) {
     return node;
   }
   if (t === "rich_text") return richText(block);
-  return el("div", "bk-unknown", `[a ${esc(t)} block]`);
+  return el("div", "bk-unknown", esc(w("unknown_block", { type: t })));
 }
 
 function blocksNode(blocks, ctx) {
@@ -295,18 +306,30 @@ function messageNode(m, channelId, { ephemeral = false, inThread = false } = {})
   node.dataset.ts = ephemeral ? m.message_ts : m.ts;
   node.appendChild(el("div", `avatar${isBot ? " bot" : ""}`, esc(who[0] || "?")));
   const body = el("div", "body");
-  const when = new Date(parseFloat(node.dataset.ts) * 1000).toLocaleTimeString();
-  body.appendChild(el("div", "", `<span class="who">${esc(who)}</span>${isBot ? '<span class="app-tag">APP</span>' : ""}<span class="when">${esc(when)}</span>${ephemeral ? '<span class="only-you">Only visible to you</span>' : ""}`));
+  const at = when(parseFloat(node.dataset.ts) * 1000, false);
+  body.appendChild(el("div", "", `<span class="who">${esc(who)}</span>${isBot ? `<span class="app-tag">${esc(w("app_tag"))}</span>` : ""}<span class="when">${esc(at)}</span>${ephemeral ? `<span class="only-you">${esc(w("only_you"))}</span>` : ""}`));
   const ctx = ephemeral ? { channel: channelId, ts: m.message_ts, ephemeral_ts: m.message_ts } : { channel: channelId, ts: m.ts };
   if (m.blocks && m.blocks.length) body.appendChild(blocksNode(m.blocks, ctx));
   else body.appendChild(el("div", "text", mrkdwn(m.text)));
+  for (const f of m.files || []) body.appendChild(fileNode(f));
   if (!inThread && m.reply_count) {
-    const replies = el("button", "replies", `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`);
+    const replies = el("button", "replies", esc(m.reply_count === 1 ? w("replies_one") : w("replies_many", { count: m.reply_count })));
     replies.type = "button";
     replies.onclick = () => { S.thread = { channel: channelId, ts: m.ts }; render(); };
     body.appendChild(replies);
   }
   node.appendChild(body);
+  return node;
+}
+
+// a file shared in a message (the digest's chart): an image is shown, anything else named
+function fileNode(f) {
+  const node = el("div", "file");
+  if (/\.(png|jpe?g|gif)$/i.test(f.name || "")) {
+    node.appendChild(Object.assign(el("img"), { src: `/sandbox/files/${encodeURIComponent(f.id)}`, alt: f.title || f.name }));
+  } else {
+    node.textContent = w("file", { name: f.title || f.name });
+  }
   return node;
 }
 
@@ -336,11 +359,11 @@ function renderThread() {
 }
 
 function renderHome() {
-  $("title").textContent = "sdrbot · Home";
+  $("title").textContent = w("home");
   const box = $("messages");
   box.innerHTML = "";
   const view = S.state.home;
-  if (!view) { box.appendChild(el("div", "home", "Opening the Home tab…")); return; }
+  if (!view) { box.appendChild(el("div", "home", esc(w("home_opening")))); return; }
   box.appendChild(el("div", "home")).appendChild(blocksNode(view.blocks || [], { view_id: view.id, inModal: false }));
 }
 
@@ -376,7 +399,7 @@ function renderModal() {
   content.appendChild(blocksNode(view.blocks || [], { view_id: view.id, inModal: true }));
   box.appendChild(content);
   const foot = el("footer");
-  const close = el("button", "bk-button", esc(plain(view.close) || "Cancel"));
+  const close = el("button", "bk-button", esc(plain(view.close) || w("cancel")));
   close.type = "button";
   close.onclick = () => { S.modalKey = null; act({ kind: "close", view_id: view.id }); };
   foot.appendChild(close);
@@ -430,7 +453,7 @@ async function submitModal(form, view) {
     const [filled, value] = inputValue(block, node);
     values[block.block_id] = { [block.element.action_id]: value };
     if (!filled && !block.optional) {
-      node.querySelector(".bk-error").textContent = "Please complete this required field.";
+      node.querySelector(".bk-error").textContent = w("required");
       missing = true;
     }
   }
@@ -454,6 +477,7 @@ function render() {
   if (S.home) renderHome(); else renderChannel();
   renderThread();
   renderModal();
+  if (S.config.controls) $("clock-now").textContent = w("clock_now", { now: when(Date.parse(S.state.now), true) });
   document.body.dataset.version = String(S.state.version);
 }
 
@@ -484,8 +508,41 @@ function openHome() {
   act({ kind: "home" });
 }
 
+function words() {
+  document.documentElement.lang = S.config.locale;
+  document.title = w("title");
+  for (const node of document.querySelectorAll("[data-word]")) node.textContent = w(node.dataset.word);
+  for (const node of document.querySelectorAll("[data-word-placeholder]")) node.placeholder = w(node.dataset.wordPlaceholder);
+  for (const node of document.querySelectorAll("[data-word-label]")) node.setAttribute("aria-label", w(node.dataset.wordLabel));
+}
+
+// "advance one working day" and "post the digest now": each runs the bot's real jobs
+function controls() {
+  $("clock-box").hidden = false;
+  const note = $("control-note");
+  const press = (button, path, said) => {
+    button.onclick = async () => {
+      for (const b of $("clock-box").querySelectorAll("button")) b.disabled = true;
+      note.textContent = w("busy");
+      try {
+        const answer = await fetch(path, { method: "POST" });
+        const reply = await answer.json().catch(() => ({ ok: false, error: w("unreachable", { status: answer.status }) }));
+        note.textContent = reply.ok ? said(reply) : reply.error;
+      } catch (err) {
+        note.textContent = w("unreachable", { status: "–" });
+      } finally {
+        for (const b of $("clock-box").querySelectorAll("button")) b.disabled = false;
+        refresh();
+      }
+    };
+  };
+  press($("clock-advance"), "/sandbox/clock", () => w("clock_advanced"));
+  press($("digest-now"), "/sandbox/digest", (reply) => w("digest_posted", { week: reply.week }));
+}
+
 async function start() {
   S.config = await (await fetch("/sandbox/config")).json();
+  words();
   const params = new URLSearchParams(location.search);
   const select = $("user");
   for (const p of S.config.people) {
@@ -513,7 +570,7 @@ async function start() {
     $("stream-box").hidden = false;
     const toggle = $("stream-toggle");
     let paused = S.config.stream.paused;
-    const label = () => { toggle.textContent = paused ? "Resume demo leads" : "Pause demo leads"; };
+    const label = () => { toggle.textContent = paused ? w("stream_resume") : w("stream_pause"); };
     label();
     toggle.onclick = async () => {
       const answer = await fetch("/sandbox/stream", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ paused: !paused }) });
@@ -521,6 +578,7 @@ async function start() {
       label();
     };
   }
+  if (S.config.controls) controls();
   await refresh();
   const events = new EventSource("/sandbox/events");
   events.onmessage = () => refresh();
