@@ -77,6 +77,10 @@ def create_sandbox_app(
     def root() -> RedirectResponse:
         return RedirectResponse("/sandbox")
 
+    @web.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon; a browser asks anyway
+
     @web.get("/sandbox", include_in_schema=False)
     def page() -> FileResponse:
         return FileResponse(STATIC / "sandbox.html", headers={"Cache-Control": "no-store"})

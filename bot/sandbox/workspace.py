@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.routing import Rep
 from bot.settings import Secret, Settings
 
 ALERTS, HANDOVER, MARKETING, MANAGERS = "sdr-alerts", "ae-handover", "marketing", "sdr-managers"
@@ -56,6 +57,7 @@ def sandbox_settings(
         decider_groups=(),
         routing_rules=(),
         assign=False,
-        reps=(),
+        # not for assignment (off): the SDRs an unclaimed MQL's SLA reminder names
+        reps=tuple(Rep(p.id) for p in SWITCHER if p.role == "sdr"),
         out_of_office=(),
     )

@@ -31,11 +31,11 @@ def clock() -> datetime:
 
 @contextmanager
 def running_sandbox(
-    folder: Path, *, stream: bool = True, stream_pace: float = 0.2
+    folder: Path, *, stream: bool = True, stream_pace: float = 0.2, settings: Settings | None = None
 ) -> Iterator[Sandbox]:
     port = free_port()
     sandbox = build_sandbox(
-        Settings(),
+        settings or Settings(),
         clock,
         port=port,
         database=folder / "sandbox.db",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from bot.sandbox.launch import Sandbox
 from bot.sandbox.workspace import CHANNELS, PEOPLE
+from bot.settings import Settings
 from storage.db import session_scope
 from storage.repositories import leads as lead_repo
 from tests.sandbox.browser import chromium, missing
@@ -176,3 +178,58 @@ def test_mrkdwn_is_rendered_and_escaped_text_shown_literally(
     rendered = page.evaluate("(text) => mrkdwn(text)", source)
     assert html in rendered
     assert "<script>" not in rendered
+
+
+def test_advance_a_working_day_then_post_the_digest_from_the_page(
+    open_page: Callable[[str], Any], sandbox: Sandbox
+) -> None:
+    page = open_page(ANNA)
+    alert = alert_on(page, sandbox)
+    before = page.locator("#clock-now").inner_text()
+    page.get_by_role("button", name="Advance one working day").click()
+    page.get_by_text("The clock moved on a working day").wait_for()
+    assert page.locator("#clock-now").inner_text() != before
+    alert.locator("button.replies").click()  # the SLA reminder, in the alert's thread
+    reminder = page.locator("#thread-messages .msg").filter(has_text="working hours")
+    reminder.first.wait_for()
+    assert "\u23f0" in reminder.first.inner_text()  # :alarm_clock:, as Slack shows it
+    page.get_by_role("button", name="Post the digest now").click()
+    page.get_by_text("is on its way to #marketing").wait_for()
+    page.locator("a.chan[data-channel='marketing']").click()
+    chart = page.locator("#messages .file img")
+    chart.wait_for()
+    page.wait_for_function("() => document.querySelector('#messages .file img').naturalWidth > 0")
+    assert page.locator("#messages .bk-header").count() >= 1  # the digest's own message
+
+
+def test_a_reply_typed_in_a_thread_is_shown_there_and_sent_to_the_bot(
+    open_page: Callable[[str], Any], sandbox: Sandbox
+) -> None:
+    heard: list[dict[str, Any]] = []
+    sandbox.bolt.event("message")(lambda event: heard.append(event))  # the test's listener
+    page = open_page(ANNA)
+    alert = alert_on(page, sandbox)
+    alert.get_by_role("button", name="Claim", exact=True).click()
+    alert.get_by_role("button", name="1 reply").click()
+    page.locator("#thread-box").fill("Calling her after lunch.")
+    page.locator("#thread-composer button").click()
+    page.locator("#thread-messages .msg").filter(has_text="Calling her after lunch.").wait_for()
+    alert.get_by_role("button", name="2 replies").wait_for()
+    [event] = wait_for(lambda: heard, message="the bot heard no message event")
+    assert event["thread_ts"] == alert.get_attribute("data-ts")
+
+
+def test_the_page_speaks_the_configured_language(browser: Any, tmp_path: Path) -> None:
+    with running_sandbox(tmp_path, stream=False, settings=replace(Settings(), locale="de")) as box:
+        page = browser.new_page()
+        page.goto(f"{box.url}/sandbox?user={ANNA}")
+        page.wait_for_selector("body[data-ready='1']")
+        sidebar = page.locator(".sidebar").text_content() or ""  # the headings are in capitals
+        assert "Kanäle" in sidebar and "Einen Arbeitstag vorstellen" in sidebar
+        assert "Channels" not in sidebar
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.locator("#message-box").get_attribute("placeholder").startswith("Nachricht")
+        page.locator("#message-box").fill("/leads")
+        page.keyboard.press("Enter")
+        page.get_by_text("ist kein gültiger Befehl").wait_for()
+        assert "Nur für dich sichtbar" in page.locator("#messages .msg.ephemeral").inner_text()

@@ -9,11 +9,15 @@ function w(key, values = {}) {
   const found = S.config && S.config.words[key];
   return String(found === undefined ? key : found).replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
 }
+// times in the team's timezone; a message of another day than the sandbox's today gets its date
 function when(ms, long) {
+  const zone = { timeZone: S.config.timezone };
+  const day = (t) => new Date(t).toLocaleDateString("en-CA", zone);
+  const today = S.state && S.state.now ? day(Date.parse(S.state.now)) : day(ms);
   const options = long
     ? { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }
-    : { hour: "2-digit", minute: "2-digit", second: "2-digit" };
-  return new Date(ms).toLocaleString(S.config.locale, { timeZone: S.config.timezone, ...options });
+    : { hour: "2-digit", minute: "2-digit", ...(day(ms) === today ? {} : { day: "numeric", month: "short" }) };
+  return new Date(ms).toLocaleString(S.config.locale, { ...zone, ...options });
 }
 
 function esc(s) {
@@ -44,8 +48,13 @@ function link(inner) {
   return `<a href="${esc(url)}" target="_blank" rel="noopener">${esc(decode(label || target))}</a>`;
 }
 
+// the emoji shortcodes the bot writes, as Slack's client shows them; others stay as written
+const EMOJI = {
+  alarm_clock: "\u23F0", rotating_light: "\u{1F6A8}", warning: "\u26A0\uFE0F", white_check_mark: "\u2705",
+  memory: "\u{1F4DD}", no_entry: "\u26D4", zap: "\u26A1", bar_chart: "\u{1F4CA}", tada: "\u{1F389}",
+};
 function styles(s) {
-  let t = esc(decode(s));
+  let t = esc(decode(s)).replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] || all);
   t = t.replace(/`([^`\n]+)`/g, "<code>$1</code>");
   t = t.replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?!\w)/g, "$1<b>$2</b>");
   t = t.replace(/(^|[^\w_])_(?=\S)([^_\n]*?\S)_(?!\w)/g, "$1<i>$2</i>");
@@ -228,7 +237,7 @@ function richText(block) {
     if (e.type === "link") return `<a href="${esc(e.url)}" target="_blank" rel="noopener">${esc(e.text || e.url)}</a>`;
     if (e.type === "user") return `<span class="mention">@${esc(userName(e.user_id))}</span>`;
     if (e.type === "channel") return `<span class="mention">#${esc(channelName(e.channel_id))}</span>`;
-    if (e.type === "emoji") return `:${esc(e.name)}:`;
+    if (e.type === "emoji") return EMOJI[e.name] || `:${esc(e.name)}:`;
     return "";
   };
   const part = (p) => {
@@ -338,7 +347,9 @@ function renderChannel() {
   S.channel = channel.id;
   $("title").textContent = `# ${channel.name}`;
   const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  // a channel opens at its newest message, as Slack's does; then it follows only a reader at the end
+  const atBottom = S.shown !== channel.id || box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  S.shown = channel.id;
   box.innerHTML = "";
   const top = channel.messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts).map((m) => [parseFloat(m.ts), messageNode(m, channel.id)]);
   const mine = S.state.ephemerals.filter((e) => e.channel === channel.id).map((e) => [parseFloat(e.message_ts), messageNode(e, channel.id, { ephemeral: true })]);
@@ -352,14 +363,19 @@ function renderThread() {
   const channel = S.state.channels.find((c) => c.id === S.thread.channel);
   panel.hidden = false;
   const box = $("thread-messages");
+  const key = `${S.thread.channel}:${S.thread.ts}`;
+  const atBottom = S.shownThread !== key || box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  S.shownThread = key;
   box.innerHTML = "";
   for (const m of channel.messages.filter((m) => m.ts === S.thread.ts || m.thread_ts === S.thread.ts)) {
     box.appendChild(messageNode(m, channel.id, { inThread: true }));
   }
+  if (atBottom) box.scrollTop = box.scrollHeight;
 }
 
 function renderHome() {
   $("title").textContent = w("home");
+  S.shown = null;
   const box = $("messages");
   box.innerHTML = "";
   const view = S.state.home;
@@ -546,7 +562,7 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const select = $("user");
   for (const p of S.config.people) {
-    const option = el("option", "", `${esc(p.name)} (${esc(p.role)})`);
+    const option = el("option", "", `${esc(p.name)} · ${esc(p.role)}`);
     option.value = p.id;
     select.appendChild(option);
   }
