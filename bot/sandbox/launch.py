@@ -4,6 +4,7 @@ app on 127.0.0.1."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -77,6 +78,16 @@ class Sandbox:
             thread.join(timeout=10)
 
 
+class UnheardMessages(logging.Filter):
+    """Bolt warns of each event no listener takes. The sandbox sends the bot every message a
+    person types, as Slack would to an app subscribed to message events; the bot listens to
+    none, and a warning for each message typed on the page would only drown the real ones."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        return not (text.startswith("Unhandled request") and "'type': 'message'" in text)
+
+
 def _is_empty(engine: Engine) -> bool:
     with session_scope(engine) as session:
         return not lead_repo.ranked(session=session, limit=1)
@@ -119,6 +130,7 @@ def build_sandbox(
         jobs_wake.set()
 
     bolt = build_app(settings, engine=engine, client=client, clock=clock, wake=wake_all)
+    bolt.logger.addFilter(UnheardMessages())
     stop = threading.Event()
     feeder = None
     if stream and _is_empty(engine):
