@@ -33,8 +33,12 @@ def main(argv: list[str]) -> int:
         assert sandbox.stream is not None
         sandbox.stream.pause(True)
         claim.first.click()
-        page.get_by_role("button", name="1 reply").first.click()  # the claim's note
-        page.locator("#thread-messages .msg").nth(1).wait_for()
+        page.get_by_role("button", name="1 reply").first.wait_for()  # the claim's note
+        # a working day later the claimed lead's SLA reminder names its owner in the thread
+        page.get_by_role("button", name="Advance one working day").click()
+        page.get_by_text("The clock moved on a working day").wait_for()
+        page.get_by_role("button", name="2 replies").first.click()
+        page.locator("#thread-messages .msg").nth(2).wait_for()
         page.evaluate("document.getElementById('messages').scrollTop = 0")
         page.wait_for_timeout(500)
         out.parent.mkdir(parents=True, exist_ok=True)
