@@ -73,6 +73,15 @@ def create_sandbox_app(
     web = FastAPI(title="sdrbot sandbox", docs_url=None, redoc_url=None, openapi_url=None)
     acts = Interactions(stand_in, f"{root_url.rstrip('/')}/slack/events", secret, locale)
 
+    async def json_object(request: Request) -> dict[str, Any]:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise BadAct(say(locale, "sandbox.error.not_an_object"))
+        return body
+
     @web.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/sandbox")
@@ -137,11 +146,8 @@ def create_sandbox_app(
     @web.post("/sandbox/act")
     async def act(request: Request) -> JSONResponse:
         try:
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise BadAct(say(locale, "sandbox.error.not_an_object"))
-            return JSONResponse(await acts.act(body))
-        except (BadAct, ValueError) as exc:
+            return JSONResponse(await acts.act(await json_object(request)))
+        except BadAct as exc:
             return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
 
     @web.post("/sandbox/stream")
@@ -149,7 +155,10 @@ def create_sandbox_app(
         if stream is None:
             error = say(locale, "sandbox.error.no_stream")
             return JSONResponse({"ok": False, "error": error}, status_code=404)
-        body = await request.json()
+        try:
+            body = await json_object(request)
+        except BadAct as exc:
+            return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
         stream.pause(bool(body.get("paused")))
         return JSONResponse({"ok": True, "paused": stream.paused})
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from slack_sdk import WebClient
 
 from bot.sandbox.launch import Sandbox
 from bot.sandbox.workspace import CHANNELS, PEOPLE
@@ -233,3 +234,43 @@ def test_the_page_speaks_the_configured_language(browser: Any, tmp_path: Path) -
         page.keyboard.press("Enter")
         page.get_by_text("ist kein gültiger Befehl").wait_for()
         assert "Nur für dich sichtbar" in page.locator("#messages .msg.ephemeral").inner_text()
+
+
+def test_the_bots_validation_errors_are_shown_beside_their_fields(
+    open_page: Callable[[str], Any], sandbox: Sandbox
+) -> None:
+    # a modal of the test's own, whose submission the bot refuses as Slack lets an app refuse
+    seen: list[dict[str, Any]] = []
+
+    def refuse(ack: Any, view: dict[str, Any]) -> None:
+        seen.append(view["state"]["values"])
+        ack(response_action="errors", errors={"why": "Say a little more, at least 20 characters."})
+
+    sandbox.bolt.view("sandbox_test_refuses")(refuse)
+    page = open_page(ANNA)
+    client = WebClient(token=sandbox.stand_in.token, base_url=sandbox.stand_in.base_url)
+    client.views_open(
+        trigger_id=sandbox.stand_in.issue_trigger(ANNA),
+        view={
+            "type": "modal",
+            "callback_id": "sandbox_test_refuses",
+            "title": {"type": "plain_text", "text": "Why?"},
+            "submit": {"type": "plain_text", "text": "Save"},
+            "blocks": [
+                {
+                    "type": "input",
+                    "block_id": "why",
+                    "label": {"type": "plain_text", "text": "Reason"},
+                    "element": {"type": "plain_text_input", "action_id": "text"},
+                }
+            ],
+        },
+    )
+    modal = page.locator("#modal-layer .modal")
+    modal.locator("input").fill("Too short")
+    modal.locator("footer .primary").click()
+    modal.locator(".bk-input[data-block-id='why'] .bk-error").get_by_text(
+        "Say a little more"
+    ).wait_for()
+    assert seen == [{"why": {"text": {"type": "plain_text_input", "value": "Too short"}}}]
+    assert modal.is_visible() and modal.locator("input").input_value() == "Too short"

@@ -180,6 +180,11 @@ def test_what_no_slack_client_could_send_gets_a_clear_400(sandbox: Sandbox) -> N
     assert answer.status_code == 400 and "no person" in answer.json()["error"]
     answer = Page(sandbox, ANNA).act(kind="submit", view_id="V0NONE")
     assert answer.status_code == 400 and "V0NONE) is no longer open" in answer.json()["error"]
+    for path in ("/sandbox/act", "/sandbox/stream"):
+        answer = httpx.post(f"{sandbox.url}{path}", content=b"{not json")
+        assert answer.status_code == 400 and "not a JSON object" in answer.json()["error"]
+    answer = Page(sandbox, ANNA).act(kind="wave")
+    assert answer.status_code == 400 and "does not know the act wave" in answer.json()["error"]
 
 
 def test_the_page_hears_of_each_change_over_server_sent_events(sandbox: Sandbox) -> None:
