@@ -41,6 +41,13 @@ def sandbox_cmd(
     console.print(
         f"The sandbox listens on {HOST} only (this computer); its data stays in {database}."
     )
+    ahead = sandbox.clock.offset
+    if ahead:
+        console.print(
+            f"The sandbox's clock runs {ahead.total_seconds() / 86400:.1f} days ahead of the real "
+            f"one (the page advanced it); delete {database} and {database}.clock.json to start "
+            "over."
+        )
     if sandbox.stream is not None:
         console.print("Demo leads arrive every few seconds; the page can pause them.")
     console.print(f"Open [bold]{sandbox.url}/sandbox[/]")
