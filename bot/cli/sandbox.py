@@ -45,8 +45,8 @@ def sandbox_cmd(
     if ahead:
         console.print(
             f"The sandbox's clock runs {ahead.total_seconds() / 86400:.1f} days ahead of the real "
-            f"one (the page advanced it); delete {database} and {database}.clock.json to start "
-            "over."
+            f"one (the page advanced it); delete {database} and the {database}.* beside it to "
+            "start over."
         )
     if sandbox.stream is not None:
         console.print("Demo leads arrive every few seconds; the page can pause them.")

@@ -1,6 +1,6 @@
-"""Everything `sdrbot sandbox` starts: the sandbox's database and clock, the stand-in Slack, the
-real Bolt app and the outbox and jobs senders pointed at it, the demo stream, and the one ASGI
-app on 127.0.0.1."""
+"""Everything `sdrbot sandbox` starts: the sandbox's database and clock, the stand-in Slack (its
+channels kept beside the database), the real Bolt app and the outbox and jobs senders pointed at
+it, the demo stream, and the one ASGI app on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from bot.outbox.sender import Sender
 from bot.sandbox.app import create_sandbox_app
 from bot.sandbox.clock import SandboxClock, clock_file
 from bot.sandbox.controls import TimeControls
+from bot.sandbox.keeping import keep, kept_file, restore
 from bot.sandbox.stand_in import SandboxSlack
 from bot.sandbox.stream import DemoStream
 from bot.sandbox.workspace import sandbox_settings
@@ -115,6 +116,7 @@ def build_sandbox(
     upgrade(engine)
     clock = SandboxClock(clock_file(database), base, real_clock)
     stand_in = SandboxSlack(f"{url}/slackapi/", token, clock=clock.timestamp)
+    restore(stand_in, kept_file(database))
     settings = sandbox_settings(
         base,
         api_url=stand_in.base_url,
@@ -152,6 +154,10 @@ def build_sandbox(
         timezone=settings.timezone,
     )
     sandbox = Sandbox(app, url, stand_in, engine, bolt, feeder, clock, stop=stop)
+    keeper = threading.Thread(
+        target=keep, args=(stand_in, kept_file(database), stop), daemon=True, name="sandbox-keep"
+    )
+    sandbox.threads.append(keeper)
     sandbox.start_threads(_senders(engine, client, clock, settings, wake, jobs_wake))
     return sandbox
 

@@ -282,3 +282,20 @@ def test_post_digest_now_posts_the_digest_and_its_chart_to_marketing(sandbox: Sa
     assert image.headers["content-type"] == "image/png"
     assert sandbox.stand_in.calls_to("files.completeUploadExternal", ok=True)
     assert httpx.get(f"{sandbox.url}/sandbox/files/F0NONE").status_code == 404
+
+
+def test_a_restarted_sandbox_shows_the_channels_it_had_and_the_bot_goes_on_with_them(
+    tmp_path: Path,
+) -> None:
+    with running_sandbox(tmp_path) as first:
+        alert = first_alert(Page(first, ANNA), first)
+    assert (tmp_path / "sandbox.db.slack.json").exists()
+    with running_sandbox(tmp_path) as again:
+        anna = Page(again, ANNA)
+        kept = next(m for m in anna.alerts() if m["ts"] == alert["ts"])
+        assert kept["blocks"] == alert["blocks"]
+        assert again.stream is None  # the database has its leads already
+        assert anna.click(kept, "lead_claim", channel=ALERTS).json() == {"ok": True}
+        wait_for(lambda: replied(anna, kept), message="no claim note in the kept alert's thread")
+        ts = [m["ts"] for m in anna.channel("sdr-alerts")]
+        assert len(ts) == len(set(ts))  # no timestamp given out twice
