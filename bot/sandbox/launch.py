@@ -128,6 +128,8 @@ def build_sandbox(
         handover_channel=settings.handover_channel,
         pace=PACE,
         routing=settings.routing(),
+        triage=settings.triage,
+        locale=settings.locale,
         workers=4,
     )
     sandbox.start_threads(sender, wake)
