@@ -76,6 +76,13 @@ def _section(title: str, lines: list[str], more: str) -> SectionBlock | None:
     return SectionBlock(text=parts.md(f"*{title}*\n{body}"))
 
 
+def _history(locale: str, view: HandoverView, more: str) -> SectionBlock | None:
+    lines = history_lines(locale, view)
+    if len(lines) > MAX_GROUPS:
+        lines = [*lines[:MAX_GROUPS], more.format(n=len(lines) - MAX_GROUPS)]
+    return _section(say(locale, "handover.history"), lines, more)
+
+
 def _facts(locale: str, view: HandoverView) -> list[SectionBlock]:
     lead, none = view.lead, say(locale, "handover.none")
 
@@ -198,9 +205,7 @@ def handover_message(view: HandoverView, locale: str = "en") -> dict[str, Any]:
             *_texts(locale, view),
             _earlier(locale, view),
             _section(say(locale, "handover.why"), reasons, more),
-            _section(
-                say(locale, "handover.history"), history_lines(locale, view)[:MAX_GROUPS], more
-            ),
+            _history(locale, view, more),
             _reply(locale, view),
             parts.footer(" · ".join(footer)),
         ]
