@@ -160,6 +160,7 @@ def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running:
         "authority": "decision_maker",
         "need": "urgent",
         "timing": "quarter",
+        "pain_points": "Room rates are kept in spreadsheets",
         "notes": "Rolls out to 12 hotels in Q3",
     }
     assert running.post(view_submission("promote_submit", one, ANNA, bant)) == 200

@@ -321,3 +321,13 @@ def test_notes_typed_after_someone_else_decided_go_to_the_thread(bot: Bot) -> No
     # a loser who typed nothing gets no comment
     bot.send(view_submission("recycle_submit", lead_id, CARL, {"reason": "Bad timing"}))
     assert "as a comment" not in bot.ephemerals_for(CARL)[0]
+
+
+def test_a_claim_while_the_modal_was_open_stops_the_decision_and_says_so(bot: Bot) -> None:
+    lead_id = alerted(bot)
+    bot.click(ACTION_PROMOTE, lead_id, ANNA)  # no owner yet: no take-over box
+    assert "take_over" not in json.dumps(last_modal(bot)["blocks"])
+    bot.click(ACTION_CLAIM, lead_id, BEN)
+    problems = errors(bot.send(view_submission("promote_submit", lead_id, ANNA, BANT)))
+    assert "claimed this lead while the modal was open" in problems["notes"]
+    assert bot.lead(lead_id).status == "mql" and bot.lead(lead_id).owner == BEN
