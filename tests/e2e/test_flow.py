@@ -119,8 +119,9 @@ def running(tmp_path: Path) -> Iterator[Running]:
         )
         try:
             # the alerts leave at once now (a quiet channel takes a burst): the clicks must not
-            # come before the HTTP server listens
-            wait_for(lambda: _ready(f"http://127.0.0.1:{port}"), 30)
+            # come before the HTTP server listens, which on a busy machine takes its imports'
+            # half a minute
+            wait_for(lambda: _ready(f"http://127.0.0.1:{port}"), 120)
             yield Running(fake, f"http://127.0.0.1:{port}", url, hooks)
         finally:
             bot.terminate()

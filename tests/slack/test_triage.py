@@ -331,3 +331,12 @@ def test_a_claim_while_the_modal_was_open_stops_the_decision_and_says_so(bot: Bo
     problems = errors(bot.send(view_submission("promote_submit", lead_id, ANNA, BANT)))
     assert "claimed this lead while the modal was open" in problems["notes"]
     assert bot.lead(lead_id).status == "mql" and bot.lead(lead_id).owner == BEN
+
+
+def test_a_forged_answer_is_stored_as_not_known_yet(bot: Bot) -> None:
+    lead_id = alerted(bot)
+    forged = {**BANT, "budget": "<!channel> a million"}
+    bot.send(view_submission("promote_submit", lead_id, ANNA, forged))
+    with session_scope(bot.engine) as s:
+        [decision] = s.exec(select(Decision)).all()
+        assert decision.bant["budget"] == "unknown" and decision.bant["need"] == "urgent"

@@ -25,6 +25,7 @@ from bot.usecases.lifecycle.decisions import LeadNotFound, Result, decide, slack
 from bot.usecases.lifecycle.ownership import REFUSE, comment
 from bot.usecases.queries.leads import latest_alert
 from bot.words import say
+from scoring.qualification import QUESTIONS, answer
 
 CALLBACKS = (PROMOTE_CALLBACK, *REASON_CALLBACKS.values())
 _OUTCOME = {PROMOTE_CALLBACK: "promote", **{v: k for k, v in REASON_CALLBACKS.items()}}
@@ -38,7 +39,8 @@ def _fields(svc: Services, outcome: str, view: dict[str, Any]) -> tuple[dict[str
         errors = promote_errors(form, settings.triage.gate, locale)
         if errors:
             raise _Invalid(errors)
-        bant: dict[str, Any] = {k: v for k, v in form.answers.items() if v is not None}
+        # stored as the answers the modal offers: a forged value is "not known yet"
+        bant: dict[str, Any] = {q: answer(form.answers, q) for q in QUESTIONS}
         if form.pain_points:
             bant["pain_points"] = form.pain_points
         if form.ae_slack_id:
