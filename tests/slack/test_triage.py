@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,9 +16,10 @@ from sqlmodel import select
 from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_PROMOTE, ACTION_REASSIGN, ACTION_RECYCLE
 from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.triage_settings import Triage
+from bot.usecases.lifecycle.decisions import decide
 from scoring.qualification import Gate
 from storage.db import session_scope
-from storage.tables import Decision, HandoverReply, LifecycleTransition
+from storage.tables import Decision, Event, HandoverReply, Lead, LifecycleTransition
 from tests.factories import make_mql
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import ALERTS, ANNA, BEN, HANDOVER, Clock
@@ -340,3 +342,44 @@ def test_a_forged_answer_is_stored_as_not_known_yet(bot: Bot) -> None:
     with session_scope(bot.engine) as s:
         [decision] = s.exec(select(Decision)).all()
         assert decision.bant["budget"] == "unknown" and decision.bant["need"] == "urgent"
+
+
+def test_the_handover_quotes_earlier_decisions_and_groups_repeated_events(bot: Bot) -> None:
+    lead_id = alerted(bot)
+    now = bot.clock()
+    earlier = now - timedelta(days=90)
+    decide(
+        bot.engine,
+        lead_id=lead_id,
+        outcome="recycle",
+        actor=f"slack:{BEN}",
+        now=earlier,
+        reason="Bad timing",
+        notes="Call back in February",
+    )
+    with session_scope(bot.engine) as s:
+        lead = s.get(Lead, lead_id)
+        assert lead is not None
+        lead.status = "mql"  # back with new engagement, as a re-MQL would be
+        for day in range(6):
+            s.add(
+                Event(
+                    lead_id=lead_id,
+                    type="email_open",
+                    occurred_at=now - timedelta(days=2 + day),
+                    properties={},
+                    idempotency_key=9000 + day,
+                    received_at=now,
+                )
+            )
+    assert bot.lead(lead_id).owner == BEN  # the SDR who recycled it keeps it
+    taken = {**BANT, "take_over": "yes"}
+    bot.send(view_submission("promote_submit", lead_id, ANNA, taken))
+    bot.sender.drain_once()
+    [handover] = bot.fake.messages(HANDOVER)
+    text = json.dumps(handover["blocks"])
+    assert "*Earlier decisions*" in text and f"Recycled by <@{BEN}>" in text
+    assert "Bad timing" in text and "Call back in February" in text
+    history = next(b["text"]["text"] for b in handover["blocks"] if "Interaction history" in str(b))
+    assert "• 6 × E-mail opened (latest: 2 days ago)" in history
+    assert "email_open" not in text
