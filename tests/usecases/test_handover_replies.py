@@ -79,21 +79,30 @@ def test_the_sdr_cannot_answer_their_own_handover(engine: Engine) -> None:
         answer(engine, decision_id=decision_id, ae=AE, outcome="maybe", reason=None, now=LATER)
 
 
-def test_two_aes_at_once_store_one_answer(engine: Engine) -> None:
-    decision_id = promoted(engine)
+def test_two_aes_at_once_store_one_answer(threaded_engine: Engine) -> None:
+    decision_id = promoted(threaded_engine)
+    start = threading.Barrier(2)
     results = []
 
     def go(ae: str) -> None:
+        start.wait()
         results.append(
-            answer(engine, decision_id=decision_id, ae=ae, outcome=ACCEPTED, reason=None, now=LATER)
+            answer(
+                threaded_engine,
+                decision_id=decision_id,
+                ae=ae,
+                outcome=ACCEPTED,
+                reason=None,
+                now=LATER,
+            )
         )
 
     threads = [threading.Thread(target=go, args=(ae,)) for ae in (AE, OTHER)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=30)
     assert sorted(r.done for r in results) == [False, True]
     assert [r.problem for r in results if not r.done] == ["answered"]
-    with session_scope(engine) as s:
+    with session_scope(threaded_engine) as s:
         assert len(s.execute(select(HandoverReply)).scalars().all()) == 1
