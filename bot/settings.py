@@ -30,6 +30,8 @@ from bot.routing import (
 )
 from bot.schedule_settings import ScheduleSettingsError, schedule_settings
 from bot.settings_values import SettingsError, ingest_settings, number, text, texts
+from bot.triage_settings import SECTIONS as TRIAGE_SECTIONS
+from bot.triage_settings import Triage, triage_settings
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_CONFIG = Path("sdrbot.toml")
@@ -60,6 +62,7 @@ _SECTIONS: dict[str, set[str]] = {
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
     "ingest": {"event_map", "unknown_events", "batch", "max_batch_mb"},
+    **TRIAGE_SECTIONS,
 }
 
 
@@ -115,6 +118,7 @@ class Settings:
     # "atomic": one invalid call refuses the whole batch
     ingest_batch: str = "partial"
     ingest_max_batch: int = 4 * 1024 * 1024  # bytes of a batch, after decompression
+    triage: Triage = field(default_factory=Triage)  # BANT gate, ownership, handover
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
@@ -219,6 +223,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
     out.update(ingest_settings(config))
+    out.update(triage_settings(config))
     if "outbox.burst" in config:
         burst = config["outbox.burst"]
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:

@@ -113,6 +113,8 @@ def _start_sender(
         burst=settings.outbox_burst,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         routing=settings.routing(),
+        triage=settings.triage,
+        locale=settings.locale,
         workers=_lanes(eng),
     )
     thread = threading.Thread(

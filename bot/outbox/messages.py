@@ -25,11 +25,14 @@ def micros(moment: datetime) -> int:
 class Note(TypedDict, total=False):
     """What a thread note says: a claim or a decision, by whom and when (ISO time)."""
 
-    outcome: str  # "claim" | "promote" | "recycle" | "disqualify"
+    # a claim or decision; or "took_over", "reassigned", "comment", "accepted", "sent_back"
+    outcome: str
     by: str  # Slack user id, or the actor for a CLI user
     at: str
     reason: str | None
     notes: str | None
+    owner: str | None  # the owner after an ownership change; the SDR told of an AE's answer
+    previous: str | None  # the owner before it
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,21 @@ class Handover:
         if self.dm:
             out["dm"] = self.dm
         return out
+
+
+@dataclass(frozen=True)
+class HandoverAnswered:
+    """A handover's messages re-rendered in place once an AE answered it (no buttons left)."""
+
+    kind: ClassVar[str] = "slack.handover_answered"
+    lead_id: int
+    decision_id: int
+
+    def dedupe_key(self) -> str:
+        return f"{self.kind}:{self.decision_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {"lead_id": self.lead_id, "decision_id": self.decision_id}
 
 
 @dataclass(frozen=True)
@@ -205,11 +223,20 @@ class Reminder:
         }
 
 
-Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery | Digest | Reminder
+Message = (
+    AlertQueued
+    | AlertUpdate
+    | ThreadNote
+    | Handover
+    | HandoverAnswered
+    | WebhookDelivery
+    | Digest
+    | Reminder
+)
 
+_SLACK = (AlertQueued, AlertUpdate, ThreadNote, Handover, HandoverAnswered)
 KINDS: dict[str, type[Message]] = {
-    cls.kind: cls
-    for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery, Digest, Reminder)
+    cls.kind: cls for cls in (*_SLACK, WebhookDelivery, Digest, Reminder)
 }
 SLACK_KINDS = tuple(kind for kind in KINDS if kind.startswith("slack."))
 
@@ -242,6 +269,8 @@ def parse(kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str,
         if dm:
             key = key.removesuffix(f":dm:{dm}")
         return Handover(lead, int(payload["decision_id"]), key, str(dm) if dm else None)
+    if kind == HandoverAnswered.kind:
+        return HandoverAnswered(lead, int(payload["decision_id"]))
     if kind == WebhookDelivery.kind:
         breakdown = payload.get("breakdown")
         return WebhookDelivery(

@@ -178,6 +178,8 @@ def _senders(
         handover_channel=settings.handover_channel,
         pace=PACE,
         routing=settings.routing(),
+        triage=settings.triage,
+        locale=settings.locale,
         workers=4,
     )
     # the digest, its chart and the SLA's reminders, as `sdrbot run` sends them

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings, SettingsError
 from bot.slack.listeners import register_all
-from bot.slack.roles import Deciders
+from bot.slack.roles import Deciders, account_executives
 from bot.slack.services import CONTEXT_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,14 @@ def build_app(
             "be verified without it. Copy it from your Slack app's Basic "
             "Information page into .env, or use Socket Mode (SLACK_APP_TOKEN)."
         )
-    svc = Services(settings, engine, clock, Deciders(settings, client), wake or (lambda: None))
+    svc = Services(
+        settings,
+        engine,
+        clock,
+        Deciders(settings, client),
+        wake or (lambda: None),
+        account_executives(settings, client),
+    )
     app = App(
         client=client,
         # Bolt insists on a secret even when it verifies nothing (Socket Mode)

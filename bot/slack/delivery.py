@@ -8,7 +8,7 @@ mean for the row.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,25 +16,28 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, ThreadNote
+from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, HandoverAnswered, ThreadNote
 from bot.routing import Routing
 from bot.slack import recovery, render
 from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
+from bot.slack.blocks.notes import TRIAGE_NOTES, triage_note
 from bot.slack.channels import ChannelIds
+from bot.slack.handover_render import handover_view
 from bot.slack.pacing import MARGIN, Pacer
+from bot.triage_settings import Triage
 from bot.usecases.lifecycle.assignment import route_alert
-from bot.usecases.lifecycle.decisions import user_of
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
+from storage.repositories import handover_replies as replies_repo
 from storage.repositories import outbox
 from storage.repositories.outbox import OutboxRow
-from storage.tables import Decision, Lead, SlackAlert
+from storage.tables import Lead, SlackAlert
 
 __all__ = ["MARGIN", "Defer", "Delivered", "Delivery", "Pacer", "Permanent", "Row", "SlackMessage"]
 
 log = logging.getLogger(__name__)
 
-SlackMessage = AlertQueued | AlertUpdate | ThreadNote | Handover
+SlackMessage = AlertQueued | AlertUpdate | ThreadNote | Handover | HandoverAnswered
 
 
 class Defer(Exception):
@@ -62,12 +65,16 @@ class Delivery:
     handover_channel: str
     pacer: Pacer
     channel_ids: ChannelIds
+    triage: Triage = field(default_factory=Triage)  # what the handover shows
+    locale: str = "en"
 
     def lane(self, row: Row, message: SlackMessage) -> str:
         """The channel a row posts to (read-only: alerts are routed for real when sent)."""
         match message:
             case Handover(dm=dm):
                 channel = dm or self.handover_channel
+            case HandoverAnswered():
+                channel = self.handover_channel
             case AlertQueued(lead_id=lead_id):
                 # the channel route_alert recorded on the row when it first routed the alert
                 channel = str(row.payload.get("channel") or "")
@@ -90,7 +97,9 @@ class Delivery:
             case ThreadNote():
                 return self.thread(row, message)
             case Handover():
-                return self.handover(row, message)
+                return self.handover(row, message, now)
+            case HandoverAnswered():
+                return self.handover_answered(message, now)
 
     def alert(self, row: Row, message: AlertQueued, now: datetime) -> Delivered:
         lead_id = message.lead_id
@@ -122,7 +131,11 @@ class Delivery:
 
     def thread(self, row: Row, message: ThreadNote) -> Delivered:
         alert = self._alert_of(message.lead_id)
-        note = thread_note(render.decision_view(message.note))
+        note = (
+            triage_note(message.note, self.locale)
+            if message.note.get("outcome") in TRIAGE_NOTES
+            else thread_note(render.decision_view(message.note))
+        )
         found = (
             recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts)
             if row.attempts
@@ -135,22 +148,36 @@ class Delivery:
         )
         return Delivered({"channel": channel, "ts": ts, "thread_ts": alert.ts})
 
-    def handover(self, row: Row, message: Handover) -> Delivered:
+    def handover(self, row: Row, message: Handover, now: datetime) -> Delivered:
         with session_scope(self.engine) as s:
-            decision = s.get(Decision, message.decision_id)
-            view = render.alert_view(s, message.lead_id)
+            view = handover_view(s, message.decision_id, self.triage, now)
             alert = decisions_repo.latest_alert(session=s, lead_id=message.lead_id)
-        if decision is None or view is None:
+        if view is None:
             raise Permanent("the decision or the lead of this handover no longer exists")
-        posted = handover_message(
-            view,
-            render.bant_answers(decision.bant, decision.notes),
-            promoted_by=user_of(decision.decided_by),
-            alert_link=self._permalink(alert),
-        )
+        view = replace(view, alert_link=self._permalink(alert))
+        posted = handover_message(view, self.locale)
         requested = message.dm or self.handover_channel  # a user id: a DM
         channel, ts = self._post_once(requested, row, self._tagged(posted, row))
         return Delivered({"channel": channel, "ts": ts, "requested": requested})
+
+    def handover_answered(self, message: HandoverAnswered, now: datetime) -> Delivered:
+        """Every copy of the handover shows the AE's answer instead of the buttons."""
+        with session_scope(self.engine) as s:
+            view = handover_view(s, message.decision_id, self.triage, now)
+            alert = decisions_repo.latest_alert(session=s, lead_id=message.lead_id)
+            posts = replies_repo.handover_posts(s, message.lead_id, message.decision_id)
+            pending = outbox.has_pending(s, kind=Handover.kind, lead_id=message.lead_id)
+        if view is None:
+            raise Permanent("the decision or the lead of this handover no longer exists")
+        if pending:
+            raise Defer(f"the handover of lead #{message.lead_id} is not all in Slack yet")
+        if not posts:
+            raise Permanent(f"lead #{message.lead_id} has no handover in Slack to update")
+        posted = handover_message(replace(view, alert_link=self._permalink(alert)), self.locale)
+        check_message(posted)
+        for post in posts:
+            self.client.chat_update(channel=post["channel"], ts=post["ts"], **posted)
+        return Delivered({"updated": [p["ts"] for p in posts]})
 
     # helpers ---------------------------------------------------------------------------------
 

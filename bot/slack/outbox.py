@@ -30,6 +30,7 @@ from bot.slack.transport import (
     PERMANENT_ERRORS,
     SlackTransport,
 )
+from bot.triage_settings import Triage
 
 __all__ = [
     "BACKOFF_BASE",
@@ -72,6 +73,8 @@ class OutboxSender(Sender[SlackMessage]):
         lease: timedelta = LEASE,
         routing: Routing | None = None,
         workers: int = 1,
+        triage: Triage | None = None,
+        locale: str = "en",
     ) -> None:
         """`routing` picks each alert's channel (default: all to `alert_channel`).
 
@@ -87,6 +90,8 @@ class OutboxSender(Sender[SlackMessage]):
             handover_channel,
             pacer or Pacer(pace, burst=burst),
             ChannelIds(engine),
+            triage or Triage(),
+            locale,
         )
         super().__init__(
             engine,

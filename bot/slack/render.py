@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.slack.blocks import AlertView, BantAnswers, DecisionView, reasons_from_breakdown
+from bot.slack.blocks import AlertView, DecisionView, reasons_from_breakdown
 from bot.usecases.lifecycle.decisions import user_of
 from bot.usecases.queries.leads import LeadFacts, lead_facts
 from scoring.lifecycle import DECISION_TARGET, Decision
@@ -21,7 +21,7 @@ from storage.tables import Event
 _DETAIL_KEYS = ("url", "asset", "asset_type", "form", "webinar")
 
 
-def _detail(event: Event) -> str:
+def event_detail(event: Event) -> str:
     props = event.properties or {}
     return next((str(props[k]) for k in _DETAIL_KEYS if props.get(k)), "")
 
@@ -71,21 +71,10 @@ def view_of(facts: LeadFacts) -> AlertView:
         fit_grade=score.fit_grade if score else "D",
         engagement_level=score.engagement_level if score else 4,
         reasons=reasons_from_breakdown(score.breakdown) if score else (),
-        timeline=[(e.occurred_at, e.type, _detail(e)) for e in events],
+        timeline=[(e.occurred_at, e.type, event_detail(e)) for e in events],
         fast_track=score.fast_track if score else None,
         re_mql=bool(to_mql and to_mql.cause.startswith("re_mql")),
         owner_slack_id=lead.owner,
         status=lead.status,
         decision=decision,
-    )
-
-
-def bant_answers(bant: Mapping[str, Any], notes: str | None) -> BantAnswers:
-    return BantAnswers(
-        budget=str(bant.get("budget") or "unknown"),
-        authority=str(bant.get("authority") or "unknown"),
-        need=str(bant.get("need") or "unknown"),
-        timing=str(bant.get("timing") or "later"),
-        notes=notes,
-        ae_slack_id=bant.get("ae_slack_id") or None,
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -21,17 +22,20 @@ log = logging.getLogger(__name__)
 MEMBERS_TTL = 300.0
 
 
-class Deciders:
+class Members:
+    """Slack users named one by one or by user group (both empty: anyone)."""
+
     def __init__(
         self,
-        settings: Settings,
+        users: Iterable[str],
+        groups: Iterable[str],
         client: WebClient,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         ttl: float = MEMBERS_TTL,
     ) -> None:
-        self.users = frozenset(settings.deciders)
-        self.groups = tuple(settings.decider_groups)
+        self.users = frozenset(users)
+        self.groups = tuple(groups)
         self.client = client
         self.monotonic = monotonic
         self.ttl = ttl
@@ -66,3 +70,16 @@ class Deciders:
         with self._lock:
             self._members[group] = (now, users)
         return users
+
+
+class Deciders(Members):
+    """Who may claim and decide MQLs: `[roles] deciders` and `decider_groups`."""
+
+    def __init__(self, settings: Settings, client: WebClient, **options: Any) -> None:
+        super().__init__(settings.deciders, settings.decider_groups, client, **options)
+
+
+def account_executives(settings: Settings, client: WebClient) -> Members:
+    """Who may answer a handover: `[handover] aes` and `ae_groups` (both empty: anyone who
+    sees it; the SDR who handed it over is refused by the use case)."""
+    return Members(settings.triage.aes, settings.triage.ae_groups, client)

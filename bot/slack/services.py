@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from bot.slack.roles import Deciders
+from bot.slack.roles import Deciders, Members
 
 CONTEXT_KEY = "sdrbot"
 
@@ -31,6 +31,7 @@ class Services:
     deciders: Deciders
     # nudges the outbox sender, so an alert update follows a click at once, not at the next poll
     wake: Callable[[], None] = field(default=_nothing)
+    aes: Members | None = None  # who may answer a handover; None: anyone
 
 
 def services(context: Mapping[str, Any]) -> Services:

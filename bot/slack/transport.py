@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, ThreadNote
+from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, HandoverAnswered, ThreadNote
 from bot.outbox.transport import (
     Defer,
     Failed,
@@ -66,7 +66,9 @@ class SlackTransport:
 
     def parse(self, row: Row) -> SlackMessage:
         message = read(row)
-        if isinstance(message, AlertQueued | AlertUpdate | ThreadNote | Handover):
+        if isinstance(
+            message, AlertQueued | AlertUpdate | ThreadNote | Handover | HandoverAnswered
+        ):
             return message
         raise Unreadable(f"unknown outbox kind {row.kind!r}")
 

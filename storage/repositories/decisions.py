@@ -96,3 +96,12 @@ def latest_alert(*, session: Session, lead_id: int) -> SlackAlert | None:
         .limit(1)
     )
     return session.exec(stmt).first()
+
+
+def set_owner(
+    *, session: Session, lead_id: int, owner: str, expected: str | None, now: datetime
+) -> bool:
+    """Give the lead to `owner` if its owner is still `expected` (None: nobody)."""
+    current = LEAD.c.owner.is_(None) if expected is None else LEAD.c.owner == expected
+    stmt = update(LEAD).where(LEAD.c.id == lead_id, current).values(owner=owner, updated_at=now)
+    return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from storage.tables.aliases import LeadAlias
 from storage.tables.apikeys import ApiKey
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
+from storage.tables.handover_replies import HandoverReply
 from storage.tables.jobs import JobLease, JobRun
 from storage.tables.leads import Lead, LeadBase, LeadPublic
 from storage.tables.messages import IngestMessage
@@ -20,6 +21,7 @@ __all__ = [
     "ApiKey",
     "Decision",
     "Event",
+    "HandoverReply",
     "IngestMessage",
     "JobLease",
     "JobRun",

@@ -119,8 +119,9 @@ def running(tmp_path: Path) -> Iterator[Running]:
         )
         try:
             # the alerts leave at once now (a quiet channel takes a burst): the clicks must not
-            # come before the HTTP server listens
-            wait_for(lambda: _ready(f"http://127.0.0.1:{port}"), 30)
+            # come before the HTTP server listens, which on a busy machine takes its imports'
+            # half a minute
+            wait_for(lambda: _ready(f"http://127.0.0.1:{port}"), 120)
             yield Running(fake, f"http://127.0.0.1:{port}", url, hooks)
         finally:
             bot.terminate()
@@ -160,6 +161,7 @@ def test_import_alert_claim_promote_recycle_disqualify_and_no_forgeries(running:
         "authority": "decision_maker",
         "need": "urgent",
         "timing": "quarter",
+        "pain_points": "Room rates are kept in spreadsheets",
         "notes": "Rolls out to 12 hotels in Q3",
     }
     assert running.post(view_submission("promote_submit", one, ANNA, bant)) == 200

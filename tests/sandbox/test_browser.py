@@ -79,9 +79,10 @@ def test_claim_promote_and_the_bant_modal_hand_the_lead_over(
     alert.get_by_role("button", name="Promote to SQL", exact=True).click()
     modal = page.locator("#modal-layer .modal")
     modal.wait_for()
+    # Need and Timing known, pain points written: what the default BANT gate asks for
     for select in modal.locator("select:not([data-kind='users'])").all():  # AE left empty
         select.select_option(index=1)
-    modal.locator("textarea").first.fill("Wants a pilot in March.")
+    modal.locator("textarea").first.fill("Rates live in spreadsheets; wants a pilot in March.")
     modal.locator("footer .primary").click()
     modal.wait_for(state="detached")
     # the decision reaches the alert through the outbox: then it has no buttons left
@@ -144,6 +145,7 @@ def test_a_second_user_on_a_decided_alert_is_told_who_was_first(
                     "selected_option": element["options"][0],
                 }
             }
+    values["pain_points"] = {"pain_points": {"type": "plain_text_input", "value": "Spreadsheets"}}
     assert anna.act(kind="submit", view_id=modal["id"], values=values).json() == {"ok": True}
     alert.get_by_role("button", name="Disqualify", exact=True).click()
     confirm = ben.locator("#confirm-layer .modal")

@@ -33,15 +33,23 @@ class Bot:
     def __init__(self, engine: Engine, fake: FakeSlack, clock: Clock, **changes: Any) -> None:
         self.engine, self.fake, self.clock = engine, fake, clock
         client = make_client(fake.token, fake.base_url)
+        configured = settings(**changes)
         self.app = build_app(
-            settings(**changes),
+            configured,
             engine=engine,
             client=client,
             clock=clock,
             process_before_response=True,
         )
         self.sender = OutboxSender(
-            engine, client, clock, alert_channel=ALERTS, handover_channel=HANDOVER, pace=0
+            engine,
+            client,
+            clock,
+            alert_channel=ALERTS,
+            handover_channel=HANDOVER,
+            pace=0,
+            triage=configured.triage,
+            locale=configured.locale,
         )
 
     def send(

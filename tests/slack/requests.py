@@ -76,12 +76,23 @@ def _selected(value: str) -> dict[str, Any]:
 
 
 def view_submission(
-    callback_id: str, lead_id: int, user: str, values: dict[str, str | None]
+    callback_id: str,
+    lead_id: int,
+    user: str,
+    values: dict[str, str | None],
+    *,
+    metadata: str | None = None,
+    texts: tuple[str, ...] = ("notes", "pain_points"),
 ) -> str:
+    """A submitted modal; `texts` are its text inputs, `metadata` its private_metadata (the
+    lead id unless given)."""
     state: dict[str, Any] = {}
     for name, value in values.items():
-        if name == "notes":
+        if name in texts:
             state[name] = {name: {"type": "plain_text_input", "value": value}}
+        elif name == "take_over":  # the take-over checkbox: ticked unless the value is None
+            ticked = [{"value": "take_over"}] if value else []
+            state[name] = {name: {"type": "checkboxes", "selected_options": ticked}}
         elif name == "ae":
             state[name] = {name: {"type": "users_select", "selected_user": value}}
         else:
@@ -97,7 +108,7 @@ def view_submission(
                 "id": "V0MODAL001",
                 "type": "modal",
                 "callback_id": callback_id,
-                "private_metadata": str(lead_id),
+                "private_metadata": str(lead_id) if metadata is None else metadata,
                 "state": {"values": state},
                 "hash": "1.abc",
                 "team_id": TEAM["id"],

@@ -15,7 +15,14 @@ from sqlmodel import select
 
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
-from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
+from bot.slack.blocks.alert import (
+    ACTION_CLAIM,
+    ACTION_DISQUALIFY,
+    ACTION_PROMOTE,
+    ACTION_REASSIGN,
+    ACTION_RECYCLE,
+)
+from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.listeners import actions, commands, events, views
 from storage.db import session_scope
 from storage.tables import Decision
@@ -31,6 +38,7 @@ BANT = {
     "authority": "decision_maker",
     "need": "urgent",
     "timing": "quarter",
+    "pain_points": "spreadsheets break at 40 hotels",
     "notes": "pilot in Q3",
     "ae": None,
 }
@@ -66,9 +74,18 @@ def test_the_manifest_and_the_listeners_agree(sqlite_engine: Engine, clock: Cloc
     manifest_commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert manifest_commands == set(commands.COMMANDS)
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(events.EVENTS)
-    assert set(actions.ACTIONS) == {ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY}
+    assert set(actions.ACTIONS) == {
+        ACTION_CLAIM,
+        ACTION_PROMOTE,
+        ACTION_RECYCLE,
+        ACTION_DISQUALIFY,
+        ACTION_REASSIGN,
+        ACTION_ACCEPT,
+        ACTION_SEND_BACK,
+    }
     app = build_app(settings(), engine=sqlite_engine, client=WebClient("xoxb-x"), clock=clock)
-    # the alert's four buttons, the pick list's Show buttons, modals, commands, events
+    # the alert's and the handover's buttons, the pick list's Show buttons, modals, commands,
+    # events
     expected = (
         len(actions.ACTIONS)
         + 1
@@ -108,6 +125,7 @@ def test_promote_opens_the_bant_modal_and_the_submission_hands_over(bot: Bot, al
     with session_scope(bot.engine) as s:
         [decision] = s.exec(select(Decision)).all()
         assert decision.bant == {k: v for k, v in BANT.items() if k not in ("notes", "ae")}
+        assert decision.bant["pain_points"] == "spreadsheets break at 40 hotels"
         assert decision.notes == "pilot in Q3" and decision.decided_by == f"slack:{ANNA}"
     assert bot.sender.drain_once().sent == 3
     [handover] = bot.fake.messages(HANDOVER)
@@ -176,7 +194,7 @@ def test_clicking_a_decided_lead_opens_no_modal_and_says_why(bot: Bot, alerted: 
 def test_a_lost_race_without_a_known_alert_is_shown_in_the_modal(bot: Bot) -> None:
     lead_id = make_mql(bot.engine, bot.clock())
     bot.send(view_submission("disqualify_submit", lead_id, BEN, {"reason": "Spam"}))
-    response = bot.send(view_submission("recycle_submit", lead_id, ANNA, {"reason": "Later"}))
+    response = bot.send(view_submission("recycle_submit", lead_id, ANNA, {"reason": "Bad timing"}))
     body = json.loads(response.body)
     assert body["response_action"] == "errors"
     assert body["errors"]["notes"] == (

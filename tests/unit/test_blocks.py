@@ -11,7 +11,6 @@ import pytest
 
 from bot.slack.blocks import (
     AlertView,
-    BantAnswers,
     DecisionView,
     LeadMatch,
     StatusChange,
@@ -28,6 +27,8 @@ from bot.slack.blocks import (
     thread_note,
     view_problems,
 )
+from bot.slack.blocks.handover_view import EarlierDecision, HandoverView
+from bot.slack.blocks.modals import Promotion
 from scoring.engine import BreakdownLine
 from tests.fakeslack import blockkit as fake_blockkit
 
@@ -188,7 +189,7 @@ def test_alert_passes_limits_and_escapes(name: str) -> None:
     assert_good_message(alert_message(VIEWS[name]))
 
 
-def test_open_alert_has_the_four_buttons() -> None:
+def test_open_alert_has_the_five_buttons() -> None:
     payload = alert_message(ordinary_view())
     found = buttons(payload)
     assert [(b["action_id"], b["value"]) for b in found] == [
@@ -196,12 +197,14 @@ def test_open_alert_has_the_four_buttons() -> None:
         ("lead_promote", "42"),
         ("lead_recycle", "42"),
         ("lead_disqualify", "42"),
+        ("lead_reassign", "42"),
     ]
     assert [b["text"]["text"] for b in found] == [
         "Claim",
         "Promote to SQL",
         "Recycle",
         "Disqualify",
+        "Reassign",
     ]
     assert found[1]["style"] == "primary"
     assert found[3]["style"] == "danger" and found[3]["confirm"]["style"] == "danger"
@@ -209,7 +212,7 @@ def test_open_alert_has_the_four_buttons() -> None:
         "event_type": "sdrbot_mql_alert",
         "event_payload": {"lead_id": 42},
     }
-    assert [b["value"] for b in buttons(alert_message(hostile_view()))] == ["987654321"] * 4
+    assert [b["value"] for b in buttons(alert_message(hostile_view()))] == ["987654321"] * 5
 
 
 def test_alert_content() -> None:
@@ -245,6 +248,7 @@ def test_claimed_alert_shows_owner_and_no_claim_button() -> None:
         "lead_promote",
         "lead_recycle",
         "lead_disqualify",
+        "lead_reassign",
     ]
     assert f"*Owner*\n<@{SDR}>" in all_text(payload)
 
@@ -328,7 +332,9 @@ def test_promote_modal(name: str) -> None:
     assert_good_view(view)
     assert view["callback_id"] == "promote_submit" and view["private_metadata"] == "42"
     inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
-    assert inputs == ["budget", "authority", "need", "timing", "ae", "notes"]
+    assert inputs == ["budget", "authority", "need", "timing", "pain_points", "ae", "notes"]
+    selects = [b for b in view["blocks"] if b["type"] == "input" and "options" in b["element"]]
+    assert all(b["element"]["options"][-1]["value"] == "unknown" for b in selects)
     assert all(
         b["element"]["action_id"] == b["block_id"] for b in view["blocks"] if b["type"] == "input"
     )
@@ -342,11 +348,15 @@ def test_read_promote() -> None:
             need={"type": "static_select", "selected_option": {"value": "urgent"}},
             timing={"type": "static_select", "selected_option": {"value": "quarter"}},
             ae={"type": "users_select", "selected_user": AE},
-            notes={"type": "plain_text_input", "value": "Uses spreadsheets today"},
+            pain_points={"type": "plain_text_input", "value": "Uses spreadsheets today"},
+            notes={"type": "plain_text_input", "value": "  "},
         )
     )
-    assert answers == BantAnswers(
-        "confirmed", "influencer", "urgent", "quarter", "Uses spreadsheets today", AE
+    assert answers == Promotion(
+        {"budget": "confirmed", "authority": "influencer", "need": "urgent", "timing": "quarter"},
+        "Uses spreadsheets today",
+        None,
+        AE,
     )
     empty = read_promote(
         state(
@@ -355,6 +365,7 @@ def test_read_promote() -> None:
         )
     )
     assert empty.ae_slack_id is None and empty.notes is None
+    assert empty.answers == dict.fromkeys(("budget", "authority", "need", "timing"))
 
 
 @pytest.mark.parametrize("kind", ["recycle", "disqualify"])
@@ -385,25 +396,39 @@ def test_reason_modal_rejects_other_kinds() -> None:
 
 @pytest.mark.parametrize("view", [ordinary_view(owner_slack_id=SDR), hostile_view()])
 def test_handover_message(view: AlertView) -> None:
-    bant = BantAnswers("confirmed", "decision_maker", "urgent", "quarter", hostile(3000), AE)
-    payload = handover_message(
-        view,
-        bant,
-        promoted_by=SDR,
+    handover = HandoverView(
+        lead=view,
+        decision_id=7,
+        qualifier=SDR,
+        now=NOW,
+        ae=AE,
+        bant={"budget": "confirmed", "authority": "decision_maker", "need": "urgent"},
+        pain_points=hostile(3000),
+        notes=hostile(3000),
+        company_size=120,
+        country=hostile(300),
+        crm_id=hostile(100),
+        crm_url="https://fake.slack.com/crm/leads/1",
+        attributes=[(hostile(60), hostile(500))] * 12,
+        earlier=[EarlierDecision("recycle", SDR, NOW, hostile(200), hostile(2000))] * 8,
+        events=[(NOW - timedelta(hours=i), hostile(40), hostile(300)) for i in range(200)],
         alert_link="https://fake.slack.com/archives/C1/p1700000000000100",
     )
+    payload = handover_message(handover)
     assert_good_message(payload)
     text = all_text(payload)
     for expected in (
         "*Budget*\nBudget confirmed",
         "*Authority*\nDecision maker",
         "*Need*\nClear and urgent",
-        "*Timing*\nWithin 3 months",
-        "*Pain points and notes*",
+        "*Timing*\nNot known yet",
+        "*Pain points*",
         "*Why they scored*",
         "*Interaction history*",
+        "*Earlier decisions*",
         f"<@{SDR}> qualified this lead and hands it over to <@{AE}>",
         "|Original alert>",
+        "120 employees",
     ):
         assert expected in text
     assert payload["text"].startswith("SQL handover: ")
@@ -411,15 +436,19 @@ def test_handover_message(view: AlertView) -> None:
 
 def test_handover_without_ae_or_notes() -> None:
     payload = handover_message(
-        ordinary_view(),
-        BantAnswers("none", "unknown", "vague", "later"),
-        promoted_by=hostile(20),
-        alert_link="javascript:alert(1)",
+        HandoverView(
+            lead=ordinary_view(),
+            decision_id=7,
+            qualifier=hostile(20),
+            now=NOW,
+            alert_link="javascript:alert(1)",
+        )
     )
     assert_good_message(payload)
     text = all_text(payload)
     assert "hands it over to the account executives" in text
-    assert "_None recorded._" in text and "javascript" not in text
+    assert "None recorded" not in text and "javascript" not in text
+    assert "*Pain points*" not in text and "Not known yet" in text
 
 
 @pytest.mark.parametrize("outcome", ["promote", "recycle", "disqualify", "claim", hostile(50)])

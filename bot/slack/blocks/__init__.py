@@ -9,7 +9,6 @@ from bot.slack.blocks.limits import check_message, check_view, message_problems,
 from bot.slack.blocks.modals import promote_modal, read_promote, read_reason, reason_modal
 from bot.slack.blocks.views import (
     AlertView,
-    BantAnswers,
     DecisionView,
     LeadMatch,
     Reason,
@@ -20,7 +19,6 @@ from bot.slack.blocks.views import (
 
 __all__ = [
     "AlertView",
-    "BantAnswers",
     "DecisionView",
     "LeadMatch",
     "Reason",

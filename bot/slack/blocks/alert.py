@@ -14,11 +14,13 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject, 
 from bot import mrkdwn
 from bot.slack.blocks import parts
 from bot.slack.blocks.views import AlertView, DecisionView
+from bot.words import say
 
 ACTION_CLAIM = "lead_claim"
 ACTION_PROMOTE = "lead_promote"
 ACTION_RECYCLE = "lead_recycle"
 ACTION_DISQUALIFY = "lead_disqualify"
+ACTION_REASSIGN = "lead_reassign"
 ACTIONS_BLOCK_ID = "lead_actions"
 METADATA_EVENT = "sdrbot_mql_alert"
 
@@ -56,6 +58,11 @@ def _buttons(view: AlertView) -> ActionsBlock:
                 deny=parts.plain("Cancel"),
                 style="danger",
             ),
+        ),
+        ButtonElement(
+            text=parts.plain(say("en", "ownership.reassign_button")),
+            action_id=ACTION_REASSIGN,
+            value=value,
         ),
     ]
     return ActionsBlock(block_id=ACTIONS_BLOCK_ID, elements=buttons)

@@ -93,18 +93,6 @@ class LeadMatch:
     status: str
 
 
-@dataclass(frozen=True)
-class BantAnswers:
-    """What the SDR recorded in the promote modal (option values, see `modals.BANT`)."""
-
-    budget: str
-    authority: str
-    need: str
-    timing: str
-    notes: str | None = None
-    ae_slack_id: str | None = None
-
-
 def _evidence(line: BreakdownLine) -> str:
     ev = line.evidence
     if line.dimension == "fit":

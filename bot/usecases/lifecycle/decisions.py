@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from bot.outbox.messages import AlertUpdate, Note, ThreadNote, micros
 from bot.outbox.queue import queue
+from bot.usecases.lifecycle import ownership as ownership_rules
 from bot.usecases.lifecycle import recorder
 from bot.usecases.lifecycle.errors import LeadNotFound
 from bot.usecases.lifecycle.recorder import Change, Decided, Snapshot
@@ -52,6 +53,9 @@ class Result:
     status: str  # the lead's status afterwards
     decision_id: int | None = None
     prior: Prior | None = None  # set when the click lost and the winner is known
+    # set when the lead's owner stands in the way: "refuse" (policy) or "confirm" (not yet)
+    blocked: str | None = None
+    owner: str | None = None  # the lead's owner, when `blocked`
 
 
 def slack_actor(user_id: str) -> str:
@@ -76,9 +80,10 @@ def claim(engine: Engine, *, lead_id: int, user_id: str, now: datetime) -> Resul
             return Result(True, lead_id, CLAIM, Status.MQL)
     with session_scope(engine) as s:
         lead = _lead(s, lead_id)
-        if lead.owner == user_id:
+        # a decided lead stays with its decider: what counts then is the decision
+        if lead.owner == user_id and lead.status == Status.MQL:
             return Result(True, lead_id, CLAIM, lead.status)
-        if lead.owner:
+        if lead.owner and lead.status == Status.MQL:
             return Result(False, lead_id, CLAIM, lead.status, prior=Prior(CLAIM, lead.owner, None))
         return Result(False, lead_id, CLAIM, lead.status, prior=prior_of(s, lead))
 
@@ -93,13 +98,27 @@ def decide(
     reason: str | None = None,
     notes: str | None = None,
     bant: Mapping[str, Any] | None = None,
+    ownership: str = ownership_rules.ALLOW,
+    confirmed: bool = False,
 ) -> Result:
-    """Promote, recycle or disqualify an MQL (raises TransitionError for an unknown outcome)."""
+    """Promote, recycle or disqualify an MQL (raises TransitionError for an unknown outcome).
+
+    A Slack user deciding a lead someone else owns needs the `ownership` policy's leave (and,
+    for "confirm", `confirmed`); the decider becomes the lead's owner."""
     # the lifecycle names the valid outcomes when this one is not among them
     transition = lifecycle_decide(Status.MQL, cast(Outcome, outcome), now)
     target = transition.to_status
+    user = user_of(actor) if actor.startswith("slack:") else None
     with session_scope(engine) as s:
+        lead = _lead(s, lead_id)
+        owner = lead.owner
+        if user and lead.status == Status.MQL:
+            blocked = ownership_rules.blocked(owner, user, ownership, confirmed)
+            if blocked:
+                return Result(False, lead_id, outcome, lead.status, blocked=blocked, owner=owner)
         if repo.move_if_status(session=s, lead_id=lead_id, expected=Status.MQL, to=target, now=now):
+            if user:
+                queue(s, ownership_rules.take(s, lead_id, user, owner, now), now=now)
             row, score = repo.add_decision(
                 session=s,
                 lead_id=lead_id,

@@ -1,4 +1,6 @@
-"""The alert's buttons: Claim decides at once; Promote, Recycle and Disqualify open a modal."""
+"""The alert's buttons: Claim decides at once; Promote, Recycle and Disqualify open a modal
+(with a take-over confirmation on someone else's lead); Reassign, and a handover's Accept and
+Send back, are in triage.py."""
 
 from __future__ import annotations
 
@@ -9,17 +11,37 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot import mrkdwn
 from bot.slack import replies
 from bot.slack.blocks import promote_modal, reason_modal
-from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
+from bot.slack.blocks.alert import (
+    ACTION_CLAIM,
+    ACTION_DISQUALIFY,
+    ACTION_PROMOTE,
+    ACTION_REASSIGN,
+    ACTION_RECYCLE,
+)
+from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
+from bot.slack.listeners.actions import triage
+from bot.slack.listeners.actions.answers import whisper
 from bot.slack.lookup import card_answer
 from bot.slack.services import Services, services
 from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim
+from bot.usecases.lifecycle.ownership import REFUSE, blocked
 from bot.usecases.queries.leads import lead_card, lead_to_decide
+from bot.words import say
 
 log = logging.getLogger(__name__)
-ACTIONS = (ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY)
+ACTIONS = (
+    ACTION_CLAIM,
+    ACTION_PROMOTE,
+    ACTION_RECYCLE,
+    ACTION_DISQUALIFY,
+    ACTION_REASSIGN,
+    ACTION_ACCEPT,
+    ACTION_SEND_BACK,
+)
 # the Show buttons of a /lead pick list: one action id per lead
 PICK_ACTION = re.compile(rf"^{PICK_ACTION_PREFIX}\d+$")
 
@@ -30,21 +52,16 @@ def register(app: App) -> None:
     app.action(ACTION_PROMOTE)(on_open_modal)
     app.action(ACTION_RECYCLE)(on_open_modal)
     app.action(ACTION_DISQUALIFY)(on_open_modal)
-
-
-def _whisper(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """An ephemeral answer to the clicking user, where they clicked."""
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    client.chat_postEphemeral(channel=str(channel), user=body["user"]["id"], text=text)
+    app.action(ACTION_REASSIGN)(triage.on_reassign)
+    app.action(ACTION_ACCEPT)(triage.on_accept)
+    app.action(ACTION_SEND_BACK)(triage.on_send_back)
 
 
 def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
     user = body["user"]["id"]
     if svc.deciders.allows(user):
         return True
-    _whisper(client, body, replies.not_allowed(user))
+    whisper(client, body, replies.not_allowed(user))
     return False
 
 
@@ -72,12 +89,12 @@ def on_claim(
             svc.engine, lead_id=int(action["value"]), user_id=body["user"]["id"], now=svc.clock()
         )
     except LeadNotFound:
-        _whisper(client, body, replies.unknown_lead(action["value"]))
+        whisper(client, body, replies.unknown_lead(action["value"]))
         return
     if result.won:
         svc.wake()
     else:
-        _whisper(client, body, replies.too_late(result))
+        whisper(client, body, replies.too_late(result))
 
 
 def on_open_modal(
@@ -94,21 +111,30 @@ def on_open_modal(
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)
     if lead is None:
-        _whisper(client, body, replies.unknown_lead(lead_id))
+        whisper(client, body, replies.unknown_lead(lead_id))
         return
     if isinstance(lead, Result):  # decided already: say who was first
-        _whisper(client, body, replies.too_late(lead))
+        whisper(client, body, replies.too_late(lead))
         return
     kind = action["action_id"].removeprefix("lead_")
-    settings = svc.settings
+    settings, user = svc.settings, body["user"]["id"]
+    locale, policy = settings.locale, settings.triage.ownership
+    # the policy asks first (refuse) or in the modal (confirm); the submission checks again
+    if blocked(lead.owner, user, policy, False) == REFUSE:
+        named = mrkdwn.mention(lead.owner)
+        whisper(client, body, say(locale, "ownership.refused.ephemeral", owner=named))
+        return
+    owner = lead.owner if blocked(lead.owner, user, policy, False) else None
     view = (
-        promote_modal(lead_id, lead.name)
+        promote_modal(lead_id, lead.name, locale=locale, owner=owner)
         if kind == "promote"
         else reason_modal(
             kind,
             lead_id,
             lead.name,
             settings.recycle_reasons if kind == "recycle" else settings.disqualify_reasons,
+            locale=locale,
+            owner=owner,
         )
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
