@@ -63,7 +63,7 @@ def backtest(
     options: RecalOptions,
 ) -> Backtest:
     ordered = sorted(decided, key=lambda d: d.at)
-    cut = int(round(len(ordered) * (1 - options.holdout)))
+    cut = round(len(ordered) * (1 - options.holdout))
     train, test = ordered[:cut], ordered[cut:]
     if not test:
         return Backtest(len(train), 0, None, None, "no decisions are left to hold out")

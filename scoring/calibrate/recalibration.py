@@ -84,7 +84,7 @@ def revise(
     probs = 1.0 / (1.0 + np.exp(-refit.logits(np.hstack([pop.rules, pop.cands]))))
     fit_part, eng_part = pop.dimensions(new_rule_pts, chosen, new_cand_pts)
     aim = _aim(fit_part, eng_part, probs, model, options)
-    old_t = int(round(model.thresholds.mql))
+    old_t = round(model.thresholds.mql)
     move = int(
         np.clip(
             round(options.step * (aim - old_t)),
@@ -164,7 +164,7 @@ def _aim(
             return max(1, t)
         if best is None or rate > best[0]:
             best = (rate, t)
-    return max(1, best[1]) if best is not None else int(round(th.mql))
+    return max(1, best[1]) if best is not None else round(th.mql)
 
 
 def _rates(column: np.ndarray, y: np.ndarray) -> Rates:

@@ -80,7 +80,9 @@ def _set(lines: list[str], line: int | None, key: str, value: int) -> None:
 
 def _check(text: str, revision: Revision) -> None:
     model = load_model(text, source="proposed model")
-    points = {r.id: r.points for r in (*model.fit_rules, *model.engagement_rules)}
+    points = {r.id: r.points for r in model.fit_rules} | {
+        r.id: r.points for r in model.engagement_rules
+    }
     wrong = [c.id for c in revision.changes if points.get(c.id) != c.new]
     if wrong or round(model.thresholds.mql) != revision.threshold_new:
         raise RevisionTextError(f"the proposed file does not say what was fitted: {wrong}")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from scoring.calibrate.recal_backtest import backtest, would_become_mqls
-from scoring.calibrate.recal_types import Current, Decided, NotEnough, RecalOptions
+from scoring.calibrate.recal_types import Current, Decided, NotEnough, RecalOptions, Revision
 from scoring.calibrate.recalibration import revise
 from scoring.calibrate.revised_text import revised_text
 from scoring.loader import default_model, load_model
@@ -48,7 +48,7 @@ def decisions(
     return out
 
 
-def points(revision, rule_id):  # type: ignore[no-untyped-def]
+def points(revision: Revision, rule_id: str) -> tuple[int, int]:
     return {c.id: (c.old, c.new) for c in revision.changes}[rule_id]
 
 
@@ -108,7 +108,9 @@ def test_the_proposed_file_is_a_valid_model_saying_what_was_fitted() -> None:
     rev = revise(model, decisions(400), [], RecalOptions())
     text = revised_text(model.source or _default_text(), model, rev, ["Proposed"], 180)
     proposed = load_model(text)
-    got = {r.id: r.points for r in (*proposed.fit_rules, *proposed.engagement_rules)}
+    got = {r.id: r.points for r in proposed.fit_rules} | {
+        r.id: r.points for r in proposed.engagement_rules
+    }
     for change in rev.changes:
         assert got[change.id] == change.new
     assert proposed.thresholds.mql == rev.threshold_new
