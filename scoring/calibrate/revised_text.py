@@ -11,7 +11,7 @@ from dataclasses import replace
 from scoring.calibrate.model_text import rule_table
 from scoring.calibrate.recal_types import Revision
 from scoring.loader import load_model
-from scoring.model import ScoringModel
+from scoring.model import EngagementRule, FitRule, ScoringModel
 from scoring.toml_lines import TomlLines
 
 _NUMBER = re.compile(r"^(\s*(?:points|cap|mql)\s*=\s*)(-?\d+(?:\.\d+)?)")
@@ -27,7 +27,11 @@ def revised_text(
     lines = text.split("\n")
     where = TomlLines(text)
     new = {c.id: c.new for c in revision.changes}
-    for table, rules in (("fit", model.fit_rules), ("engagement_rule", model.engagement_rules)):
+    tables: list[tuple[str, Sequence[FitRule | EngagementRule]]] = [
+        ("fit", model.fit_rules),
+        ("engagement_rule", model.engagement_rules),
+    ]
+    for table, rules in tables:
         for i, rule in enumerate(rules, 1):
             if new.get(rule.id, rule.points) == rule.points:
                 continue
@@ -43,7 +47,7 @@ def revised_text(
             _set(lines, found, "mql", revision.threshold_new)
         else:
             tail = ["", "[thresholds]", f"mql = {revision.threshold_new}"]
-    taken = {r.id for r in (*model.fit_rules, *model.engagement_rules)}
+    taken = {r.id for _, rules in tables for r in rules}
     added: list[str] = []
     for rule in revision.new_rules:
         cand = rule.candidate
