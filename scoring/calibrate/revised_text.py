@@ -49,18 +49,18 @@ def revised_text(
             tail = ["", "[thresholds]", f"mql = {revision.threshold_new}"]
     taken = {r.id for _, rules in tables for r in rules}
     added: list[str] = []
-    for rule in revision.new_rules:
-        cand = rule.candidate
+    for proposed in revision.new_rules:
+        cand = proposed.candidate
         rid = cand.id
         while rid in taken:
             rid += "_new"
         taken.add(rid)
-        r = rule.rates
+        r = proposed.rates
         added += [
             "",
             f"# new: {r.with_n} decided lead(s) had it, {r.with_rate:.0%} of them promoted "
             f"(without it: {r.without_rate:.0%} of {r.without_n})",
-            *rule_table(replace(cand, id=rid), rule.points),
+            *rule_table(replace(cand, id=rid), proposed.points),
         ]
         if cand.kind == "engagement":
             # the rule was learned as "held at the decision or not": no decay, the window seen
