@@ -54,7 +54,9 @@ class LearningSettings:
 
 def learning_settings(config: Mapping[str, Any]) -> LearningSettings:
     values: dict[str, Any] = {}
-    got = {key.removeprefix("learning."): v for key, v in config.items() if key.startswith("learning.")}
+    got = {
+        key.removeprefix("learning."): v for key, v in config.items() if key.startswith("learning.")
+    }
     if "channel" in got:
         values["channel"] = text("learning.channel", got["channel"])
     for key in ("approvers", "approver_groups"):

@@ -158,7 +158,11 @@ def rollback_cmd(
             console.print(f"Model v{version} is already active; nothing to do.")
             return
         left = model_versions.get_active(session=session)
-        undone = note_rollback(session, left.version, by=actor(), now=now()) if left else None
+        undone = (
+            note_rollback(session, left.version, by=actor(), now=now())
+            if left and left.version
+            else None
+        )
         model_versions.activate_version(session=session, version=row, now=now())
     if undone is not None:
         console.print(f"This undoes the approval of proposal #{undone}.")

@@ -82,19 +82,10 @@ def revise(
     chosen = [cands[j] for j in kept]
     pop = layout(model, chosen, current or decided, options.window_days)
     probs = 1.0 / (1.0 + np.exp(-refit.logits(np.hstack([pop.rules, pop.cands]))))
-    fit_part, eng_part = pop.dimensions(new_rule_pts, chosen, new_cand_pts)
-    aim = _aim(fit_part, eng_part, probs, model, options)
     old_t = round(model.thresholds.mql)
-    move = int(
-        np.clip(
-            round(options.step * (aim - old_t)),
-            -options.max_threshold_step,
-            options.max_threshold_step,
-        )
+    aim, new_t, expected = _line(
+        pop, pop.dimensions(new_rule_pts, chosen, new_cand_pts), probs, model, options
     )
-    new_t = max(1, old_t + move)
-    above = pop.qualifies(fit_part, eng_part, model, new_t)
-    expected = float(probs[above].mean()) if above.any() else 0.0
     changes = [
         RuleChange(
             rule.id,
@@ -113,6 +104,25 @@ def revise(
     ]
     pos = int(y.sum())
     return Revision(changes, new_rules, old_t, new_t, aim, expected, len(y), pos, len(y) - pos)
+
+
+def _line(
+    pop: Layout,
+    parts: tuple[np.ndarray, np.ndarray],
+    probs: np.ndarray,
+    model: ScoringModel,
+    options: RecalOptions,
+) -> tuple[int, int, float]:
+    """(where the fit puts the line, the line after this run's step, the expected promote rate
+    of the current leads at or above it)."""
+    fit_part, eng_part = parts
+    aim = _aim(fit_part, eng_part, probs, model, options)
+    old_t = round(model.thresholds.mql)
+    limit = options.max_threshold_step
+    move = int(np.clip(round(options.step * (aim - old_t)), -limit, limit))
+    new_t = max(1, old_t + move)
+    above = pop.qualifies(fit_part, eng_part, model, new_t)
+    return aim, new_t, float(probs[above].mean()) if above.any() else 0.0
 
 
 def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions) -> np.ndarray:

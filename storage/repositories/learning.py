@@ -4,7 +4,6 @@ stand now."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,17 +24,13 @@ class DecisionRow:
 
 def latest_decisions(session: Session) -> dict[int, DecisionRow]:
     rows = session.exec(
-        select(
-            Decision.lead_id,
-            Decision.decision,
-            Decision.decided_at,
-            Decision.model_version,
-            Decision.breakdown,
-        ).order_by(col(Decision.lead_id), col(Decision.decided_at), col(Decision.id))
+        select(Decision).order_by(col(Decision.lead_id), col(Decision.decided_at), col(Decision.id))
     )
     return {
-        lead: DecisionRow(lead, kind, at, version, list(breakdown or []))
-        for lead, kind, at, version, breakdown in rows
+        d.lead_id: DecisionRow(
+            d.lead_id, d.decision, d.decided_at, d.model_version, list(d.breakdown or [])
+        )
+        for d in rows
     }
 
 
@@ -54,5 +49,3 @@ def scored_leads(session: Session, *, limit: int) -> list[ScoredLead]:
         .limit(limit)
     )
     return [ScoredLead(lead, list(breakdown or [])) for lead, breakdown in session.exec(stmt)]
-
-

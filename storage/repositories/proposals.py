@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, func, update
 from sqlmodel import Session, col, select
 
 from storage.tables import ModelProposal
+from storage.tables.handles import OUTBOX
 
 PROPOSAL: Table = ModelProposal.__table__  # type: ignore[attr-defined]
 PENDING = "pending"
@@ -119,3 +120,13 @@ def mark_undone(session: Session, proposal_id: int, *, by: str, now: datetime) -
     session.execute(
         update(PROPOSAL).where(PROPOSAL.c.id == proposal_id).values(undone_at=now, undone_by=by)
     )
+
+
+def post_waiting(session: Session, proposal_id: int) -> bool:
+    """Whether the proposal's own post still waits in the outbox (`jobs.proposal`)."""
+    stmt = (
+        select(func.count())
+        .select_from(OUTBOX)
+        .where(OUTBOX.c.dedupe_key == f"proposal:{proposal_id}", OUTBOX.c.status == "pending")
+    )
+    return bool(session.scalar(stmt))

@@ -48,7 +48,7 @@ def units_of(model: ScoringModel, lines: Sequence[Mapping[str, Any]]) -> dict[st
     out: dict[str, float] = {}
     for line in lines:
         rule = str(line.get("rule"))
-        if rule in points and points[rule]:
+        if points.get(rule):
             out[rule] = 1.0 if line.get("dim") == "fit" else float(line["points"]) / points[rule]
     return out
 
@@ -90,7 +90,9 @@ def labelled(session: Session, model: ScoringModel, settings: LearningSettings) 
             continue
         facts = _facts(lead)
         seen = tuple(
-            Event(kind, at, props) for kind, at, props in events[lead_id] if not kind.startswith("crm_")
+            Event(kind, at, props)
+            for kind, at, props in events[lead_id]
+            if not kind.startswith("crm_")
         )
         score, _ = score_events(model, facts, seen, moments[lead_id])
         units = units_of(model, [line.to_dict() for line in score.lines])
@@ -130,7 +132,9 @@ def population(session: Session, model: ScoringModel, now: datetime) -> list[Cur
     for r in rows:
         assert r.lead.id is not None
         seen = tuple(
-            Event(kind, at, props) for kind, at, props in events[r.lead.id] if not kind.startswith("crm_")
+            Event(kind, at, props)
+            for kind, at, props in events[r.lead.id]
+            if not kind.startswith("crm_")
         )
         out.append(
             Current(

@@ -161,3 +161,13 @@ def listing(engine: Engine, *, limit: int = 20) -> list[ModelProposal]:
         for r in rows:
             session.expunge(r)
         return rows
+
+
+def pending_or_why(engine: Engine, proposal_id: int) -> str | None:
+    """None while the proposal waits for a decision; else why it cannot be decided."""
+    with session_scope(engine) as session:
+        try:
+            _pending(session, proposal_id)
+        except ProposalRefused as exc:
+            return str(exc)
+    return None
