@@ -80,7 +80,7 @@ def test_approve_only_by_marketing_ops_and_only_once(bot: Bot, jobs: JobsSender)
     pid = _propose(bot)
     assert jobs.drain_once().sent == 1
     posted = _post(bot)
-    actions = [b for b in posted["blocks"] if b["type"] == "actions"][0]
+    actions = next(b for b in posted["blocks"] if b["type"] == "actions")
     assert [e["action_id"] for e in actions["elements"]] == [ACTION_APPROVE, ACTION_REJECT]
     assert "MQL line" in json.dumps(posted["blocks"]) and "Backtest" in json.dumps(posted["blocks"])
 
