@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings, SettingsError
 from bot.slack.listeners import register_all
-from bot.slack.roles import Deciders, account_executives
+from bot.slack.roles import Deciders, account_executives, approvers
 from bot.slack.services import CONTEXT_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ def build_app(
         Deciders(settings, client),
         wake or (lambda: None),
         account_executives(settings, client),
+        approvers(settings, client),
     )
     app = App(
         client=client,

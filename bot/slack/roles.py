@@ -33,9 +33,12 @@ class Members:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         ttl: float = MEMBERS_TTL,
+        open_when_empty: bool = True,
     ) -> None:
         self.users = frozenset(users)
         self.groups = tuple(groups)
+        # a role nobody should hold by default (marketing ops' approvers) is closed when empty
+        self.open_when_empty = open_when_empty
         self.client = client
         self.monotonic = monotonic
         self.ttl = ttl
@@ -44,7 +47,11 @@ class Members:
 
     @property
     def anyone(self) -> bool:
-        return not self.users and not self.groups
+        return self.open_when_empty and not self.users and not self.groups
+
+    @property
+    def nobody(self) -> bool:
+        return not self.open_when_empty and not self.users and not self.groups
 
     def allows(self, user_id: str) -> bool:
         if self.anyone or user_id in self.users:
@@ -83,3 +90,10 @@ def account_executives(settings: Settings, client: WebClient) -> Members:
     """Who may answer a handover: `[handover] aes` and `ae_groups` (both empty: anyone who
     sees it; the SDR who handed it over is refused by the use case)."""
     return Members(settings.triage.aes, settings.triage.ae_groups, client)
+
+
+def approvers(settings: Settings, client: WebClient) -> Members:
+    """Who may approve or reject a model proposal: `[learning] approvers` and `approver_groups`
+    (both empty: nobody in Slack; the CLI still can)."""
+    learning = settings.learning
+    return Members(learning.approvers, learning.approver_groups, client, open_when_empty=False)

@@ -32,6 +32,8 @@ class Services:
     # nudges the outbox sender, so an alert update follows a click at once, not at the next poll
     wake: Callable[[], None] = field(default=_nothing)
     aes: Members | None = None  # who may answer a handover; None: anyone
+    # marketing ops: who may approve or reject a model proposal (`[learning] approvers`)
+    approvers: Members | None = None
 
 
 def services(context: Mapping[str, Any]) -> Services:

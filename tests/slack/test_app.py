@@ -24,6 +24,7 @@ from bot.slack.blocks.alert import (
 )
 from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners.actions import proposal
 from storage.db import session_scope
 from storage.tables import Decision
 from tests.factories import make_mql
@@ -84,11 +85,13 @@ def test_the_manifest_and_the_listeners_agree(sqlite_engine: Engine, clock: Cloc
         ACTION_SEND_BACK,
     }
     app = build_app(settings(), engine=sqlite_engine, client=WebClient("xoxb-x"), clock=clock)
-    # the alert's and the handover's buttons, the pick list's Show buttons, modals, commands,
-    # events
+    # the alert's and the handover's buttons, the pick list's Show buttons, a proposal's two
+    # buttons and its reject modal, the decision modals, commands, events
     expected = (
         len(actions.ACTIONS)
         + 1
+        + len(proposal.ACTIONS)
+        + len(proposal.CALLBACKS)
         + len(views.CALLBACKS)
         + len(commands.COMMANDS)
         + len(events.EVENTS)

@@ -27,8 +27,13 @@ from bot.outbox.messages import (
 )
 from bot.outbox.queue import queue
 from scoring.lifecycle import Decision, Status
-from storage.repositories import transitions
+from storage.repositories import held_alerts, transitions
 from storage.repositories import webhooks as webhooks_repo
+
+# an MQL whose alert is held for a summary (a model change made many at once) has this in its
+# transition's details; it has no alert of its own, so nothing updates one when it is decided
+HELD = held_alerts.HELD
+HELD_VALUE = held_alerts.HELD_VALUE
 
 # The values are NamedTuples: immutable, and built by the thousand in a rescore at half the
 # cost of a frozen dataclass.
@@ -88,9 +93,26 @@ def record(session: Session, changes: Sequence[Change], *, now: datetime) -> int
             {"id": c.lead_id, "status": c.to_status, "status_since": c.at, "updated_at": now}
         )
         messages.extend(slack_messages(c))
+    messages = _without_held(session, changes, messages)
     transitions.write(session, rows, snapshots, statuses)
     messages.extend(webhook_deliveries(webhooks_repo.active(session), changes, rows))
     return queue(session, messages, now=now)
+
+
+def _without_held(
+    session: Session, changes: Sequence[Change], messages: list[Message]
+) -> list[Message]:
+    """A lead announced only in a summary has no alert: its update and thread note would
+    fail in Slack, so they are not queued (its handover still goes)."""
+    leaving = {c.lead_id for c in changes if c.from_status == Status.MQL}
+    if not leaving:
+        return messages
+    held = held_alerts.without_alert(session, leaving)
+    if not held:
+        return messages
+    return [
+        m for m in messages if not (isinstance(m, AlertUpdate | ThreadNote) and m.lead_id in held)
+    ]
 
 
 def transition_row(c: Change) -> dict[str, Any]:
@@ -128,6 +150,8 @@ def slack_messages(c: Change) -> list[Message]:
     if c.decided is not None:
         return decision_messages(c.lead_id, c.decided, c.at)
     if c.to_status == Status.MQL:
+        if c.details.get(HELD) == HELD_VALUE:
+            return []  # its alert, or the summary that replaces it, follows the model change
         snap = c.snapshot
         score, grade = (snap.score, snap.grade) if snap is not None else (0, "")
         return [AlertQueued(c.lead_id, c.at, c.cause, score, grade)]
