@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
 from bot.jobs.scheduler import running_jobs
+from bot.jobs.sla_clock import Sla
 from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
@@ -114,6 +115,8 @@ def _start_sender(
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         routing=settings.routing(),
         workers=_lanes(eng),
+        locale=settings.locale,
+        sla=Sla.of(settings),
     )
     thread = threading.Thread(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="outbox", daemon=True

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 
+from bot.jobs.sla_clock import Sla
 from bot.sandbox.app import create_sandbox_app
 from bot.sandbox.stand_in import SandboxSlack
 from bot.sandbox.stream import DemoStream
@@ -129,6 +130,8 @@ def build_sandbox(
         pace=PACE,
         routing=settings.routing(),
         workers=4,
+        locale=settings.locale,
+        sla=Sla.of(settings),
     )
     sandbox.start_threads(sender, wake)
     return sandbox

@@ -96,3 +96,18 @@ def latest_alert(*, session: Session, lead_id: int) -> SlackAlert | None:
         .limit(1)
     )
     return session.exec(stmt).first()
+
+
+def alert_before(*, session: Session, alert: SlackAlert) -> SlackAlert | None:
+    """The lead's alert before `alert`: a re-MQL's earlier round."""
+    stmt = (
+        select(SlackAlert)
+        .where(
+            col(SlackAlert.lead_id) == alert.lead_id,
+            col(SlackAlert.id) != alert.id,
+            col(SlackAlert.posted_at) <= alert.posted_at,
+        )
+        .order_by(col(SlackAlert.posted_at).desc(), col(SlackAlert.id).desc())
+        .limit(1)
+    )
+    return session.exec(stmt).first()

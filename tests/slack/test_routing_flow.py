@@ -112,7 +112,7 @@ def test_an_already_claimed_lead_is_not_reassigned(
 @pytest.mark.parametrize(
     ("text", "answer", "away"),
     [
-        ("ooo on", "You are out of office", True),
+        ("ooo on", "You are marked out of office. New MQLs are not assigned", True),
         ("OOO off", "Welcome back", False),
         ("ooo", "Use `/lead ooo on`", None),
         ("ooo maybe", "Use `/lead ooo on`", None),

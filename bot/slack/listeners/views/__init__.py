@@ -30,7 +30,10 @@ def on_submit(
     svc = services(context)
     user = body["user"]["id"]
     if not svc.deciders.allows(user):
-        ack(response_action="errors", errors={"notes": replies.not_allowed_plain(user)})
+        ack(
+            response_action="errors",
+            errors={"notes": replies.not_allowed_plain(user, svc.settings.locale)},
+        )
         return
     outcome = _OUTCOME[view["callback_id"]]
     lead_id = lead_id_of(view)
@@ -53,7 +56,10 @@ def on_submit(
             **fields,
         )
     except LeadNotFound:
-        ack(response_action="errors", errors={"notes": replies.unknown_lead(lead_id)})
+        ack(
+            response_action="errors",
+            errors={"notes": replies.unknown_lead(lead_id, svc.settings.locale)},
+        )
         return
     if result.won:
         ack()
@@ -66,9 +72,15 @@ def _tell_loser(ack: Ack, client: WebClient, svc: Services, user: str, result: R
     """An ephemeral note in the alert's channel; without a known alert, in the modal itself."""
     alert = latest_alert(svc.engine, result.lead_id)
     if alert is None:
-        ack(response_action="errors", errors={"notes": replies.too_late_plain(result)})
+        ack(
+            response_action="errors",
+            errors={"notes": replies.too_late_plain(result, svc.settings.locale)},
+        )
         return
     ack()
     client.chat_postEphemeral(
-        channel=alert.channel, user=user, text=replies.too_late(result), thread_ts=alert.ts
+        channel=alert.channel,
+        user=user,
+        text=replies.too_late(result, svc.settings.locale),
+        thread_ts=alert.ts,
     )
