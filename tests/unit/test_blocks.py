@@ -488,7 +488,7 @@ def test_reasons_from_breakdown() -> None:
     assert reasons[1].evidence == (
         "Page view 3 times in the last 7 days, last on 2025-02-28, faded from 30 points"
     )
-    assert reasons[2].evidence == "company size is 450"
+    assert reasons[2].evidence == "Company size is 450"
     assert reasons[0].evidence.endswith("capped at the rule's maximum")
     german = reasons_from_breakdown([lines[1]], "de")
     assert german[0].evidence.startswith("Seitenaufruf 3-mal in den letzten 7 Tagen")

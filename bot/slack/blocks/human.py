@@ -42,6 +42,14 @@ def raised(locale: str, kind: str) -> str:
     return say(locale, "events.raised.other", label=event_label(locale, kind))
 
 
+def field_name(locale: str, name: str) -> str:
+    """A lead field as words (`company_size` → "Company size"); a custom attribute's own name
+    with its underscores as spaces."""
+    if _known(f"fields.{name}"):
+        return say(locale, f"fields.{name}")
+    return mrkdwn.escape(name.replace("_", " "))
+
+
 def status(locale: str, name: str) -> str:
     """A lifecycle status as a word (`mql` → "Marketing-qualified (MQL)")."""
     if _known(f"status.{name}"):

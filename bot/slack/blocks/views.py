@@ -119,7 +119,7 @@ class BantAnswers:
 def _evidence(line: BreakdownLine, locale: str) -> str:
     ev = line.evidence
     if line.dimension == "fit":
-        field = str(ev.get("field", "?")).replace("_", " ")
+        field = human.field_name(locale, str(ev.get("field", "?")))
         return say(locale, "events.evidence.fit", field=field, value=ev.get("value", "?"))
     kind = str(ev.get("event", "?"))
     count = say(locale, "events.evidence.count", count=ev.get("count", "?"))
