@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy.engine import Engine
 
+from bot.jobs.sla_clock import Sla
 from bot.settings import Secret, Settings
 from bot.slack.app import build_app
 from bot.slack.outbox import OutboxSender, make_client
@@ -33,15 +34,23 @@ class Bot:
     def __init__(self, engine: Engine, fake: FakeSlack, clock: Clock, **changes: Any) -> None:
         self.engine, self.fake, self.clock = engine, fake, clock
         client = make_client(fake.token, fake.base_url)
+        self.settings = settings(**changes)
         self.app = build_app(
-            settings(**changes),
+            self.settings,
             engine=engine,
             client=client,
             clock=clock,
             process_before_response=True,
         )
         self.sender = OutboxSender(
-            engine, client, clock, alert_channel=ALERTS, handover_channel=HANDOVER, pace=0
+            engine,
+            client,
+            clock,
+            alert_channel=ALERTS,
+            handover_channel=HANDOVER,
+            pace=0,
+            locale=self.settings.locale,
+            sla=Sla.of(self.settings),
         )
 
     def send(
