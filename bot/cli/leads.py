@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.cli.common import actor, console, engine, fail, now, points, progress_bar
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
+from bot.usecases.queries.leads import search
 from scoring.lifecycle import Status
 from storage.db import session_scope
 from storage.repositories import leads as repo
@@ -77,14 +78,21 @@ def _one_lead(session: Session, query: str) -> Lead:
     lead = repo.find_lead(session=session, query=query)
     if lead is not None:
         return lead
-    matches = repo.search_leads(session=session, query=query)
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        console.print(f"{len(matches)} leads match {query!r}; name one of them:")
-        for m in matches:
+    # the same search and ranking as Slack's /lead, so both count the same matches
+    found, total = search(session, query)
+    if total == 1:
+        return found[0].lead
+    if found:
+        shown = f"; the first {len(found)}" if total > len(found) else ""
+        console.print(
+            f"{total} leads match {query!r}{shown} (exact matches and open MQLs first); "
+            "name one of them:"
+        )
+        for m in (f.lead for f in found):
             console.print(
-                Text(f"  {m.id}  {m.email or m.external_id}  {m.name}  {m.company or ''}")
+                Text(
+                    f"  {m.id}  {m.email or m.external_id}  {m.name}  {m.company or ''}  {m.status}"
+                )
             )
         raise typer.Exit(1)
     raise fail(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cli.common import console, engine, fail, now
 from bot.jobs.scheduler import running_jobs
+from bot.jobs.sla_clock import Sla
 from bot.outbox.lanes import one_connection
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
@@ -116,6 +117,7 @@ def _start_sender(
         triage=settings.triage,
         locale=settings.locale,
         workers=_lanes(eng),
+        sla=Sla.of(settings),
     )
     thread = threading.Thread(
         target=sender.run, args=(stop,), kwargs={"wake": wake}, name="outbox", daemon=True

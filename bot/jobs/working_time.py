@@ -47,3 +47,21 @@ class WorkingTime:
                     left -= closes - begin
             day += timedelta(days=1)
         raise ValueError("the SLA calendar has no working hours: check [sla] working_days")
+
+    def before(self, moment: datetime, hours: float) -> datetime:
+        """The moment `hours` working hours before `moment` (UTC): the MQLs that started
+        earlier are past `hours` by `moment`."""
+        left = timedelta(hours=hours)
+        local = moment.astimezone(self.tz)
+        day = local.date()
+        for _ in range(HORIZON_DAYS):
+            if day.weekday() in self.days and day not in self.holidays:
+                opens = datetime.combine(day, self.start, tzinfo=self.tz)
+                closes = datetime.combine(day, self.end, tzinfo=self.tz)
+                end = min(closes, local)
+                if end > opens:
+                    if end - left >= opens:
+                        return (end - left).astimezone(UTC)
+                    left -= end - opens
+            day -= timedelta(days=1)
+        raise ValueError("the SLA calendar has no working hours: check [sla] working_days")

@@ -98,12 +98,14 @@ class Sender(Generic[M]):
         if not self.runner.room():
             return Report()
         skip = [self.transport.lane_pattern(lane) for lane in self.runner.busy()]
+        now = self.clock()
         rows = outbox.due(
             self.engine,
             kind_like=self.transport.kinds,
-            now=self.clock(),
+            now=now,
             limit=self.batch,
             skip_keys_like=[pattern for pattern in skip if pattern is not None],
+            priority=self.transport.priority(now),
         )
         report, items = Report(), []
         for row in rows:

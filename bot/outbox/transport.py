@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.outbox.messages import Message, UnknownKind, parse
-from storage.repositories.outbox import OutboxRow
+from storage.repositories.outbox import OutboxRow, Priority
 
 Row = OutboxRow
 
@@ -83,6 +83,7 @@ class Transport(Protocol[M]):
     A row is held (left pending, not claimed) while `held` says so: the webhooks' order per
     lead. `lane_pattern` is the dedupe-key LIKE pattern of a lane's rows, so that a busy
     lane's rows stay out of the next round's batch (None: its lanes are waited for anyway).
+    `priority` orders a round's due rows (None: oldest first).
     """
 
     kinds: str
@@ -99,6 +100,8 @@ class Transport(Protocol[M]):
     def deliver(self, row: Row, message: M, now: datetime) -> Outcome: ...
 
     def describe(self, row: Row, message: M) -> str: ...
+
+    def priority(self, now: datetime) -> Priority | None: ...  # None: oldest first
 
 
 def read(row: Row) -> Message:

@@ -18,6 +18,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
+from bot.jobs.sla_clock import Sla
 from bot.outbox.sender import Sender
 from bot.sandbox.app import create_sandbox_app
 from bot.sandbox.clock import SandboxClock, clock_file
@@ -181,6 +182,7 @@ def _senders(
         triage=settings.triage,
         locale=settings.locale,
         workers=4,
+        sla=Sla.of(settings),
     )
     # the digest, its chart and the SLA's reminders, as `sdrbot run` sends them
     jobs = JobsSender(engine, client, clock)

@@ -93,7 +93,7 @@ class Delivery:
             case AlertQueued():
                 return self.alert(row, message, now)
             case AlertUpdate():
-                return self.update(message)
+                return self.update(message, now)
             case ThreadNote():
                 return self.thread(row, message)
             case Handover():
@@ -107,23 +107,30 @@ class Delivery:
             self.engine, outbox_id=row.id, routing=self.routing, now=now
         ).channel
         with session_scope(self.engine) as s:
-            view = render.alert_view(s, lead_id)
+            view = render.alert_view(s, lead_id, self.locale)
+            # a re-MQL links the alert of its earlier round (posted before this one)
+            earlier = decisions_repo.latest_alert(session=s, lead_id=lead_id)
         if view is None:
             raise Permanent(f"lead #{lead_id} no longer exists")
-        posted = alert_message(view)
+        if view.re_mql and earlier is not None and earlier.outbox_id != row.id:
+            view = replace(view, earlier_link=self._permalink(earlier))
+        posted = alert_message(view, locale=self.locale, now=now)
         posted["metadata"]["event_payload"]["outbox_id"] = row.id
         check_message(posted)
         channel, ts = self._post_once(requested, row, posted)
         alert = SlackAlert(lead_id=lead_id, outbox_id=row.id, channel=channel, ts=ts, posted_at=now)
         return Delivered({"channel": channel, "ts": ts, "requested": requested}, alert)
 
-    def update(self, message: AlertUpdate) -> Delivered:
+    def update(self, message: AlertUpdate, now: datetime) -> Delivered:
         alert = self._alert_of(message.lead_id)
         with session_scope(self.engine) as s:
-            view = render.alert_view(s, alert.lead_id)
+            view = render.alert_view(s, alert.lead_id, self.locale)
+            earlier = decisions_repo.alert_before(session=s, alert=alert)
         if view is None:
             raise Permanent(f"lead #{alert.lead_id} no longer exists")
-        posted = alert_message(view)
+        if view.re_mql and earlier is not None:
+            view = replace(view, earlier_link=self._permalink(earlier))
+        posted = alert_message(view, locale=self.locale, now=now)
         posted["metadata"]["event_payload"]["outbox_id"] = alert.outbox_id
         check_message(posted)
         self.client.chat_update(channel=alert.channel, ts=alert.ts, **posted)
@@ -134,7 +141,7 @@ class Delivery:
         note = (
             triage_note(message.note, self.locale)
             if message.note.get("outcome") in TRIAGE_NOTES
-            else thread_note(render.decision_view(message.note))
+            else thread_note(render.decision_view(message.note), self.locale)
         )
         found = (
             recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts)

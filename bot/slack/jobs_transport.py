@@ -76,6 +76,9 @@ class JobsTransport:
     def held(self, row: Row, message: JobMessage) -> bool:
         return False
 
+    def priority(self, now: datetime) -> None:
+        return None  # oldest first: a webhook's order per lead, a job's in its turn
+
     def describe(self, row: Row, message: JobMessage) -> str:
         if isinstance(message, Reminder):
             step = "escalation" if message.escalate else "reminder"

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
+from bot.jobs.sla_clock import Sla
 from bot.outbox.lanes import PooledLanes
 from bot.outbox.report import Report
 from bot.outbox.sender import LEASE, Sender
@@ -75,12 +76,16 @@ class OutboxSender(Sender[SlackMessage]):
         workers: int = 1,
         triage: Triage | None = None,
         locale: str = "en",
+        sla: Sla | None = None,
     ) -> None:
         """`routing` picks each alert's channel (default: all to `alert_channel`).
 
         With `workers` > 1 the channels are served in parallel, each in order: Slack's limit
         is per channel, so one channel's wait (a 429, the pacing) need not hold up the
         others. Parallel lanes need connections of their own: not an in-memory SQLite.
+
+        `locale` is the team's language; with `sla` a backlog goes out in the queue's order
+        (hand-raisers, then MQLs past their SLA, then by score), not oldest first.
         """
         self.workers = workers
         self.delivery = Delivery(
@@ -95,7 +100,7 @@ class OutboxSender(Sender[SlackMessage]):
         )
         super().__init__(
             engine,
-            SlackTransport(self.delivery),
+            SlackTransport(self.delivery, sla=sla),
             clock,
             lanes=PooledLanes(workers, name="outbox"),
             batch=batch,

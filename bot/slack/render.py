@@ -16,6 +16,7 @@ from bot.slack.blocks import AlertView, DecisionView, reasons_from_breakdown
 from bot.usecases.lifecycle.decisions import user_of
 from bot.usecases.queries.leads import LeadFacts, lead_facts
 from scoring.lifecycle import DECISION_TARGET, Decision
+from storage.tables import Decision as DecisionRow
 from storage.tables import Event
 
 _DETAIL_KEYS = ("url", "asset", "asset_type", "form", "webinar")
@@ -37,13 +38,19 @@ def decision_view(note: Mapping[str, Any]) -> DecisionView:
     )
 
 
-def alert_view(session: Session, lead_id: int) -> AlertView | None:
+def alert_view(session: Session, lead_id: int, locale: str = "en") -> AlertView | None:
     """The alert of a lead as it stands; None when the lead is gone."""
     facts = lead_facts(session, lead_id)
-    return None if facts is None else view_of(facts)
+    return None if facts is None else view_of(facts, locale)
 
 
-def view_of(facts: LeadFacts) -> AlertView:
+def _decision(row: DecisionRow) -> DecisionView:
+    return DecisionView(
+        row.decision, user_of(row.decided_by), row.decided_at, row.reason, row.notes
+    )
+
+
+def view_of(facts: LeadFacts, locale: str = "en") -> AlertView:
     """The builders' view of a lead's facts (its alert, the head of its card)."""
     lead, score, events, history = facts.lead, facts.score, facts.events, facts.transitions
     lead_id = lead.id or 0
@@ -51,14 +58,14 @@ def view_of(facts: LeadFacts) -> AlertView:
     decision = None
     last = facts.decision
     if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
-        decision = DecisionView(
-            last.decision, user_of(last.decided_by), last.decided_at, last.reason, last.notes
-        )
+        decision = _decision(last)
     if decision is None and lead.status != "mql":
         # no SDR decided (it expired, or a CRM moved it): say what did, and drop the buttons
         moved = next((t for t in history if t.from_status == "mql"), None)
         if moved is not None:
-            decision = DecisionView(moved.cause, user_of(moved.actor), moved.at)
+            by = "" if moved.actor == "system" else moved.actor
+            decision = DecisionView(moved.cause, by, moved.at)
+    re_mql = bool(to_mql and to_mql.cause.startswith("re_mql"))
     return AlertView(
         lead_id=lead_id,
         name=lead.name,
@@ -70,11 +77,14 @@ def view_of(facts: LeadFacts) -> AlertView:
         engagement=score.engagement if score else 0,
         fit_grade=score.fit_grade if score else "D",
         engagement_level=score.engagement_level if score else 4,
-        reasons=reasons_from_breakdown(score.breakdown) if score else (),
+        reasons=reasons_from_breakdown(score.breakdown, locale) if score else (),
         timeline=[(e.occurred_at, e.type, event_detail(e)) for e in events],
         fast_track=score.fast_track if score else None,
-        re_mql=bool(to_mql and to_mql.cause.startswith("re_mql")),
+        re_mql=re_mql,
         owner_slack_id=lead.owner,
         status=lead.status,
         decision=decision,
+        hand_raise_at=facts.hand_raise_at,
+        earlier=_decision(facts.earlier) if re_mql and facts.earlier else None,
+        mql_since=lead.status_since if lead.status == "mql" else None,
     )

@@ -1,4 +1,4 @@
-"""The short answers to clicks that could not do what they asked.
+"""The short answers to clicks that could not do what they asked, in the team's language.
 
 Ephemeral messages are mrkdwn; a modal's field errors are plain text (no mentions, no dates,
 a short line), hence the `*_plain` variants.
@@ -9,51 +9,52 @@ from __future__ import annotations
 from datetime import UTC
 
 from bot import mrkdwn
-from bot.usecases.lifecycle.decisions import CLAIM, Result, user_of
-
-_DONE = {
-    "promote": "promoted this lead to SQL",
-    "recycle": "recycled this lead",
-    "disqualify": "disqualified this lead",
-    CLAIM: "claimed this lead",
-}
+from bot.slack.blocks import human
+from bot.usecases.lifecycle.decisions import Result, user_of
+from bot.words import catalogue, say
 
 
-def too_late(result: Result) -> str:
+def _done(locale: str, outcome: str) -> str:
+    key = f"replies.done.{outcome}"
+    return say(locale, key if key in catalogue("en") else "replies.done.other")
+
+
+def too_late(result: Result, locale: str = "en") -> str:
     """Who got there first, with what and when; or why the lead is not open any more."""
     prior = result.prior
     if prior is None:
-        return (
-            f"This lead is no longer an open MQL (it is now *{result.status}*), so nothing "
-            "was changed."
-        )
-    who = mrkdwn.mention(user_of(prior.by))
-    when = f" {mrkdwn.date(prior.at)}" if prior.at else ""
-    reason = f" (reason: {mrkdwn.escape(prior.reason)})" if prior.reason else ""
-    what = _DONE.get(prior.outcome, mrkdwn.escape(prior.outcome))
-    return f"Too late: {who} already {what}{when}{reason}. Your click changed nothing."
+        return say(locale, "replies.not_open", status=human.status(locale, result.status))
+    values = {
+        "who": human.actor(locale, prior.by),
+        "what": _done(locale, prior.outcome),
+        "reason": mrkdwn.escape(prior.reason) if prior.reason else "",
+    }
+    if prior.at is None:
+        return say(locale, "replies.too_late_undated", **values)
+    return say(locale, "replies.too_late", when=human.on(locale, prior.at), **values)
 
 
-def too_late_plain(result: Result) -> str:
+def too_late_plain(result: Result, locale: str = "en") -> str:
     prior = result.prior
     if prior is None:
-        return f"This lead is no longer an open MQL (now {result.status}); nothing was changed."
-    when = f" at {prior.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if prior.at else ""
-    what = _DONE.get(prior.outcome, prior.outcome).replace(" this lead", "")
-    return f"Too late: {user_of(prior.by)} already {what}{when}. Nothing was changed."
-
-
-def not_allowed(user_id: str) -> str:
-    return (
-        "Only the SDRs named in sdrbot's configuration (`[roles]` in sdrbot.toml) may claim "
-        f"and decide MQLs. Ask your sdrbot admin to add you; your Slack user id is "
-        f"`{mrkdwn.escape(user_id)}`."
+        return say(locale, "replies.not_open_plain", status=human.status(locale, result.status))
+    when = f"{prior.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if prior.at else ""
+    return say(
+        locale,
+        "replies.too_late_plain",
+        who=user_of(prior.by),
+        what=_done(locale, prior.outcome).replace(" this lead", ""),
+        when=when,
     )
 
 
-def not_allowed_plain(user_id: str) -> str:
-    return f"Only the SDRs in sdrbot's [roles] may decide MQLs. Your Slack id: {user_id}."
+def not_allowed(user_id: str, locale: str = "en") -> str:
+    return say(locale, "replies.not_allowed", user=mrkdwn.escape(user_id))
 
 
-def unknown_lead(lead_id: object) -> str:
-    return f"Lead #{mrkdwn.escape(lead_id)} does not exist any more; nothing was changed."
+def not_allowed_plain(user_id: str, locale: str = "en") -> str:
+    return say(locale, "replies.not_allowed_plain", user=user_id)
+
+
+def unknown_lead(lead_id: object, locale: str = "en") -> str:
+    return say(locale, "replies.unknown_lead", id=mrkdwn.escape(lead_id))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.jobs.sla_clock import Sla
 from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, HandoverAnswered, ThreadNote
 from bot.outbox.transport import (
     Defer,
@@ -29,6 +30,7 @@ from bot.outbox.transport import (
 from bot.slack import delivery
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.delivery import Delivery, SlackMessage
+from storage.repositories.outbox import Priority
 
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = 2.0  # seconds; doubles per attempt
@@ -63,6 +65,11 @@ class SlackTransport:
     delivery: Delivery
     kinds: str = SLACK_KINDS_LIKE
     policy: RetryPolicy = POLICY
+    sla: Sla | None = None  # with it, a backlog goes out hand-raisers and overdue MQLs first
+
+    def priority(self, now: datetime) -> Priority:
+        # after downtime the SDRs should see the leads that matter most first, not the oldest
+        return Priority(self.sla.overdue_before(now) if self.sla else None)
 
     def parse(self, row: Row) -> SlackMessage:
         message = read(row)

@@ -62,6 +62,9 @@ class WebhookTransport:
                 s, row_id=row.id, lead_id=row.lead_id, webhook_id=message.webhook_id
             )
 
+    def priority(self, now: datetime) -> None:
+        return None  # oldest first: a webhook's order per lead, a job's in its turn
+
     def describe(self, row: Row, message: WebhookDelivery) -> str:
         return f"webhook #{message.webhook_id} delivery {message.id}"
 

@@ -105,3 +105,18 @@ def set_owner(
     current = LEAD.c.owner.is_(None) if expected is None else LEAD.c.owner == expected
     stmt = update(LEAD).where(LEAD.c.id == lead_id, current).values(owner=owner, updated_at=now)
     return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+
+def alert_before(*, session: Session, alert: SlackAlert) -> SlackAlert | None:
+    """The lead's alert before `alert`: a re-MQL's earlier round."""
+    stmt = (
+        select(SlackAlert)
+        .where(
+            col(SlackAlert.lead_id) == alert.lead_id,
+            col(SlackAlert.id) != alert.id,
+            col(SlackAlert.posted_at) <= alert.posted_at,
+        )
+        .order_by(col(SlackAlert.posted_at).desc(), col(SlackAlert.id).desc())
+        .limit(1)
+    )
+    return session.exec(stmt).first()

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from storage.fastwrite import chunks, driver_rows, member_of, update_many
@@ -132,36 +132,59 @@ def get_lead(session: Session, lead_id: int) -> Lead | None:
 
 
 def find_lead(*, session: Session, query: str) -> Lead | None:
-    """A lead by e-mail, external id or internal id (in that order)."""
+    """A lead by e-mail, external id or internal id (in that order); `#31` names lead 31, as
+    every card's footer writes it."""
     text = query.strip()
     if not text:
         return None
     stmt = select(Lead).where(or_(col(Lead.email) == text.lower(), col(Lead.external_id) == text))
     lead = session.scalars(stmt).first()
-    if lead is None and text.isdigit():
-        lead = session.get(Lead, int(text))
+    number = text.removeprefix("#").strip()
+    if lead is None and number.isdigit():
+        lead = session.get(Lead, int(number))
     return lead
 
 
-def search_leads(*, session: Session, query: str, limit: int = 10) -> list[Lead]:
-    """Leads whose e-mail, name or company contains the query (case-insensitive)."""
-    like = f"%{query.strip().lower()}%"
+def _search_terms(query: str) -> tuple[Any, Any]:
+    text = query.strip().lower()
     full_name = func.lower(
         func.coalesce(LEAD.c.first_name, "") + " " + func.coalesce(LEAD.c.last_name, "")
     )
+    like = f"%{text}%"
+    where = or_(
+        func.lower(LEAD.c.email).like(like),
+        full_name.like(like),
+        func.lower(LEAD.c.company).like(like),
+    )
+    exact = or_(
+        func.lower(LEAD.c.email) == text,
+        full_name == text,
+        func.lower(LEAD.c.last_name) == text,
+        func.lower(LEAD.c.first_name) == text,
+        func.lower(LEAD.c.company) == text,
+    )
+    return where, exact
+
+
+def search_leads(*, session: Session, query: str, limit: int = 10) -> tuple[list[Lead], int]:
+    """Leads whose e-mail, name or company contains the query (case-insensitive), ranked:
+    exact matches of a name, company or e-mail first, then open MQLs, then the higher score;
+    and how many match in all. Slack's /lead and `sdrbot lead` both ask this."""
+    where, exact = _search_terms(query)
+    total = session.execute(select(func.count()).select_from(LEAD).where(where)).scalar_one()
     stmt = (
         select(Lead)
-        .where(
-            or_(
-                func.lower(LEAD.c.email).like(like),
-                full_name.like(like),
-                func.lower(LEAD.c.company).like(like),
-            )
+        .outerjoin(SCORE, SCORE.c.lead_id == LEAD.c.id)
+        .where(where)
+        .order_by(
+            case((exact, 0), else_=1),
+            case((LEAD.c.status == "mql", 0), else_=1),
+            func.coalesce(SCORE.c.score, -1e9).desc(),
+            LEAD.c.id,
         )
-        .order_by(LEAD.c.id)
         .limit(limit)
     )
-    return list(session.scalars(stmt))
+    return list(session.scalars(stmt)), int(total)
 
 
 def score_of(*, session: Session, lead_id: int) -> LeadScore | None:
@@ -176,6 +199,15 @@ def recent_events(*, session: Session, lead_id: int, limit: int = 10) -> list[Ev
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def latest_event_at(session: Session, lead_id: int, kind: str) -> datetime | None:
+    """When the lead's latest event of type `kind` happened (its hand-raise, say)."""
+    stmt = select(func.max(EVENT.c.occurred_at)).where(
+        EVENT.c.lead_id == lead_id, EVENT.c.type == kind
+    )
+    found: datetime | None = session.execute(stmt).scalar_one_or_none()
+    return found
 
 
 def transitions_of(*, session: Session, lead_id: int, limit: int = 20) -> list[LifecycleTransition]:

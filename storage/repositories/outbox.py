@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from storage.db import session_scope
 from storage.fastwrite import insert_ignoring_duplicates
-from storage.tables.handles import OUTBOX
+from storage.repositories.queue import priority as queue_order
+from storage.tables.handles import LEAD, OUTBOX, SCORE
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,15 @@ class OutboxRow:
     dedupe_key: str  # names the cause; a typed message reads part of itself from it
 
 
+@dataclass(frozen=True)
+class Priority:
+    """Due rows in the order of their leads' urgency, not oldest first: hand-raisers, then
+    MQLs past their SLA (became one at or before `overdue_before`), then the higher score;
+    a lead's own rows keep their order."""
+
+    overdue_before: datetime | None = None
+
+
 def due(
     engine: Engine,
     *,
@@ -40,10 +50,11 @@ def due(
     now: datetime,
     limit: int,
     skip_keys_like: Collection[str] = (),
+    priority: Priority | None = None,
 ) -> list[OutboxRow]:
     """Pending rows of the kinds matching `kind_like` (SQL LIKE) whose time has come, oldest
-    first; without those whose dedupe key matches one of `skip_keys_like` (a sender's busy
-    lanes, whose rows must not fill the batch of the others)."""
+    first (or by `priority`); without those whose dedupe key matches one of `skip_keys_like`
+    (a sender's busy lanes, whose rows must not fill the batch of the others)."""
     stmt = (
         select(
             OUTBOX.c.id,
@@ -59,9 +70,22 @@ def due(
             OUTBOX.c.next_attempt_at <= now,
             OUTBOX.c.kind.like(kind_like),
         )
-        .order_by(OUTBOX.c.id)
         .limit(limit)
     )
+    if priority is None:
+        stmt = stmt.order_by(OUTBOX.c.id)
+    else:
+        order = queue_order(
+            priority.overdue_before,
+            since=LEAD.c.status_since,
+            fast_track=SCORE.c.fast_track,
+            score=SCORE.c.score,
+        )
+        stmt = (
+            stmt.outerjoin(LEAD, LEAD.c.id == OUTBOX.c.lead_id)
+            .outerjoin(SCORE, SCORE.c.lead_id == OUTBOX.c.lead_id)
+            .order_by(*order, OUTBOX.c.id)
+        )
     for pattern in skip_keys_like:
         stmt = stmt.where(or_(OUTBOX.c.dedupe_key.is_(None), OUTBOX.c.dedupe_key.not_like(pattern)))
     with session_scope(engine) as s:

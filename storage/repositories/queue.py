@@ -1,31 +1,56 @@
-"""What waits for the SDRs: open MQLs by score, and the decisions one of them took."""
+"""What waits for the SDRs: open MQLs in priority order, and the decisions one of them took."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from storage.tables import Decision, Lead, LeadScore
+from storage.tables.handles import TRANSITION
+
+
+def priority(
+    overdue_before: datetime | None, *, since: Any, fast_track: Any, score: Any
+) -> list[Any]:
+    """The order of anything an SDR must act on: hand-raisers first, then the MQLs past their
+    SLA (those that became one at or before `overdue_before`), then the higher score."""
+    order: list[Any] = [case((fast_track.is_not(None), 0), else_=1)]
+    if overdue_before is not None:
+        order.append(case((since <= overdue_before, 0), else_=1))
+    order.append(func.coalesce(score, -1e9).desc())
+    return order
 
 
 def open_mqls(
-    session: Session, *, owner: str | None = None, unclaimed: bool = False, limit: int = 20
+    session: Session,
+    *,
+    owner: str | None = None,
+    unclaimed: bool = False,
+    limit: int = 20,
+    overdue_before: datetime | None = None,
 ) -> tuple[list[tuple[Lead, LeadScore | None]], int]:
-    """Open MQLs with their scores, highest first (of one owner, or only unclaimed ones), and
-    how many there are in all."""
+    """Open MQLs with their scores in priority order (of one owner, or only unclaimed ones),
+    and how many there are in all."""
     where = [col(Lead.status) == "mql"]
     if owner is not None:
         where.append(col(Lead.owner) == owner)
     if unclaimed:
         where.append(col(Lead.owner).is_(None))
     total = session.exec(select(func.count()).select_from(Lead).where(*where)).one()
+    order = priority(
+        overdue_before,
+        since=col(Lead.status_since),
+        fast_track=col(LeadScore.fast_track),
+        score=col(LeadScore.score),
+    )
     stmt = (
         select(Lead, LeadScore)
         .outerjoin(LeadScore, col(LeadScore.lead_id) == col(Lead.id))
         .where(*where)
-        .order_by(func.coalesce(col(LeadScore.score), -1e9).desc(), col(Lead.id))
+        .order_by(*order, col(Lead.id))
         .limit(limit)
     )
     return [(lead, sc) for lead, sc in session.exec(stmt)], int(total)
@@ -37,3 +62,29 @@ def decisions_by(session: Session, actor: str, *, since: datetime) -> list[str]:
         col(Decision.decided_by) == actor, col(Decision.decided_at) >= since
     )
     return list(session.exec(stmt))
+
+
+def decision_waits_by(session: Session, actor: str, *, since: datetime) -> list[float]:
+    """Seconds from becoming an MQL to `actor`'s decision, of each decision since `since`."""
+    exit_, entry = TRANSITION.alias("exit_"), TRANSITION.alias("entry")
+    rows = session.execute(
+        select(exit_.c.at, func.max(entry.c.at))
+        .join(
+            entry,
+            (entry.c.lead_id == exit_.c.lead_id)
+            & (entry.c.to_status == "mql")
+            & (entry.c.at <= exit_.c.at),
+        )
+        .where(
+            exit_.c.from_status == "mql",
+            exit_.c.cause.like("decision:%"),
+            exit_.c.actor == actor,
+            exit_.c.at >= since,
+        )
+        .group_by(exit_.c.id, exit_.c.at)
+    ).all()
+    return [(_utc(decided) - _utc(entered)).total_seconds() for decided, entered in rows]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

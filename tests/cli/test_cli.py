@@ -225,3 +225,21 @@ def test_start_without_slack_starts_the_sandbox_and_explains_how_to_connect(
     assert "Connect Slack" in out and "sdrbot doctor" in out and "127.0.0.1 only" in out
     assert served["host"] == "127.0.0.1" and served["port"] == 3000
     assert (tmp_path / "sandbox.db").exists()
+
+
+def test_lead_counts_matches_as_slack_does_and_takes_a_hash_number(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    rows = [
+        [f"r{i}@richter.example", f"CRM-R{i}", "Eva", f"Richter{i}", "CTO", f"Richter {i} AG"]
+        + [""] * (len(LEAD_HEADER) - 6)
+        for i in range(13)
+    ]
+    write_csv(tmp_path / "richter.csv", LEAD_HEADER, rows)
+    assert run(cli, "import", "leads", "richter.csv")[0] == 0
+    code, out = run(cli, "lead", "richter")
+    # the same search as /lead: every match counted, the first ten named
+    assert code == 1 and "13 leads match 'richter'; the first 10" in out
+    assert len([line for line in out.splitlines() if "@richter.example" in line]) == 10
+    code, out = run(cli, "lead", "#1")
+    assert code == 0 and "r0@richter.example" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from bot.jobs.sla_clock import Sla
 from bot.jobs.working_time import WorkingTime
 from bot.settings import Settings
 
@@ -54,3 +55,30 @@ def test_across_the_clock_change() -> None:
     assert wt.after(datetime(2026, 3, 27, 15, 0, tzinfo=UTC), 2) == datetime(
         2026, 3, 30, 8, 0, tzinfo=UTC
     )
+
+
+def test_before_walks_back_over_nights_weekends_and_holidays() -> None:
+    wt = WorkingTime.of(BERLIN)
+    # Monday 11:00 Berlin, 4 h back: 2 h on Monday, 2 h of Friday → Friday 15:00 Berlin
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert wt.before(monday, 4) == datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    # at night the day's close counts: Tuesday 23:00 Berlin, 4 h back → Tuesday 13:00
+    assert wt.before(datetime(2026, 12, 1, 22, 0, tzinfo=UTC), 4) == datetime(
+        2026, 12, 1, 12, 0, tzinfo=UTC
+    )
+    # Christmas Eve is no working day: Friday the 25th 10:00 Berlin minus 2 h → the 23rd 16:00
+    assert wt.before(datetime(2026, 12, 25, 9, 0, tzinfo=UTC), 2) == datetime(
+        2026, 12, 23, 15, 0, tzinfo=UTC
+    )
+
+
+def test_the_sla_states_of_an_open_mql() -> None:
+    sla = Sla.of(replace(BERLIN, sla_working_hours=4))
+    since = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)  # Friday 15:00 Berlin
+    assert sla.state(since, datetime(2026, 12, 7, 9, 0, tzinfo=UTC)) is None
+    assert sla.state(since, datetime(2026, 12, 7, 10, 0, tzinfo=UTC)) == "overdue"
+    assert sla.state(since, datetime(2026, 12, 7, 14, 0, tzinfo=UTC)) == "escalated"
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    # what the queue's SQL asks: started at or before this moment means overdue now
+    assert sla.overdue_before(now) == since
+    assert sla.state(sla.overdue_before(now), now) == "overdue"

@@ -59,6 +59,9 @@ class Fake:
     def lane_pattern(self, lane: Hashable) -> str:
         return f"{lane}:%"
 
+    def priority(self, now: datetime) -> None:
+        return None
+
     def held(self, row: Row, message: str) -> bool:
         lane = self.lane(row, message)
         older = self.queued[: self.queued.index(message)]

@@ -155,7 +155,7 @@ def test_a_pick_lists_button_replaces_the_list_through_its_response_url(
     wait_for(lambda: len(anna.alerts()) >= 2, message="fewer than two alerts arrived")
     anna.act(kind="message", channel=ALERTS, text="/lead e")
     pick = anna.state()["ephemerals"][-1]
-    assert "Pick one" in pick["text"]
+    assert "pick one:" in pick["text"]
     answer = anna.click(pick, "lead_pick_1", channel=ALERTS, ephemeral_ts=pick["message_ts"])
     assert answer.json() == {"ok": True}
 
@@ -163,7 +163,7 @@ def test_a_pick_lists_button_replaces_the_list_through_its_response_url(
         now = anna.state()["ephemerals"]
         return next((e for e in now if e["message_ts"] == pick["message_ts"]), None)
 
-    card = wait_for(lambda: (r := replaced()) and "Pick one" not in r["text"] and r)
+    card = wait_for(lambda: (r := replaced()) and "pick one:" not in r["text"] and r)
     assert "score" in card["text"] and len(anna.state()["ephemerals"]) == 1
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy.engine import Engine
 
+from bot.jobs.sla_clock import Sla
 from bot.settings import Secret, Settings
 from bot.slack.app import build_app
 from bot.slack.outbox import OutboxSender, make_client
@@ -33,9 +34,9 @@ class Bot:
     def __init__(self, engine: Engine, fake: FakeSlack, clock: Clock, **changes: Any) -> None:
         self.engine, self.fake, self.clock = engine, fake, clock
         client = make_client(fake.token, fake.base_url)
-        configured = settings(**changes)
+        self.settings = settings(**changes)
         self.app = build_app(
-            configured,
+            self.settings,
             engine=engine,
             client=client,
             clock=clock,
@@ -48,8 +49,9 @@ class Bot:
             alert_channel=ALERTS,
             handover_channel=HANDOVER,
             pace=0,
-            triage=configured.triage,
-            locale=configured.locale,
+            triage=self.settings.triage,
+            locale=self.settings.locale,
+            sla=Sla.of(self.settings),
         )
 
     def send(

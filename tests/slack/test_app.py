@@ -201,7 +201,7 @@ def test_a_lost_race_without_a_known_alert_is_shown_in_the_modal(bot: Bot) -> No
     body = json.loads(response.body)
     assert body["response_action"] == "errors"
     assert body["errors"]["notes"] == (
-        f"Too late: {BEN} already disqualified at 2026-06-01 12:00 UTC. Nothing was changed."
+        f"Too late: {BEN} already disqualified on 2026-06-01 12:00 UTC. Nothing was changed."
     )
 
 

@@ -53,5 +53,7 @@ def test_an_expired_mql_loses_its_buttons(
     assert sender.drain_once().sent == 1
     [alert] = fake.messages(ALERTS)
     blocks = json.dumps(alert["blocks"])
-    assert "edited" in alert and "lead_claim" not in blocks and "expired" in blocks
+    assert (
+        "edited" in alert and "lead_claim" not in blocks and "Expired: back to nurturing" in blocks
+    )
     fake.assert_no_problems()

@@ -84,7 +84,7 @@ def test_an_expired_lead_shows_what_moved_it(sqlite_engine: Engine) -> None:
             )
         )
     d = view(sqlite_engine, lead_id).decision
-    assert (d.outcome, d.decided_by, d.decided_at) == ("expired", "system", NOW)
+    assert (d.outcome, d.decided_by, d.decided_at) == ("expired", "", NOW)  # nobody decided
 
 
 def test_a_missing_lead_has_no_view_and_notes_round_trip(sqlite_engine: Engine) -> None:

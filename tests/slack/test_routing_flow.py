@@ -112,7 +112,7 @@ def test_an_already_claimed_lead_is_not_reassigned(
 @pytest.mark.parametrize(
     ("text", "answer", "away"),
     [
-        ("ooo on", "You are out of office", True),
+        ("ooo on", "You are marked out of office. New MQLs are not assigned", True),
         ("OOO off", "Welcome back", False),
         ("ooo", "Use `/lead ooo on`", None),
         ("ooo maybe", "Use `/lead ooo on`", None),
@@ -127,3 +127,13 @@ def test_lead_ooo_sets_the_absence(
     with session_scope(sqlite_engine) as s:
         rep = s.get(SdrRep, ANNA)
         assert (rep.out_of_office if rep else None) is away
+
+
+def test_lead_ooo_says_the_others_take_over_only_when_assignment_is_on(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
+    assigning = Bot(sqlite_engine, fake, clock, assign=True, locale="de")
+    body = json.loads(assigning.send(command("ooo on", ANNA)).body)
+    assert body["text"].startswith("Du bist abwesend: neue MQLs gehen an die anderen.")
+    body = json.loads(assigning.send(command("ooo off", ANNA)).body)
+    assert body["text"].startswith("Willkommen zurück: neue MQLs werden dir wieder zugewiesen.")

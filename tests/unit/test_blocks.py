@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -216,11 +217,18 @@ def test_open_alert_has_the_five_buttons() -> None:
 
 
 def test_alert_content() -> None:
-    payload = alert_message(ordinary_view(fast_track="demo_request", re_mql=True))
+    view = ordinary_view(
+        fast_track="demo_request", hand_raise_at=NOW - timedelta(hours=2), re_mql=True
+    )
+    payload = alert_message(view, now=NOW)
     text = all_text(payload)
     assert payload["blocks"][0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "Dana Example", "emoji": True},
+        "text": {
+            "type": "plain_text",
+            "text": "Demo requested 2 h ago · Dana Example",
+            "emoji": True,
+        },
     }
     for expected in (
         "VP Sales",
@@ -231,15 +239,22 @@ def test_alert_content() -> None:
         "*-5* Competitor domain",
         "*+22.4* Webinar",
         "… and 1 more",
-        "⚡ *Fast track*: demo_request",
+        "⚡ *Demo requested* 2 h ago",
         "↻ *Re-MQL*",
+        "Page view /pricing?v=1",
+        "Grade A1: fit A",
         "Unassigned",
         "… and 3 earlier",
     ):
         assert expected in text
     assert "Newsletter opens" not in text  # the sixth reason is beyond the top five
     assert text.count("/pricing?v=") == 5
-    assert payload["text"].startswith("Fast-track MQL: Dana Example (VP Sales, Acme &amp; Sons)")
+    assert payload["text"].startswith(
+        "Re-MQL, Demo requested 2 h ago: Dana Example (VP Sales, Acme &amp; Sons)"
+    )
+    first = alert_message(replace(view, re_mql=False), now=NOW)["text"]
+    assert first.startswith("Demo requested 2 h ago: Dana Example")
+    assert "demo_request" not in text and "Page view /pricing" in text
 
 
 def test_claimed_alert_shows_owner_and_no_claim_button() -> None:
@@ -292,8 +307,9 @@ def test_lead_card_shows_the_whole_breakdown() -> None:
         lead_card(ordinary_view(owner_slack_id=SDR), [StatusChange(NOW, "lead", "mql", "score")])
     )
     assert "fit 42 + engagement 45 = 87" in text
-    assert "Newsletter opens" in text and "*Status*\nmql" in text
-    assert "lead → mql (score)" in text and f"<@{SDR}>" in text
+    assert "Newsletter opens" in text and "*Status*\nMarketing-qualified (MQL)" in text
+    assert "Lead → Marketing-qualified (MQL): its score reached the MQL threshold" in text
+    assert f"<@{SDR}>" in text
     hostile_card = lead_card(hostile_view(), HISTORY)
     sections = [
         b for b in hostile_card["blocks"] if "Score breakdown" in b.get("text", {}).get("text", "")
@@ -313,7 +329,9 @@ def test_pick_list() -> None:
     assert [(p["action_id"], p["value"]) for p in picks] == [
         (f"lead_pick_{i}", str(i)) for i in range(10)
     ]
-    assert "15 more not shown" in all_text(payload)
+    assert "25 leads match" in all_text(payload) and "15 more not shown" in all_text(payload)
+    counted = pick_list(matches[:10], query="x", total=31)
+    assert "31 leads match" in all_text(counted) and "21 more not shown" in all_text(counted)
     empty = pick_list([], query="nobody")
     assert_good_message(empty)
     assert "No lead matches *nobody*" in empty["text"]
@@ -496,8 +514,12 @@ def test_reasons_from_breakdown() -> None:
     ]
     reasons = reasons_from_breakdown([lines[0], lines[1].to_dict(), lines[2]])
     assert [r.label for r in reasons] == ["Unsubscribed", "Pricing page", "Company size"]
-    assert reasons[1].evidence == "3× page_view, in 7 days, last 2025-02-28, decayed from 30"
-    assert reasons[2].evidence == "company_size: 450"
-    assert reasons[0].evidence.endswith("capped")
+    assert reasons[1].evidence == (
+        "Page view 3 times in the last 7 days, last on 2025-02-28, faded from 30 points"
+    )
+    assert reasons[2].evidence == "Company size is 450"
+    assert reasons[0].evidence.endswith("capped at the rule's maximum")
+    german = reasons_from_breakdown([lines[1]], "de")
+    assert german[0].evidence.startswith("Seitenaufruf 3-mal in den letzten 7 Tagen")
     view = ordinary_view(reasons=reasons)
     assert "*-40* Unsubscribed" in all_text(alert_message(view))

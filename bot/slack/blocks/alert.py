@@ -7,12 +7,13 @@ owner shown, no Claim button) and decided (the outcome, who and when, no buttons
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject, SectionBlock
 
 from bot import mrkdwn
-from bot.slack.blocks import parts
+from bot.slack.blocks import human, parts
 from bot.slack.blocks.views import AlertView, DecisionView
 from bot.words import say
 
@@ -28,55 +29,87 @@ MAX_REASONS = 5
 MAX_TIMELINE = 5
 
 
-def _buttons(view: AlertView) -> ActionsBlock:
+def buttons(view: AlertView, locale: str = "en") -> ActionsBlock:
+    """Claim (while nobody owns the lead), Promote, Recycle, Disqualify: the alert's and the
+    /lead card's decision buttons."""
+
+    def word(key: str) -> str:
+        return say(locale, f"alert.{key}")
+
     value = str(view.lead_id)
-    buttons = []
+    elements = []
     if not view.owner_slack_id:
-        buttons.append(
-            ButtonElement(text=parts.plain("Claim"), action_id=ACTION_CLAIM, value=value)
+        elements.append(
+            ButtonElement(
+                text=parts.plain(word("button.claim")), action_id=ACTION_CLAIM, value=value
+            )
         )
-    buttons += [
+    elements += [
         ButtonElement(
-            text=parts.plain("Promote to SQL"),
+            text=parts.plain(word("button.promote")),
             action_id=ACTION_PROMOTE,
             value=value,
             style="primary",
         ),
-        ButtonElement(text=parts.plain("Recycle"), action_id=ACTION_RECYCLE, value=value),
         ButtonElement(
-            text=parts.plain("Disqualify"),
+            text=parts.plain(word("button.recycle")), action_id=ACTION_RECYCLE, value=value
+        ),
+        ButtonElement(
+            text=parts.plain(word("button.disqualify")),
             action_id=ACTION_DISQUALIFY,
             value=value,
             style="danger",
             confirm=ConfirmObject(
-                title=parts.plain("Disqualify this lead?"),
-                text=parts.md(
-                    "You will be asked for a reason next. The lead leaves the MQL "
-                    "queue for good unless it is reopened."
-                ),
-                confirm=parts.plain("Continue"),
-                deny=parts.plain("Cancel"),
+                title=parts.plain(word("confirm.title")),
+                text=parts.md(word("confirm.text")),
+                confirm=parts.plain(word("confirm.yes")),
+                deny=parts.plain(word("confirm.no")),
                 style="danger",
             ),
         ),
         ButtonElement(
-            text=parts.plain(say("en", "ownership.reassign_button")),
+            text=parts.plain(say(locale, "ownership.reassign_button")),
             action_id=ACTION_REASSIGN,
             value=value,
         ),
     ]
-    return ActionsBlock(block_id=ACTIONS_BLOCK_ID, elements=buttons)
+    return ActionsBlock(block_id=ACTIONS_BLOCK_ID, elements=elements)
 
 
-def alert_fallback(view: AlertView) -> str:
-    name = mrkdwn.escape(parts.display_name(view))
+def hand_raise(view: AlertView, locale: str, now: datetime | None) -> tuple[str, str] | None:
+    """(what, how long ago) of the lead's hand-raise, plain words; None without one."""
+    if not view.fast_track:
+        return None
+    if view.hand_raise_at is None:
+        return human.raised(locale, view.fast_track), ""
+    when = (
+        human.ago(locale, view.hand_raise_at, now)
+        if now is not None
+        else f"{view.hand_raise_at:%Y-%m-%d}"
+    )
+    return human.raised(locale, view.fast_track), when
+
+
+def alert_fallback(view: AlertView, locale: str = "en", now: datetime | None = None) -> str:
+    """The notification line: the hand-raise first when there is one, and a re-MQL says so."""
+    name = mrkdwn.escape(parts.display_name(view, locale))
     where = ", ".join(mrkdwn.escape(x) for x in (view.title, view.company) if x)
-    subject = f"{name} ({where})" if where else name
+    values: dict[str, Any] = {
+        "subject": f"{name} ({where})" if where else name,
+        "score": parts.score_line(view),
+    }
+    raised = hand_raise(view, locale, now)
+    if raised:
+        values["raised"] = mrkdwn.escape(" ".join(x for x in raised if x))
     if view.decision is not None:
-        _, label = parts.outcome(view.decision.outcome)
-        return parts.fallback(f"{label}: {subject} — score {parts.score_line(view)}")
-    kind = "Fast-track MQL" if view.fast_track else "New MQL"
-    return parts.fallback(f"{kind}: {subject} — score {parts.score_line(view)}")
+        _, label = parts.outcome(view.decision.outcome, locale)
+        key = "decided"
+        values["outcome"] = label
+    elif view.re_mql:
+        key = "re_mql_raised" if raised else "re_mql"
+    else:
+        key = "raised" if raised else "new"
+    return parts.fallback(say(locale, f"alert.text.{key}", **values), locale)
 
 
 def alert_metadata(view: AlertView) -> dict[str, Any]:
@@ -84,33 +117,71 @@ def alert_metadata(view: AlertView) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"lead_id": view.lead_id}}
 
 
-def alert_message(view: AlertView) -> dict[str, Any]:
-    """`{"text", "blocks", "metadata"}`: pass as keyword arguments to chat_postMessage/update."""
-    status = mrkdwn.clip(view.status, 40)
+def headline(view: AlertView, locale: str = "en", now: datetime | None = None) -> str:
+    """The header's plain text: "Demo requested 2 h ago · Anna Richter", or just the name."""
+    name = parts.display_name(view, locale)
+    raised = hand_raise(view, locale, now)
+    if raised is None or view.decision is not None:
+        return name
+    return say(locale, "alert.headline", raised=" ".join(x for x in raised if x), name=name)
+
+
+def earlier_section(view: AlertView, locale: str = "en") -> SectionBlock | None:
+    """A re-MQL's earlier decision (who, when, reason, notes) and a link to its alert."""
+    if view.earlier is None:
+        return None
+    text = say(
+        locale, "alert.earlier_decision", decision=parts.decision_text(view.earlier, locale=locale)
+    )
+    if view.earlier_link:
+        text += "\n" + mrkdwn.link(view.earlier_link, say(locale, "alert.earlier_alert"))
+    return SectionBlock(text=parts.md(mrkdwn.truncate(text, parts.SECTION_TEXT)))
+
+
+def alert_message(
+    view: AlertView, *, locale: str = "en", now: datetime | None = None
+) -> dict[str, Any]:
+    """`{"text", "blocks", "metadata"}`: pass as keyword arguments to chat_postMessage/update.
+
+    `now` words the hand-raise's age ("2 h ago"); without it the date is shown."""
+    status = human.status(locale, view.status)
+    more = say(locale, "alert.more_reasons", id=view.lead_id)
     blocks = parts.render(
         [
-            parts.header(parts.display_name(view)),
-            parts.fact_fields(view),
-            parts.flags(view),
+            parts.header(headline(view, locale, now), locale),
+            parts.fact_fields(view, locale=locale),
+            parts.flags(view, locale, now),
+            earlier_section(view, locale),
             parts.reasons_section(
-                "*Why this lead*",
-                view.reason_list,
-                MAX_REASONS,
-                more="… and {n} more — `/lead` shows the full breakdown",
+                say(locale, "alert.why"), view.reason_list, MAX_REASONS, more=more, locale=locale
             ),
-            parts.timeline_section("*Recent activity*", view.timeline_list, MAX_TIMELINE),
-            parts.decision_section(view.decision) if view.decision else _buttons(view),
-            parts.footer(f"Lead #{view.lead_id} · {status}"),
+            parts.timeline_section(
+                say(locale, "alert.recent"), view.timeline_list, MAX_TIMELINE, locale
+            ),
+            parts.decision_section(view.decision, locale)
+            if view.decision
+            else buttons(view, locale),
+            parts.footer(
+                say(locale, "alert.footer", id=view.lead_id, status=status),
+                human.grade_legend(locale, view.grade),
+            ),
         ]
     )
-    return {"text": alert_fallback(view), "blocks": blocks, "metadata": alert_metadata(view)}
-
-
-def thread_note(decision: DecisionView) -> dict[str, Any]:
-    """A reply in the alert's thread recording a decision (or a claim)."""
-    _, label = parts.outcome(decision.outcome)
-    reason = f": {mrkdwn.escape(decision.reason)}" if decision.reason else ""
     return {
-        "text": parts.fallback(f"{label}{reason}"),
-        "blocks": parts.render([SectionBlock(text=parts.md(parts.decision_text(decision)))]),
+        "text": alert_fallback(view, locale, now),
+        "blocks": blocks,
+        "metadata": alert_metadata(view),
+    }
+
+
+def thread_note(decision: DecisionView, locale: str = "en") -> dict[str, Any]:
+    """A reply in the alert's thread recording a decision (or a claim)."""
+    _, label = parts.outcome(decision.outcome, locale)
+    reason = mrkdwn.escape(decision.reason) if decision.reason else ""
+    text = say(locale, "outcome.note_text", label=label, reason=reason)
+    return {
+        "text": parts.fallback(text, locale),
+        "blocks": parts.render(
+            [SectionBlock(text=parts.md(parts.decision_text(decision, locale=locale)))]
+        ),
     }

@@ -21,19 +21,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import mrkdwn
+from bot.slack.blocks import human
 from bot.slack.blocks.views import AlertView, DecisionView, Reason, TimelineEntry
+from bot.words import say
 
 SECTION_TEXT = 3000
 FIELD_TEXT = 2000
 HEADER_TEXT = 150
 FALLBACK_TEXT = 300  # notifications show a line or two; Slack allows far more
-
-OUTCOMES = {
-    "promote": ("✅", "Promoted to SQL"),
-    "recycle": ("↻", "Recycled"),
-    "disqualify": ("⛔", "Disqualified"),
-    "claim": ("🙋", "Claimed"),
-}
 
 
 def md(text: str) -> MarkdownTextObject:
@@ -60,16 +55,17 @@ def score_line(view: AlertView) -> str:
     return f"{number(view.score)} · {view.grade}"
 
 
-def outcome(kind: str) -> tuple[str, str]:
-    return OUTCOMES.get(kind, ("•", mrkdwn.clip(kind, 40)))
+def outcome(kind: str, locale: str = "en") -> tuple[str, str]:
+    return human.outcome(locale, kind)
 
 
-def header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=plain(mrkdwn.clip_plain(text or "Unnamed lead", HEADER_TEXT)))
+def header(text: str, locale: str = "en") -> HeaderBlock:
+    shown = text or say(locale, "alert.unnamed")
+    return HeaderBlock(text=plain(mrkdwn.clip_plain(shown, HEADER_TEXT)))
 
 
-def display_name(view: AlertView) -> str:
-    return view.name.strip() or view.email.strip() or f"Lead #{view.lead_id}"
+def display_name(view: AlertView, locale: str = "en") -> str:
+    return view.name.strip() or view.email.strip() or say(locale, "alert.lead_no", id=view.lead_id)
 
 
 def field(label: str, value: str) -> MarkdownTextObject:
@@ -77,28 +73,42 @@ def field(label: str, value: str) -> MarkdownTextObject:
     return md(mrkdwn.truncate(f"*{label}*\n{value}", FIELD_TEXT))
 
 
-def fact_fields(view: AlertView, *, with_status: bool = False) -> SectionBlock:
+def fact_fields(view: AlertView, *, with_status: bool = False, locale: str = "en") -> SectionBlock:
+    def label(key: str) -> str:
+        return say(locale, f"alert.field.{key}")
+
+    owner = (
+        mrkdwn.mention(view.owner_slack_id)
+        if view.owner_slack_id
+        else say(locale, "alert.field.unassigned")
+    )
     fields = [
-        field("Title", mrkdwn.clip(view.title or "—", 300)),
-        field("Company", mrkdwn.clip(view.company or "—", 300)),
-        field("Score", score_line(view)),
-        field("Fit / engagement", f"{number(view.fit)} / {number(view.engagement)}"),
-        field("Email", mrkdwn.clip(view.email or "—", 300)),
-        field(
-            "Owner", mrkdwn.mention(view.owner_slack_id) if view.owner_slack_id else "Unassigned"
-        ),
+        field(label("title"), mrkdwn.clip(view.title or "—", 300)),
+        field(label("company"), mrkdwn.clip(view.company or "—", 300)),
+        field(label("score"), score_line(view)),
+        field(label("fit_engagement"), f"{number(view.fit)} / {number(view.engagement)}"),
+        field(label("email"), mrkdwn.clip(view.email or "—", 300)),
+        field(label("owner"), owner),
     ]
     if with_status:
-        fields.append(field("Status", mrkdwn.clip(view.status, 100)))
+        fields.append(field(label("status"), human.status(locale, view.status)))
     return SectionBlock(fields=fields)
 
 
-def flags(view: AlertView) -> ContextBlock | None:
+def flags(view: AlertView, locale: str = "en", now: datetime | None = None) -> ContextBlock | None:
     notes = []
     if view.fast_track:
-        notes.append(md(f"⚡ *Fast track*: {mrkdwn.clip(view.fast_track, 200)}"))
+        when = (
+            human.ago(locale, view.hand_raise_at, now)
+            if view.hand_raise_at and now
+            else human.on(locale, view.hand_raise_at)
+            if view.hand_raise_at
+            else ""
+        )
+        raised = mrkdwn.escape(human.raised(locale, view.fast_track))
+        notes.append(md(say(locale, "alert.hand_raise", raised=raised, when=when)))
     if view.re_mql:
-        notes.append(md("↻ *Re-MQL*: back with new engagement after a recycle"))
+        notes.append(md(say(locale, "alert.re_mql")))
     return ContextBlock(elements=notes) if notes else None
 
 
@@ -116,8 +126,13 @@ def top_reasons(reasons: Iterable[Reason], limit: int | None) -> tuple[list[Reas
 
 
 def reasons_section(
-    title: str, reasons: Sequence[Reason], limit: int | None, more: str = "… and {n} more"
+    title: str,
+    reasons: Sequence[Reason],
+    limit: int | None,
+    more: str | None = None,
+    locale: str = "en",
 ) -> SectionBlock | None:
+    more = more or say(locale, "alert.more")
     shown, hidden = top_reasons(reasons, limit)
     if not shown:
         return None
@@ -128,23 +143,22 @@ def reasons_section(
     return SectionBlock(text=md(f"{title}\n{body}"))
 
 
-def timeline_line(entry: TimelineEntry) -> str:
-    line = f"• {mrkdwn.date(entry.at, '{date_short} {time}')} {mrkdwn.clip(entry.event_type, 100)}"
-    if entry.detail:
-        line += f" — {mrkdwn.clip(entry.detail, 200)}"
-    return line
+def timeline_line(entry: TimelineEntry, locale: str = "en") -> str:
+    when = mrkdwn.date(entry.at, "{date_short} {time}")
+    return f"• {when} {human.event_label(locale, entry.event_type, entry.detail)}"
 
 
 def timeline_section(
-    title: str, timeline: Sequence[TimelineEntry], limit: int
+    title: str, timeline: Sequence[TimelineEntry], limit: int, locale: str = "en"
 ) -> SectionBlock | None:
     newest = sorted(timeline, key=lambda e: timestamp(e.at), reverse=True)
     if not newest:
         return None
-    lines = [timeline_line(e) for e in newest[:limit]]
+    more = say(locale, "alert.earlier")
+    lines = [timeline_line(e, locale) for e in newest[:limit]]
     if len(newest) > limit:
-        lines.append(f"… and {len(newest) - limit} earlier")
-    body = mrkdwn.fit_lines(lines, SECTION_TEXT - len(title) - 1, more="… and {n} earlier")
+        lines.append(more.format(n=len(newest) - limit))
+    body = mrkdwn.fit_lines(lines, SECTION_TEXT - len(title) - 1, more=more)
     return SectionBlock(text=md(f"{title}\n{body}"))
 
 
@@ -153,19 +167,25 @@ def timestamp(moment: datetime) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def decision_text(decision: DecisionView, *, subject: str = "") -> str:
-    icon, label = outcome(decision.outcome)
-    who = mrkdwn.mention(decision.decided_by)
-    lines = [f"{icon} *{label}*{subject} by {who} · {mrkdwn.date(decision.decided_at)}"]
+def decision_text(decision: DecisionView, *, subject: str = "", locale: str = "en") -> str:
+    icon, label = outcome(decision.outcome, locale)
+    when = mrkdwn.date(decision.decided_at)
+    who = human.actor(locale, decision.decided_by) if decision.decided_by else ""
+    first = (
+        say(locale, "outcome.by", icon=icon, label=label, subject=subject, who=who, when=when)
+        if who
+        else say(locale, "outcome.by_nobody", icon=icon, label=label, subject=subject, when=when)
+    )
+    lines = [first]
     if decision.reason:
-        lines.append(f"*Reason:* {mrkdwn.clip(decision.reason, 300)}")
+        lines.append(say(locale, "outcome.reason", reason=mrkdwn.clip(decision.reason, 300)))
     if decision.notes:
-        lines.append(f"*Notes:* {mrkdwn.clip(decision.notes, 2000)}")
+        lines.append(say(locale, "outcome.notes", notes=mrkdwn.clip(decision.notes, 2000)))
     return mrkdwn.truncate("\n".join(lines), SECTION_TEXT)
 
 
-def decision_section(decision: DecisionView) -> SectionBlock:
-    return SectionBlock(text=md(decision_text(decision)))
+def decision_section(decision: DecisionView, locale: str = "en") -> SectionBlock:
+    return SectionBlock(text=md(decision_text(decision, locale=locale)))
 
 
 def footer(*texts: str) -> ContextBlock:
@@ -176,6 +196,6 @@ def render(blocks: Iterable[Block | None]) -> list[dict[str, Any]]:
     return [b.to_dict() for b in blocks if b is not None]
 
 
-def fallback(text: str) -> str:
+def fallback(text: str, locale: str = "en") -> str:
     """A message's `text`: shown in notifications, so escaped and short."""
-    return mrkdwn.truncate(text, FALLBACK_TEXT) or "Lead update"
+    return mrkdwn.truncate(text, FALLBACK_TEXT) or say(locale, "alert.text.fallback")

@@ -1,40 +1,51 @@
 """Open MQLs as a list: `/lead queue` and the SDR's App Home (SPEC §4).
 
-The age shown is the time since the lead became an MQL: what the SLA is measured against.
+The order is the use case's (hand-raisers, then past their SLA, then score); each line marks a
+hand-raiser (⚡) and an MQL past its SLA (⏰ overdue, 🚨 escalated). The age shown is the time
+since the lead became an MQL: what the SLA is measured against. A list cut short says how many
+it left out and where to see them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import SectionBlock
+from slack_sdk.models.blocks import ContextBlock, SectionBlock
 from slack_sdk.models.views import View
 
 from bot import mrkdwn
-from bot.slack.blocks import parts
-from bot.usecases.queries.queue import QueueItem
+from bot.slack.blocks import human, parts
+from bot.usecases.queries.queue import Home, QueueItem
+from bot.words import say
 
 MAX_ITEMS = 20
 HOME_SECTION = 15
-OUTCOME_WORDS = (("promote", "promoted"), ("recycle", "recycled"), ("disqualify", "disqualified"))
 
 
-def age(since: datetime, now: datetime) -> str:
-    hours = int((now - since).total_seconds() // 3600)
-    if hours < 1:
-        return "<1h"
-    return f"{hours}h" if hours < 48 else f"{hours // 24}d {hours % 24}h"
+def _marks(item: QueueItem, locale: str) -> str:
+    marks = say(locale, "queue.raised") if item.fast_track else ""
+    if item.sla:
+        marks += say(locale, f"queue.{item.sla}")
+    return f"{marks} " if marks else ""
 
 
-def _line(item: QueueItem, now: datetime, *, show_owner: bool) -> str:
+def _line(item: QueueItem, now: datetime, locale: str, *, show_owner: bool) -> str:
     company = f" ({mrkdwn.clip(item.company, 80)})" if item.company else ""
     owner = f" · {mrkdwn.mention(item.owner)}" if show_owner and item.owner else ""
-    return (
-        f"• *{mrkdwn.clip(item.name or f'Lead #{item.lead_id}', 80)}*{company} — "
-        f"{parts.number(item.score)} {mrkdwn.clip(item.grade, 4)} · open "
-        f"{age(item.since, now)}{owner} · #{item.lead_id}"
+    name = item.name or say(locale, "alert.lead_no", id=item.lead_id)
+    return say(
+        locale,
+        "queue.line",
+        marks=_marks(item, locale),
+        name=mrkdwn.clip(name, 80),
+        company=company,
+        score=parts.number(item.score),
+        grade=mrkdwn.clip(item.grade, 4),
+        age=human.duration(locale, (now - item.since).total_seconds()),
+        owner=owner,
+        id=item.lead_id,
     )
 
 
@@ -42,60 +53,91 @@ def _section(
     title: str,
     items: Sequence[QueueItem],
     now: datetime,
+    locale: str,
     *,
     empty: str,
     show_owner: bool = True,
     limit: int = MAX_ITEMS,
 ) -> SectionBlock:
-    lines = [_line(i, now, show_owner=show_owner) for i in items[:limit]]
-    body = mrkdwn.fit_lines(lines, parts.SECTION_TEXT - len(title) - 1) if lines else empty
-    return SectionBlock(text=parts.md(f"{title}\n{body}"))
+    lines = [_line(i, now, locale, show_owner=show_owner) for i in items[:limit]]
+    more = say(locale, "alert.more")
+    body = mrkdwn.fit_lines(lines, parts.SECTION_TEXT - len(title) - 1, more=more)
+    return SectionBlock(text=parts.md(f"{title}\n{body if lines else empty}"))
 
 
-def queue_message(items: Sequence[QueueItem], total: int, now: datetime) -> dict[str, Any]:
-    """The open MQLs, highest score first, for `/lead queue`."""
-    title = f"*Open MQLs* ({total})" if total else "*Open MQLs*"
-    more = total - min(len(items), MAX_ITEMS)
+def _hidden(total: int, shown: int, key: str, locale: str) -> ContextBlock | None:
+    hidden = total - shown
+    return parts.footer(say(locale, key, n=hidden)) if hidden > 0 else None
+
+
+def queue_message(
+    items: Sequence[QueueItem], total: int, now: datetime, *, locale: str = "en"
+) -> dict[str, Any]:
+    """The open MQLs in priority order, for `/lead queue`."""
+    title = say(locale, "queue.title", total=total) if total else say(locale, "queue.title_empty")
+    shown = min(len(items), MAX_ITEMS)
     blocks = parts.render(
         [
-            _section(title, items, now, empty="No open MQLs. Nothing waits for you."),
-            parts.footer(f"{more} more with lower scores") if more > 0 else None,
+            _section(title, items, now, locale, empty=say(locale, "queue.empty")),
+            _hidden(total, shown, "queue.hidden", locale),
+            parts.footer(say(locale, "queue.order"), say(locale, "grades.short"))
+            if total
+            else None,
         ]
     )
-    return {"text": parts.fallback(f"{total} open MQLs"), "blocks": blocks}
+    return {
+        "text": parts.fallback(say(locale, "queue.text", total=total), locale),
+        "blocks": blocks,
+    }
 
 
-def home_view(
-    mine: Sequence[QueueItem],
-    unclaimed: Sequence[QueueItem],
-    week: Mapping[str, int],
-    now: datetime,
-) -> dict[str, Any]:
-    """The App Home tab: the SDR's claimed MQLs, the unclaimed ones, and their week."""
-    numbers = " · ".join(f"{week.get(k, 0)} {word}" for k, word in OUTCOME_WORDS)
-    view = View(
-        type="home",
-        blocks=[
-            parts.header("Your MQL queue"),
-            _section(
-                "*Claimed by you*",
-                mine,
-                now,
-                show_owner=False,
-                limit=HOME_SECTION,
-                empty="Nothing claimed. Claim an alert to make it yours.",
-            ),
-            _section(
-                "*Unclaimed*",
-                unclaimed,
-                now,
-                show_owner=False,
-                limit=HOME_SECTION,
-                empty="No unclaimed MQLs.",
-            ),
-            SectionBlock(text=parts.md(f"*Your last 7 days*\n{numbers}")),
-            parts.footer("`/lead <e-mail>` shows a lead · `/lead queue` lists every open MQL"),
-        ],
+def _week(shown: Home, locale: str) -> SectionBlock:
+    numbers = say(
+        locale,
+        "home.numbers",
+        open=shown.mine_total,
+        promoted=shown.week.get("promote", 0),
+        recycled=shown.week.get("recycle", 0),
+        disqualified=shown.week.get("disqualify", 0),
     )
+    wait = (
+        say(locale, "home.median", median=human.duration(locale, shown.median_wait))
+        if shown.median_wait is not None
+        else say(locale, "home.no_median")
+    )
+    return SectionBlock(text=parts.md(f"{say(locale, 'home.week')}\n{numbers}\n{wait}"))
+
+
+def home_view(shown: Home, now: datetime, *, locale: str = "en") -> dict[str, Any]:
+    """The App Home tab: the SDR's claimed MQLs, the unclaimed ones, and their week."""
+    mine, unclaimed = shown.mine[:HOME_SECTION], shown.unclaimed[:HOME_SECTION]
+    blocks = [
+        parts.header(say(locale, "home.header"), locale),
+        _section(
+            say(locale, "home.mine", total=shown.mine_total),
+            mine,
+            now,
+            locale,
+            show_owner=False,
+            limit=HOME_SECTION,
+            empty=say(locale, "home.mine_empty"),
+        ),
+        _hidden(shown.mine_total, len(mine), "home.hidden", locale),
+        _section(
+            say(locale, "home.unclaimed", total=shown.unclaimed_total),
+            unclaimed,
+            now,
+            locale,
+            show_owner=False,
+            limit=HOME_SECTION,
+            empty=say(locale, "home.unclaimed_empty"),
+        ),
+        _hidden(shown.unclaimed_total, len(unclaimed), "home.hidden", locale),
+        _week(shown, locale),
+        parts.footer(
+            say(locale, "home.footer"), say(locale, "queue.order"), say(locale, "grades.short")
+        ),
+    ]
+    view = View(type="home", blocks=[b for b in blocks if b is not None])
     result: dict[str, Any] = view.to_dict()
     return result

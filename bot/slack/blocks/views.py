@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from bot.slack.blocks import human
+from bot.words import say
 from scoring.engine import BreakdownLine
 
 
@@ -31,6 +33,7 @@ class StatusChange(NamedTuple):
     from_status: str
     to_status: str
     cause: str = ""  # "score", "fast_track", "decision:promote", ...
+    actor: str = ""  # who caused it ("slack:U1", "cli:root import:out.csv", "system")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ class AlertView:
     owner_slack_id: str | None = None
     status: str = "mql"
     decision: DecisionView | None = None
+    hand_raise_at: datetime | None = None  # when the fast-track event happened
+    earlier: DecisionView | None = None  # a re-MQL's earlier decision
+    earlier_link: str | None = None  # a re-MQL's earlier alert (a permalink)
+    alert_link: str | None = None  # the /lead card's link to the lead's alert
+    mql_since: datetime | None = None  # an open MQL's start, for its SLA marker
+    sla: str | None = None  # "overdue" or "escalated" while an open MQL is late
 
     def __post_init__(self) -> None:
         # callers pass lists of plain tuples; a frozen view should hold immutable named tuples
@@ -91,21 +100,27 @@ class LeadMatch:
     score: float
     grade: str
     status: str
+    open_mql: bool = False
+    exact: bool = False
 
 
-def _evidence(line: BreakdownLine) -> str:
+def _evidence(line: BreakdownLine, locale: str) -> str:
     ev = line.evidence
     if line.dimension == "fit":
-        return f"{ev.get('field', '?')}: {ev.get('value', '?')}"
-    parts = [f"{ev.get('count', '?')}× {ev.get('event', '?')}"]
+        field = human.field_name(locale, str(ev.get("field", "?")))
+        return say(locale, "events.evidence.fit", field=field, value=ev.get("value", "?"))
+    kind = str(ev.get("event", "?"))
+    count = say(locale, "events.evidence.count", count=ev.get("count", "?"))
+    first = f"{human.event_label(locale, kind)} {count}"
     if ev.get("window_days"):
-        parts.append(f"in {ev['window_days']} days")
+        first += " " + say(locale, "events.evidence.window", days=ev["window_days"])
+    parts = [first]
     if ev.get("last"):
-        parts.append(f"last {str(ev['last'])[:10]}")
+        parts.append(say(locale, "events.evidence.last", date=str(ev["last"])[:10]))
     if ev.get("capped"):
-        parts.append("capped")
+        parts.append(say(locale, "events.evidence.capped"))
     elif line.points != line.nominal:
-        parts.append(f"decayed from {_number(line.nominal)}")
+        parts.append(say(locale, "events.evidence.decayed", nominal=_number(line.nominal)))
     return ", ".join(parts)
 
 
@@ -113,8 +128,11 @@ def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
-def reasons_from_breakdown(lines: Iterable[BreakdownLine | dict[str, Any]]) -> tuple[Reason, ...]:
-    """The breakdown as reasons, biggest effect first (a stored breakdown's dicts work too)."""
+def reasons_from_breakdown(
+    lines: Iterable[BreakdownLine | dict[str, Any]], locale: str = "en"
+) -> tuple[Reason, ...]:
+    """The breakdown as reasons in words, biggest effect first (a stored breakdown's dicts
+    work too)."""
     parsed = [ln if isinstance(ln, BreakdownLine) else BreakdownLine.from_dict(ln) for ln in lines]
     parsed.sort(key=lambda ln: -abs(ln.points))
-    return tuple(Reason(ln.label, ln.points, _evidence(ln)) for ln in parsed)
+    return tuple(Reason(ln.label, ln.points, _evidence(ln, locale)) for ln in parsed)

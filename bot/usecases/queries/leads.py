@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -30,6 +31,8 @@ class LeadFacts:
     events: list[Event]  # newest first
     transitions: list[LifecycleTransition]  # newest first, the latest ALERT_HISTORY
     decision: Decision | None  # the latest, when the status is one a decision leads to
+    hand_raise_at: datetime | None = None  # the latest event of the fast-track type
+    earlier: Decision | None = None  # an open MQL's earlier decision (a re-MQL's context)
 
 
 def lead_facts(session: Session, lead_id: int) -> LeadFacts | None:
@@ -40,23 +43,33 @@ def lead_facts(session: Session, lead_id: int) -> LeadFacts | None:
     score = leads_repo.score_of(session=session, lead_id=lead_id)
     events = leads_repo.recent_events(session=session, lead_id=lead_id, limit=TIMELINE)
     history = leads_repo.transitions_of(session=session, lead_id=lead_id, limit=ALERT_HISTORY)
-    decision = None
+    decision = earlier = None
     if lead.status in _DECIDED:
         decision = decisions_repo.latest_decision(session=session, lead_id=lead_id)
-    return LeadFacts(lead, score, events, history, decision)
+    elif lead.status == "mql":
+        earlier = decisions_repo.latest_decision(session=session, lead_id=lead_id)
+    raised = None
+    if score is not None and score.fast_track:
+        raised = leads_repo.latest_event_at(session, lead_id, score.fast_track)
+    return LeadFacts(lead, score, events, history, decision, raised, earlier)
 
 
 @dataclass(frozen=True)
 class LeadCard:
     facts: LeadFacts
     history: list[LifecycleTransition]  # newest first, the latest 20
+    alert: SlackAlert | None = None  # the lead's latest alert in Slack, to link to
 
 
 def _card(session: Session, lead_id: int) -> LeadCard | None:
     facts = lead_facts(session, lead_id)
     if facts is None:
         return None
-    return LeadCard(facts, leads_repo.transitions_of(session=session, lead_id=lead_id))
+    return LeadCard(
+        facts,
+        leads_repo.transitions_of(session=session, lead_id=lead_id),
+        decisions_repo.latest_alert(session=session, lead_id=lead_id),
+    )
 
 
 def lead_card(engine: Engine, lead_id: int) -> LeadCard | None:
@@ -74,29 +87,34 @@ class Match:
 @dataclass(frozen=True)
 class Lookup:
     """The answer to a query: the one lead it names (`lead_id`, with its card unless the lead
-    went in between), the leads to pick from, or neither."""
+    went in between), the leads to pick from (the first MATCHES, ranked) and how many match
+    in all, or neither."""
 
     lead_id: int | None = None
     card: LeadCard | None = None
     matches: list[Match] = field(default_factory=list)
+    total: int = 0
+
+
+def search(session: Session, query: str, *, limit: int = MATCHES) -> tuple[list[Match], int]:
+    """The leads whose e-mail, name or company contains the query, exact matches first, then
+    open MQLs, then by score (the first `limit`), and how many match in all."""
+    found, total = leads_repo.search_leads(session=session, query=query, limit=limit)
+    return [Match(f, leads_repo.score_of(session=session, lead_id=f.id or 0)) for f in found], total
 
 
 def look_up(engine: Engine, query: str) -> Lookup:
-    """The lead an e-mail or id names, else the leads whose e-mail, name or company contains
-    the query (more than MATCHES of them: MATCHES and one, to say there are more)."""
+    """The lead an e-mail, a CRM id or a number (`31`, `#31`) names, else the leads the search
+    finds (see `search`)."""
     with session_scope(engine) as s:
         lead = leads_repo.find_lead(session=s, query=query)
         if lead is None:
-            found = leads_repo.search_leads(session=s, query=query, limit=MATCHES + 1)
-            if not found:
+            matches, total = search(s, query)
+            if not matches:
                 return Lookup()
-            if len(found) > 1:
-                return Lookup(
-                    matches=[
-                        Match(f, leads_repo.score_of(session=s, lead_id=f.id or 0)) for f in found
-                    ]
-                )
-            lead = found[0]
+            if total > 1:
+                return Lookup(matches=matches, total=total)
+            lead = matches[0].lead
         lead_id = lead.id or 0
         return Lookup(lead_id, _card(s, lead_id))
 

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import mrkdwn
+from bot.jobs.sla_clock import Sla
 from bot.slack import replies
 from bot.slack.blocks import promote_modal, reason_modal
 from bot.slack.blocks.alert import (
@@ -62,15 +63,29 @@ def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
     user = body["user"]["id"]
     if svc.deciders.allows(user):
         return True
-    whisper(client, body, replies.not_allowed(user))
+    whisper(client, body, replies.not_allowed(user, svc.settings.locale))
     return False
 
 
-def on_pick(ack: Ack, action: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def on_pick(
+    ack: Ack,
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: dict[str, Any],
+) -> None:
     """A Show button of a pick list: the list (ephemeral) becomes the lead's card."""
     ack()
+    svc = services(context)
     lead_id = int(action["value"])
-    answer = card_answer(lead_card(services(context).engine, lead_id), lead_id)
+    answer = card_answer(
+        lead_card(svc.engine, lead_id),
+        lead_id,
+        locale=svc.settings.locale,
+        client=client,
+        sla=Sla.of(svc.settings),
+        now=svc.clock(),
+    )
     respond(replace_original=True, response_type="ephemeral", **answer)
 
 
@@ -90,12 +105,12 @@ def on_claim(
             svc.engine, lead_id=int(action["value"]), user_id=body["user"]["id"], now=svc.clock()
         )
     except LeadNotFound:
-        whisper(client, body, replies.unknown_lead(action["value"]))
+        whisper(client, body, replies.unknown_lead(action["value"], svc.settings.locale))
         return
     if result.won:
         svc.wake()
     else:
-        whisper(client, body, replies.too_late(result))
+        whisper(client, body, replies.too_late(result, svc.settings.locale))
 
 
 def on_open_modal(
@@ -112,10 +127,10 @@ def on_open_modal(
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)
     if lead is None:
-        whisper(client, body, replies.unknown_lead(lead_id))
+        whisper(client, body, replies.unknown_lead(lead_id, svc.settings.locale))
         return
     if isinstance(lead, Result):  # decided already: say who was first
-        whisper(client, body, replies.too_late(lead))
+        whisper(client, body, replies.too_late(lead, svc.settings.locale))
         return
     kind = action["action_id"].removeprefix("lead_")
     settings, user = svc.settings, body["user"]["id"]

@@ -18,6 +18,7 @@ from bot.slack.blocks.proposal import (
     read_reason,
     reject_modal,
 )
+from bot.slack.listeners.actions.answers import whisper
 from bot.slack.services import Services, services
 from bot.usecases.learning.proposals import ProposalRefused, approve, pending_or_why, reject
 from bot.usecases.lifecycle.decisions import slack_actor
@@ -32,13 +33,6 @@ def register(app: App) -> None:
     app.action(ACTION_APPROVE)(on_approve)
     app.action(ACTION_REJECT)(on_reject)
     app.view(REJECT_CALLBACK)(on_reject_submit)
-
-
-def _whisper(client: WebClient, body: dict[str, Any], text: str) -> None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    client.chat_postEphemeral(channel=str(channel), user=body["user"]["id"], text=text)
 
 
 def who_may(svc: Services) -> str | None:
@@ -74,14 +68,14 @@ def on_approve(
     user = body["user"]["id"]
     refusal = _refusal(svc, user)
     if refusal is not None:
-        _whisper(client, body, refusal)
+        whisper(client, body, refusal)
         return
     try:
         approve(
             svc.engine, svc.settings, int(action["value"]), by=slack_actor(user), now=svc.clock()
         )
     except ProposalRefused as exc:
-        _whisper(client, body, say(svc.settings.locale, "proposal.refused", why=str(exc)))
+        whisper(client, body, say(svc.settings.locale, "proposal.refused", why=str(exc)))
         return
     svc.wake()
 
@@ -97,12 +91,12 @@ def on_reject(
     svc = services(context)
     refusal = _refusal(svc, body["user"]["id"])
     if refusal is not None:
-        _whisper(client, body, refusal)
+        whisper(client, body, refusal)
         return
     proposal_id = int(action["value"])
     why = pending_or_why(svc.engine, proposal_id)
     if why is not None:
-        _whisper(client, body, say(svc.settings.locale, "proposal.refused", why=why))
+        whisper(client, body, say(svc.settings.locale, "proposal.refused", why=why))
         return
     client.views_open(
         trigger_id=body["trigger_id"], view=reject_modal(svc.settings.locale, proposal_id)

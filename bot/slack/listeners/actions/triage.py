@@ -29,15 +29,15 @@ def on_reassign(
     svc = services(context)
     user, locale = body["user"]["id"], svc.settings.locale
     if not svc.deciders.allows(user):
-        whisper(client, body, replies.not_allowed(user))
+        whisper(client, body, replies.not_allowed(user, svc.settings.locale))
         return
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)
     if lead is None:
-        whisper(client, body, replies.unknown_lead(lead_id))
+        whisper(client, body, replies.unknown_lead(lead_id, svc.settings.locale))
         return
     if isinstance(lead, Result):
-        whisper(client, body, replies.too_late(lead))
+        whisper(client, body, replies.too_late(lead, svc.settings.locale))
         return
     reassigners = svc.settings.triage.reassigners
     if lead.owner and user != lead.owner and user not in reassigners:

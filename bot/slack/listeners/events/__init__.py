@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.jobs.sla_clock import Sla
 from bot.slack.blocks.queue import HOME_SECTION, home_view
 from bot.slack.services import services
 from bot.usecases.queries.queue import home
@@ -64,5 +65,5 @@ def on_home_opened(event: dict[str, Any], client: WebClient, context: dict[str, 
     svc = services(context)
     user = event["user"]
     now = svc.clock()
-    shown = home(svc.engine, user, now=now, limit=HOME_SECTION)
-    client.views_publish(user_id=user, view=home_view(shown.mine, shown.unclaimed, shown.week, now))
+    shown = home(svc.engine, user, now=now, limit=HOME_SECTION, sla=Sla.of(svc.settings))
+    client.views_publish(user_id=user, view=home_view(shown, now, locale=svc.settings.locale))

@@ -72,7 +72,10 @@ def on_submit(
     svc = services(context)
     user = body["user"]["id"]
     if not svc.deciders.allows(user):
-        ack(response_action="errors", errors={"notes": replies.not_allowed_plain(user)})
+        ack(
+            response_action="errors",
+            errors={"notes": replies.not_allowed_plain(user, svc.settings.locale)},
+        )
         return
     outcome = _OUTCOME[view["callback_id"]]
     lead_id = lead_id_of(view)
@@ -92,7 +95,10 @@ def on_submit(
         ack(response_action="errors", errors=invalid.errors)
         return
     except LeadNotFound:
-        ack(response_action="errors", errors={"notes": replies.unknown_lead(lead_id)})
+        ack(
+            response_action="errors",
+            errors={"notes": replies.unknown_lead(lead_id, svc.settings.locale)},
+        )
         return
     if result.won:
         ack()
@@ -120,10 +126,13 @@ def _tell_loser(
     without a known alert, the modal stays open with the news (and their text in it)."""
     alert = latest_alert(svc.engine, result.lead_id)
     if alert is None:
-        ack(response_action="errors", errors={"notes": replies.too_late_plain(result)})
+        ack(
+            response_action="errors",
+            errors={"notes": replies.too_late_plain(result, svc.settings.locale)},
+        )
         return
     ack()
-    text = replies.too_late(result)
+    text = replies.too_late(result, svc.settings.locale)
     if typed:
         comment(svc.engine, lead_id=result.lead_id, by=user, text=typed, now=svc.clock())
         svc.wake()

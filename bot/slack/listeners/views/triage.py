@@ -33,7 +33,10 @@ def on_reassign(
     svc = services(context)
     user, locale = body["user"]["id"], svc.settings.locale
     if not svc.deciders.allows(user):
-        ack(response_action="errors", errors={OWNER: replies.not_allowed_plain(user)})
+        ack(
+            response_action="errors",
+            errors={OWNER: replies.not_allowed_plain(user, svc.settings.locale)},
+        )
         return
     to = read_reassign(view)
     if not to:
@@ -50,7 +53,10 @@ def on_reassign(
             reassigners=svc.settings.triage.reassigners,
         )
     except LeadNotFound:
-        ack(response_action="errors", errors={OWNER: replies.unknown_lead(lead_id)})
+        ack(
+            response_action="errors",
+            errors={OWNER: replies.unknown_lead(lead_id, svc.settings.locale)},
+        )
         return
     if done.done:
         ack()
