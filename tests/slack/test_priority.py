@@ -181,6 +181,7 @@ def test_lead_hash_number_opens_the_card_with_buttons_and_a_link_to_its_alert(bo
         "lead_promote",
         "lead_recycle",
         "lead_disqualify",
+        "lead_reassign",
     ]
     assert f"/p{alert['ts'].replace('.', '')}|Open the alert>" in blocks
     assert "Past its SLA" in blocks and f"Lead #{lead_id}" in blocks
