@@ -19,6 +19,8 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.ingest.event_map import EventMap, EventMapError
+from bot.learning_settings import KEYS as LEARNING_KEYS
+from bot.learning_settings import LearningSettings, learning_settings
 from bot.locales import LOCALES
 from bot.routing import (
     Rep,
@@ -60,6 +62,7 @@ _SECTIONS: dict[str, set[str]] = {
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
     "ingest": {"event_map", "unknown_events", "batch", "max_batch_mb"},
+    "learning": LEARNING_KEYS,
 }
 
 
@@ -115,6 +118,7 @@ class Settings:
     # "atomic": one invalid call refuses the whole batch
     ingest_batch: str = "partial"
     ingest_max_batch: int = 4 * 1024 * 1024  # bytes of a batch, after decompression
+    learning: LearningSettings = field(default_factory=LearningSettings)
     config_path: Path | None = None  # the file read, if any
 
     @classmethod
@@ -219,6 +223,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
         except EventMapError as exc:
             raise SettingsError(str(exc)) from exc
     out.update(ingest_settings(config))
+    out["learning"] = learning_settings(config)
     if "outbox.burst" in config:
         burst = config["outbox.burst"]
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:

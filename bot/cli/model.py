@@ -8,7 +8,9 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
+from bot.cli import recalibrate
 from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
+from bot.usecases.learning.proposals import note_rollback
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.loader import load_model
 from scoring.model import ModelError, ScoringModel
@@ -26,6 +28,7 @@ def register(app: typer.Typer) -> None:
     model.command("apply")(apply_cmd)
     model.command("history")(history_cmd)
     model.command("rollback")(rollback_cmd)
+    recalibrate.register_model(model)
 
 
 def _read(file: Path) -> tuple[str, ScoringModel]:
@@ -154,7 +157,15 @@ def rollback_cmd(
         if row.status == "active":
             console.print(f"Model v{version} is already active; nothing to do.")
             return
+        left = model_versions.get_active(session=session)
+        undone = (
+            note_rollback(session, left.version, by=actor(), now=now())
+            if left and left.version
+            else None
+        )
         model_versions.activate_version(session=session, version=row, now=now())
+    if undone is not None:
+        console.print(f"This undoes the approval of proposal #{undone}.")
     console.print(f"Model v{version} is active again. Rescoring every lead …")
     _rescore(eng)
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypedDict
 
+from bot.outbox.learning_messages import LEARNING_KINDS, LearningMessage, parse_learning
+
 
 def micros(moment: datetime) -> int:
     """A moment as a whole number of microseconds: the part of a key that names a transition."""
@@ -205,11 +207,31 @@ class Reminder:
         }
 
 
-Message = AlertQueued | AlertUpdate | ThreadNote | Handover | WebhookDelivery | Digest | Reminder
+Message = (
+    AlertQueued
+    | AlertUpdate
+    | ThreadNote
+    | Handover
+    | WebhookDelivery
+    | Digest
+    | Reminder
+    | LearningMessage
+)
 
 KINDS: dict[str, type[Message]] = {
-    cls.kind: cls
-    for cls in (AlertQueued, AlertUpdate, ThreadNote, Handover, WebhookDelivery, Digest, Reminder)
+    **{
+        cls.kind: cls
+        for cls in (
+            AlertQueued,
+            AlertUpdate,
+            ThreadNote,
+            Handover,
+            WebhookDelivery,
+            Digest,
+            Reminder,
+        )
+    },
+    **LEARNING_KINDS,
 }
 SLACK_KINDS = tuple(kind for kind in KINDS if kind.startswith("slack."))
 
@@ -261,4 +283,6 @@ def parse(kind: str, lead_id: int | None, dedupe_key: str, payload: Mapping[str,
                 "mentions": tuple(payload.get("mentions") or ()),
             }
         )
+    if kind in LEARNING_KINDS:
+        return parse_learning(kind, payload)
     raise UnknownKind(f"unknown outbox kind {kind!r}")

@@ -41,7 +41,17 @@ def build_app(
             "be verified without it. Copy it from your Slack app's Basic "
             "Information page into .env, or use Socket Mode (SLACK_APP_TOKEN)."
         )
-    svc = Services(settings, engine, clock, Deciders(settings, client), wake or (lambda: None))
+    learning = settings.learning
+    approvers = Deciders(
+        settings,
+        client,
+        users=learning.approvers,
+        groups=learning.approver_groups,
+        open_when_empty=False,
+    )
+    svc = Services(
+        settings, engine, clock, Deciders(settings, client), wake or (lambda: None), approvers
+    )
     app = App(
         client=client,
         # Bolt insists on a secret even when it verifies nothing (Socket Mode)

@@ -26,6 +26,7 @@ from bot.digest.chart import alt_text, digest_chart
 from bot.digest.numbers import from_payload
 from bot.digest.texts import digest_texts
 from bot.outbox.lanes import PooledLanes
+from bot.outbox.learning_messages import LearningMessage
 from bot.outbox.messages import Digest, Reminder
 from bot.outbox.sender import LEASE, Sender
 from bot.outbox.transport import (
@@ -39,7 +40,7 @@ from bot.outbox.transport import (
     Unreadable,
     read,
 )
-from bot.slack import sla_delivery
+from bot.slack import proposal_delivery, sla_delivery
 from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.channels import ChannelIds
@@ -49,7 +50,7 @@ JOB_KINDS_LIKE = "jobs.%"
 WAIT_FOR_POST = timedelta(seconds=10)
 
 
-JobMessage = Digest | Reminder
+JobMessage = Digest | Reminder | LearningMessage
 
 
 @dataclass
@@ -62,7 +63,7 @@ class JobsTransport:
 
     def parse(self, row: Row) -> JobMessage:
         message = read(row)
-        if isinstance(message, Digest | Reminder):
+        if isinstance(message, Digest | Reminder | LearningMessage):
             return message
         raise Unreadable(f"unknown outbox kind {row.kind!r}")
 
@@ -79,6 +80,8 @@ class JobsTransport:
         if isinstance(message, Reminder):
             step = "escalation" if message.escalate else "reminder"
             return f"outbox row {row.id} (the SLA {step} of lead {message.lead_id})"
+        if not isinstance(message, Digest):
+            return f"outbox row {row.id} ({row.kind} of proposal #{message.proposal_id})"
         part = "chart" if message.chart else "message"
         return f"outbox row {row.id} (the digest {part} of {message.week})"
 
@@ -86,6 +89,10 @@ class JobsTransport:
         try:
             if isinstance(message, Reminder):
                 return sla_delivery.deliver(self.engine, self.client, message)
+            if not isinstance(message, Digest):
+                return proposal_delivery.deliver(
+                    self.engine, self.client, self.channel_ids, message
+                )
             return self._chart(message) if message.chart else self._post(message)
         except BlockKitLimitError as exc:
             return Failed(str(exc))

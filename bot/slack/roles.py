@@ -29,9 +29,14 @@ class Deciders:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         ttl: float = MEMBERS_TTL,
+        users: tuple[str, ...] | None = None,
+        groups: tuple[str, ...] | None = None,
+        open_when_empty: bool = True,
     ) -> None:
-        self.users = frozenset(settings.deciders)
-        self.groups = tuple(settings.decider_groups)
+        # the same check serves other roles (marketing ops' approvers) given their own lists
+        self.users = frozenset(settings.deciders if users is None else users)
+        self.groups = tuple(settings.decider_groups if groups is None else groups)
+        self.open_when_empty = open_when_empty
         self.client = client
         self.monotonic = monotonic
         self.ttl = ttl
@@ -40,7 +45,11 @@ class Deciders:
 
     @property
     def anyone(self) -> bool:
-        return not self.users and not self.groups
+        return self.open_when_empty and not self.users and not self.groups
+
+    @property
+    def nobody(self) -> bool:
+        return not self.open_when_empty and not self.users and not self.groups
 
     def allows(self, user_id: str) -> bool:
         if self.anyone or user_id in self.users:

@@ -31,6 +31,8 @@ class Services:
     deciders: Deciders
     # nudges the outbox sender, so an alert update follows a click at once, not at the next poll
     wake: Callable[[], None] = field(default=_nothing)
+    # marketing ops: who may approve or reject a model proposal (`[learning] approvers`)
+    approvers: Deciders | None = None
 
 
 def services(context: Mapping[str, Any]) -> Services:

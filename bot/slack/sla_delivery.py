@@ -11,6 +11,7 @@ from bot.outbox.transport import Defer, Outcome, Sent
 from bot.texts import render
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
+from storage.repositories import held_alerts
 from storage.repositories import sla as sla_repo
 
 WAIT_FOR_ALERT = 5.0  # seconds: the alert itself may still be on its way to Slack
@@ -20,6 +21,9 @@ def deliver(engine: Engine, client: WebClient, message: Reminder) -> Outcome:
     with session_scope(engine) as session:
         lead = sla_repo.still_open(session, message.lead_id, message.mql_at)
         alert = decisions_repo.latest_alert(session=session, lead_id=message.lead_id)
+        held = alert is None and bool(held_alerts.without_alert(session, [message.lead_id]))
+    if held:  # announced in a model change's summary: it has no alert thread to remind in
+        return Sent({"skipped": "the MQL was announced in a summary, without an alert"})
     if lead is None:  # decided, expired or moved on since: the SLA ended
         return Sent({"skipped": "the MQL is no longer open"})
     if alert is None or alert.posted_at < message.mql_at:

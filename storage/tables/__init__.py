@@ -10,6 +10,7 @@ from storage.tables.leads import Lead, LeadBase, LeadPublic
 from storage.tables.messages import IngestMessage
 from storage.tables.models import ModelVersion
 from storage.tables.outbox import OutboxMessage
+from storage.tables.proposals import ModelProposal
 from storage.tables.rejected import RejectedCall
 from storage.tables.reps import SdrRep
 from storage.tables.scores import LeadScore, ScoreSnapshot
@@ -29,6 +30,7 @@ __all__ = [
     "LeadPublic",
     "LeadScore",
     "LifecycleTransition",
+    "ModelProposal",
     "ModelVersion",
     "OutboxMessage",
     "RejectedCall",

@@ -17,6 +17,7 @@ from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
 from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
 from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners.actions import proposal
 from storage.db import session_scope
 from storage.tables import Decision
 from tests.factories import make_mql
@@ -68,10 +69,13 @@ def test_the_manifest_and_the_listeners_agree(sqlite_engine: Engine, clock: Cloc
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(events.EVENTS)
     assert set(actions.ACTIONS) == {ACTION_CLAIM, ACTION_PROMOTE, ACTION_RECYCLE, ACTION_DISQUALIFY}
     app = build_app(settings(), engine=sqlite_engine, client=WebClient("xoxb-x"), clock=clock)
-    # the alert's four buttons, the pick list's Show buttons, modals, commands, events
+    # the alert's four buttons, the pick list's Show buttons, a proposal's two buttons and its
+    # reject modal, the decision modals, commands, events
     expected = (
         len(actions.ACTIONS)
         + 1
+        + len(proposal.ACTIONS)
+        + len(proposal.CALLBACKS)
         + len(views.CALLBACKS)
         + len(commands.COMMANDS)
         + len(events.EVENTS)

@@ -18,9 +18,11 @@ class Ctx:
     version: int
     now: datetime
     actor: str
+    # a model change that makes many MQLs at once: their alerts wait for one summary
+    hold_alerts: bool = False
 
 
-def open_ctx(session: Session, *, now: datetime, actor: str) -> Ctx:
+def open_ctx(session: Session, *, now: datetime, actor: str, hold_alerts: bool = False) -> Ctx:
     """A context under the active model; a fresh database stores the default model first."""
     version, model = model_versions.active_model(session=session, now=now)
-    return Ctx(session, model, version, now, actor)
+    return Ctx(session, model, version, now, actor, hold_alerts)

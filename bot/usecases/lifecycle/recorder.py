@@ -27,8 +27,13 @@ from bot.outbox.messages import (
 )
 from bot.outbox.queue import queue
 from scoring.lifecycle import Decision, Status
-from storage.repositories import transitions
+from storage.repositories import held_alerts, transitions
 from storage.repositories import webhooks as webhooks_repo
+
+# an MQL whose alert is held for a summary (a model change made many at once) has this in its
+# transition's details; it has no alert of its own, so nothing updates one when it is decided
+HELD = held_alerts.HELD
+HELD_VALUE = held_alerts.HELD_VALUE
 
 # The values are NamedTuples: immutable, and built by the thousand in a rescore at half the
 # cost of a frozen dataclass.
@@ -93,12 +98,29 @@ def record(session: Session, changes: Sequence[Change], *, now: datetime) -> int
         )
         if not c.historic:
             messages.extend(slack_messages(c))
+    messages = _without_held(session, changes, messages)
     transitions.write(session, rows, snapshots, statuses)
     live = [(c, row) for c, row in zip(changes, rows, strict=True) if not c.historic]
     if live:
         hooks = webhooks_repo.active(session)
         messages.extend(webhook_deliveries(hooks, [c for c, _ in live], [r for _, r in live]))
     return queue(session, messages, now=now)
+
+
+def _without_held(
+    session: Session, changes: Sequence[Change], messages: list[Message]
+) -> list[Message]:
+    """A lead announced only in a summary has no alert: its update and thread note would
+    fail in Slack, so they are not queued (its handover still goes)."""
+    leaving = {c.lead_id for c in changes if c.from_status == Status.MQL}
+    if not leaving:
+        return messages
+    held = held_alerts.without_alert(session, leaving)
+    if not held:
+        return messages
+    return [
+        m for m in messages if not (isinstance(m, AlertUpdate | ThreadNote) and m.lead_id in held)
+    ]
 
 
 def transition_row(c: Change) -> dict[str, Any]:
@@ -138,6 +160,8 @@ def slack_messages(c: Change) -> list[Message]:
     if c.decided is not None:
         return decision_messages(c.lead_id, c.decided, c.at)
     if c.to_status == Status.MQL:
+        if c.details.get(HELD) == HELD_VALUE:
+            return []  # its alert, or the summary that replaces it, follows the model change
         snap = c.snapshot
         score, grade = (snap.score, snap.grade) if snap is not None else (0, "")
         return [AlertQueued(c.lead_id, c.at, c.cause, score, grade)]

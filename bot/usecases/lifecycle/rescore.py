@@ -47,9 +47,12 @@ def rescore_all(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     force: bool = False,
+    hold_alerts: bool = False,
 ) -> SettleSummary:
     """Bring every score to `now`. Only leads whose score can have changed are computed (see
-    `due_lead_ids` in storage/repositories/scores.py); `force` computes every lead."""
+    `due_lead_ids` in storage/repositories/scores.py); `force` computes every lead.
+    `hold_alerts`: new MQLs get no alert yet (their transitions say so); the caller announces
+    them (bot/usecases/learning/announce.py)."""
     with session_scope(engine) as session:
         model_versions.ensure_active(session=session, now=now)  # before any worker looks for it
         low, high, count = leads_repo.id_range(session)
@@ -59,14 +62,30 @@ def rescore_all(
     if not workers:
         with paused_gc():
             return rescore_range(
-                engine, low, high, now=now, actor=actor, chunk=chunk, progress=progress, force=force
+                engine,
+                low,
+                high,
+                now=now,
+                actor=actor,
+                chunk=chunk,
+                progress=progress,
+                force=force,
+                hold_alerts=hold_alerts,
             )
     url = url_of(engine)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return gather(
             (
                 pool.submit(
-                    _worker, url, start, min(start + RANGE - 1, high), now, actor, chunk, force
+                    _worker,
+                    url,
+                    start,
+                    min(start + RANGE - 1, high),
+                    now,
+                    actor,
+                    chunk,
+                    force,
+                    hold_alerts,
                 )
                 for start in range(low, high + 1, RANGE)
             ),
@@ -75,7 +94,14 @@ def rescore_all(
 
 
 def _worker(
-    url: str, low: int, high: int, now: datetime, actor: str, chunk: int, force: bool
+    url: str,
+    low: int,
+    high: int,
+    now: datetime,
+    actor: str,
+    chunk: int,
+    force: bool,
+    hold_alerts: bool = False,
 ) -> tuple[SettleSummary, int]:
     engine = make_engine(url)
     counted: list[int] = []
@@ -90,6 +116,7 @@ def _worker(
                 chunk=chunk,
                 progress=counted.append,
                 force=force,
+                hold_alerts=hold_alerts,
             )
     finally:
         engine.dispose()
@@ -106,6 +133,7 @@ def rescore_range(
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    hold_alerts: bool = False,
 ) -> SettleSummary:
     """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
     transaction."""
@@ -117,7 +145,7 @@ def rescore_range(
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         with session_scope(engine) as session:
-            ctx = open_ctx(session, now=now, actor=actor)
+            ctx = open_ctx(session, now=now, actor=actor, hold_alerts=hold_alerts)
             rows = leads_repo.scoring_rows(session, part, ctx.model)
             leads = [rows[i] for i in part if i in rows]  # a lead deleted since is skipped
             # a lead is due because its score moves: comparing with the stored one only pays

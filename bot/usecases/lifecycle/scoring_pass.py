@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.usecases.lifecycle import recorder
 from bot.usecases.lifecycle.context import Ctx
-from bot.usecases.lifecycle.recorder import Change, Snapshot
+from bot.usecases.lifecycle.recorder import HELD, HELD_VALUE, Change, Snapshot
 from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, score
 from scoring.lifecycle import Status, Transition, evaluate
 from scoring.model import ScoringModel
@@ -232,6 +232,8 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
         if sc.fast_track:
             details["fast_track"] = sc.fast_track[1]
         from_status, to_status = str(t.from_status), str(t.to_status)
+        if ctx.hold_alerts and to_status == Status.MQL:
+            details[HELD] = HELD_VALUE
         snapshot = Snapshot(
             ctx.version,
             sc.total,

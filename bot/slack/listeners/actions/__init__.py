@@ -13,6 +13,7 @@ from bot.slack import replies
 from bot.slack.blocks import promote_modal, reason_modal
 from bot.slack.blocks.alert import ACTION_CLAIM, ACTION_DISQUALIFY, ACTION_PROMOTE, ACTION_RECYCLE
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
+from bot.slack.listeners.actions import proposal
 from bot.slack.lookup import card_answer
 from bot.slack.services import Services, services
 from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim
@@ -30,6 +31,7 @@ def register(app: App) -> None:
     app.action(ACTION_PROMOTE)(on_open_modal)
     app.action(ACTION_RECYCLE)(on_open_modal)
     app.action(ACTION_DISQUALIFY)(on_open_modal)
+    proposal.register(app)  # marketing ops' buttons on a model proposal, and its reject modal
 
 
 def _whisper(client: WebClient, body: dict[str, Any], text: str) -> None:

@@ -1,0 +1,67 @@
+"""How `sdrbot recalibrate` and `sdrbot model proposals` show a proposal's evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from bot.cli.common import console
+
+
+def _rate(n: int, rate: float) -> str:
+    return f"{n} ({rate:.0%})" if n else "0"
+
+
+def _quality(q: dict[str, Any] | None) -> str:
+    if not q:
+        return "–"
+    auc = f", AUC {q['auc']:.2f}" if q.get("auc") is not None else ""
+    return f"precision {q['precision']:.0%}, recall {q['recall']:.0%}{auc}"
+
+
+def show_evidence(ev: dict[str, Any]) -> None:
+    console.print(
+        f"Learned from {ev['decisions']} decided lead(s): {ev['positives']} promoted, "
+        f"{ev['negatives']} recycled or disqualified ({ev['from_crm']} labelled by a CRM "
+        f"outcome; a recycle counts {ev['recycle_weight']:g} of a no)."
+    )
+    table = Table(title="Rules: points and the decisions behind them")
+    for column in ("rule", "old", "new", "decided with it (promoted)", "without it (promoted)"):
+        table.add_column(column, justify="right" if column in ("old", "new") else "left")
+    for r in ev["rules"]:
+        table.add_row(
+            r["label"],
+            f"{r['old']:+d}",
+            f"{r['new']:+d}",
+            _rate(r["with_n"], r["with_rate"]),
+            _rate(r["without_n"], r["without_rate"]),
+        )
+    for r in ev["new_rules"]:
+        table.add_row(
+            f"new: {r['label']}",
+            "",
+            f"{r['points']:+d}",
+            _rate(r["with_n"], r["with_rate"]),
+            _rate(r["without_n"], r["without_rate"]),
+        )
+    console.print(table)
+    th = ev["threshold"]
+    console.print(
+        f"MQL line: {th['old']} → {th['new']} (the fit puts it at {th['aim']} for a promote "
+        f"rate of {th['target']:.0%}; each run goes part of the way). Expected promote rate "
+        f"above the new line: {th['expected_rate']:.0%}."
+    )
+    bt = ev["backtest"]
+    if bt["skipped"]:
+        console.print(f"Backtest: none — {bt['skipped']}.")
+    else:
+        console.print(
+            f"Backtest (learned from the older {bt['train']} decisions, judged on the latest "
+            f"{bt['test']}): before {_quality(bt['before'])}; after {_quality(bt['after'])}."
+        )
+    ch = ev["change"]
+    console.print(
+        f"Of {ch['looked_at']} current lead(s), {ch['become_mql']} would become MQLs; "
+        f"{ch['qualify']} would be at or above the new line."
+    )

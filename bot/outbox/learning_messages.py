@@ -1,0 +1,112 @@
+"""The outbox kinds of recalibration (`jobs.proposal…`): a proposal posted to the marketing-ops
+channel, updated in place once decided, a note in its thread, and the one summary of the many
+MQLs a model change made at once. Delivered by bot/slack/proposal_delivery.py through the
+scheduled jobs' sender; the rows hold ids, the words are rendered at delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class ProposalPost:
+    kind: ClassVar[str] = "jobs.proposal"
+    lead_id: ClassVar[None] = None
+    proposal_id: int
+    channel: str
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        return f"proposal:{self.proposal_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {"proposal_id": self.proposal_id, "channel": self.channel, "locale": self.locale}
+
+
+@dataclass(frozen=True)
+class ProposalUpdate:
+    """The proposal's message re-rendered in place: decided, superseded; its buttons gone."""
+
+    kind: ClassVar[str] = "jobs.proposal_update"
+    lead_id: ClassVar[None] = None
+    proposal_id: int
+    channel: str
+    status: str  # what it was updated for: one update per status
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        return f"proposal:{self.proposal_id}:update:{self.status}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "proposal_id": self.proposal_id,
+            "channel": self.channel,
+            "status": self.status,
+            "locale": self.locale,
+        }
+
+
+@dataclass(frozen=True)
+class ProposalNote:
+    """A reply in the proposal's thread: approved (the new version, leads rescored, MQLs
+    made) or rejected (with the reason)."""
+
+    kind: ClassVar[str] = "jobs.proposal_note"
+    lead_id: ClassVar[None] = None
+    proposal_id: int
+    channel: str
+    status: str
+    facts: Mapping[str, Any]
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        return f"proposal:{self.proposal_id}:note:{self.status}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "proposal_id": self.proposal_id,
+            "channel": self.channel,
+            "status": self.status,
+            "facts": dict(self.facts),
+            "locale": self.locale,
+        }
+
+
+@dataclass(frozen=True)
+class MqlSummary:
+    """One message for the many MQLs of a model change, in place of an alert each."""
+
+    kind: ClassVar[str] = "jobs.mql_summary"
+    lead_id: ClassVar[None] = None
+    proposal_id: int
+    channel: str
+    count: int
+    lead_ids: tuple[int, ...]  # the first few, to name them
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        return f"proposal:{self.proposal_id}:summary"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "proposal_id": self.proposal_id,
+            "channel": self.channel,
+            "count": self.count,
+            "lead_ids": list(self.lead_ids),
+            "locale": self.locale,
+        }
+
+
+LearningMessage = ProposalPost | ProposalUpdate | ProposalNote | MqlSummary
+LEARNING_KINDS: dict[str, type[LearningMessage]] = {
+    cls.kind: cls for cls in (ProposalPost, ProposalUpdate, ProposalNote, MqlSummary)
+}
+
+
+def parse_learning(kind: str, payload: Mapping[str, Any]) -> LearningMessage:
+    values = dict(payload)
+    if kind == MqlSummary.kind:
+        values["lead_ids"] = tuple(values.get("lead_ids") or ())
+    return LEARNING_KINDS[kind](**values)

@@ -1,0 +1,87 @@
+"""A revision as stored evidence (JSON, for Slack, the CLI and the digest) and its headline."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from scoring.calibrate.recal_backtest import Backtest, Quality
+from scoring.calibrate.recal_types import Revision
+
+
+def _quality(q: Quality | None) -> dict[str, Any] | None:
+    return None if q is None else asdict(q)
+
+
+def evidence(
+    revision: Revision,
+    test: Backtest,
+    *,
+    becoming: int,
+    qualifying: int,
+    looked_at: int,
+    target: float,
+    from_crm: int,
+    recycle_weight: float,
+) -> dict[str, Any]:
+    return {
+        "decisions": revision.decisions,
+        "positives": revision.positives,
+        "negatives": revision.negatives,
+        "from_crm": from_crm,
+        "recycle_weight": recycle_weight,
+        "rules": [
+            {
+                "id": c.id,
+                "label": c.label,
+                "dimension": c.dimension,
+                "old": c.old,
+                "new": c.new,
+                **asdict(c.rates),
+            }
+            for c in revision.changes
+        ],
+        "new_rules": [
+            {
+                "id": r.candidate.id,
+                "label": r.candidate.label,
+                "dimension": r.candidate.kind,
+                "points": r.points,
+                **asdict(r.rates),
+            }
+            for r in revision.new_rules
+        ],
+        "threshold": {
+            "old": revision.threshold_old,
+            "new": revision.threshold_new,
+            "aim": revision.threshold_aim,
+            "expected_rate": revision.expected_rate,
+            "target": target,
+        },
+        "backtest": {
+            "train": test.train,
+            "test": test.test,
+            "before": _quality(test.before),
+            "after": _quality(test.after),
+            "skipped": test.skipped,
+        },
+        "change": {"become_mql": becoming, "qualify": qualifying, "looked_at": looked_at},
+    }
+
+
+def changed_rules(ev: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in ev["rules"] if r["old"] != r["new"]]
+
+
+def headline(ev: dict[str, Any]) -> str:
+    """One line for the CLI and the stored row (Slack renders its own from the evidence)."""
+    th = ev["threshold"]
+    parts = [
+        f"{len(changed_rules(ev))} rule(s) change",
+        f"{len(ev['new_rules'])} new rule(s)",
+        f"MQL line {th['old']} → {th['new']}",
+    ]
+    bt = ev["backtest"]
+    if bt["before"] and bt["after"] and bt["before"]["auc"] is not None and bt["after"]["auc"]:
+        parts.append(f"backtest AUC {bt['before']['auc']:.2f} → {bt['after']['auc']:.2f}")
+    return f"From {ev['decisions']} decisions: " + ", ".join(parts)

@@ -1,0 +1,97 @@
+"""What recalibration from SDR decisions takes and gives: decided leads as they were when they
+were decided, the current leads, the method's settings, and the revision it proposes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from scoring.calibrate.candidates import Candidate
+from scoring.engine import Event
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One labelled lead: promote (or a won/opportunity CRM outcome) is positive.
+
+    `units` holds, per rule of the current model, how much of it the lead had when it was
+    decided: 1 for a fit rule that held, the points seen / the rule's points for engagement
+    (decay and caps included). `facts` and `events` feed the candidate rules; the events end
+    at `at`, the moment the label was known."""
+
+    units: Mapping[str, float]
+    facts: Mapping[str, Any]
+    events: tuple[Event, ...]
+    label: bool
+    weight: float  # a recycle counts as a negative of this weight
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Current:
+    """A lead as it is now: where it would stand under the revision."""
+
+    units: Mapping[str, float]
+    facts: Mapping[str, Any]
+    events: tuple[Event, ...]
+    at: datetime
+    open: bool  # may become an MQL (lead, nurturing, recycled)
+
+
+@dataclass(frozen=True)
+class RecalOptions:
+    target_rate: float = 0.30  # the promote rate wanted among MQLs
+    step: float = 0.5  # the share of the way to the fitted points and threshold taken per run
+    prior_strength: float = 40.0  # the current points count as this many decisions
+    min_decisions: int = 30
+    min_each: int = 10  # positives and negatives each
+    max_new_rules: int = 5
+    min_points: int = 3  # a new rule needs at least this many points (either sign)
+    z: float = 2.0  # a new rule's weight must be this many standard errors from 0
+    max_threshold_step: int = 20  # points the threshold moves at most per run
+    window_days: int = 180
+    holdout: float = 0.25  # the latest share of decisions the backtest holds out
+
+
+@dataclass(frozen=True)
+class Rates:
+    with_n: int
+    with_rate: float
+    without_n: int
+    without_rate: float
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    id: str
+    label: str
+    dimension: str  # "fit" | "engagement"
+    old: int
+    new: int
+    rates: Rates
+
+
+@dataclass(frozen=True)
+class NewRule:
+    candidate: Candidate
+    points: int
+    rates: Rates
+
+
+@dataclass(frozen=True)
+class Revision:
+    changes: list[RuleChange]
+    new_rules: list[NewRule]
+    threshold_old: int
+    threshold_new: int
+    threshold_aim: int  # where the fit puts the line for the target; the step goes towards it
+    expected_rate: float  # expected promote rate above the new line, over the current leads
+    decisions: int
+    positives: int
+    negatives: int
+
+
+class NotEnough(ValueError):
+    """Too few decisions to propose anything; the message says what is missing."""

@@ -1,0 +1,188 @@
+"""Recalibration from SDR decisions: the current rules' points refitted, pulled towards what
+they are now, new rules from attributes and events the model does not use yet, and a threshold
+that puts the expected promote rate of the MQLs at the target.
+
+Each run moves only part of the way (`step`) from the current points and threshold to the
+fitted ones: the decisions of next week come from leads this week's model chose, and a model
+that jumped to every week's fit would chase its own selection back and forth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scoring.calibrate.candidates import Candidate
+from scoring.calibrate.penalised import PriorFit, fit_towards, slope
+from scoring.calibrate.recal_features import Layout, candidates_for, layout
+from scoring.calibrate.recal_types import (
+    Current,
+    Decided,
+    NewRule,
+    NotEnough,
+    Rates,
+    RecalOptions,
+    Revision,
+    RuleChange,
+)
+from scoring.model import ScoringModel
+
+MIN_SLOPE = 0.005  # log-odds per point: a score the decisions do not confirm still has a scale
+
+
+def check_enough(decided: Sequence[Decided], options: RecalOptions) -> None:
+    n = len(decided)
+    pos = sum(1 for d in decided if d.label)
+    neg = n - pos
+    missing = []
+    if n < options.min_decisions:
+        missing.append(f"{options.min_decisions - n} more decision(s)")
+    if pos < options.min_each:
+        missing.append(f"{options.min_each - pos} more promote(s)")
+    if neg < options.min_each:
+        missing.append(f"{options.min_each - neg} more recycle(s) or disqualification(s)")
+    if missing:
+        raise NotEnough(
+            f"{n} decision(s) so far ({pos} promoted, {neg} recycled or disqualified); a "
+            f"proposal needs at least {options.min_decisions}, with at least {options.min_each} "
+            f"promoted and {options.min_each} not: {', '.join(missing)}"
+        )
+
+
+def revise(
+    model: ScoringModel,
+    decided: Sequence[Decided],
+    current: Sequence[Current],
+    options: RecalOptions,
+) -> Revision:
+    check_enough(decided, options)
+    y = np.array([1.0 if d.label else 0.0 for d in decided])
+    w = np.array([d.weight for d in decided], dtype=float)
+    cands = candidates_for(model, decided, options)
+    lay = layout(model, cands, decided, options.window_days)
+    p_old = lay.old_points
+    beta = max(MIN_SLOPE, float(slope(lay.rules @ p_old, y, w).coef[0]))
+    strength = _strength(np.hstack([lay.rules, lay.cands]), y, w, options)
+    full = fit_towards(
+        np.hstack([lay.rules, lay.cands]), y, w, np.r_[beta * p_old, np.zeros(len(cands))], strength
+    )
+    kept = _chosen(full, lay, cands, beta, options)
+    refit = fit_towards(
+        np.hstack([lay.rules, lay.cands[:, kept]]),
+        y,
+        w,
+        np.r_[beta * p_old, np.zeros(len(kept))],
+        np.r_[strength[: len(p_old)], strength[len(p_old) :][kept]],
+    )
+    r = len(p_old)
+    fitted = refit.coef / beta
+    new_rule_pts = np.round(p_old + options.step * (fitted[:r] - p_old)).astype(int)
+    new_cand_pts = np.round(options.step * fitted[r:]).astype(int)
+    chosen = [cands[j] for j in kept]
+    pop = layout(model, chosen, current or decided, options.window_days)
+    probs = 1.0 / (1.0 + np.exp(-refit.logits(np.hstack([pop.rules, pop.cands]))))
+    old_t = round(model.thresholds.mql)
+    aim, new_t, expected = _line(
+        pop, pop.dimensions(new_rule_pts, chosen, new_cand_pts), probs, model, options
+    )
+    changes = [
+        RuleChange(
+            rule.id,
+            rule.label,
+            rule.dimension,
+            int(p_old[j]),
+            int(new_rule_pts[j]),
+            _rates(lay.rules[:, j], y),
+        )
+        for j, rule in enumerate(lay.rule_list)
+    ]
+    new_rules = [
+        NewRule(cand, int(pts), _rates(lay.cands[:, j], y))
+        for cand, pts, j in zip(chosen, new_cand_pts, kept, strict=True)
+        if pts != 0
+    ]
+    pos = int(y.sum())
+    return Revision(changes, new_rules, old_t, new_t, aim, expected, len(y), pos, len(y) - pos)
+
+
+def _line(
+    pop: Layout,
+    parts: tuple[np.ndarray, np.ndarray],
+    probs: np.ndarray,
+    model: ScoringModel,
+    options: RecalOptions,
+) -> tuple[int, int, float]:
+    """(where the fit puts the line, the line after this run's step, the expected promote rate
+    of the current leads at or above it)."""
+    fit_part, eng_part = parts
+    aim = _aim(fit_part, eng_part, probs, model, options)
+    old_t = round(model.thresholds.mql)
+    limit = options.max_threshold_step
+    move = int(np.clip(round(options.step * (aim - old_t)), -limit, limit))
+    new_t = max(1, old_t + move)
+    above = pop.qualifies(fit_part, eng_part, model, new_t)
+    return aim, new_t, float(probs[above].mean()) if above.any() else 0.0
+
+
+def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions) -> np.ndarray:
+    """The prior's pull per column, worth `prior_strength` decisions of evidence about it: 40
+    decisions move a rule about half-way to what they say, 400 nearly all the way."""
+    rate = float(np.clip(np.average(y, weights=w), 0.05, 0.95))
+    mean_square = np.maximum((x**2).mean(axis=0), 0.05) if len(x) else np.ones(x.shape[1])
+    return options.prior_strength * rate * (1 - rate) * mean_square
+
+
+def _chosen(
+    full: PriorFit, lay: Layout, cands: Sequence[Candidate], beta: float, options: RecalOptions
+) -> list[int]:
+    """New rules worth proposing: far enough from nothing, worth a few points, one per
+    attribute or event type, the clearest first."""
+    r = lay.rules.shape[1]
+    coef, err = full.coef[r:], full.stderr[r:]
+    best: dict[str, tuple[float, int]] = {}
+    for j, cand in enumerate(cands):
+        z = abs(coef[j]) / err[j] if err[j] > 0 else 0.0
+        if z < options.z or abs(coef[j] / beta) * options.step < options.min_points:
+            continue
+        key = cand.group or str(cand.spec.get("event"))
+        if key not in best or z > best[key][0]:
+            best[key] = (z, j)
+    ranked = sorted(best.values(), reverse=True)[: options.max_new_rules]
+    return sorted(j for _, j in ranked)
+
+
+def _aim(
+    fit_part: np.ndarray,
+    eng_part: np.ndarray,
+    probs: np.ndarray,
+    model: ScoringModel,
+    options: RecalOptions,
+) -> int:
+    """The lowest line whose leads at or above it are expected to be promoted at the target
+    rate; when none is, the line with the best expected rate."""
+    total = fit_part + eng_part
+    th = model.thresholds
+    ok = (fit_part >= th.min_fit) & (eng_part >= th.min_engagement)
+    best: tuple[float, int] | None = None
+    for t in sorted({int(v) for v in np.ceil(total[ok])}):
+        above = ok & (total >= t)
+        if not above.any():
+            continue
+        rate = float(probs[above].mean())
+        if rate >= options.target_rate:
+            return max(1, t)
+        if best is None or rate > best[0]:
+            best = (rate, t)
+    return max(1, best[1]) if best is not None else round(th.mql)
+
+
+def _rates(column: np.ndarray, y: np.ndarray) -> Rates:
+    has = column > 0
+    n_with, n_without = int(has.sum()), int((~has).sum())
+    return Rates(
+        n_with,
+        float(y[has].mean()) if n_with else 0.0,
+        n_without,
+        float(y[~has].mean()) if n_without else 0.0,
+    )

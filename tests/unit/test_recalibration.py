@@ -1,0 +1,138 @@
+"""The pure recalibration core: a planted signal is recovered, a useless rule loses points, a
+new attribute becomes a rule, thin data stays near the current points, too few decisions are
+refused with what is missing, and the threshold follows the promote rate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from scoring.calibrate.recal_backtest import backtest, would_become_mqls
+from scoring.calibrate.recal_types import Current, Decided, NotEnough, RecalOptions, Revision
+from scoring.calibrate.recalibration import revise
+from scoring.calibrate.revised_text import revised_text
+from scoring.loader import default_model, load_model
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def decisions(
+    n: int, seed: int = 1, exec_rate: float = 0.7, other_rate: float = 0.1
+) -> list[Decided]:
+    """Leads at the line: every one a manager or an executive in the target size and with
+    engagement; only the executives convert, the industry says nothing, and an attribute the
+    model does not use (Segment) carries a signal of its own."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        executive = bool(rng.random() < 0.5)
+        industry = bool(rng.random() < 0.5)
+        enterprise = bool(rng.random() < 0.4)
+        p = exec_rate if executive else other_rate
+        if enterprise:
+            p = min(0.95, p + 0.3)
+        units = {
+            "role_executive" if executive else "role_manager": 1.0,
+            "company_size_50_200": 1.0,
+            "webinar_attended": 1.0,
+        }
+        if industry:
+            units["target_industry"] = 1.0
+        facts = {
+            "title": "CEO" if executive else "Head of Sales",
+            "Segment": "Enterprise" if enterprise else "SMB",
+        }
+        out.append(Decided(units, facts, (), bool(rng.random() < p), 1.0, T0 + timedelta(hours=i)))
+    return out
+
+
+def points(revision: Revision, rule_id: str) -> tuple[int, int]:
+    return {c.id: (c.old, c.new) for c in revision.changes}[rule_id]
+
+
+def test_a_planted_signal_is_recovered_and_a_useless_rule_loses_points() -> None:
+    rev = revise(default_model(), decisions(400), [], RecalOptions())
+    old, new = points(rev, "role_executive")
+    assert new > old
+    old, new = points(rev, "target_industry")
+    assert new < old
+    added = [r.candidate.spec for r in rev.new_rules]
+    assert {"field": "Segment", "op": "equals", "value": "Enterprise"} in added or {
+        "field": "Segment",
+        "op": "equals",
+        "value": "SMB",
+    } in added
+
+
+def test_thin_data_stays_near_the_current_points() -> None:
+    """The pull towards the current points weighs more with 40 decisions than with 800."""
+
+    def shrink(n: int) -> float:
+        data = decisions(n, seed=3)
+        pulled = revise(default_model(), data, [], RecalOptions(step=1.0))
+        free = revise(default_model(), data, [], RecalOptions(step=1.0, prior_strength=1e-3))
+        moved = abs(points(pulled, "role_manager")[1] - 20)
+        return moved / max(1, abs(points(free, "role_manager")[1] - 20))
+
+    thin, thick = shrink(40), shrink(800)
+    assert thin < 0.8
+    assert thin < thick
+
+
+def test_too_few_decisions_are_refused_with_what_is_missing() -> None:
+    few = decisions(25)
+    with pytest.raises(NotEnough, match=r"25 decision\(s\).*5 more decision"):
+        revise(default_model(), few, [], RecalOptions())
+    only_yes = [Decided(d.units, d.facts, (), True, 1.0, d.at) for d in decisions(40)]
+    with pytest.raises(NotEnough, match="10 more recycle"):
+        revise(default_model(), only_yes, [], RecalOptions())
+
+
+def test_the_threshold_moves_towards_the_target_rate_with_a_damped_step() -> None:
+    # hardly anyone is promoted: the line must go up, but only part of the way at once
+    low = decisions(400, exec_rate=0.2, other_rate=0.02)
+    rev = revise(default_model(), low, [], RecalOptions(step=0.5))
+    assert rev.threshold_new > rev.threshold_old
+    assert rev.threshold_new - rev.threshold_old <= max(1, (rev.threshold_aim - rev.threshold_old))
+    full = revise(default_model(), low, [], RecalOptions(step=1.0, max_threshold_step=100))
+    assert full.threshold_new >= rev.threshold_new
+    # nearly everyone is promoted: the line comes down to let more leads through
+    high = decisions(400, exec_rate=0.95, other_rate=0.8)
+    assert revise(default_model(), high, [], RecalOptions()).threshold_new < 70
+
+
+def test_the_proposed_file_is_a_valid_model_saying_what_was_fitted() -> None:
+    model = default_model()
+    rev = revise(model, decisions(400), [], RecalOptions())
+    text = revised_text(model.source or _default_text(), model, rev, ["Proposed"], 180)
+    proposed = load_model(text)
+    got = {r.id: r.points for r in proposed.fit_rules} | {
+        r.id: r.points for r in proposed.engagement_rules
+    }
+    for change in rev.changes:
+        assert got[change.id] == change.new
+    assert proposed.thresholds.mql == rev.threshold_new
+    assert len(got) == len(rev.changes) + len(rev.new_rules)
+    assert "Seed example" in text  # the person's file, edited in place
+
+
+def _default_text() -> str:
+    from scoring.loader import default_model_text
+
+    return default_model_text()
+
+
+def test_the_backtest_holds_out_the_latest_decisions() -> None:
+    model = default_model()
+    data = decisions(400)
+    bt = backtest(model, data, [], RecalOptions())
+    assert (bt.train, bt.test) == (300, 100)
+    assert bt.before is not None and bt.after is not None
+    assert bt.after.auc is not None and bt.before.auc is not None
+    assert bt.after.auc > bt.before.auc
+    current = [Current(d.units, d.facts, (), T0, True) for d in data[:50]]
+    rev = revise(model, data, current, RecalOptions())
+    becoming, total = would_become_mqls(model, rev, current, 180)
+    assert 0 <= becoming <= total <= 50
