@@ -78,10 +78,9 @@ def learning_step() -> Any:
     """The recalibrate-and-approve step of the real use cases, or None (said why) when this
     tree has none yet."""
     try:
+        from bot.settings import Settings
         from bot.usecases.learning.proposals import approve
         from bot.usecases.learning.recalibrate import NotEnough, recalibrate
-
-        from bot.settings import Settings
     except ImportError as exc:
         print(f"skipped: the recalibration use cases are missing here ({exc})")
         return None
