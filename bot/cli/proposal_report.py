@@ -52,6 +52,12 @@ def show_evidence(ev: dict[str, Any]) -> None:
         f"rate of {th['target']:.0%}; each run goes part of the way). Expected promote rate "
         f"above the new line: {th['expected_rate']:.0%}."
     )
+    fit, eng = th.get("min_fit", [0, 0]), th.get("min_engagement", [0, 0])
+    if fit[0] != fit[1] or eng[0] != eng[1]:
+        console.print(
+            f"Minimum points per dimension (they kept leads out more than the line did): "
+            f"fit {fit[0]:g} → {fit[1]:g}, engagement {eng[0]:g} → {eng[1]:g}."
+        )
     bt = ev["backtest"]
     if bt["skipped"]:
         console.print(f"Backtest: none — {bt['skipped']}.")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.digest.proposal import pending_proposal
 from bot.digest.verdict import BANDS, verdict
 from bot.digest.weeks import Week
 from storage.repositories import digest as repo
@@ -112,6 +113,7 @@ class DigestNumbers:
     backlog: Backlog
     by_score: tuple[ScoreRow, ...] = field(default=())  # over the five weeks
     sla: Sla = field(default=Sla(0, None, None, 0, 0))
+    proposal: dict[str, Any] | None = None  # the pending model proposal (bot/digest/proposal.py)
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -182,6 +184,7 @@ def digest_numbers(session: Session, week: Week, tz: ZoneInfo, *, now: datetime)
         backlog=_backlog(session, now),
         by_score=_by_score(session, week.shifted(1 - TREND_WEEKS).start(tz), end),
         sla=_sla(session, start, end),
+        proposal=pending_proposal(session),
     )
 
 
@@ -245,4 +248,5 @@ def from_payload(data: dict[str, Any]) -> DigestNumbers:
         ),
         by_score=tuple(ScoreRow(**s) for s in data.get("by_score", ())),
         sla=Sla(**data["sla"]) if "sla" in data else Sla(0, None, None, 0, 0),
+        proposal=data.get("proposal"),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.digest.numbers import SCORE_BAND, DigestNumbers, Funnel
+from bot.digest.proposal import link
 from bot.texts import render
 
 
@@ -79,6 +80,7 @@ def digest_texts(numbers: DigestNumbers, locale: str, timezone: str) -> DigestTe
         _backlog(numbers, locale),
         _sla(numbers, locale),
         _quality(numbers, locale),
+        *([_proposal(numbers.proposal, locale)] if numbers.proposal else []),
     )
     return DigestTexts(
         header=render(
@@ -148,3 +150,7 @@ def _sla(numbers: DigestNumbers, locale: str) -> str:
         reminders=s.reminders,
         escalations=s.escalations,
     )
+
+
+def _proposal(proposal: dict[str, Any], locale: str) -> str:
+    return render("digest/proposal.mrkdwn", locale, link=link(proposal), **proposal)

@@ -10,8 +10,15 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from scoring.calibrate.recal_features import Layout, layout
-from scoring.calibrate.recal_types import Current, Decided, NotEnough, RecalOptions, Revision
+from scoring.calibrate.recal_features import Layout, layout, line_of
+from scoring.calibrate.recal_types import (
+    Current,
+    Decided,
+    Line,
+    NotEnough,
+    RecalOptions,
+    Revision,
+)
 from scoring.calibrate.recalibration import revise
 from scoring.model import ScoringModel
 
@@ -38,12 +45,13 @@ def scores(
     """Each lead's total and whether it qualifies, under the revision (None: as the model is)."""
     if revision is None:
         fit, eng = lay.dimensions(lay.old_points, [], np.zeros(0))
-        return fit + eng, lay.qualifies(fit, eng, model, model.thresholds.mql)
+        return fit + eng, lay.qualifies(fit, eng, line_of(model))
     new = {c.id: c.new for c in revision.changes}
     pts = np.array([new.get(r.id, r.points) for r in lay.rule_list], dtype=float)
     cand_pts = np.array([r.points for r in revision.new_rules], dtype=float)
     fit, eng = lay.dimensions(pts, [r.candidate for r in revision.new_rules], cand_pts)
-    return fit + eng, lay.qualifies(fit, eng, model, revision.threshold_new)
+    line = Line(revision.threshold_new, revision.min_fit[1], revision.min_engagement[1])
+    return fit + eng, lay.qualifies(fit, eng, line)
 
 
 def quality(y: np.ndarray, total: np.ndarray, above: np.ndarray) -> Quality:

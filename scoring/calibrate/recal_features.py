@@ -12,7 +12,7 @@ from scoring.calibrate.candidates import Candidate, fit_candidates
 from scoring.calibrate.engagement import PAGE_VIEW, engagement_candidates
 from scoring.calibrate.examples import Example, Options
 from scoring.calibrate.features import matrix
-from scoring.calibrate.recal_types import Current, Decided, RecalOptions
+from scoring.calibrate.recal_types import Current, Decided, Line, RecalOptions
 from scoring.model import ScoringModel
 
 
@@ -54,11 +54,8 @@ class Layout:
         return fit, eng
 
     @staticmethod
-    def qualifies(
-        fit: np.ndarray, eng: np.ndarray, model: ScoringModel, threshold: float
-    ) -> np.ndarray:
-        th = model.thresholds
-        return (fit + eng >= threshold) & (fit >= th.min_fit) & (eng >= th.min_engagement)
+    def qualifies(fit: np.ndarray, eng: np.ndarray, line: Line) -> np.ndarray:
+        return (fit + eng >= line.mql) & (fit >= line.min_fit) & (eng >= line.min_engagement)
 
 
 def layout(
@@ -108,3 +105,8 @@ def _new_engagement(model: ScoringModel, cand: Candidate) -> bool:
     path = str(cand.spec["where"][0]["value"]).rstrip("*")
     # a path no page-view rule of the model looks at yet
     return not any(c.field == "url" and c.matches(path) for r in rules for c in r.where)
+
+
+def line_of(model: ScoringModel) -> Line:
+    th = model.thresholds
+    return Line(th.mql, th.min_fit, th.min_engagement)

@@ -91,6 +91,18 @@ class Revision:
     decisions: int
     positives: int
     negatives: int
+    # the minimums per dimension: lowered (by the step) while they, not the line, keep leads out
+    min_fit: tuple[float, float] = (0, 0)  # old, new
+    min_engagement: tuple[float, float] = (0, 0)
+
+
+@dataclass(frozen=True)
+class Line:
+    """What qualifies a lead: the MQL line and the minimum points per dimension."""
+
+    mql: float
+    min_fit: float = 0
+    min_engagement: float = 0
 
 
 class NotEnough(ValueError):

@@ -15,10 +15,11 @@ import numpy as np
 
 from scoring.calibrate.candidates import Candidate
 from scoring.calibrate.penalised import PriorFit, fit_towards, slope
-from scoring.calibrate.recal_features import Layout, candidates_for, layout
+from scoring.calibrate.recal_features import Layout, candidates_for, layout, line_of
 from scoring.calibrate.recal_types import (
     Current,
     Decided,
+    Line,
     NewRule,
     NotEnough,
     Rates,
@@ -28,6 +29,7 @@ from scoring.calibrate.recal_types import (
 )
 from scoring.model import ScoringModel
 
+BINDING = 0.05  # a promote rate this far above the target at the lowest line: minimums bind
 MIN_SLOPE = 0.005  # log-odds per point: a score the decisions do not confirm still has a scale
 
 
@@ -83,27 +85,25 @@ def revise(
     pop = layout(model, chosen, current or decided, options.window_days)
     probs = 1.0 / (1.0 + np.exp(-refit.logits(np.hstack([pop.rules, pop.cands]))))
     old_t = round(model.thresholds.mql)
-    aim, new_t, expected = _line(
+    aim, new_line, expected = _line(
         pop, pop.dimensions(new_rule_pts, chosen, new_cand_pts), probs, model, options
     )
     changes = [
-        RuleChange(
-            rule.id,
-            rule.label,
-            rule.dimension,
-            int(p_old[j]),
-            int(new_rule_pts[j]),
-            _rates(lay.rules[:, j], y),
-        )
-        for j, rule in enumerate(lay.rule_list)
+        RuleChange(r.id, r.label, r.dimension, r.points, int(pts), _rates(lay.rules[:, j], y))
+        for j, (r, pts) in enumerate(zip(lay.rule_list, new_rule_pts, strict=True))
     ]
     new_rules = [
         NewRule(cand, int(pts), _rates(lay.cands[:, j], y))
         for cand, pts, j in zip(chosen, new_cand_pts, kept, strict=True)
         if pts != 0
     ]
-    pos = int(y.sum())
-    return Revision(changes, new_rules, old_t, new_t, aim, expected, len(y), pos, len(y) - pos)
+    pos, th = int(y.sum()), model.thresholds
+    return Revision(
+        *(changes, new_rules, old_t, round(new_line.mql), aim, expected),
+        *(len(y), pos, len(y) - pos),
+        (th.min_fit, new_line.min_fit),
+        (th.min_engagement, new_line.min_engagement),
+    )
 
 
 def _line(
@@ -112,17 +112,25 @@ def _line(
     probs: np.ndarray,
     model: ScoringModel,
     options: RecalOptions,
-) -> tuple[int, int, float]:
-    """(where the fit puts the line, the line after this run's step, the expected promote rate
-    of the current leads at or above it)."""
+) -> tuple[int, Line, float]:
+    """(where the fit puts the line, what qualifies after this run's step, the expected promote
+    rate of the current leads that would qualify).
+
+    When the minimums per dimension, not the line, keep leads out (even the lowest line admits
+    only leads promoted well above the target rate), they are lowered by the step too."""
     fit_part, eng_part = parts
-    aim = _aim(fit_part, eng_part, probs, model, options)
-    old_t = round(model.thresholds.mql)
+    old = line_of(model)
+    aim, rate = _aim(fit_part, eng_part, probs, old, options.target_rate)
+    minimums = (old.min_fit, old.min_engagement)
+    if rate > options.target_rate + BINDING and any(minimums):
+        minimums = tuple(float(round(m * (1 - options.step))) for m in minimums)  # type: ignore[assignment]
+        lowered = Line(old.mql, *minimums)
+        aim, rate = _aim(fit_part, eng_part, probs, lowered, options.target_rate)
     limit = options.max_threshold_step
-    move = int(np.clip(round(options.step * (aim - old_t)), -limit, limit))
-    new_t = max(1, old_t + move)
-    above = pop.qualifies(fit_part, eng_part, model, new_t)
-    return aim, new_t, float(probs[above].mean()) if above.any() else 0.0
+    move = int(np.clip(round(options.step * (aim - round(old.mql))), -limit, limit))
+    new = Line(max(1, round(old.mql) + move), *minimums)
+    above = pop.qualifies(fit_part, eng_part, new)
+    return aim, new, float(probs[above].mean()) if above.any() else 0.0
 
 
 def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions) -> np.ndarray:
@@ -173,28 +181,23 @@ def _chosen(
 
 
 def _aim(
-    fit_part: np.ndarray,
-    eng_part: np.ndarray,
-    probs: np.ndarray,
-    model: ScoringModel,
-    options: RecalOptions,
-) -> int:
+    fit_part: np.ndarray, eng_part: np.ndarray, probs: np.ndarray, line: Line, target: float
+) -> tuple[int, float]:
     """The lowest line whose leads at or above it are expected to be promoted at the target
-    rate; when none is, the line with the best expected rate."""
+    rate, and that rate; when none is, the line with the best expected rate."""
     total = fit_part + eng_part
-    th = model.thresholds
-    ok = (fit_part >= th.min_fit) & (eng_part >= th.min_engagement)
+    ok = (fit_part >= line.min_fit) & (eng_part >= line.min_engagement)
     best: tuple[float, int] | None = None
     for t in sorted({int(v) for v in np.ceil(total[ok])}):
         above = ok & (total >= t)
         if not above.any():
             continue
         rate = float(probs[above].mean())
-        if rate >= options.target_rate:
-            return max(1, t)
+        if rate >= target:
+            return max(1, t), rate
         if best is None or rate > best[0]:
             best = (rate, t)
-    return max(1, best[1]) if best is not None else round(th.mql)
+    return (max(1, best[1]), best[0]) if best is not None else (round(line.mql), 0.0)
 
 
 def _rates(column: np.ndarray, y: np.ndarray) -> Rates:

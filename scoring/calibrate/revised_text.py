@@ -14,7 +14,9 @@ from scoring.loader import load_model
 from scoring.model import EngagementRule, FitRule, ScoringModel
 from scoring.toml_lines import TomlLines
 
-_NUMBER = re.compile(r"^(\s*(?:points|cap|mql)\s*=\s*)(-?\d+(?:\.\d+)?)")
+
+def _number(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^(\s*{key}\s*=\s*)(-?\d+(?:\.\d+)?)")
 
 
 class RevisionTextError(ValueError):
@@ -40,13 +42,7 @@ def revised_text(
             if cap is not None and rule.points != 0:
                 scaled = max(1, round(cap * abs(new[rule.id]) / abs(rule.points)))
                 _set(lines, where.line((table, i, "cap")), "cap", scaled)
-    tail: list[str] = []
-    if revision.threshold_new != revision.threshold_old:
-        found = where.line(("thresholds", "mql"))
-        if found is not None and _NUMBER.match(lines[found - 1]):
-            _set(lines, found, "mql", revision.threshold_new)
-        else:
-            tail = ["", "[thresholds]", f"mql = {revision.threshold_new}"]
+    tail = _thresholds(lines, where, model, revision)
     taken = {r.id for _, rules in tables for r in rules}
     added: list[str] = []
     for proposed in revision.new_rules:
@@ -73,13 +69,51 @@ def revised_text(
     return out
 
 
-def _set(lines: list[str], line: int | None, key: str, value: int) -> None:
-    if line is None or not _NUMBER.match(lines[line - 1]) or key not in lines[line - 1]:
+def _thresholds(
+    lines: list[str], where: TomlLines, model: ScoringModel, revision: Revision
+) -> list[str]:
+    """Edit the line and the minimums in place; the nurture band stays below the line. What
+    the file does not write yet goes into a `[thresholds]` table at the end."""
+    th = model.thresholds
+    wanted = {
+        "mql": (th.mql, revision.threshold_new),
+        "min_fit": revision.min_fit,
+        "min_engagement": revision.min_engagement,
+        "nurture_min": (th.nurture_min, min(th.nurture_min, revision.threshold_new)),
+    }
+    missing = []
+    for key, (old, new) in wanted.items():
+        if old == new:
+            continue
+        found = where.line(("thresholds", key))
+        if found is not None and _number(key).match(lines[found - 1]):
+            _set(lines, found, key, new)
+        else:
+            missing.append(f"{key} = {_whole(new)}")
+    if not missing:
+        return []
+    if where.line(("thresholds",)) is not None:
+        raise RevisionTextError(
+            f"the model file's [thresholds] does not write {', '.join(missing)} on lines of "
+            "their own; add them there (as `key = N`) and recalibrate again"
+        )
+    return ["", "[thresholds]", *missing]
+
+
+def _whole(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _set(lines: list[str], line: int | None, key: str, value: float) -> None:
+    pattern = _number(key)
+    if line is None or not pattern.match(lines[line - 1]):
         raise RevisionTextError(
             f"the model file gives `{key}` in a form recalibration cannot edit in place "
             f"(line {line}); write it as `{key} = N` on a line of its own"
         )
-    lines[line - 1] = _NUMBER.sub(lambda m: f"{m.group(1)}{value}", lines[line - 1], count=1)
+    lines[line - 1] = pattern.sub(
+        lambda m: f"{m.group(1)}{_whole(value)}", lines[line - 1], count=1
+    )
 
 
 def _check(text: str, revision: Revision) -> None:

@@ -157,3 +157,23 @@ def test_another_value_of_an_attribute_the_model_uses_becomes_a_rule() -> None:
     added = {str(r.candidate.spec.get("value")): r.points for r in rev.new_rules}
     assert added.get("Software", 0) > 0, rev.new_rules
     assert "Hospitality" not in added  # the target_industry rule picks the very same leads
+
+
+def test_minimums_that_keep_good_leads_out_are_lowered_and_the_nurture_band_follows() -> None:
+    """Half the leads have no engagement, so the default model's minimum of 20 engagement points
+    keeps them out, though they are promoted as often as the others."""
+    rng = np.random.default_rng(4)
+    data = []
+    for i in range(300):
+        units = {"role_manager": 1.0}
+        if i % 2:
+            units["webinar_attended"] = 1.0
+        data.append(Decided(units, {}, (), bool(rng.random() < 0.8), 1.0, T0 + timedelta(hours=i)))
+    current = [Current(d.units, {}, (), T0, True) for d in data]
+    model = default_model()
+    rev = revise(model, data, current, RecalOptions(step=1.0, max_threshold_step=100))
+    assert rev.min_engagement == (20, 0) and rev.min_fit == (20, 0)
+    assert rev.threshold_new < 30
+    proposed = load_model(revised_text(_default_text(), model, rev, [], 180))
+    assert proposed.thresholds.min_engagement == 0
+    assert proposed.thresholds.nurture_min <= proposed.thresholds.mql == rev.threshold_new

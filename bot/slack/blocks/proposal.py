@@ -93,6 +93,20 @@ def _backtest(locale: str, bt: Mapping[str, Any]) -> str:
     )
 
 
+def _minimums(locale: str, th: Mapping[str, Any]) -> str:
+    fit, eng = th.get("min_fit", [0, 0]), th.get("min_engagement", [0, 0])
+    if fit[0] == fit[1] and eng[0] == eng[1]:
+        return ""
+    return "\n" + say(
+        locale,
+        "proposal.minimums",
+        fit_old=f"{fit[0]:g}",
+        fit_new=f"{fit[1]:g}",
+        eng_old=f"{eng[0]:g}",
+        eng_new=f"{eng[1]:g}",
+    )
+
+
 def outcome_line(locale: str, view: ProposalView) -> str | None:
     if view.status == "approved":
         return say(
@@ -129,6 +143,7 @@ def _evidence_blocks(view: ProposalView, locale: str) -> list[dict[str, Any]]:
                 rate=_pct(th["expected_rate"]),
                 target=_pct(th["target"]),
             )
+            + _minimums(locale, th)
             + "\n"
             + _backtest(locale, ev["backtest"])
             + "\n"

@@ -57,6 +57,8 @@ def evidence(
             "aim": revision.threshold_aim,
             "expected_rate": revision.expected_rate,
             "target": target,
+            "min_fit": list(revision.min_fit),
+            "min_engagement": list(revision.min_engagement),
         },
         "backtest": {
             "train": test.train,
