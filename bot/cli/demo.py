@@ -11,12 +11,17 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.engine import Engine
 
 from bot.cli.common import actor, console, engine, now, points, progress_bar
+from bot.cli.decisions import show_decisions
 from bot.cli.imports import show_report
+from bot.cli.outcomes import show_outcomes
 from bot.ingest.csv_files import count_rows
 from bot.sample.generator import generate
 from bot.usecases.imports.csv_import import import_file
+from bot.usecases.imports.decisions_csv import import_decisions
+from bot.usecases.imports.outcomes_csv import import_outcomes
 from storage.db import describe, session_scope
 from storage.repositories import leads as repo
 
@@ -44,6 +49,7 @@ def demo_cmd(
                 eng, path, kind, now=now(), actor=f"{actor()} demo", progress=advance
             )
         show_report(report)
+    _history(eng, out)
 
     with session_scope(eng) as session:
         mqls = repo.ranked(session=session, status="mql", limit=None)
@@ -70,4 +76,17 @@ def demo_cmd(
         for line in sc.breakdown:
             table.add_row(Text(line["label"]), points(line["points"]))
         console.print(table)
-    console.print("Next: `sdrbot leads --status mql`, `sdrbot lead EMAIL`, `sdrbot model show`.")
+    console.print(
+        "Next: `sdrbot leads --status mql`, `sdrbot lead EMAIL`, `sdrbot model show`, "
+        "`sdrbot digest --preview`."
+    )
+
+
+def _history(eng: Engine, out: Path) -> None:
+    """The sample's past decisions and CRM outcomes, so that the digest has weeks to report;
+    a sample generated before they existed has none, and the demo goes on without."""
+    decisions, outcomes = out / "decisions.csv", out / "outcomes.csv"
+    if decisions.exists():
+        show_decisions(import_decisions(eng, decisions, now=now(), actor=f"{actor()} demo"))
+    if outcomes.exists():
+        show_outcomes(import_outcomes(eng, outcomes, now=now(), actor=f"{actor()} demo"))

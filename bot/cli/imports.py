@@ -1,4 +1,4 @@
-"""`sdrbot import leads|events FILE.csv`."""
+"""`sdrbot import leads|events|outcomes|decisions FILE.csv`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
+from bot.cli.decisions import import_decisions_cmd
 from bot.cli.outcomes import import_outcomes_cmd
 from bot.ingest.csv_files import CSVFileError, count_rows
 from bot.usecases.imports.csv_import import ImportReport, Kind, import_file
@@ -16,7 +17,10 @@ MAX_ERRORS_SHOWN = 50
 
 
 def register(app: typer.Typer) -> None:
-    imp = typer.Typer(help="Import leads or events from CSV files.", no_args_is_help=True)
+    imp = typer.Typer(
+        help="Import leads, events, CRM outcomes or past decisions from CSV files.",
+        no_args_is_help=True,
+    )
     app.add_typer(imp, name="import")
 
     @imp.command("leads")
@@ -47,6 +51,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Record CRM outcomes: the leads move to opportunity, won or lost."""
         import_outcomes_cmd(file)
+
+    @imp.command("decisions")
+    def decisions_cmd(
+        file: Path = typer.Argument(
+            ...,
+            help="CSV with email (or id), decision (promote, recycle, disqualify), decided_at, "
+            "and optionally alerted_at, reason, notes, decided_by.",
+        ),
+    ) -> None:
+        """Record past SDR decisions (history: nothing is posted to Slack). The whole file is
+        checked first; one refused row and nothing is stored (exit code 2)."""
+        import_decisions_cmd(file)
 
 
 def _run(file: Path, kind: Kind, id_column: str | None) -> None:

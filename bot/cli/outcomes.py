@@ -9,7 +9,7 @@ from rich.table import Table
 
 from bot.cli.common import actor, console, engine, err_console, fail, now
 from bot.ingest.csv_files import CSVFileError
-from bot.usecases.imports.outcomes_csv import import_outcomes
+from bot.usecases.imports.outcomes_csv import OutcomeReport, import_outcomes
 
 MAX_ERRORS_SHOWN = 50
 
@@ -20,6 +20,13 @@ def import_outcomes_cmd(file: Path) -> None:
         report = import_outcomes(eng, file, now=now(), actor=f"{actor()} import:{file.name}")
     except CSVFileError as exc:
         raise fail(str(exc), 2) from exc
+    show_outcomes(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def show_outcomes(report: OutcomeReport) -> None:
+    file = report.path
     table = Table(title=f"{file.name}: {report.rows} row(s)", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -32,5 +39,3 @@ def import_outcomes_cmd(file: Path) -> None:
         err_console.print(f"{file.name}, {error}", style="red", markup=False)
     if len(report.errors) > MAX_ERRORS_SHOWN:
         err_console.print(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more rejected row(s).")
-    if report.errors:
-        raise typer.Exit(1)

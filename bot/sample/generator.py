@@ -22,6 +22,7 @@ import numpy as np
 from bot.sample import activity
 from bot.sample.draws import IntArray
 from bot.sample.events import DAY, make_events
+from bot.sample.history import DECISIONS_HEADER, OUTCOMES_HEADER, History, Leads, make_history
 from bot.sample.leads import make_leads
 from scoring.facts import STANDARD_FIELDS
 
@@ -41,6 +42,8 @@ class GenerateSummary:
     events: int
     converted: int
     paths: dict[str, Path]
+    decisions: int = 0
+    outcomes: int = 0
 
     @property
     def conversion_rate(self) -> float:
@@ -68,23 +71,20 @@ def generate(
     seed: int = 42,
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    truth: str = "seed",
+    history_weeks: int = 5,
 ) -> GenerateSummary:
-    """Write leads.csv, events.csv and truth.csv into `out_dir`.
-
-    `progress` receives advances measured in leads' worth of work; they sum to `leads`.
-    """
-    if leads < 1 or days < 1:
-        raise ValueError("leads and days must be at least 1")
-    if seed < 0:
-        raise ValueError("seed must be 0 or greater")
-    if now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
+    """Write leads.csv, events.csv, truth.csv (`truth`: one of `bot.sample.truth.TRUTHS`) and
+    the SDR decisions and CRM outcomes of the last `history_weeks` weeks into `out_dir`.
+    `progress` receives advances in leads' worth of work; they sum to `leads`."""
+    _check(leads, days, seed, now)
     rng = np.random.default_rng(seed)
     bar = _Progress(leads, progress)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.csv" for name in ("leads", "events", "truth")}
+    names = ("leads", "events", "truth", "decisions", "outcomes")
+    paths = {name: out_dir / f"{name}.csv" for name in names}
 
-    emails, rows, propensity = make_leads(rng, leads)
+    emails, rows, propensity = make_leads(rng, leads, truth)
     converted = rng.random(leads) < propensity
     _write(paths["leads"], LEAD_HEADER, rows)
     _write(
@@ -103,10 +103,38 @@ def generate(
     # Whole seconds, the first one no earlier than now - days and the last no later than now.
     first = math.floor(now.timestamp()) - (window - 1)
     _write_events(paths["events"], emails, lead_of, row_of, second + first, bar)
+    # its own stream, so that the leads and events of a seed stay what they were without it
+    past = make_history(
+        np.random.default_rng([seed, 1]),
+        Leads(LEAD_HEADER, rows, emails, propensity, converted),
+        (lead_of, row_of, second + first),
+        now=now,
+        weeks=history_weeks,
+    )
+    _write_history(paths, past)
     bar.at(1.0)
     return GenerateSummary(
-        leads=leads, events=int(lead_of.size), converted=int(converted.sum()), paths=paths
+        leads,
+        int(lead_of.size),
+        int(converted.sum()),
+        paths,
+        len(past.decisions),
+        len(past.outcomes),
     )
+
+
+def _check(leads: int, days: int, seed: int, now: datetime) -> None:
+    if leads < 1 or days < 1:
+        raise ValueError("leads and days must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be 0 or greater")
+    if now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+
+
+def _write_history(paths: dict[str, Path], past: History) -> None:
+    _write(paths["decisions"], DECISIONS_HEADER, past.decisions)
+    _write(paths["outcomes"], OUTCOMES_HEADER, past.outcomes)
 
 
 def _write(path: Path, header: tuple[str, ...], rows: Any) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from bot.sample import people as p
+from bot.sample import truth as truths
 from bot.sample.draws import FloatArray, IntArray, pick
 
 # Export gaps per column (title, industry, company_size, country, revenue, segment): CRM data
@@ -38,9 +39,9 @@ def crm_id(email: str) -> str:
 
 
 def make_leads(
-    rng: np.random.Generator, n: int
+    rng: np.random.Generator, n: int, truth: str = "seed"
 ) -> tuple[list[str], list[tuple[Any, ...]], FloatArray]:
-    """Return the leads' emails, their CSV rows and their latent propensity."""
+    """Return the leads' emails, their CSV rows and their latent propensity under `truth`."""
     # Several contacts per company, as in a real CRM.
     count = max(1, n // 3)
     companies = draw_companies(rng, count)
@@ -54,7 +55,9 @@ def make_leads(
     title = np.where(
         p.HOSPITALITY_ROLE[title] & (p.INDUSTRY_FIT[industry] < 0.8), p.OPERATIONS_MANAGER, title
     )
-    propensity = _propensity(rng, title, size, industry, companies.country[company], source)
+    propensity = truths.propensity(
+        rng, truth, title, size, industry, companies.country[company], source
+    )
     # The propensity above uses the true attributes; the export then loses some of them.
     blank = (rng.random((n, _BLANK_RATES.size)) < _BLANK_RATES).tolist()
     emails, rows = _rows(companies, company, title, source, first, last, blank)
@@ -71,30 +74,6 @@ def draw_companies(rng: np.random.Generator, count: int) -> Companies:
     noun = rng.integers(3, size=count)
     revenue = size * rng.lognormal(math.log(110_000), 0.5, count)
     return Companies(industry, country, size, name, noun, revenue)
-
-
-def _propensity(
-    rng: np.random.Generator,
-    title: IntArray,
-    size: IntArray,
-    industry: IntArray,
-    country: IntArray,
-    source: IntArray,
-) -> FloatArray:
-    """The chance of converting: a logistic curve of the weighted fit, plus noise."""
-    size_fit = np.select(
-        [(size >= 50) & (size <= 200), (size >= 20) & (size <= 500), size >= 5],
-        [1.0, 0.4, 0.1],
-        0.0,
-    )
-    fit = (
-        0.40 * p.TITLE_FIT[title]
-        + 0.30 * size_fit
-        + 0.20 * p.INDUSTRY_FIT[industry]
-        + 0.06 * p.COUNTRY_FIT[country]
-        + 0.04 * p.SOURCE_FIT[source]
-    )
-    return 1 / (1 + np.exp(-(-5.4 + 6.0 * fit + rng.normal(0, 0.8, title.size))))
 
 
 def _rows(

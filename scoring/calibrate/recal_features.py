@@ -77,18 +77,22 @@ def layout(
 def candidates_for(
     model: ScoringModel, decided: Sequence[Decided], options: RecalOptions
 ) -> list[Candidate]:
-    """Candidate rules of the attributes and event types (and visited paths) the model does
-    not use yet, built as calibration builds them, without looking at a label."""
+    """Candidate rules of every attribute (the other values and ranges of those the model
+    uses too: a market can favour software where the model only knows hospitality) and of the
+    event types (and visited paths) the model does not use yet, built as calibration builds
+    them, without looking at a label; one that picks the very leads a rule picks is left out."""
     support = Options().support(len(decided))
-    used = set(model.fit_fields)
     names: dict[str, None] = {}
     for d in decided:
-        names.update(dict.fromkeys(k for k in d.facts if k.casefold() not in used))
+        names.update(dict.fromkeys(d.facts))
     pool = fit_candidates({n: [d.facts.get(n) for d in decided] for n in names}, support)
     if any(d.events for d in decided):
         examples = [Example(d.facts, d.label, d.events, d.at) for d in decided]
         engagement_candidates(pool, examples, options.window_days, support)
-    return [c for c in pool.candidates if c.kind == "fit" or _new_engagement(model, c)]
+    cands = [c for c in pool.candidates if c.kind == "fit" or _new_engagement(model, c)]
+    lay = layout(model, cands, decided, options.window_days)
+    taken = {(lay.rules[:, j] > 0).tobytes() for j in range(lay.rules.shape[1])}
+    return [c for j, c in enumerate(cands) if (lay.cands[:, j] > 0).tobytes() not in taken]
 
 
 def _new_engagement(model: ScoringModel, cand: Candidate) -> bool:

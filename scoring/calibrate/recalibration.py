@@ -69,7 +69,7 @@ def revise(
     full = fit_towards(
         np.hstack([lay.rules, lay.cands]), y, w, np.r_[beta * p_old, np.zeros(len(cands))], strength
     )
-    kept = _chosen(full, lay, cands, beta, options)
+    kept = _chosen(full, lay, (y, w, strength[len(p_old) :]), cands, beta, options)
     refit = fit_towards(
         np.hstack([lay.rules, lay.cands[:, kept]]),
         y,
@@ -142,17 +142,37 @@ def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions
 
 
 def _chosen(
-    full: PriorFit, lay: Layout, cands: Sequence[Candidate], beta: float, options: RecalOptions
+    full: PriorFit,
+    lay: Layout,
+    data: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cands: Sequence[Candidate],
+    beta: float,
+    options: RecalOptions,
 ) -> list[int]:
     """New rules worth proposing: far enough from nothing, worth a few points, one per
-    attribute or event type, the clearest first."""
-    r = lay.rules.shape[1]
-    coef, err = full.coef[r:], full.stderr[r:]
+    attribute or event type, the clearest first.
+
+    Each candidate is judged by what it adds to the current score, one at a time: in the joint
+    fit the values of one attribute (every industry, and "no industry") add up to the
+    intercept, which inflates each one's standard error until no value, however clear, passes.
+    """
+    y, w, strength = data
+    score = lay.rules @ lay.old_points
     best: dict[str, tuple[float, int]] = {}
     for j, cand in enumerate(cands):
-        z = abs(coef[j]) / err[j] if err[j] > 0 else 0.0
-        if z < options.z or abs(coef[j] / beta) * options.step < options.min_points:
+        alone = fit_towards(
+            np.column_stack([score, lay.cands[:, j]]),
+            y,
+            w,
+            np.array([beta, 0.0]),
+            np.array([1e-3, strength[j]]),
+        )
+        coef, err = float(alone.coef[1]), float(alone.stderr[1])
+        z = abs(coef) / err if err > 0 else 0.0
+        if z < options.z or abs(coef / beta) * options.step < options.min_points:
             continue
+        if np.sign(full.coef[lay.rules.shape[1] + j]) != np.sign(coef):
+            continue  # what it adds alone the others explain, and more
         key = cand.group or str(cand.spec.get("event"))
         if key not in best or z > best[key][0]:
             best[key] = (z, j)

@@ -120,3 +120,43 @@ def alert_before(*, session: Session, alert: SlackAlert) -> SlackAlert | None:
         .limit(1)
     )
     return session.exec(stmt).first()
+
+
+def add_past_decision(
+    *,
+    session: Session,
+    lead_id: int,
+    outcome: str,
+    actor: str,
+    at: datetime,
+    reason: str | None,
+    notes: str | None,
+    score: Mapping[str, Any] | None,
+) -> Decision:
+    """Store an imported decision with the score it was made on, as computed for its moment
+    (`score`: model_version, score, breakdown), not the lead's current one."""
+    row = Decision(
+        lead_id=lead_id,
+        decision=outcome,
+        reason=reason,
+        notes=notes,
+        bant={},
+        decided_by=actor,
+        decided_at=at,
+        model_version=score["model_version"] if score else None,
+        score=score["score"] if score else None,
+        breakdown=list(score["breakdown"]) if score else [],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def has_decision(*, session: Session, lead_id: int, outcome: str, at: datetime) -> bool:
+    """Whether this very decision (lead, outcome, moment) is stored: an import run twice."""
+    stmt = select(Decision.id).where(
+        col(Decision.lead_id) == lead_id,
+        col(Decision.decision) == outcome,
+        col(Decision.decided_at) == at,
+    )
+    return session.exec(stmt).first() is not None

@@ -29,3 +29,15 @@ def write(
 def latest_at(session: Session, lead_id: int) -> datetime | None:
     """When the lead's latest transition happened; None for a lead that never moved."""
     return session.scalar(select(func.max(TRANSITION.c.at)).where(TRANSITION.c.lead_id == lead_id))
+
+
+def latest(session: Session, lead_id: int) -> Any | None:
+    """The lead's latest transition (from_status, to_status, cause, at), or None."""
+    return session.execute(
+        select(
+            TRANSITION.c.from_status, TRANSITION.c.to_status, TRANSITION.c.cause, TRANSITION.c.at
+        )
+        .where(TRANSITION.c.lead_id == lead_id)
+        .order_by(TRANSITION.c.at.desc(), TRANSITION.c.id.desc())
+        .limit(1)
+    ).first()

@@ -92,7 +92,8 @@ def test_counts_match_summary_and_emails_are_unique(sample: tuple[GenerateSummar
     assert len(set(emails)) == len(emails)
     assert {row["email"] for row in truth} == set(emails)
     assert {e["email"] for e in events} <= set(emails)
-    assert summary.paths == {n: out / f"{n}.csv" for n in ("leads", "events", "truth")}
+    names = ("leads", "events", "truth", "decisions", "outcomes")
+    assert summary.paths == {n: out / f"{n}.csv" for n in names}
 
 
 def test_lead_attributes_look_like_a_crm_export(sample: tuple[GenerateSummary, Path]) -> None:
@@ -201,6 +202,8 @@ def test_cli_writes_the_files(tmp_path: Path) -> None:
         (["--leads", "0"], "--leads must be at least 1"),
         (["--days", "-1"], "--days must be at least 1"),
         (["--seed", "-5"], "--seed must be 0 or greater"),
+        (["--truth", "nonsense"], "--truth must be one of seed, shifted, not 'nonsense'"),
+        (["--history-weeks", "60"], "--history-weeks must be between 0 and 52"),
     ],
 )
 def test_cli_refuses_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
@@ -208,3 +211,46 @@ def test_cli_refuses_bad_arguments(tmp_path: Path, args: list[str], message: str
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_past_decisions_follow_the_truth_and_only_promoted_leads_have_deals(
+    sample: tuple[GenerateSummary, Path],
+) -> None:
+    summary, out = sample
+    header, decisions = read(out / "decisions.csv")
+    assert header == ["email", "decision", "alerted_at", "decided_at", "reason", "decided_by"]
+    assert summary.decisions == len(decisions) >= 100
+    truth = {r["email"]: r for r in read(out / "truth.csv")[1]}
+    start = NOW - timedelta(weeks=5)
+    for row in decisions:
+        alerted, decided = (datetime.fromisoformat(row[k]) for k in ("alerted_at", "decided_at"))
+        assert start <= alerted <= decided < NOW
+        assert bool(row["reason"]) == (row["decision"] != "promote")
+    by = {
+        d: [float(truth[r["email"]]["propensity"]) for r in decisions if r["decision"] == d]
+        for d in ("promote", "recycle", "disqualify")
+    }
+    assert min(by["promote"]) > max(by["disqualify"])  # the SDRs judge by the truth
+    assert 0.15 <= len(by["promote"]) / len(decisions) <= 0.6
+    promoted = {r["email"] for r in decisions if r["decision"] == "promote"}
+    outcomes = read(out / "outcomes.csv")[1]
+    assert summary.outcomes == len(outcomes) > 0
+    assert {r["email"] for r in outcomes} <= promoted
+    for row in outcomes:
+        if row["stage"] in ("won", "lost"):
+            assert (row["stage"] == "won") == (truth[row["email"]]["converted"] == "1")
+
+
+def test_the_shifted_truth_favours_other_leads_and_keeps_the_rest(tmp_path: Path) -> None:
+    seed = generate(2000, 30, tmp_path / "a", seed=5, now=NOW, history_weeks=0)
+    shifted = generate(2000, 30, tmp_path / "b", seed=5, now=NOW, truth="shifted", history_weeks=0)
+    assert (seed.decisions, shifted.decisions) == (0, 0)
+    leads = read(tmp_path / "a" / "leads.csv")[1]
+    assert leads == read(tmp_path / "b" / "leads.csv")[1]  # the same people...
+    rate = {}
+    for name in ("a", "b"):
+        truth = {r["email"]: float(r["propensity"]) for r in read(tmp_path / name / "truth.csv")[1]}
+        managers = [truth[r["email"]] for r in leads if "Manager" in r["title"]]
+        chiefs = [truth[r["email"]] for r in leads if r["title"] in ("CEO", "Founder")]
+        rate[name] = sum(managers) / len(managers) - sum(chiefs) / len(chiefs)
+    assert rate["a"] < 0 < rate["b"]  # ...judged by another truth

@@ -138,6 +138,27 @@ def test_the_backtest_holds_out_the_latest_decisions() -> None:
     assert 0 <= becoming <= total <= 50
 
 
+def test_another_value_of_an_attribute_the_model_uses_becomes_a_rule() -> None:
+    """The model knows hospitality; in this market software buys. Its industry values are a
+    full set of dummies (every lead has one), which the joint fit cannot tell from the
+    intercept: judged by what each adds to the current score, software still comes through,
+    while a value that picks exactly the leads of a current rule is never proposed again."""
+    rng = np.random.default_rng(5)
+    out = []
+    for i in range(600):
+        industry = str(rng.choice(["Software", "Hospitality", "Logistics", "Retail"]))
+        p = 0.55 if industry == "Software" else 0.2
+        units = {"role_manager": 1.0, "webinar_attended": 1.0}
+        if industry == "Hospitality":
+            units["target_industry"] = 1.0
+        facts = {"title": "Head of Sales", "industry": industry}
+        out.append(Decided(units, facts, (), bool(rng.random() < p), 1.0, T0 + timedelta(hours=i)))
+    rev = revise(default_model(), out, [], RecalOptions())
+    added = {str(r.candidate.spec.get("value")): r.points for r in rev.new_rules}
+    assert added.get("Software", 0) > 0, rev.new_rules
+    assert "Hospitality" not in added  # the target_industry rule picks the very same leads
+
+
 def test_minimums_that_keep_good_leads_out_are_lowered_and_the_nurture_band_follows() -> None:
     """Half the leads have no engagement, so the default model's minimum of 20 engagement points
     keeps them out, though they are promoted as often as the others."""

@@ -76,11 +76,15 @@ class Change(NamedTuple):
     decided: Decided | None = None
     # when the cause happened, if the trail dates the change later (a back-dated CRM outcome)
     occurred_at: datetime | None = None
+    # imported history (a decision made before sdrbot knew the lead): it goes into the trail,
+    # but Slack and the webhooks heard of it back then, or never need to; nothing is sent
+    historic: bool = False
 
 
 def record(session: Session, changes: Sequence[Change], *, now: datetime) -> int:
     """Write the changes and queue the messages they cause; returns how many messages were
-    handed to the outbox (one whose cause was queued before is left out there)."""
+    handed to the outbox (one whose cause was queued before is left out there). A historic
+    change causes no message."""
     if not changes:
         return 0
     rows, snapshots, statuses = [], [], []
@@ -92,10 +96,14 @@ def record(session: Session, changes: Sequence[Change], *, now: datetime) -> int
         statuses.append(
             {"id": c.lead_id, "status": c.to_status, "status_since": c.at, "updated_at": now}
         )
-        messages.extend(slack_messages(c))
+        if not c.historic:
+            messages.extend(slack_messages(c))
     messages = _without_held(session, changes, messages)
     transitions.write(session, rows, snapshots, statuses)
-    messages.extend(webhook_deliveries(webhooks_repo.active(session), changes, rows))
+    live = [(c, row) for c, row in zip(changes, rows, strict=True) if not c.historic]
+    if live:
+        hooks = webhooks_repo.active(session)
+        messages.extend(webhook_deliveries(hooks, [c for c, _ in live], [r for _, r in live]))
     return queue(session, messages, now=now)
 
 
@@ -120,6 +128,8 @@ def transition_row(c: Change) -> dict[str, Any]:
     if c.occurred_at is not None and c.occurred_at != c.at:
         # the audit trail says when the cause was dated, not only when it counted
         details = {**details, "occurred_at": c.occurred_at.isoformat()}
+    if c.historic:
+        details = {**details, "historic": True}  # the trail says it was imported, not lived
     return {
         "lead_id": c.lead_id,
         "from_status": c.from_status,
