@@ -11,7 +11,16 @@ from rich.table import Table
 from rich.text import Text
 from sqlmodel import Session
 
-from bot.cli.common import actor, console, engine, fail, now, points, progress_bar
+from bot.cli.common import (
+    actor,
+    console,
+    engine,
+    fail,
+    now,
+    points,
+    progress_bar,
+    rescore_options,
+)
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.lifecycle import Status
 from storage.db import session_scope
@@ -205,7 +214,12 @@ def rescore_cmd(
     total = count_leads(eng)
     with progress_bar("Rescoring", total) as advance:
         summary = rescore_all(
-            eng, now=now(), actor=f"{actor()} rescore", progress=advance, force=every
+            eng,
+            now=now(),
+            actor=f"{actor()} rescore",
+            progress=advance,
+            force=every,
+            **rescore_options(),
         )
         advance(max(0, total - summary.scored))  # the leads that needed no computing
     unchanged = total - summary.scored

@@ -23,13 +23,17 @@ def micros(moment: datetime) -> int:
 
 
 class Note(TypedDict, total=False):
-    """What a thread note says: a claim or a decision, by whom and when (ISO time)."""
+    """What a thread note says: a claim, a decision or an expiry, by whom and when (ISO time)."""
 
-    outcome: str  # "claim" | "promote" | "recycle" | "disqualify"
-    by: str  # Slack user id, or the actor for a CLI user
+    outcome: str  # "claim" | "promote" | "recycle" | "disqualify" | "expired"
+    by: str  # Slack user id, or the actor for a CLI user (a job for an expiry)
     at: str
     reason: str | None
     notes: str | None
+    # an expiry's: the language of the note, the score it left on and the bars it was judged
+    # against (score, fit, engagement, threshold, min_fit, min_engagement, margin, grace_days)
+    locale: str
+    expiry: dict[str, float]
 
 
 @dataclass(frozen=True)

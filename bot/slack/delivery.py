@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, ThreadNote
 from bot.routing import Routing
 from bot.slack import recovery, render
-from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
+from bot.slack.blocks import alert_message, check_message, expiry, handover_message, thread_note
 from bot.slack.channels import ChannelIds
 from bot.slack.pacing import MARGIN, Pacer
 from bot.usecases.lifecycle.assignment import route_alert
@@ -122,7 +122,11 @@ class Delivery:
 
     def thread(self, row: Row, message: ThreadNote) -> Delivered:
         alert = self._alert_of(message.lead_id)
-        note = thread_note(render.decision_view(message.note))
+        note = (
+            expiry.queued_note(message.note)
+            if message.note.get("outcome") == "expired"
+            else thread_note(render.decision_view(message.note))
+        )
         found = (
             recovery.find_posted(self.client, alert.channel, row.id, thread_ts=alert.ts)
             if row.attempts

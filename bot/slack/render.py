@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.slack.blocks import AlertView, BantAnswers, DecisionView, reasons_from_breakdown
+from bot.slack.blocks.views import ExpiredView
 from bot.usecases.lifecycle.decisions import user_of
 from bot.usecases.queries.leads import LeadFacts, lead_facts
 from scoring.lifecycle import DECISION_TARGET, Decision
@@ -49,6 +50,7 @@ def view_of(facts: LeadFacts) -> AlertView:
     lead_id = lead.id or 0
     to_mql = next((t for t in history if t.to_status == "mql"), None)
     decision = None
+    expired = None
     last = facts.decision
     if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
         decision = DecisionView(
@@ -59,6 +61,8 @@ def view_of(facts: LeadFacts) -> AlertView:
         moved = next((t for t in history if t.from_status == "mql"), None)
         if moved is not None:
             decision = DecisionView(moved.cause, user_of(moved.actor), moved.at)
+            if moved.cause == "expired":
+                expired = ExpiredView.of(moved.at, moved.details or {})
     return AlertView(
         lead_id=lead_id,
         name=lead.name,
@@ -77,6 +81,7 @@ def view_of(facts: LeadFacts) -> AlertView:
         owner_slack_id=lead.owner,
         status=lead.status,
         decision=decision,
+        expired=expired,
     )
 
 

@@ -178,6 +178,9 @@ def test_model_show_apply_history_rollback(loaded: CliRunner, tmp_path: Path) ->
     assert code == 0 and "already the active model" in out
     code, out = run(loaded, "model", "history")
     assert code == 0 and "laxer" in out and "archived" in out
+    # the manager's engagement (15) is within the default margin of v1's minimum (20): with
+    # neither margin nor grace in the config, going back expires it at once
+    (tmp_path / "sdrbot.toml").write_text("[expiry]\nmargin = 0\ngrace_days = 0\n", "utf-8")
     code, out = run(loaded, "model", "rollback", "1")
     assert code == 0 and "Model v1 is active again" in out and "mql->nurturing: 1" in out
     code, out = run(loaded, "model", "rollback", "9")

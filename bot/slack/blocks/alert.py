@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject, SectionBlock
 
 from bot import mrkdwn
-from bot.slack.blocks import parts
+from bot.slack.blocks import expiry, parts
 from bot.slack.blocks.views import AlertView, DecisionView
 
 ACTION_CLAIM = "lead_claim"
@@ -65,6 +65,8 @@ def alert_fallback(view: AlertView) -> str:
     name = mrkdwn.escape(parts.display_name(view))
     where = ", ".join(mrkdwn.escape(x) for x in (view.title, view.company) if x)
     subject = f"{name} ({where})" if where else name
+    if view.expired is not None:
+        return parts.fallback(f"{expiry.label('en')}: {subject} — score {parts.score_line(view)}")
     if view.decision is not None:
         _, label = parts.outcome(view.decision.outcome)
         return parts.fallback(f"{label}: {subject} — score {parts.score_line(view)}")
@@ -75,6 +77,15 @@ def alert_fallback(view: AlertView) -> str:
 def alert_metadata(view: AlertView) -> dict[str, Any]:
     """Message metadata, so the sender can find an alert it already posted before re-posting."""
     return {"event_type": METADATA_EVENT, "event_payload": {"lead_id": view.lead_id}}
+
+
+def _closing(view: AlertView) -> SectionBlock | ActionsBlock:
+    """The buttons while it is open; else what closed it (no buttons left to press)."""
+    if view.expired is not None:
+        return expiry.expired_section(view.expired)
+    if view.decision is not None:
+        return parts.decision_section(view.decision)
+    return _buttons(view)
 
 
 def alert_message(view: AlertView) -> dict[str, Any]:
@@ -92,7 +103,7 @@ def alert_message(view: AlertView) -> dict[str, Any]:
                 more="… and {n} more — `/lead` shows the full breakdown",
             ),
             parts.timeline_section("*Recent activity*", view.timeline_list, MAX_TIMELINE),
-            parts.decision_section(view.decision) if view.decision else _buttons(view),
+            _closing(view),
             parts.footer(f"Lead #{view.lead_id} · {status}"),
         ]
     )

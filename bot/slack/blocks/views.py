@@ -6,7 +6,7 @@ Kit. Keeping the two apart lets the builders be tested with any data, hostile da
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -43,6 +43,27 @@ class DecisionView:
 
 
 @dataclass(frozen=True)
+class ExpiredView:
+    """Why an MQL expired (scoring/expiry.py): what it scored and the bars it fell under."""
+
+    at: datetime
+    score: float
+    fit: float
+    engagement: float
+    threshold: float
+    min_fit: float
+    min_engagement: float
+    margin: float
+    grace_days: float
+
+    @classmethod
+    def of(cls, at: datetime, values: Mapping[str, Any]) -> ExpiredView:
+        """From a transition's details or a thread note's `expiry` (missing values are 0)."""
+        names = [f for f in cls.__dataclass_fields__ if f != "at"]
+        return cls(at, *(float(values.get(name) or 0) for name in names))
+
+
+@dataclass(frozen=True)
 class AlertView:
     lead_id: int
     name: str
@@ -61,6 +82,7 @@ class AlertView:
     owner_slack_id: str | None = None
     status: str = "mql"
     decision: DecisionView | None = None
+    expired: ExpiredView | None = None  # set when it left the queue by expiring
 
     def __post_init__(self) -> None:
         # callers pass lists of plain tuples; a frozen view should hold immutable named tuples
