@@ -163,8 +163,12 @@ def leads_cmd(
     limit: int = typer.Option(20, min=1, help="How many to show."),
 ) -> None:
     """List leads by score, highest first."""
-    if status is not None and status not in {s.value for s in Status}:
-        raise fail(f"unknown status {status!r}; use one of {', '.join(s.value for s in Status)}", 2)
+    if status is not None:
+        status = status.strip().lower()  # `--status MQL` as Slack's `/lead Queue`
+        if status not in {s.value for s in Status}:
+            raise fail(
+                f"unknown status {status!r}; use one of {', '.join(s.value for s in Status)}", 2
+            )
     eng = engine()
     with session_scope(eng) as session:
         rows = repo.ranked(session=session, status=status, limit=limit)

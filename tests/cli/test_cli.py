@@ -74,6 +74,28 @@ def test_leads_lists_by_score_and_filters_by_status(loaded: CliRunner) -> None:
     assert code == 0 and "Anna" in out and "Ben" not in out
     code, out = run(loaded, "leads", "--status", "hot")
     assert code == 2 and "unknown status 'hot'" in out and "mql" in out
+    # statuses are words, not case-sensitive codes (Slack's `/lead Queue` takes any case too)
+    for written in ("MQL", " Mql "):
+        code, out = run(loaded, "leads", "--status", written)
+        assert code == 0 and "Anna" in out and "Ben" not in out, written
+
+
+def test_import_leads_refuses_a_file_of_events_with_a_hint(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [["ceo@hotel.example", "page_view", NOW.isoformat(), "https://x.example/", ""]]
+    write_csv(tmp_path / "events.csv", EVENT_HEADER, rows)
+    code, out = run(cli, "import", "leads", "events.csv")
+    assert code == 2 and "looks like a file of events" in out, out
+    assert "sdrbot import events" in out
+    code, out = run(cli, "leads")
+    assert "Anna" not in out and "ceo@hotel" not in out  # nothing was created
+    # leads that carry their last activity are leads: a lead field is enough to say so
+    write_csv(
+        tmp_path / "leads.csv",
+        ["email", "first_name", "type", "occurred_at"],
+        [["ceo@hotel.example", "Anna", "customer", NOW.isoformat()]],
+    )
+    code, out = run(cli, "import", "leads", "leads.csv")
+    assert code == 0 and "leads created" in out, out
 
 
 def test_import_with_rejected_rows_exits_1_and_names_the_lines(
