@@ -67,7 +67,8 @@ def start(args: list[str], env: dict[str, str], url: str, cwd: Path) -> subproce
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 30
+    # a worker of `serve --workers` can take half a minute to start on a loaded machine
+    deadline = time.time() + 90
     while time.time() < deadline:
         try:
             if httpx.get(url, timeout=1).status_code < 500:

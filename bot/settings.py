@@ -18,6 +18,7 @@ from typing import Any
 
 from dotenv import load_dotenv
 
+from bot.expiry_settings import expiry_settings
 from bot.ingest.event_map import EventMap, EventMapError
 from bot.learning_settings import KEYS as LEARNING_KEYS
 from bot.learning_settings import LearningSettings, learning_settings
@@ -59,7 +60,7 @@ _SECTIONS: dict[str, set[str]] = {
     "sla": {"working_hours", "working_days", "day_start", "day_end", "holidays", "manager_channel"},
     "general": {"timezone", "locale"},
     "digest": {"day", "time"},
-    "expiry": {"time"},
+    "expiry": {"time", "margin", "grace_days"},
     "outbox": {"lease_seconds", "pace_seconds", "burst"},
     "routing": {"rules"},
     "assignment": {"enabled", "reps", "out_of_office"},
@@ -111,6 +112,8 @@ class Settings:
     digest_day: str = "mon"  # the weekly digest's day (mon … sun) and time, in `timezone`
     digest_time: str = "08:00"
     expiry_time: str = "03:00"  # the daily decay and expiry of stale MQLs, in `timezone`
+    expiry_margin: float = 5.0  # points under the bar before an MQL expires (bot/expiry_settings)
+    expiry_grace_days: float = 1.0  # ...for this long in a row
     locale: str = "en"
     routing_rules: tuple[Rule, ...] = ()  # first match wins; else alert_channel
     assign: bool = False  # assign each new MQL to a rep by weighted round robin
@@ -229,6 +232,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     out.update(ingest_settings(config))
     out.update(triage_settings(config))
     out["learning"] = learning_settings(config)
+    out.update(expiry_settings(config))
     if "outbox.burst" in config:
         burst = config["outbox.burst"]
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:

@@ -133,12 +133,14 @@ def fold_event(
     t: float,
     properties: Mapping[str, Any],
     matched: list[str] | None = None,
-) -> None:
+) -> bool:
     """apply_event without the Event object: the bulk import folds a million of them.
 
     `last_positive` moves only when the event added points: the matched rules' lines at `t`
     are worth more after it than before (a visit below a count rule's threshold, a line at its
-    cap, or a careers-page view add nothing), or it raised a hand."""
+    cap, or a careers-page view add nothing), or it raised a hand, judged over the events in
+    time order. True: it came before an event of a rule whose judgement depends on what came
+    before, so `last_positive` is right once the caller folds the lead's events again in order."""
     props = properties
     if any(isinstance(k, str) and k != k.casefold() for k in props):
         props = {str(k).casefold(): v for k, v in props.items()}
@@ -150,10 +152,10 @@ def fold_event(
     positive = any(rule.points > 0 for rule in hits)
     # a plain rule's line grows by its points with each event; only caps, count thresholds
     # and negative rules need the lines compared
-    compare = positive and not all(
-        rule.points > 0 and rule.cap is None and not rule.is_threshold for rule in hits
-    )
+    compare = positive and not all(rule.always_adds for rule in hits)
     before = _total(engagement_lines(_Only(hits), state, t)) if compare else 0.0
+    rules = state.rules
+    late = any(not r.always_adds and r.id in rules and t < rules[r.id].last for r in hits)
     for rule in hits:
         rs = state.rules.get(rule.id)
         if rs is None:
@@ -172,6 +174,7 @@ def fold_event(
         state.last_event = t
     if positive and (state.last_positive is None or t > state.last_positive):
         state.last_positive = t
+    return late
 
 
 # long: the inner loop of every rescore (rules × leads); one flat body keeps the locals local and

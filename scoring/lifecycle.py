@@ -104,18 +104,23 @@ def evaluate(
     status_since: datetime | None,
     last_positive: float | None,
     fast_track_at: float | None,
+    stale: bool = False,
 ) -> Transition | None:
     """The automatic transition a fresh score calls for, if any.
 
     `status_since` is when the lead entered its status; `last_positive` the time of its latest
-    event that added points or raised a hand; `fast_track_at` the time of its latest hand-raiser.
+    event that added points or raised a hand; `fast_track_at` the time of its latest hand-raiser;
+    `stale` whether an MQL has been below its bars long enough to expire (scoring/expiry.py: only
+    the daily expiry, a rescore and a model change ask). A nurturing lead was an MQL before
+    (it expired), so qualifying again makes it a re-MQL.
     """
     now = score.computed_at
     if status in (S.LEAD, S.NURTURING):
+        again = "re_mql:" if status == S.NURTURING else ""
         if score.qualifies:
-            return Transition(status, S.MQL, "score", now)
+            return Transition(status, S.MQL, "re_mql" if again else "score", now)
         if score.fast_track is not None:
-            return Transition(status, S.MQL, "fast_track", now)
+            return Transition(status, S.MQL, f"{again}fast_track", now)
         return None
     if status == S.RECYCLED:
         since = to_epoch(status_since) if status_since else None
@@ -131,6 +136,6 @@ def evaluate(
         if score.qualifies:
             return Transition(status, S.MQL, "re_mql", now)
         return None
-    if status == S.MQL and not score.alertable:
+    if status == S.MQL and stale:
         return Transition(status, S.NURTURING, "expired", now)
     return None

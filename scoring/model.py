@@ -83,6 +83,11 @@ class EngagementRule:
         return self.min_count > 1 or self.distinct_days
 
     @property
+    def always_adds(self) -> bool:
+        """Every event of this rule adds its points, whatever came before it."""
+        return self.points > 0 and self.cap is None and not self.is_threshold
+
+    @property
     def decay_seconds(self) -> float:
         return self.half_life_days * 86400.0
 

@@ -22,6 +22,7 @@ from rich.progress import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from bot.expiry_settings import expiry_of
 from bot.settings import Settings, SettingsError
 from storage.db import DatabaseURLError, describe, make_engine
 from storage.schema import upgrade
@@ -53,6 +54,16 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     # messages quote files and config ("[roles]", "/tmp/x]"): shown as written, not as markup
     err_console.print(f"[bold red]Error:[/] {escape(message)}")
     return typer.Exit(code)
+
+
+def rescore_options() -> dict[str, Any]:
+    """What the config says a rescore expires by (`[expiry]`) and writes its notes in; for the
+    commands that rescore (a bad value exits 2)."""
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from exc
+    return {"expiry": expiry_of(settings), "locale": settings.locale}
 
 
 def engine(migrate: bool = True) -> Engine:

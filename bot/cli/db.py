@@ -59,15 +59,18 @@ def register(app: typer.Typer) -> None:
             None,
             "--older-than",
             metavar="AGE",
-            help="Delete what is older than AGE (e.g. 90d, 12h) in both tables. Default: "
+            help="Delete what is older than AGE (e.g. 90d, 12h) in every table. Default: "
             f"{_age(retention.OUTBOX_AGE)} for sent messages, "
-            f"{_age(retention.INGEST_AGE)} for delivery ids.",
+            f"{_age(retention.INGEST_AGE)} for delivery ids, "
+            f"{_age(retention.REPLAYED_AGE)} after a rejected call's replay, "
+            f"{_age(retention.REJECTED_AGE)} for one never replayed.",
         ),
         dry_run: bool = typer.Option(
             False, "--dry-run", help="Count what would be deleted; delete nothing."
         ),
     ) -> None:
-        """Delete sent outbox messages and old ingest delivery ids, in batches.
+        """Delete sent outbox messages, old ingest delivery ids and old rejected API calls
+        (replayed, or never replayed for long), in batches.
 
         Pending and failed messages are kept, and so is the latest alert of each lead.
         """
@@ -92,6 +95,12 @@ def register(app: typer.Typer) -> None:
             "ingest_message",
             f"{done.ingest_message:,}",
             f"identify delivery ids, older than {_age(age or retention.INGEST_AGE)}",
+        )
+        table.add_row(
+            "ingest_rejected",
+            f"{done.ingest_rejected:,}",
+            f"rejected API calls replayed more than {_age(age or retention.REPLAYED_AGE)} ago, "
+            f"or received more than {_age(age or retention.REJECTED_AGE)} ago",
         )
         console.print(table)
         console.print(

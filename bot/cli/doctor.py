@@ -27,7 +27,7 @@ def doctor() -> None:
     console.print(f"Config file: {escape(str(where))}")
     checks = run_checks(settings, make_client, now())
     for check in checks:
-        console.print(f"{MARKS[check.level]} [bold]{check.name}[/]: {escape(check.detail)}")
+        console.print(f"{MARKS[check.level]} [bold]{escape(check.name)}[/]: {escape(check.detail)}")
         if check.fix and check.level != "ok":
             console.print(f"    → {escape(check.fix)}")
     failed = sum(c.level == "fail" for c in checks)

@@ -11,7 +11,16 @@ from rich.table import Table
 from rich.text import Text
 from sqlmodel import Session
 
-from bot.cli.common import actor, console, engine, fail, now, points, progress_bar
+from bot.cli.common import (
+    actor,
+    console,
+    engine,
+    fail,
+    now,
+    points,
+    progress_bar,
+    rescore_options,
+)
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from bot.usecases.queries.leads import search
 from scoring.lifecycle import Status
@@ -162,8 +171,12 @@ def leads_cmd(
     limit: int = typer.Option(20, min=1, help="How many to show."),
 ) -> None:
     """List leads by score, highest first."""
-    if status is not None and status not in {s.value for s in Status}:
-        raise fail(f"unknown status {status!r}; use one of {', '.join(s.value for s in Status)}", 2)
+    if status is not None:
+        status = status.strip().lower()  # `--status MQL` as Slack's `/lead Queue`
+        if status not in {s.value for s in Status}:
+            raise fail(
+                f"unknown status {status!r}; use one of {', '.join(s.value for s in Status)}", 2
+            )
     eng = engine()
     with session_scope(eng) as session:
         rows = repo.ranked(session=session, status=status, limit=limit)
@@ -213,7 +226,12 @@ def rescore_cmd(
     total = count_leads(eng)
     with progress_bar("Rescoring", total) as advance:
         summary = rescore_all(
-            eng, now=now(), actor=f"{actor()} rescore", progress=advance, force=every
+            eng,
+            now=now(),
+            actor=f"{actor()} rescore",
+            progress=advance,
+            force=every,
+            **rescore_options(),
         )
         advance(max(0, total - summary.scored))  # the leads that needed no computing
     unchanged = total - summary.scored

@@ -9,7 +9,16 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from bot.cli import recalibrate
-from bot.cli.common import actor, console, engine, err_console, fail, now, progress_bar
+from bot.cli.common import (
+    actor,
+    console,
+    engine,
+    err_console,
+    fail,
+    now,
+    progress_bar,
+    rescore_options,
+)
 from bot.usecases.learning.proposals import note_rollback
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.loader import load_model
@@ -172,7 +181,9 @@ def rollback_cmd(
 
 def _rescore(eng: Engine) -> None:
     with progress_bar("Rescoring", count_leads(eng)) as advance:
-        summary = rescore_all(eng, now=now(), actor=f"{actor()} model change", progress=advance)
+        summary = rescore_all(
+            eng, now=now(), actor=f"{actor()} model change", progress=advance, **rescore_options()
+        )
     console.print(f"Rescored {summary.scored} lead(s).")
     for key, count in sorted(summary.transitions.items()):
         console.print(f"  {key}: {count}")

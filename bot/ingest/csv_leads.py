@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from bot.ingest.csv_events import EVENT_COLUMNS
 from bot.ingest.csv_files import CSVFileError, CSVSource, header_key
 from bot.ingest.records import (
     LeadIn,
@@ -85,8 +86,24 @@ def lead_columns(
     return mapping
 
 
+def refuse_events(header: list[str], mapping: dict[str, str], path: Path) -> None:
+    """A file of events given as leads would turn every event column into a lead attribute
+    and "update" each lead once per event: say which import it is for instead."""
+    event_columns = {EVENT_COLUMNS.get(header_key(name)) for name in header}
+    lead_fields = set(mapping.values()) - {"email", "external_id"}
+    if {"type", "occurred_at"} <= event_columns and not any(
+        not f.startswith("attr:") for f in lead_fields
+    ):
+        raise CSVFileError(
+            f"{path} looks like a file of events (it has the columns type and occurred_at and "
+            f"no lead field such as first_name, title or company; its columns: "
+            f"{', '.join(header)}). Import it with `sdrbot import events {path}`"
+        )
+
+
 def read_leads(source: CSVSource, id_column: str | None = None) -> Iterator[LeadIn | RowError]:
     mapping = lead_columns(source.header, id_column, source.path)
+    refuse_events(source.header, mapping, source.path)
     id_name = id_column or "id"
     for line, row in source.rows():
         if isinstance(row, RowError):

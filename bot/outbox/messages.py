@@ -25,9 +25,10 @@ def micros(moment: datetime) -> int:
 
 
 class Note(TypedDict, total=False):
-    """What a thread note says: a claim or a decision, by whom and when (ISO time)."""
+    """What a thread note says: a claim, a decision or an expiry, by whom and when (ISO time)."""
 
-    # a claim or decision; or "took_over", "reassigned", "comment", "accepted", "sent_back"
+    # a claim or decision, "expired"; or "took_over", "reassigned", "comment", "accepted",
+    # "sent_back"
     outcome: str
     by: str  # Slack user id, or the actor for a CLI user
     at: str
@@ -35,6 +36,10 @@ class Note(TypedDict, total=False):
     notes: str | None
     owner: str | None  # the owner after an ownership change; the SDR told of an AE's answer
     previous: str | None  # the owner before it
+    # an expiry's: the language of the note, the score it left on and the bars it was judged
+    # against (score, fit, engagement, threshold, min_fit, min_engagement, margin, grace_days)
+    locale: str
+    expiry: dict[str, float]
 
 
 @dataclass(frozen=True)

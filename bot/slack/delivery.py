@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from bot.outbox.messages import AlertQueued, AlertUpdate, Handover, HandoverAnswered, ThreadNote
 from bot.routing import Routing
 from bot.slack import recovery, render
-from bot.slack.blocks import alert_message, check_message, handover_message, thread_note
+from bot.slack.blocks import alert_message, check_message, expiry, handover_message, thread_note
 from bot.slack.blocks.notes import TRIAGE_NOTES, triage_note
 from bot.slack.channels import ChannelIds
 from bot.slack.handover_render import handover_view
@@ -139,7 +139,9 @@ class Delivery:
     def thread(self, row: Row, message: ThreadNote) -> Delivered:
         alert = self._alert_of(message.lead_id)
         note = (
-            triage_note(message.note, self.locale)
+            expiry.queued_note(message.note)
+            if message.note.get("outcome") == "expired"
+            else triage_note(message.note, self.locale)
             if message.note.get("outcome") in TRIAGE_NOTES
             else thread_note(render.decision_view(message.note), self.locale)
         )

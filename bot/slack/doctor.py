@@ -285,6 +285,7 @@ def run_checks(
         ("alert", settings.alert_channel),
         ("handover", settings.handover_channel),
         ("digest", settings.digest_channel),
+        ("SLA escalation ([sla] manager_channel)", settings.manager_channel),
         *((f"routing rule {i}", r.channel) for i, r in enumerate(settings.routing_rules, start=1)),
     ]
     for role, ref in channels:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.slack.blocks import AlertView, DecisionView, reasons_from_breakdown
+from bot.slack.blocks.views import ExpiredView
 from bot.usecases.lifecycle.decisions import user_of
 from bot.usecases.queries.leads import LeadFacts, lead_facts
 from scoring.lifecycle import DECISION_TARGET, Decision
@@ -56,6 +57,7 @@ def view_of(facts: LeadFacts, locale: str = "en") -> AlertView:
     lead_id = lead.id or 0
     to_mql = next((t for t in history if t.to_status == "mql"), None)
     decision = None
+    expired = None
     last = facts.decision
     if last is not None and str(DECISION_TARGET[Decision(last.decision)]) == lead.status:
         decision = _decision(last)
@@ -65,6 +67,8 @@ def view_of(facts: LeadFacts, locale: str = "en") -> AlertView:
         if moved is not None:
             by = "" if moved.actor == "system" else moved.actor
             decision = DecisionView(moved.cause, by, moved.at)
+            if moved.cause == "expired":
+                expired = ExpiredView.of(moved.at, moved.details or {})
     re_mql = bool(to_mql and to_mql.cause.startswith("re_mql"))
     return AlertView(
         lead_id=lead_id,
@@ -87,4 +91,5 @@ def view_of(facts: LeadFacts, locale: str = "en") -> AlertView:
         hand_raise_at=facts.hand_raise_at,
         earlier=_decision(facts.earlier) if re_mql and facts.earlier else None,
         mql_since=lead.status_since if lead.status == "mql" else None,
+        expired=expired,
     )

@@ -1,4 +1,4 @@
-"""Retention: deleting the outbox rows and delivery ids nothing will read again.
+"""Retention: deleting the outbox rows, delivery ids and rejected calls nothing will read again.
 
 Deletes go in batches of `BATCH` rows, each its own statement and transaction, walking the
 primary key upwards: a table of millions never holds one long transaction or lock, a running
@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 from sqlmodel import Session
 
-from storage.tables.handles import ALERT, MESSAGE, OUTBOX
+from storage.tables.handles import ALERT, MESSAGE, OUTBOX, REJECTED
 
 BATCH = 10_000
 
@@ -34,10 +34,22 @@ class Pruned:
 
     outbox: int = 0
     ingest_message: int = 0
+    ingest_rejected: int = 0
 
     @property
     def total(self) -> int:
-        return self.outbox + self.ingest_message
+        return self.outbox + self.ingest_message + self.ingest_rejected
+
+
+def _rejected_rule(
+    table: NamedFromClause, *, replayed_before: datetime, rejected_before: datetime
+) -> ColumnElement[bool]:
+    """A rejected call that was replayed a while ago (stored since: nothing left to fix), or
+    that nobody replayed for long (received before `rejected_before`)."""
+    return or_(
+        and_(table.c.replayed_at.is_not(None), table.c.replayed_at < replayed_before),
+        table.c.received_at < rejected_before,
+    )
 
 
 def _outbox_rule(
@@ -73,7 +85,13 @@ def _outbox_rule(
 
 
 def count_prunable(
-    *, session: Session, outbox_before: datetime, ingest_before: datetime, keep_newest_sent: int
+    *,
+    session: Session,
+    outbox_before: datetime,
+    ingest_before: datetime,
+    keep_newest_sent: int,
+    replayed_before: datetime,
+    rejected_before: datetime,
 ) -> Pruned:
     rule = _outbox_rule(session, OUTBOX, before=outbox_before, keep_newest_sent=keep_newest_sent)
     outbox = (
@@ -82,7 +100,16 @@ def count_prunable(
     ingest = session.scalar(
         select(func.count()).select_from(MESSAGE).where(MESSAGE.c.received_at < ingest_before)
     )
-    return Pruned(int(outbox or 0), int(ingest or 0))
+    rejected = session.scalar(
+        select(func.count())
+        .select_from(REJECTED)
+        .where(
+            _rejected_rule(
+                REJECTED, replayed_before=replayed_before, rejected_before=rejected_before
+            )
+        )
+    )
+    return Pruned(int(outbox or 0), int(ingest or 0), int(rejected or 0))
 
 
 def prune(
@@ -91,6 +118,8 @@ def prune(
     outbox_before: datetime,
     ingest_before: datetime,
     keep_newest_sent: int,
+    replayed_before: datetime,
+    rejected_before: datetime,
     batch: int | None = None,
 ) -> Pruned:
     """Delete what `count_prunable` counts, committing after every batch."""
@@ -100,7 +129,10 @@ def prune(
     session.commit()  # the floor was read in a transaction of its own; no batch waits on it
     outbox = 0 if rule is None else _in_batches(session, OUTBOX, o, "id", rule, size)
     ingest = _in_batches(session, MESSAGE, m, "key", m.c.received_at < ingest_before, size)
-    return Pruned(outbox, ingest)
+    r = REJECTED.alias("r")
+    old = _rejected_rule(r, replayed_before=replayed_before, rejected_before=rejected_before)
+    rejected = _in_batches(session, REJECTED, r, "id", old, size)
+    return Pruned(outbox, ingest, rejected)
 
 
 def _in_batches(

@@ -123,6 +123,24 @@ def due_lead_ids(
     return sorted(session.scalars(parts))
 
 
+def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:
+    """The ids in [low, high] of MQLs whose stored score no longer qualifies, outside a
+    fast-track hold: those the expiry looks at every day even when no score is due (one within
+    the margin or the grace may have a score that never changes again)."""
+    ld, sc = LEAD.c, SCORE.c
+    stmt = (
+        select(ld.id)
+        .select_from(LEAD.join(SCORE, sc.lead_id == ld.id))
+        .where(
+            ld.status == "mql",
+            ld.id.between(low, high),
+            sc.qualifies == False,  # noqa: E712 (SQL, not Python)
+            sc.fast_track.is_(None),
+        )
+    )
+    return sorted(session.scalars(stmt))
+
+
 def insert_scores(session: Session, rows: list[dict[str, Any]]) -> None:
     """New lead_score rows, through the driver (a rescore writes thousands)."""
     fast_insert(session, SCORE, rows)

@@ -74,6 +74,28 @@ def test_leads_lists_by_score_and_filters_by_status(loaded: CliRunner) -> None:
     assert code == 0 and "Anna" in out and "Ben" not in out
     code, out = run(loaded, "leads", "--status", "hot")
     assert code == 2 and "unknown status 'hot'" in out and "mql" in out
+    # statuses are words, not case-sensitive codes (Slack's `/lead Queue` takes any case too)
+    for written in ("MQL", " Mql "):
+        code, out = run(loaded, "leads", "--status", written)
+        assert code == 0 and "Anna" in out and "Ben" not in out, written
+
+
+def test_import_leads_refuses_a_file_of_events_with_a_hint(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [["ceo@hotel.example", "page_view", NOW.isoformat(), "https://x.example/", ""]]
+    write_csv(tmp_path / "events.csv", EVENT_HEADER, rows)
+    code, out = run(cli, "import", "leads", "events.csv")
+    assert code == 2 and "looks like a file of events" in out, out
+    assert "sdrbot import events" in out
+    code, out = run(cli, "leads")
+    assert "Anna" not in out and "ceo@hotel" not in out  # nothing was created
+    # leads that carry their last activity are leads: a lead field is enough to say so
+    write_csv(
+        tmp_path / "leads.csv",
+        ["email", "first_name", "type", "occurred_at"],
+        [["ceo@hotel.example", "Anna", "customer", NOW.isoformat()]],
+    )
+    code, out = run(cli, "import", "leads", "leads.csv")
+    assert code == 0 and "leads created" in out, out
 
 
 def test_import_with_rejected_rows_exits_1_and_names_the_lines(
@@ -178,6 +200,9 @@ def test_model_show_apply_history_rollback(loaded: CliRunner, tmp_path: Path) ->
     assert code == 0 and "already the active model" in out
     code, out = run(loaded, "model", "history")
     assert code == 0 and "laxer" in out and "archived" in out
+    # the manager's engagement (15) is within the default margin of v1's minimum (20): with
+    # neither margin nor grace in the config, going back expires it at once
+    (tmp_path / "sdrbot.toml").write_text("[expiry]\nmargin = 0\ngrace_days = 0\n", "utf-8")
     code, out = run(loaded, "model", "rollback", "1")
     assert code == 0 and "Model v1 is active again" in out and "mql->nurturing: 1" in out
     code, out = run(loaded, "model", "rollback", "9")

@@ -221,3 +221,16 @@ def test_messages_waiting_for_slack_are_counted_and_a_stale_backlog_explained(
     assert code == 0
     assert "! Slack messages: 61 wait to be posted, the oldest since" in out
     assert "about 1 min in one channel" in out and "delete sdrbot.db" in out
+
+
+def test_the_sla_manager_channel_is_checked_like_the_others(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    code, out = doctor()
+    assert code == 0 and "! SLA escalation ([sla] manager_channel) channel: #sdr-managers" in out
+    fake.add_channel("managers", "C0MANAGER1", is_member=False)
+    (tmp_path / "sdrbot.toml").write_text('[sla]\nmanager_channel = "C0MANAGER1"\n', "utf-8")
+    code, out = doctor()
+    assert code == 1, out
+    assert "✖ SLA escalation ([sla] manager_channel) channel: the bot is not in #managers" in out
+    assert "/invite @sdrbot in #managers" in out

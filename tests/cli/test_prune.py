@@ -43,8 +43,9 @@ def test_dry_run_counts_and_deletes_nothing(cli: CliRunner, db: Engine) -> None:
     code, out = run(cli, "db", "prune", "--dry-run")
     assert code == 0, out
     assert "Dry run: nothing was deleted" in out and "would delete" in out
-    assert "│ outbox         │ 3 " in out and "older than 30d" in out
-    assert "│ ingest_message │ 3 " in out and "older than 7d" in out
+    assert "│ outbox          │ 3 " in out and "older than 30d" in out
+    assert "│ ingest_message  │ 3 " in out and "older than 7d" in out
+    assert "│ ingest_rejected │ 0 " in out and "more than 90d ago" in out
     assert len(outbox_ids(db)) == 5 and id_count(db) == 4
 
 
@@ -52,11 +53,11 @@ def test_prune_deletes_and_reports_per_table(cli: CliRunner, db: Engine) -> None
     code, out = run(cli, "db", "prune")
     assert code == 0, out
     assert "deleted" in out and "Dry run" not in out
-    assert "│ outbox         │ 3 " in out and "│ ingest_message │ 3 " in out
+    assert "│ outbox          │ 3 " in out and "│ ingest_message  │ 3 " in out
     assert "the latest alert of each lead" in out
     assert len(outbox_ids(db)) == 2 and id_count(db) == 1
     code, out = run(cli, "db", "prune", "--older-than", "36h")
-    assert code == 0 and "│ outbox         │ 0 " in out and "│ ingest_message │ 1 " in out
+    assert code == 0 and "│ outbox          │ 0 " in out and "│ ingest_message  │ 1 " in out
     assert "older than 36h" in out and id_count(db) == 0
 
 

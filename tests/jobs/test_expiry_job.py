@@ -49,7 +49,8 @@ def test_a_stale_mql_expires_once_a_day(threaded_engine: Engine, tmp_path: Path)
         trail = s.exec(select(LifecycleTransition.cause, LifecycleTransition.actor)).all()
         assert ("expired", "job:expiry") in [tuple(t) for t in trail]
         kinds = [o.kind for o in s.exec(select(OutboxMessage).order_by(OutboxMessage.id))]
-        assert kinds == ["slack.alert", "slack.update"]  # the alert loses its buttons
+        # the alert loses its buttons, and its thread says why
+        assert kinds == ["slack.alert", "slack.update", "slack.thread"]
         row = runs.run_of(s, "expiry", later.date().isoformat())
         assert row is not None and row.status == "done"
 

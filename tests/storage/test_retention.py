@@ -12,8 +12,10 @@ from sqlalchemy.engine import Engine
 
 from bot.usecases.admin import retention
 from storage.db import session_scope
+from storage.repositories import rejected as rejected_repo
 from storage.repositories import retention as repo
 from storage.repositories.decisions import latest_alert
+from storage.repositories.rejected import NewRejection
 from tests.conftest import NOW
 from tests.storage.outbox_rows import (
     add_alert,
@@ -138,3 +140,37 @@ def test_deletes_go_in_batches(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
     assert len([d for d in deletes if "ingest_message" in d.split("WHERE")[0]]) == 3
     assert not set(old) & outbox_ids(engine) and latest in outbox_ids(engine)
     assert id_count(engine) == 1
+
+
+def _rejected(engine: Engine, received: timedelta, replayed: timedelta | None = None) -> int:
+    with session_scope(engine) as s:
+        [row_id] = rejected_repo.add(
+            s,
+            [NewRejection(raw='{"type": "identify"}', envelope=None, reason="[]")],
+            key_name="test",
+            now=NOW - received,
+        )
+        if replayed is not None:
+            rejected_repo.replayed(s, row_id, now=NOW - replayed)
+    return row_id
+
+
+def _rejected_ids(engine: Engine) -> set[int]:
+    with session_scope(engine) as s:
+        return {r.id for r in rejected_repo.listing(s, open_only=False)}
+
+
+def test_rejected_calls_go_once_replayed_a_week_ago_or_left_for_ninety_days(
+    engine: Engine,
+) -> None:
+    waiting = _rejected(engine, timedelta(days=30))  # a person may still fix and replay it
+    just_replayed = _rejected(engine, timedelta(days=30), replayed=timedelta(days=2))
+    replayed = _rejected(engine, timedelta(days=30), replayed=timedelta(days=8))
+    abandoned = _rejected(engine, timedelta(days=91))
+    assert prune(engine, dry_run=True) == retention.Pruned(ingest_rejected=2)
+    assert _rejected_ids(engine) == {waiting, just_replayed, replayed, abandoned}
+    assert prune(engine) == retention.Pruned(ingest_rejected=2)
+    assert _rejected_ids(engine) == {waiting, just_replayed}
+    # one age named by the operator is one age for every table
+    assert prune(engine, older_than=timedelta(days=1)) == retention.Pruned(ingest_rejected=2)
+    assert _rejected_ids(engine) == set()

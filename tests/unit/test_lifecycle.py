@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from scoring.engine import Event, Score, lead_facts, score_events
+from scoring.expiry import Expiry, is_stale
 from scoring.lifecycle import (
     ALLOWED,
     Decision,
@@ -44,16 +45,20 @@ def auto(
     now: datetime,
     standard: dict[str, Any] | None = None,
     since: datetime | None = None,
+    expiry: Expiry = Expiry(),
 ) -> Transition | None:
     """What the bot would do with a lead of `status` after scoring it at `now`."""
     sc, state = lead_score(events, now, standard)
     ft = state.fast_track
+    facts = lead_facts(standard or {})
     return evaluate(
         status,
         sc,
         status_since=since,
         last_positive=state.last_positive,
         fast_track_at=ft[0] if ft else None,
+        # as the daily expiry judges it, with no margin and no grace
+        stale=status == S.MQL and is_stale(expiry, MODEL, facts, state, sc),
     )
 
 
@@ -167,7 +172,14 @@ def test_unknown_decision_lists_the_decisions() -> None:
 @pytest.mark.parametrize("status", [S.LEAD, S.NURTURING])
 def test_a_qualifying_score_makes_an_mql(status: Status) -> None:
     t = auto(status, QUALIFYING, at(0), STRONG_FIT)
-    assert t == Transition(status, S.MQL, "score", at(0))
+    # a nurturing lead was an MQL that expired: it comes back as a re-MQL
+    cause = "re_mql" if status == S.NURTURING else "score"
+    assert t == Transition(status, S.MQL, cause, at(0))
+
+
+def test_a_nurturing_lead_raising_a_hand_is_a_fast_tracked_re_mql() -> None:
+    t = auto(S.NURTURING, [Event("demo_request", at(0))], at(0), {"title": "Student"})
+    assert t is not None and t.cause == "re_mql:fast_track"
 
 
 @pytest.mark.parametrize("status", [S.LEAD, S.NURTURING])
@@ -250,4 +262,4 @@ def test_expired_lead_becomes_an_mql_again_with_new_engagement() -> None:
     ]
     assert auto(S.NURTURING, QUALIFYING, at(149), STRONG_FIT) is None
     t = auto(S.NURTURING, events, at(150), STRONG_FIT)
-    assert t is not None and (t.to_status, t.cause) == (S.MQL, "score")
+    assert t is not None and (t.to_status, t.cause) == (S.MQL, "re_mql")

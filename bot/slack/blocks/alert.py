@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject, SectionBlock
 
 from bot import mrkdwn
-from bot.slack.blocks import human, parts
+from bot.slack.blocks import expiry, human, parts
 from bot.slack.blocks.views import AlertView, DecisionView
 from bot.words import say
 
@@ -101,6 +101,8 @@ def alert_fallback(view: AlertView, locale: str = "en", now: datetime | None = N
     raised = hand_raise(view, locale, now)
     if raised:
         values["raised"] = mrkdwn.escape(" ".join(x for x in raised if x))
+    if view.expired is not None:
+        return parts.fallback(f"{expiry.label(locale)}: {values['subject']}", locale)
     if view.decision is not None:
         _, label = parts.outcome(view.decision.outcome, locale)
         key = "decided"
@@ -115,6 +117,15 @@ def alert_fallback(view: AlertView, locale: str = "en", now: datetime | None = N
 def alert_metadata(view: AlertView) -> dict[str, Any]:
     """Message metadata, so the sender can find an alert it already posted before re-posting."""
     return {"event_type": METADATA_EVENT, "event_payload": {"lead_id": view.lead_id}}
+
+
+def _closing(view: AlertView, locale: str) -> SectionBlock | ActionsBlock:
+    """The buttons while it is open; else what closed it (no buttons left to press)."""
+    if view.expired is not None:
+        return expiry.expired_section(view.expired, locale)
+    if view.decision is not None:
+        return parts.decision_section(view.decision, locale)
+    return buttons(view, locale)
 
 
 def headline(view: AlertView, locale: str = "en", now: datetime | None = None) -> str:
@@ -158,9 +169,7 @@ def alert_message(
             parts.timeline_section(
                 say(locale, "alert.recent"), view.timeline_list, MAX_TIMELINE, locale
             ),
-            parts.decision_section(view.decision, locale)
-            if view.decision
-            else buttons(view, locale),
+            _closing(view, locale),
             parts.footer(
                 say(locale, "alert.footer", id=view.lead_id, status=status),
                 human.grade_legend(locale, view.grade),

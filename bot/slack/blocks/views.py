@@ -6,7 +6,7 @@ Kit. Keeping the two apart lets the builders be tested with any data, hostile da
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -46,6 +46,27 @@ class DecisionView:
 
 
 @dataclass(frozen=True)
+class ExpiredView:
+    """Why an MQL expired (scoring/expiry.py): what it scored and the bars it fell under."""
+
+    at: datetime
+    score: float
+    fit: float
+    engagement: float
+    threshold: float
+    min_fit: float
+    min_engagement: float
+    margin: float
+    grace_days: float
+
+    @classmethod
+    def of(cls, at: datetime, values: Mapping[str, Any]) -> ExpiredView:
+        """From a transition's details or a thread note's `expiry` (missing values are 0)."""
+        names = [f for f in cls.__dataclass_fields__ if f != "at"]
+        return cls(at, *(float(values.get(name) or 0) for name in names))
+
+
+@dataclass(frozen=True)
 class AlertView:
     lead_id: int
     name: str
@@ -70,6 +91,7 @@ class AlertView:
     alert_link: str | None = None  # the /lead card's link to the lead's alert
     mql_since: datetime | None = None  # an open MQL's start, for its SLA marker
     sla: str | None = None  # "overdue" or "escalated" while an open MQL is late
+    expired: ExpiredView | None = None  # set when it left the queue by expiring
 
     def __post_init__(self) -> None:
         # callers pass lists of plain tuples; a frozen view should hold immutable named tuples

@@ -65,6 +65,9 @@ class EventImport:
         # end; a lead whose events were all stored already is left as it is
         self.changed: set[int] = set()
         self.last: Chunk | None = None  # the chunk prepared last
+        # leads given an event older than one folded before it: whether it added points is
+        # judged in time order, so finish() folds their stored events again
+        self.late: set[int] = set()
 
     def add(self, ctx: Ctx, events: list[EventIn]) -> EventBatchResult:
         """Store one chunk of events (in the caller's transaction) and fold them into the states."""
@@ -113,14 +116,17 @@ class EventImport:
         prior = self.prior
         suspects = [k for k, ev in keyed if ids[ev.identity.key] in prior]
         known = events_repo.existing_event_keys(ctx.session, suspects) if suspects else set()
-        model, states_, source = ctx.model, self.states, self.source
+        model, states_, source, late = ctx.model, self.states, self.source, self.late
         rows = chunk.rows
         for key, ev in keyed:
             if key in known:
                 result.duplicates += 1
                 continue
             lead_id = ids[ev.identity.key]
-            fold_event(model, states_[lead_id], ev.type, ev.occurred_at.timestamp(), ev.properties)
+            if fold_event(
+                model, states_[lead_id], ev.type, ev.occurred_at.timestamp(), ev.properties
+            ):
+                late.add(lead_id)
             rows.append((lead_id, ev.type, ev.occurred_at, ev.properties_json(), key, source))
         result.accepted = len(rows)
         fresh = {row[0] for row in rows} - self.changed
@@ -158,6 +164,8 @@ class EventImport:
     ) -> SettleSummary:
         """Score every touched lead once; each chunk of leads is one transaction."""
         ids = sorted(self.changed | self.rebuild)
+        for lead_id in self.late:  # stored and marked dirty: rebuilt from their events
+            self.states.pop(lead_id, None)
         try:
             workers = use_workers(engine, len(ids))
             if not workers:
@@ -193,6 +201,7 @@ class EventImport:
         finally:
             self.states.clear()
             self.rebuild.clear()
+            self.late.clear()
             self.has_score.clear()
             self.changed.clear()
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.ingest.records import EventIn
 from bot.usecases.ingest import identities
 from bot.usecases.ingest.lead_work import lead_work
+from bot.usecases.ingest.time_order import refold_in_time_order
 from bot.usecases.lifecycle.scoring_pass import (
     Ctx,
     Scored,
@@ -18,7 +19,7 @@ from bot.usecases.lifecycle.scoring_pass import (
     score_leads,
     write_scored,
 )
-from scoring.engine import Event, apply_event
+from scoring.engine import fold_event, to_epoch
 from storage.repositories import events as events_repo
 
 
@@ -91,9 +92,12 @@ def plan_events(
     states = {item.lead.id: item.state for item in work}
 
     rows = []
+    late: set[int] = set()  # leads given an event older than one they had: fold them in order
     for key, ev in sorted(fresh, key=lambda kv: kv[1].occurred_at):
         lead_id = ids[ev.identity.key]
-        apply_event(ctx.model, states[lead_id], Event(ev.type, ev.occurred_at, ev.properties))
+        t = to_epoch(ev.occurred_at)
+        if fold_event(ctx.model, states[lead_id], ev.type, t, ev.properties):
+            late.add(lead_id)
         rows.append(
             {
                 "lead_id": lead_id,
@@ -105,6 +109,8 @@ def plan_events(
                 "received_at": ctx.now,
             }
         )
+    if late:
+        refold_in_time_order(ctx, late, states, rows)
     return EventPlan(result, lead_ids, rows, score_leads(ctx, work))
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.expiry_settings import expiry_of
 from bot.outbox.learning_messages import ProposalNote, ProposalUpdate
 from bot.outbox.queue import queue
 from bot.settings import Settings
@@ -90,7 +91,14 @@ def approve(
         repo.set_approved_version(session, proposal_id, version.version)
         number = version.version
     actor = f"proposal:{proposal_id}"
-    summary = rescore_all(engine, now=now, actor=actor, hold_alerts=True)
+    summary = rescore_all(
+        engine,
+        now=now,
+        actor=actor,
+        hold_alerts=True,
+        expiry=expiry_of(settings),
+        locale=settings.locale,
+    )
     with session_scope(engine) as session:
         made, in_summary = announce_mqls(session, settings, proposal_id, actor=actor, now=now)
         facts = {

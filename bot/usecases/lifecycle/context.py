@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from scoring.expiry import Expiry
 from scoring.model import ScoringModel
 from storage.repositories import model_versions
 
@@ -20,9 +21,21 @@ class Ctx:
     actor: str
     # a model change that makes many MQLs at once: their alerts wait for one summary
     hold_alerts: bool = False
+    # set by the daily expiry, a rescore and a model change: only they move a stale MQL back to
+    # nurturing (an event that lowers a score leaves that to the next daily run)
+    expiry: Expiry | None = None
+    locale: str = "en"  # of the notes the changes leave in Slack threads
 
 
-def open_ctx(session: Session, *, now: datetime, actor: str, hold_alerts: bool = False) -> Ctx:
+def open_ctx(
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    hold_alerts: bool = False,
+    expiry: Expiry | None = None,
+    locale: str = "en",
+) -> Ctx:
     """A context under the active model; a fresh database stores the default model first."""
     version, model = model_versions.active_model(session=session, now=now)
-    return Ctx(session, model, version, now, actor, hold_alerts)
+    return Ctx(session, model, version, now, actor, hold_alerts, expiry, locale)

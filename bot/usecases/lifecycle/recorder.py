@@ -81,10 +81,13 @@ class Change(NamedTuple):
     historic: bool = False
 
 
-def record(session: Session, changes: Sequence[Change], *, now: datetime) -> int:
+def record(
+    session: Session, changes: Sequence[Change], *, now: datetime, locale: str = "en"
+) -> int:
     """Write the changes and queue the messages they cause; returns how many messages were
     handed to the outbox (one whose cause was queued before is left out there). A historic
-    change causes no message."""
+    change causes no message. `locale` is the language of the notes a change leaves in a
+    thread by itself (an expiry)."""
     if not changes:
         return 0
     rows, snapshots, statuses = [], [], []
@@ -97,7 +100,7 @@ def record(session: Session, changes: Sequence[Change], *, now: datetime) -> int
             {"id": c.lead_id, "status": c.to_status, "status_since": c.at, "updated_at": now}
         )
         if not c.historic:
-            messages.extend(slack_messages(c))
+            messages.extend(slack_messages(c, locale))
     messages = _without_held(session, changes, messages)
     transitions.write(session, rows, snapshots, statuses)
     live = [(c, row) for c, row in zip(changes, rows, strict=True) if not c.historic]
@@ -155,7 +158,7 @@ def snapshot_row(lead_id: int, snap: Snapshot, now: datetime) -> dict[str, Any]:
     }
 
 
-def slack_messages(c: Change) -> list[Message]:
+def slack_messages(c: Change, locale: str = "en") -> list[Message]:
     """What Slack is told of the change."""
     if c.decided is not None:
         return decision_messages(c.lead_id, c.decided, c.at)
@@ -168,8 +171,31 @@ def slack_messages(c: Change) -> list[Message]:
     if c.from_status == Status.MQL:
         # one update per source of the cause ("expired", "crm") and the moment it happened
         source = c.cause.partition(":")[0]
-        return [AlertUpdate.for_transition(c.lead_id, source, c.occurred_at or c.at)]
+        update = AlertUpdate.for_transition(c.lead_id, source, c.occurred_at or c.at)
+        if c.cause == "expired":
+            # nobody clicked anything: the thread says why the lead left the queue
+            return [update, ThreadNote(c.lead_id, update.key, expiry_note(c, locale))]
+        return [update]
     return []
+
+
+# what an expiry's note says, from the details scoring_pass.expired_details gives the change
+EXPIRY_VALUES = (
+    "score",
+    "fit",
+    "engagement",
+    "threshold",
+    "min_fit",
+    "min_engagement",
+    "margin",
+    "grace_days",
+)
+
+
+def expiry_note(c: Change, locale: str) -> Note:
+    note = Note(outcome="expired", by=c.actor, at=c.at.isoformat(), locale=locale)
+    note["expiry"] = {k: float(c.details.get(k) or 0) for k in EXPIRY_VALUES}
+    return note
 
 
 def decision_messages(lead_id: int, d: Decided, at: datetime) -> list[Message]:

@@ -24,10 +24,11 @@ from bot.usecases.lifecycle.scoring_pass import (
     load_for_rescore,
     settle,
 )
+from scoring.expiry import Expiry
 from storage.db import make_engine, session_scope
 from storage.repositories import leads as leads_repo
 from storage.repositories import model_versions
-from storage.repositories.scores import due_lead_ids
+from storage.repositories.scores import due_lead_ids, mqls_below_the_bar
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
@@ -48,11 +49,14 @@ def rescore_all(
     workers: int | None = None,
     force: bool = False,
     hold_alerts: bool = False,
+    expiry: Expiry = Expiry(),
+    locale: str = "en",
 ) -> SettleSummary:
     """Bring every score to `now`. Only leads whose score can have changed are computed (see
-    `due_lead_ids` in storage/repositories/scores.py); `force` computes every lead.
-    `hold_alerts`: new MQLs get no alert yet (their transitions say so); the caller announces
-    them (bot/usecases/learning/announce.py)."""
+    `due_lead_ids` in storage/repositories/scores.py), and MQLs below the bar, which `expiry`
+    (the config's `[expiry]`; by default at once, without margin) may move back to nurturing;
+    `force` computes every lead. `hold_alerts`: new MQLs get no alert yet (their transitions
+    say so); the caller announces them (bot/usecases/learning/announce.py)."""
     with session_scope(engine) as session:
         model_versions.ensure_active(session=session, now=now)  # before any worker looks for it
         low, high, count = leads_repo.id_range(session)
@@ -71,6 +75,8 @@ def rescore_all(
                 progress=progress,
                 force=force,
                 hold_alerts=hold_alerts,
+                expiry=expiry,
+                locale=locale,
             )
     url = url_of(engine)
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -86,6 +92,8 @@ def rescore_all(
                     chunk,
                     force,
                     hold_alerts,
+                    expiry,
+                    locale,
                 )
                 for start in range(low, high + 1, RANGE)
             ),
@@ -101,7 +109,9 @@ def _worker(
     actor: str,
     chunk: int,
     force: bool,
-    hold_alerts: bool = False,
+    hold_alerts: bool,
+    expiry: Expiry,
+    locale: str,
 ) -> tuple[SettleSummary, int]:
     engine = make_engine(url)
     counted: list[int] = []
@@ -117,6 +127,8 @@ def _worker(
                 progress=counted.append,
                 force=force,
                 hold_alerts=hold_alerts,
+                expiry=expiry,
+                locale=locale,
             )
     finally:
         engine.dispose()
@@ -134,6 +146,8 @@ def rescore_range(
     progress: Callable[[int], None] | None = None,
     force: bool = False,
     hold_alerts: bool = False,
+    expiry: Expiry = Expiry(),
+    locale: str = "en",
 ) -> SettleSummary:
     """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
     transaction."""
@@ -142,10 +156,14 @@ def rescore_range(
         version, _ = model_versions.active_model(session=session, now=now)
         # only the leads whose score can have changed (see storage/repositories/scores.py)
         ids = due_lead_ids(session, low, high, version=version, now=now, force=force)
+        if not force:
+            ids = sorted(set(ids).union(mqls_below_the_bar(session, low, high)))
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         with session_scope(engine) as session:
-            ctx = open_ctx(session, now=now, actor=actor, hold_alerts=hold_alerts)
+            ctx = open_ctx(
+                session, now=now, actor=actor, hold_alerts=hold_alerts, expiry=expiry, locale=locale
+            )
             rows = leads_repo.scoring_rows(session, part, ctx.model)
             leads = [rows[i] for i in part if i in rows]  # a lead deleted since is skipped
             # a lead is due because its score moves: comparing with the stored one only pays

@@ -16,6 +16,7 @@ from bot.usecases.lifecycle import recorder
 from bot.usecases.lifecycle.context import Ctx
 from bot.usecases.lifecycle.recorder import HELD, HELD_VALUE, Change, Snapshot
 from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, score
+from scoring.expiry import is_stale
 from scoring.lifecycle import Status, Transition, evaluate
 from scoring.model import ScoringModel
 from scoring.state import LeadState
@@ -139,14 +140,22 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
     has_attributes = bool(work) and "attributes" in work[0].lead._fields
     for item in work:
         lead = item.lead
-        sc = score(ctx.model, facts_of(lead, ctx.model, has_attributes), item.state, ctx.now)
+        facts = facts_of(lead, ctx.model, has_attributes)
+        sc = score(ctx.model, facts, item.state, ctx.now)
         ft = item.state.fast_track
+        status = Status(lead.status)
+        stale = (
+            status == Status.MQL
+            and ctx.expiry is not None
+            and is_stale(ctx.expiry, ctx.model, facts, item.state, sc)
+        )
         transition = evaluate(
-            Status(lead.status),
+            status,
             sc,
             status_since=lead.status_since,
             last_positive=item.state.last_positive,
             fast_track_at=ft[0] if ft else None,
+            stale=stale,
         )
         if transition is not None and transition.to_status == Status.MQL and not contactable(lead):
             transition = None  # nobody to call yet: it becomes an MQL once identified
@@ -231,6 +240,8 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
         details = {"score": sc.total, "grade": sc.grade, "model_version": ctx.version}
         if sc.fast_track:
             details["fast_track"] = sc.fast_track[1]
+        if t.cause == "expired" and ctx.expiry is not None:
+            details.update(expired_details(ctx, sc))
         from_status, to_status = str(t.from_status), str(t.to_status)
         if ctx.hold_alerts and to_status == Status.MQL:
             details[HELD] = HELD_VALUE
@@ -250,4 +261,19 @@ def write_transitions(ctx: Ctx, items: list[Settled], summary: SettleSummary) ->
         summary.transitions[key] = summary.transitions.get(key, 0) + 1
         if to_status == Status.MQL:
             summary.alerts += 1
-    recorder.record(ctx.session, changes, now=ctx.now)
+    recorder.record(ctx.session, changes, now=ctx.now, locale=ctx.locale)
+
+
+def expired_details(ctx: Ctx, sc: Score) -> dict[str, Any]:
+    """What an expiry was judged on and against, for the trail and the note in the thread."""
+    assert ctx.expiry is not None
+    th = ctx.model.thresholds
+    return {
+        "fit": sc.fit,
+        "engagement": sc.engagement,
+        "threshold": th.mql,
+        "min_fit": th.min_fit,
+        "min_engagement": th.min_engagement,
+        "margin": ctx.expiry.margin,
+        "grace_days": ctx.expiry.grace_seconds / 86400.0,
+    }
