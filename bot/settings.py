@@ -32,7 +32,14 @@ from bot.routing import (
     rules_from_config,
 )
 from bot.schedule_settings import ScheduleSettingsError, schedule_settings
-from bot.settings_values import SettingsError, ingest_settings, number, text, texts
+from bot.settings_values import (
+    SettingsError,
+    ingest_settings,
+    number,
+    outbox_settings,
+    text,
+    texts,
+)
 from bot.triage_settings import SECTIONS as TRIAGE_SECTIONS
 from bot.triage_settings import Triage, triage_settings
 from storage.db import DEFAULT_DATABASE_URL
@@ -233,11 +240,7 @@ def _behaviour(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, A
     out.update(triage_settings(config))
     out["learning"] = learning_settings(config)
     out.update(expiry_settings(config))
-    if "outbox.burst" in config:
-        burst = config["outbox.burst"]
-        if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
-            raise SettingsError(f"outbox.burst must be a whole number, 1 or more, not {burst!r}")
-        out["outbox_burst"] = burst
+    out.update(outbox_settings(config))
     for key in ("timezone", "locale"):
         if f"general.{key}" in config:
             out[key] = text(f"general.{key}", config[f"general.{key}"])

@@ -26,6 +26,16 @@ def ingest_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def outbox_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "outbox.burst" in config:
+        burst = config["outbox.burst"]
+        if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
+            raise SettingsError(f"outbox.burst must be a whole number, 1 or more, not {burst!r}")
+        out["outbox_burst"] = burst
+    return out
+
+
 def number(key: str, value: Any, zero_ok: bool) -> float:
     if (
         isinstance(value, bool)
