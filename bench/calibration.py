@@ -23,9 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.ingest.history import read_history  # noqa: E402
-from scoring.calibrate import Example, Options, learn_model, prepare  # noqa: E402
 from scoring.calibrate.evaluation import baseline_auc  # noqa: E402
-from scoring.calibrate.pipeline import cross_validate  # noqa: E402
+from scoring.calibrate.examples import Example, Options  # noqa: E402
+from scoring.calibrate.pipeline import (  # noqa: E402
+    cross_validate,
+    learn_model,
+    prepare,
+)
 
 DEFAULT_FILE = "/work/shared/data/xeducation/Leads.csv"
 # filled in by the sales team after the outcome, or scores derived from it: they leak it

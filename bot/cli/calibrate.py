@@ -7,13 +7,11 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.calibrate_report import show
 from bot.cli.common import console, engine, fail
 from bot.ingest.csv_files import CSVFileError
 from bot.ingest.history import History, read_history
 from bot.usecases.learning.from_db import labelled_examples
-from scoring.calibrate import CalibrationError, Example, Options, learn_model, prepare
-from scoring.calibrate.evaluation import compare
+from scoring.calibrate.examples import Example, Options
 
 
 def register(app: typer.Typer) -> None:
@@ -64,6 +62,12 @@ def calibrate_cmd(
     else:
         found = None
         source, examples = _from_db(exclude)
+    # scikit-learn loads in seconds: only this command needs it, not every start of `sdrbot`
+    from bot.cli.calibrate_report import show
+    from scoring.calibrate.evaluation import compare
+    from scoring.calibrate.learn import CalibrationError
+    from scoring.calibrate.pipeline import learn_model, prepare
+
     options = Options(max_rules=max_rules, target_rate=target_rate)
     try:
         prepared = prepare(examples, options)

@@ -8,8 +8,9 @@ from rich.table import Table
 
 from bot.cli.common import console, err_console
 from bot.ingest.history import History
-from scoring.calibrate import Calibration, Options
 from scoring.calibrate.evaluation import Comparison
+from scoring.calibrate.examples import Options
+from scoring.calibrate.pipeline import Calibration
 
 REJECTED_SHOWN = 10
 

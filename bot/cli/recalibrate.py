@@ -9,7 +9,6 @@ from bot.cli.common import actor, console, engine, fail, now
 from bot.cli.proposal_report import show_evidence
 from bot.settings import Settings, SettingsError
 from bot.usecases.learning.proposals import ProposalRefused, approve, listing, reject
-from bot.usecases.learning.recalibrate import NotEnough, recalibrate
 from scoring.calibrate.revised_text import RevisionTextError
 
 
@@ -36,6 +35,9 @@ def recalibrate_cmd(
     ),
 ) -> None:
     """Propose new points, rules and threshold from the SDRs' decisions (and CRM outcomes)."""
+    # scikit-learn loads in seconds: only this command needs it, not every start of `sdrbot`
+    from bot.usecases.learning.recalibrate import NotEnough, recalibrate
+
     settings = _settings()
     try:
         done = recalibrate(engine(), settings, now=now(), actor=actor(), dry_run=dry_run)

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.digest.numbers import DigestNumbers
 from bot.digest.texts import labels, rate_of
 
@@ -17,6 +14,10 @@ COLOURS = {"below": "#d9534f", "within": "#5cb85c", "above": "#2b7bb9", "none": 
 def digest_chart(numbers: DigestNumbers, locale: str) -> bytes:
     words = labels("chart_labels", locale, week=numbers.week)
     names = labels("rates", locale)
+    # matplotlib loads slowly, and only a digest needs it: not imported with the CLI
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # a Figure of its own on the Agg canvas, not pyplot: no global state, safe in any thread
     figure = Figure(figsize=(11, 4.2), dpi=100)
     FigureCanvasAgg(figure)

@@ -16,7 +16,6 @@ from bot.digest.weeks import week_before
 from bot.jobs.job import Job, RunContext
 from bot.schedule_settings import hour_minute
 from bot.settings import Settings
-from bot.usecases.learning.recalibrate import NotEnough, recalibrate_in
 
 NAME = "recalibrate"
 
@@ -36,6 +35,9 @@ def period(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def work(ctx: RunContext) -> str:
+    # scikit-learn loads in seconds: the scheduler's process imports it only when this runs
+    from bot.usecases.learning.recalibrate import NotEnough, recalibrate_in
+
     try:
         done = recalibrate_in(ctx.session, ctx.settings, now=ctx.now, actor="job:recalibrate")
     except NotEnough as exc:

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.ingest.history import read_history
-from scoring.calibrate import Example, Options, calibrate
+from scoring.calibrate.examples import Example, Options
+from scoring.calibrate.pipeline import calibrate
 from tests.storage.helpers import write_csv
 
 HEADER = [

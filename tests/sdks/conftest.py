@@ -58,7 +58,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     )
     host = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _up(host), 30)
+        wait_for(lambda: _up(host), 90)
         yield Live(host, key, engine)
     finally:
         server.terminate()

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from scoring.calibrate import CalibrationError, Example, Options, calibrate
 from scoring.calibrate.binning import nice, ranges
 from scoring.calibrate.candidates import fit_candidates
+from scoring.calibrate.examples import Example, Options
 from scoring.calibrate.features import fit_matrix
 from scoring.calibrate.fitting import Fit
+from scoring.calibrate.learn import CalibrationError
+from scoring.calibrate.pipeline import calibrate
 from scoring.calibrate.scaling import Centred, centre, scale_for
 from scoring.calibrate.threshold import cut_for_rate
 from scoring.engine import Event, score_events

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.usecases.learning.from_db import labelled_examples
-from scoring.calibrate import calibrate
+from scoring.calibrate.pipeline import calibrate
 from scoring.loader import load_model
 from storage.db import make_engine, session_scope
 from storage.tables import Decision, Event, Lead

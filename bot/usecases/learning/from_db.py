@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from scoring.calibrate import Example
+from scoring.calibrate.examples import Example
 from scoring.engine import Event
 from scoring.facts import STANDARD_FIELDS, lead_facts
 from storage.db import session_scope
