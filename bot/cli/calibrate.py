@@ -4,6 +4,7 @@ past leads with a known outcome, with the evidence to judge it before `sdrbot mo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,6 +13,9 @@ from bot.ingest.csv_files import CSVFileError
 from bot.ingest.history import History, read_history
 from bot.usecases.learning.from_db import labelled_examples
 from scoring.calibrate.examples import Example, Options
+
+if TYPE_CHECKING:
+    from scoring.calibrate.pipeline import Calibration
 
 
 def register(app: typer.Typer) -> None:
@@ -62,20 +66,7 @@ def calibrate_cmd(
     else:
         found = None
         source, examples = _from_db(exclude)
-    # scikit-learn loads in seconds: only this command needs it, not every start of `sdrbot`
-    from bot.cli.calibrate_report import show
-    from scoring.calibrate.evaluation import compare
-    from scoring.calibrate.learn import CalibrationError
-    from scoring.calibrate.pipeline import learn_model, prepare
-
-    options = Options(max_rules=max_rules, target_rate=target_rate)
-    try:
-        prepared = prepare(examples, options)
-        calibration = learn_model(prepared, options)
-        comparison = compare(prepared, options)
-    except CalibrationError as exc:
-        raise fail(f"{source}: {exc}. No model was written.", 2) from exc
-    show(source, found, calibration, comparison, options)
+    calibration = _learn(source, found, examples, max_rules, target_rate)
     out.write_text(calibration.text, encoding="utf-8")
     console.print(
         f"Wrote {out}. Check it with `sdrbot model validate {out}`, "
@@ -114,3 +105,28 @@ def _from_db(exclude: list[str]) -> tuple[str, list[Example]]:
 def exclude_set(names: list[str]) -> set[str]:
     """Fact names are case-insensitive: `--exclude "Lead Origin"` leaves out `lead origin`."""
     return {name.strip().casefold() for name in names}
+
+
+def _learn(
+    source: str,
+    found: History | None,
+    examples: list[Example],
+    max_rules: int,
+    target_rate: float,
+) -> Calibration:
+    """The model and its report (printed); a calibration error exits 2 with nothing written."""
+    # scikit-learn loads in seconds: only this command needs it, not every start of `sdrbot`
+    from bot.cli.calibrate_report import show
+    from scoring.calibrate.evaluation import compare
+    from scoring.calibrate.learn import CalibrationError
+    from scoring.calibrate.pipeline import learn_model, prepare
+
+    options = Options(max_rules=max_rules, target_rate=target_rate)
+    try:
+        prepared = prepare(examples, options)
+        calibration = learn_model(prepared, options)
+        comparison = compare(prepared, options)
+    except CalibrationError as exc:
+        raise fail(f"{source}: {exc}. No model was written.", 2) from exc
+    show(source, found, calibration, comparison, options)
+    return calibration
