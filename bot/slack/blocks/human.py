@@ -29,7 +29,9 @@ def event_label(locale: str, kind: str, detail: str = "") -> str:
     elif _known(f"events.{kind}"):
         label = say(locale, f"events.{kind}")
     else:
-        label = say(locale, "events.other", kind=mrkdwn.escape(kind.replace("_", " ").strip()))
+        # a custom event reads like a catalogued one: "trial_started" → "Trial started"
+        words = kind.replace("_", " ").strip()
+        label = say(locale, "events.other", kind=mrkdwn.escape(words[:1].upper() + words[1:]))
     if not detail:
         return label
     return say(locale, "events.with_detail", label=label, detail=mrkdwn.clip(detail, 200))
