@@ -142,7 +142,10 @@ def test_app_home_shows_my_queue_the_unclaimed_and_my_week(bot: Bot) -> None:
     home = bot.fake.home_view(ANNA)
     assert home is not None
     shown = json.dumps(home)
-    mine, unclaimed, week = (b["text"]["text"] for b in home["blocks"][1:4])
+    texts = [b["text"]["text"] for b in home["blocks"] if b["type"] == "section"]
+    at_unclaimed = next(i for i, t in enumerate(texts) if t.startswith("*Unclaimed*"))
+    mine, unclaimed = "\n".join(texts[:at_unclaimed]), "\n".join(texts[at_unclaimed:-1])
+    week = texts[-1]
     assert "Anna Adler" in mine and "Albert" not in mine
     assert "Albert Adler" in unclaimed and "Anna" not in unclaimed
     assert "0 promoted · 0 recycled · 1 disqualified" in week
