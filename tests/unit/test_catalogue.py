@@ -158,9 +158,7 @@ def items() -> list[QueueItem]:
 
 def listed(first_id: int, owner: str | None) -> list[QueueItem]:
     """A full Home section: distinct leads, each with its buttons (no action id repeats)."""
-    return [
-        replace(item, lead_id=first_id + i, owner=owner) for i, item in enumerate(items()[:15])
-    ]
+    return [replace(item, lead_id=first_id + i, owner=owner) for i, item in enumerate(items()[:15])]
 
 
 def match(i: int, status: str) -> LeadMatch:
