@@ -61,7 +61,8 @@ def leads(bot: Bot) -> dict[str, int]:
 def test_lead_without_a_query_explains_itself(bot: Bot, text: str) -> None:
     body = ask(bot, text)
     assert body["text"].startswith("*/lead* shows a lead only to you")
-    assert "/lead queue" in body["text"]
+    # the queue's order as it is: hand-raisers, then past their SLA, then score
+    assert "/lead queue` — the open MQLs: hand-raisers first" in body["text"]
 
 
 def test_help_speaks_the_configured_locale(
@@ -69,7 +70,8 @@ def test_help_speaks_the_configured_locale(
 ) -> None:
     german = Bot(sqlite_engine, fake, clock, locale="de")
     text = ask(german, "help")["text"]
-    assert text.startswith("*/lead* zeigt einen Lead nur dir") and "/lead queue" in text
+    assert text.startswith("*/lead* zeigt einen Lead nur dir")
+    assert "/lead queue` — die offenen MQLs: wer die Hand hob zuerst" in text
     fake.assert_no_problems()
 
 
