@@ -14,7 +14,7 @@ import pytest
 
 from bot import words
 from bot.locales import LOCALES
-from bot.slack.blocks import AlertView, message_problems, view_problems
+from bot.slack.blocks import AlertView, human, message_problems, view_problems
 from bot.slack.blocks.handover import handover_message, history_lines
 from bot.slack.blocks.handover_view import EarlierDecision, HandoverView, ReplyView
 from bot.slack.blocks.modals import Promotion, promote_modal, reason_modal
@@ -237,3 +237,11 @@ def test_a_lone_event_shows_its_detail_as_the_alert_does(locale: str) -> None:
     shown_in_alert = timeline_line(TimelineEntry(at, "page_view", "/pricing"), locale)
     assert words.say(locale, "events.page_view") + " /pricing" in line
     assert shown_in_alert.endswith(words.say(locale, "events.page_view") + " /pricing")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_events_id_like_detail_reads_as_words_and_a_url_stays(locale: str) -> None:
+    form = human.event_label(locale, "form_submit", "newsletter_signup")
+    assert form == words.say(locale, "events.form_submit") + " newsletter signup"
+    url = human.event_label(locale, "page_view", "https://x.example/a_b")
+    assert url.endswith(" https://x.example/a_b")
