@@ -1,0 +1,122 @@
+"""Where recalibration puts the MQL line: at the target promote rate by the refitted chances,
+but never moving the number of leads that qualify by more than a share per run, and never
+growing it while the latest MQLs were promoted below the target.
+
+The refitted chances are trustworthy where leads were decided, which is above the old line;
+below it they are an extrapolation, and an optimistic one: a line chosen by them alone once
+made a quarter of all stored leads MQLs at once, at two thirds of the rate aimed at. The cap
+lets the line walk down week by week while each week's decisions check the step before."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scoring.calibrate.recal_features import Layout, line_of
+from scoring.calibrate.recal_types import Decided, Line, RecalOptions
+from scoring.model import ScoringModel
+
+BINDING = 0.05  # a promote rate this far above the target at the lowest line: minimums bind
+TOLERANCE = 0.03  # the latest promote rate this near the target neither grows nor shrinks
+
+
+def latest_rate(decided: Sequence[Decided], share: float) -> float | None:
+    """The weighted promote rate of the latest decisions (`share` of them, at least 30)."""
+    if not decided:
+        return None
+    ordered = sorted(decided, key=lambda d: d.at)
+    recent = ordered[-max(30, round(share * len(ordered))) :]
+    w = np.array([d.weight for d in recent], dtype=float)
+    y = np.array([1.0 if d.label else 0.0 for d in recent])
+    return float(np.average(y, weights=w)) if w.sum() > 0 else None
+
+
+def choose_line(
+    pop: Layout,
+    parts: tuple[np.ndarray, np.ndarray],
+    old_parts: tuple[np.ndarray, np.ndarray],
+    probs: np.ndarray,
+    model: ScoringModel,
+    options: RecalOptions,
+    observed: float | None,
+) -> tuple[int, Line, float]:
+    """(where the fit puts the line, what qualifies after this run, the expected promote rate
+    of the current leads that would qualify).
+
+    When the minimums per dimension, not the line, keep leads out (even the lowest line admits
+    only leads promoted well above the target rate), they are lowered by the step too."""
+    fit_part, eng_part = parts
+    old = line_of(model)
+    aim, rate = _aim(fit_part, eng_part, probs, old, options.target_rate)
+    minimums = (old.min_fit, old.min_engagement)
+    if rate > options.target_rate + BINDING and any(minimums):
+        minimums = tuple(float(round(m * (1 - options.step))) for m in minimums)  # type: ignore[assignment]
+        aim, rate = _aim(fit_part, eng_part, probs, Line(old.mql, *minimums), options.target_rate)
+    limit = options.max_threshold_step
+    move = int(np.clip(round(options.step * (aim - round(old.mql))), -limit, limit))
+    wanted = Line(max(1, round(old.mql) + move), *minimums)
+    before = int(pop.qualifies(*old_parts, old).sum())
+    bounds = _volume_bounds(before, observed, options)
+    new = _within(parts, wanted, bounds)
+    if new[1] > 0 and minimums != (old.min_fit, old.min_engagement):
+        new = min(
+            new,
+            _within(parts, Line(wanted.mql, old.min_fit, old.min_engagement), bounds),
+            key=lambda found: found[1],
+        )
+    above = pop.qualifies(fit_part, eng_part, new[0])
+    return aim, new[0], float(probs[above].mean()) if above.any() else 0.0
+
+
+def _volume_bounds(
+    before: int, observed: float | None, options: RecalOptions
+) -> tuple[float, float]:
+    """How many current leads may qualify after this run, given how many do now."""
+    grow = 1.0 + options.max_volume_change
+    lo, hi = before / grow, max(before * grow, before + options.min_decisions * (grow - 1))
+    if observed is not None and observed < options.target_rate - TOLERANCE:
+        hi = before  # the latest MQLs fell short: no more of them, whatever the fit says
+    if observed is not None and observed > options.target_rate + TOLERANCE:
+        lo = before  # ...and when they beat it, no fewer
+    return lo, hi
+
+
+def _within(
+    parts: tuple[np.ndarray, np.ndarray], wanted: Line, bounds: tuple[float, float]
+) -> tuple[Line, float]:
+    """The line nearest `wanted` (same minimums) whose count of qualifying leads is within
+    `bounds`, or, when no line's is, the one whose count comes nearest; with how far off
+    its count is (0: within)."""
+    lo, hi = bounds
+    fit_part, eng_part = parts
+    ok = (fit_part >= wanted.min_fit) & (eng_part >= wanted.min_engagement)
+    totals = np.sort((fit_part + eng_part)[ok])[::-1]
+
+    def off(t: int) -> float:  # how far the count at or above t lies outside the bounds
+        n = int(np.searchsorted(-totals, -t, side="right"))
+        return max(0.0, lo - n, n - hi)
+
+    lines = {max(1, int(np.ceil(v))) for v in totals} | {max(1, round(wanted.mql))}
+    best = min(lines, key=lambda t: (off(t), abs(t - wanted.mql), -t))
+    return Line(best, wanted.min_fit, wanted.min_engagement), off(best)
+
+
+def _aim(
+    fit_part: np.ndarray, eng_part: np.ndarray, probs: np.ndarray, line: Line, target: float
+) -> tuple[int, float]:
+    """The lowest line whose leads at or above it are expected to be promoted at the target
+    rate, and that rate; when none is, the line with the best expected rate."""
+    total = fit_part + eng_part
+    ok = (fit_part >= line.min_fit) & (eng_part >= line.min_engagement)
+    best: tuple[float, int] | None = None
+    for t in sorted({int(v) for v in np.ceil(total[ok])}):
+        above = ok & (total >= t)
+        if not above.any():
+            continue
+        rate = float(probs[above].mean())
+        if rate >= target:
+            return max(1, t), rate
+        if best is None or rate > best[0]:
+            best = (rate, t)
+    return (max(1, best[1]), best[0]) if best is not None else (round(line.mql), 0.0)
