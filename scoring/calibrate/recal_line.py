@@ -22,14 +22,13 @@ TOLERANCE = 0.03  # the latest promote rate this near the target neither grows n
 
 
 def latest_rate(decided: Sequence[Decided], share: float) -> float | None:
-    """The weighted promote rate of the latest decisions (`share` of them, at least 30)."""
+    """The share promoted among the latest decisions (`share` of them, at least 30), each
+    counting once: the MQL->SQL rate the digest shows, not the fit's weighted one."""
     if not decided:
         return None
     ordered = sorted(decided, key=lambda d: d.at)
     recent = ordered[-max(30, round(share * len(ordered))) :]
-    w = np.array([d.weight for d in recent], dtype=float)
-    y = np.array([1.0 if d.label else 0.0 for d in recent])
-    return float(np.average(y, weights=w)) if w.sum() > 0 else None
+    return sum(1 for d in recent if d.label) / len(recent)
 
 
 def choose_line(
@@ -49,9 +48,10 @@ def choose_line(
     fit_part, eng_part = parts
     old = line_of(model)
     aim, rate = _aim(fit_part, eng_part, probs, old, options.target_rate)
-    minimums = (old.min_fit, old.min_engagement)
+    minimums = _minimums(parts, probs, Line(aim, old.min_fit, old.min_engagement), options.step)
     if rate > options.target_rate + BINDING and any(minimums):
         minimums = tuple(float(round(m * (1 - options.step))) for m in minimums)  # type: ignore[assignment]
+    if minimums != (old.min_fit, old.min_engagement):
         aim, rate = _aim(fit_part, eng_part, probs, Line(old.mql, *minimums), options.target_rate)
     limit = options.max_threshold_step
     move = int(np.clip(round(options.step * (aim - round(old.mql))), -limit, limit))
@@ -67,6 +67,32 @@ def choose_line(
         )
     above = pop.qualifies(fit_part, eng_part, new[0])
     return aim, new[0], float(probs[above].mean()) if above.any() else 0.0
+
+
+def _minimums(
+    parts: tuple[np.ndarray, np.ndarray], probs: np.ndarray, line: Line, step: float
+) -> tuple[float, float]:
+    """The minimum points per dimension, each lowered by the step when the leads it alone
+    keeps out (above the line, short of that minimum) are expected to be promoted at least as
+    often as the lowest quarter of the leads that qualify: such a minimum keeps out better
+    leads than it lets in."""
+    fit_part, eng_part = parts
+    total = fit_part + eng_part
+    qualifying = Layout.qualifies(fit_part, eng_part, line)
+    if qualifying.sum() < 4:
+        return line.min_fit, line.min_engagement
+    cut = np.quantile(total[qualifying], 0.25)
+    marginal = float(probs[qualifying & (total <= cut)].mean())
+    out = []
+    for own, other, own_min, other_min in (
+        (fit_part, eng_part, line.min_fit, line.min_engagement),
+        (eng_part, fit_part, line.min_engagement, line.min_fit),
+    ):
+        kept_out = (total >= line.mql) & (other >= other_min) & (own < own_min)
+        if own_min > 0 and kept_out.sum() >= 10 and probs[kept_out].mean() >= marginal:
+            own_min = float(round(own_min * (1 - step)))
+        out.append(own_min)
+    return out[0], out[1]
 
 
 def _volume_bounds(

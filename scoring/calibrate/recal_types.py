@@ -48,6 +48,7 @@ class RecalOptions:
     min_decisions: int = 30
     min_each: int = 10  # positives and negatives each
     max_new_rules: int = 5
+    per_attribute: int = 3  # new rules of one attribute or event type per run, at most
     min_points: int = 3  # a new rule needs at least this many points (either sign)
     z: float = 2.0  # a new rule's weight must be this many standard errors from 0
     max_threshold_step: int = 20  # points the threshold moves at most per run

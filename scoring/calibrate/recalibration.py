@@ -82,7 +82,7 @@ def revise(
     new_cand_pts = np.round(options.step * fitted[r:]).astype(int)
     chosen = [cands[j] for j in kept]
     pop = layout(model, chosen, current or decided, options.window_days)
-    probs = 1.0 / (1.0 + np.exp(-refit.logits(np.hstack([pop.rules, pop.cands]))))
+    probs = _chances(refit, np.hstack([lay.rules, lay.cands[:, kept]]), y, pop)
     old_t = round(model.thresholds.mql)
     aim, new_line, expected = choose_line(
         pop,
@@ -111,6 +111,18 @@ def revise(
     )
 
 
+def _chances(refit: PriorFit, seen: np.ndarray, y: np.ndarray, pop: Layout) -> np.ndarray:
+    """Each current lead's chance of being promoted, each decision counting once.
+
+    The fit weighs a recycle as half a "no", which serves the points (a recycle says less
+    than a disqualification) but overstates how often leads are promoted: the line is set on
+    these chances, rescaled to the decisions as they were."""
+    z = refit.logits(seen)
+    calibration = slope(z, y, np.ones_like(y))
+    out = calibration.logits(refit.logits(np.hstack([pop.rules, pop.cands]))[:, None])
+    return np.asarray(1.0 / (1.0 + np.exp(-out)))
+
+
 def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions) -> np.ndarray:
     """The prior's pull per column, worth `prior_strength` decisions of evidence about it: 40
     decisions move a rule about half-way to what they say, 400 nearly all the way."""
@@ -127,8 +139,9 @@ def _chosen(
     beta: float,
     options: RecalOptions,
 ) -> list[int]:
-    """New rules worth proposing: far enough from nothing, worth a few points, one per
-    attribute or event type, the clearest first.
+    """New rules worth proposing: far enough from nothing, worth a few points, a few per
+    attribute or event type (the values of one attribute exclude each other), the clearest
+    first.
 
     Each candidate is judged by what it adds to the current score, one at a time: in the joint
     fit the values of one attribute (every industry, and "no industry") add up to the
@@ -136,7 +149,7 @@ def _chosen(
     """
     y, w, strength = data
     score = lay.rules @ lay.old_points
-    best: dict[str, tuple[float, int]] = {}
+    best: dict[str, list[tuple[float, int]]] = {}
     for j, cand in enumerate(cands):
         alone = fit_towards(
             np.column_stack([score, lay.cands[:, j]]),
@@ -152,9 +165,15 @@ def _chosen(
         if np.sign(full.coef[lay.rules.shape[1] + j]) != np.sign(coef):
             continue  # what it adds alone the others explain, and more
         key = cand.group or str(cand.spec.get("event"))
-        if key not in best or z > best[key][0]:
-            best[key] = (z, j)
-    ranked = sorted(best.values(), reverse=True)[: options.max_new_rules]
+        best.setdefault(key, []).append((z, j))
+    ranked = sorted(
+        (
+            found
+            for group in best.values()
+            for found in sorted(group)[::-1][: options.per_attribute]
+        ),
+        reverse=True,
+    )[: options.max_new_rules]
     return sorted(j for _, j in ranked)
 
 
