@@ -16,6 +16,7 @@ KEYS = {
     "approvers",
     "approver_groups",
     "recycle_weight",
+    "sent_back_weight",
     "target_rate",
     "min_decisions",
     "min_each",
@@ -33,6 +34,7 @@ class LearningSettings:
     approvers: tuple[str, ...] = ()  # Slack user ids; with none and no groups, nobody in Slack
     approver_groups: tuple[str, ...] = ()  # Slack user group ids
     recycle_weight: float = 0.5  # a recycle is a "no" worth this much of a disqualify; 0: ignored
+    sent_back_weight: float = 1.0  # an AE's send-back: a "no" over the SDR's promote; 0: ignored
     target_rate: float = 0.30  # the promote rate wanted among MQLs
     min_decisions: int = 30
     min_each: int = 10  # promoted, and not promoted
@@ -65,6 +67,10 @@ def learning_settings(config: Mapping[str, Any]) -> LearningSettings:
     for key in ("recycle_weight", "target_rate", "step"):
         if key in got:
             values[key] = _share(f"learning.{key}", got[key], zero_ok=key == "recycle_weight")
+    if "sent_back_weight" in got:
+        values["sent_back_weight"] = number(
+            "learning.sent_back_weight", got["sent_back_weight"], True
+        )
     for key in ("min_decisions", "min_each", "max_new_rules", "flood_limit"):
         if key in got:
             values[key] = _whole(f"learning.{key}", got[key], zero_ok=key == "max_new_rules")

@@ -23,6 +23,8 @@ def evidence(
     target: float,
     from_crm: int,
     recycle_weight: float,
+    from_ae: int = 0,
+    sent_back_weight: float = 1.0,
 ) -> dict[str, Any]:
     return {
         "decisions": revision.decisions,
@@ -30,6 +32,8 @@ def evidence(
         "negatives": revision.negatives,
         "from_crm": from_crm,
         "recycle_weight": recycle_weight,
+        "from_ae": from_ae,
+        "sent_back_weight": sent_back_weight,
         "rules": [
             {
                 "id": c.id,
