@@ -99,8 +99,9 @@ def _from_db(exclude: list[str]) -> tuple[str, list[Example]]:
         for ex in labelled.examples
     ]
     source = (
-        f"the database ({labelled.decisions} SDR decision(s), {labelled.ae} AE answer(s) to a "
-        f"handover ({labelled.sent_back} sent back), {labelled.crm} CRM outcome(s))"
+        f"the database ({labelled.decisions} SDR decision(s) ({labelled.exploration} on "
+        f"exploration alerts), {labelled.ae} AE answer(s) to a handover ({labelled.sent_back} "
+        f"sent back), {labelled.crm} CRM outcome(s))"
     )
     return source, examples
 

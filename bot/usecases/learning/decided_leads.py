@@ -23,12 +23,13 @@ from sqlmodel import Session
 
 from bot.learning_settings import LearningSettings
 from bot.usecases.learning.from_db import IDENTITY
-from bot.usecases.learning.labels import AE, FROM_CRM, label_of
+from bot.usecases.learning.labels import AE, FROM_CRM, SDR, label_of
 from scoring.calibrate.recal_types import Current, Decided
 from scoring.engine import Event, score_events
 from scoring.facts import STANDARD_FIELDS, lead_facts
 from scoring.lifecycle import OPEN_FOR_SCORING
 from scoring.model import ScoringModel
+from storage.repositories import exploration as exploration_repo
 from storage.repositories import learning as repo
 from storage.repositories import model_versions
 from storage.repositories import outcomes_history as history
@@ -43,6 +44,7 @@ class Labels:
     ignored_recycles: int  # recycles left out (recycle_weight = 0)
     from_ae: int = 0  # labels an AE's answer to a handover gave (over the SDR's promote)
     ignored_sent_back: int = 0  # send-backs left out (sent_back_weight = 0)
+    from_exploration: int = 0  # answers to exploration alerts, each weighed 1 / its share
 
 
 def units_of(model: ScoringModel, lines: Sequence[Mapping[str, Any]]) -> dict[str, float]:
@@ -68,8 +70,27 @@ def _candidate_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if k not in IDENTITY and not k.startswith("attributes.")}
 
 
+def with_exploration(session: Session, decisions: dict[int, repo.DecisionRow]) -> dict[int, float]:
+    """Put each lead's latest answer to an exploration alert among the decisions where it is
+    newer than the lead's latest decision (or the lead has none); returns the sampling share
+    per lead whose label it now is."""
+    shares = {}
+    for lead_id, row in exploration_repo.latest_answers(session).items():
+        decided = decisions.get(lead_id)
+        if row.answer is None or row.answered_at is None:
+            continue
+        if decided is not None and decided.at >= row.answered_at:
+            continue
+        decisions[lead_id] = repo.DecisionRow(
+            lead_id, row.answer, row.answered_at, row.model_version, list(row.breakdown)
+        )
+        shares[lead_id] = row.share
+    return shares
+
+
 def labelled(session: Session, model: ScoringModel, settings: LearningSettings) -> Labels:
     decisions = repo.latest_decisions(session)
+    shares = with_exploration(session, decisions)
     crm = history.latest_crm_outcomes(session)
     ids = set(decisions) | set(crm)
     moments: dict[int, datetime] = {
@@ -80,7 +101,7 @@ def labelled(session: Session, model: ScoringModel, settings: LearningSettings) 
     answers = history.handover_answers(session)
     versions: dict[int, ScoringModel | None] = {}
     out: list[Decided] = []
-    counts = {FROM_CRM: 0, AE: 0, "recycle": 0, "sent_back": 0}
+    counts = {FROM_CRM: 0, AE: 0, "recycle": 0, "sent_back": 0, "exploration": 0}
     for lead_id in sorted(ids):
         lead = leads.get(lead_id)
         decided = decisions.get(lead_id)
@@ -97,6 +118,11 @@ def labelled(session: Session, model: ScoringModel, settings: LearningSettings) 
             counts["sent_back" if label.source == AE else "recycle"] += 1
             continue
         counts[label.source] = counts.get(label.source, 0) + 1
+        weight = label.weight
+        if label.source == SDR and lead_id in shares:
+            # one answer of the sample stands for the 1 / share leads of the band not shown
+            weight /= shares[lead_id]
+            counts["exploration"] += 1
         facts = _facts(lead)
         seen = tuple(
             Event(kind, at, props)
@@ -108,11 +134,16 @@ def labelled(session: Session, model: ScoringModel, settings: LearningSettings) 
         if lead_id in decisions:
             units |= _as_decided(session, model, decisions[lead_id], versions)
         out.append(
-            Decided(
-                units, _candidate_facts(facts), seen, label.positive, label.weight, moments[lead_id]
-            )
+            Decided(units, _candidate_facts(facts), seen, label.positive, weight, moments[lead_id])
         )
-    return Labels(out, counts[FROM_CRM], counts["recycle"], counts[AE], counts["sent_back"])
+    return Labels(
+        out,
+        counts[FROM_CRM],
+        counts["recycle"],
+        counts[AE],
+        counts["sent_back"],
+        counts["exploration"],
+    )
 
 
 def _as_decided(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -23,17 +24,17 @@ def evidence(
     target: float,
     from_crm: int,
     recycle_weight: float,
-    from_ae: int = 0,
-    sent_back_weight: float = 1.0,
+    labels: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
+    """`labels`: more about where the labels came from (from_ae, sent_back_weight,
+    from_exploration)."""
     return {
         "decisions": revision.decisions,
         "positives": revision.positives,
         "negatives": revision.negatives,
         "from_crm": from_crm,
         "recycle_weight": recycle_weight,
-        "from_ae": from_ae,
-        "sent_back_weight": sent_back_weight,
+        **(labels or {}),
         "rules": [
             {
                 "id": c.id,
