@@ -39,6 +39,9 @@ def test_defaults_and_values(tmp_path: Path) -> None:
         ("target_rate = 30", "learning.target_rate must be a share between 0 and 1"),
         ("recycle_weight = -1", "learning.recycle_weight must be a number, 0 or more"),
         ('sent_back_weight = "x"', "learning.sent_back_weight must be a number, 0 or more"),
+        ("exploration_share = 5", "learning.exploration_share must be a share between 0 and 1"),
+        ("exploration_band = 0", "learning.exploration_band must be a positive number"),
+        ('exploration_time = "noon"', "learning.exploration_time must be a time of day"),
         ('approvers = "U1"', "learning.approvers must be a list of strings"),
         ("flood_limit = 0", "learning.flood_limit must be a whole number, 1 or more"),
         ('day = "someday"', "learning.day must be one of mon"),
@@ -49,3 +52,13 @@ def test_defaults_and_values(tmp_path: Path) -> None:
 def test_mistakes_are_named(tmp_path: Path, toml: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message.replace("(", r"\(")):
         load(tmp_path, f"[learning]\n{toml}\n")
+
+
+def test_exploration_is_off_by_default_and_read_when_set(tmp_path: Path) -> None:
+    off = load(tmp_path, "").learning
+    assert (off.exploration_share, off.exploration_band, off.exploration_time) == (0, 10, "10:00")
+    on = load(
+        tmp_path,
+        '[learning]\nexploration_share = 0.05\nexploration_band = 15\nexploration_time = "9:30"\n',
+    ).learning
+    assert (on.exploration_share, on.exploration_band, on.exploration_time) == (0.05, 15, "09:30")

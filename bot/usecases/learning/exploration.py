@@ -51,6 +51,9 @@ def explore(session: Session, settings: Settings, *, now: datetime, period: str)
     share = learning.exploration_share
     if share <= 0:
         return Explored(period, 0, [], share)
+    earlier = repo.of_period(session, period)
+    if earlier:  # a forced rerun of the period: its sample stands, nothing is shown twice
+        return Explored(period, len(earlier), [r.lead_id for r in earlier], earlier[0].share)
     active = model_versions.ensure_active(session=session, now=now)
     assert active.version is not None
     line = float(model_versions.parsed(active).thresholds.mql)
