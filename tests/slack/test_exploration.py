@@ -62,3 +62,23 @@ def test_an_exploration_alert_is_answered_once_in_slack(bot: Bot) -> None:
     body = block_action("exploration_promote", sample_id, BEN, channel=ALERTS)
     assert bot.send(body).status == 200
     assert any(f"<@{ANNA}> already answered" in t for t in bot.ephemerals_for(BEN))
+
+
+def test_only_deciders_may_answer_and_a_lead_gone_is_said(
+    sqlite_engine: Engine, fake: FakeSlack, clock: Clock
+) -> None:
+    bot = Bot(sqlite_engine, fake, clock, learning=LEARNING, deciders=(BEN,))
+    seed(bot.engine)
+    with session_scope(bot.engine) as s:
+        explore(s, bot.settings, now=bot.clock(), period="2026-06-01")
+        first = s.exec(select(ExplorationSample)).first()
+        assert first is not None and first.id is not None
+        sample_id = first.id
+    assert bot.send(block_action("exploration_promote", sample_id, ANNA)).status == 200
+    assert any("Only the SDRs named" in t for t in bot.ephemerals_for(ANNA))
+    with session_scope(bot.engine) as s:
+        row = s.get(ExplorationSample, sample_id)
+        assert row is not None and row.answer is None
+    assert bot.send(block_action("exploration_promote", 999, BEN)).status == 200
+    assert any("no longer exists" in t for t in bot.ephemerals_for(BEN))
+    fake.assert_no_problems()

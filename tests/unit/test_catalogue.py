@@ -244,6 +244,7 @@ EPHEMERALS: dict[str, Callable[[str], str]] = {
     "not allowed (modal)": lambda lo: not_allowed_plain(SDR, lo),
     "unknown lead": lambda lo: unknown_lead(42, lo),
     "exploration lead gone": lambda lo: say(lo, "exploration.gone"),
+    "exploration lead moved on": lambda lo: say(lo, "exploration.moved"),
     "exploration answered already": lambda lo: say(
         lo, "exploration.already", who=f"<@{SDR}>", label=answer_label(lo, "recycle")
     ),

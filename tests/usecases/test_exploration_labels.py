@@ -70,6 +70,15 @@ def test_an_answer_is_stored_once_and_moves_nothing(sqlite_engine: Engine) -> No
     with pytest.raises(ValueError, match="promote, recycle, disqualify"):
         answer(sqlite_engine, sample_id=second, answer="claim", actor="slack:U1", now=at)
     with session_scope(sqlite_engine) as s:
+        row = s.get(ExplorationSample, second)
+        assert row is not None
+        moved = s.get(Lead, row.lead_id)
+        assert moved is not None
+        moved.status = "mql"  # it crossed the line since it was shown
+        s.add(moved)
+    late_mql = answer(sqlite_engine, sample_id=second, answer="promote", actor="slack:U1", now=at)
+    assert (late_mql.done, late_mql.problem) == (False, "moved")
+    with session_scope(sqlite_engine) as s:
         lead = s.get(Lead, done.lead_id)
         assert lead is not None and lead.status == "lead"
         assert s.exec(select(Decision)).first() is None

@@ -95,7 +95,7 @@ def explore(session: Session, settings: Settings, *, now: datetime, period: str)
 class Answered:
     done: bool
     lead_id: int | None
-    problem: str | None = None  # "gone" | "answered"
+    problem: str | None = None  # "gone" | "answered" | "moved" (an MQL since, or decided)
     by: str | None = None  # for "answered": who answered first
     answer: str | None = None  # for "answered": what they answered
 
@@ -110,6 +110,10 @@ def answer(
         row = repo.get(s, sample_id)
         if row is None:
             return Answered(False, None, "gone")
+        lead = leads_repo.get_lead(s, row.lead_id)
+        if lead is not None and lead.status not in OPEN_FOR_SCORING and row.answer is None:
+            # its own alert or decision speaks for it now: a "would you have" no longer fits
+            return Answered(False, row.lead_id, "moved")
         if not repo.answer_if_open(s, sample_id, answer=answer, by=actor, now=now):
             s.refresh(row)
             return Answered(False, row.lead_id, "answered", row.answered_by, row.answer)

@@ -51,4 +51,4 @@ def on_answer(
         label = answer_label(locale, result.answer or "")
         whisper(client, body, say(locale, "exploration.already", who=who, label=label))
     else:
-        whisper(client, body, say(locale, "exploration.gone"))
+        whisper(client, body, say(locale, f"exploration.{result.problem or 'gone'}"))
