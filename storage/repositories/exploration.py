@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, update
+from sqlalchemy import Table, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.tables import ExplorationSample, Lead, LeadScore
@@ -99,3 +99,20 @@ def latest_answers(session: Session) -> dict[int, ExplorationSample]:
 def of_period(session: Session, period: str) -> list[ExplorationSample]:
     stmt = select(ExplorationSample).where(ExplorationSample.period == period)
     return list(session.exec(stmt.order_by(col(ExplorationSample.lead_id))))
+
+
+def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """The window's exploration sample: leads shown, and the answers given to them by answer."""
+    shown = session.exec(
+        select(func.count())
+        .select_from(ExplorationSample)
+        .where(col(ExplorationSample.sampled_at) >= start, col(ExplorationSample.sampled_at) < end)
+    ).one()
+    answers = session.exec(
+        select(ExplorationSample.answer, func.count())
+        .where(
+            col(ExplorationSample.answered_at) >= start, col(ExplorationSample.answered_at) < end
+        )
+        .group_by(col(ExplorationSample.answer))
+    ).all()
+    return {"shown": int(shown), **{str(a): int(n) for a, n in answers}}
