@@ -6,6 +6,9 @@ overrides it (a send-back negative at `sent_back_weight`, an accept positive), a
 outcome, when there is one, overrides both (won and opportunity positive, lost negative); a CRM
 outcome of a lead never decided counts too: it is the only word about leads the model never
 alerted (`labels.py`). Features stay those of the SDR's decision time, whoever labelled it.
+An SDR's answer to an exploration alert (a lead under the MQL line, shown on purpose) counts as
+the lead's decision when it is the latest, its weight divided by the share it was drawn with,
+so the few shown stand for the band nobody was shown.
 
 What a lead had of each current rule is read from the breakdown stored with its decision,
 where the rule existed in that decision's model version; other rules, and the candidate rules,
