@@ -1,7 +1,7 @@
 """Benchmark of the feedback loop: does weekly recalibration from SDR decisions find a truth
 the default model misjudges?
 
-    python bench/feedback_loop.py                  # 12 weeks of 1,500 new leads each
+    python bench/feedback_loop.py                  # 12 weeks of 3,000 new leads each
     python bench/feedback_loop.py --quick          # 3 weeks of 300 leads: a smoke run
 
 Each week `sdrbot generate --truth shifted` supplies new leads and their week of events (a
@@ -60,7 +60,7 @@ class Week:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=12, help="weeks to simulate (default 12)")
-    parser.add_argument("--leads", type=int, default=1500, help="new leads per week")
+    parser.add_argument("--leads", type=int, default=3000, help="new leads per week")
     parser.add_argument("--seed", type=int, default=7, help="seed of the stream and the SDRs")
     parser.add_argument("--noise", type=float, default=0.1, help="chance an SDR's call is wrong")
     parser.add_argument("--no-learning", action="store_true", help="keep the default model")

@@ -47,8 +47,11 @@ def choose_line(
     only leads promoted well above the target rate), they are lowered by the step too."""
     fit_part, eng_part = parts
     old = line_of(model)
+    old = Line(old.mql, *_rescaled(old_parts, parts, old))
     aim, rate = _aim(fit_part, eng_part, probs, old, options.target_rate)
-    minimums = _minimums(parts, probs, Line(aim, old.min_fit, old.min_engagement), options.step)
+    minimums = _minimums(
+        parts, probs, Line(aim, old.min_fit, old.min_engagement), options.step, options.target_rate
+    )
     if rate > options.target_rate + BINDING and any(minimums):
         minimums = tuple(float(round(m * (1 - options.step))) for m in minimums)  # type: ignore[assignment]
     if minimums != (old.min_fit, old.min_engagement):
@@ -69,20 +72,38 @@ def choose_line(
     return aim, new[0], float(probs[above].mean()) if above.any() else 0.0
 
 
+def _rescaled(
+    old_parts: tuple[np.ndarray, np.ndarray], parts: tuple[np.ndarray, np.ndarray], line: Line
+) -> tuple[float, float]:
+    """The minimums per dimension on the new points' scale: each keeps out as many of the
+    current leads as it does under the old points (a minimum of 20 fit points means little once
+    the fit rules' points have doubled or halved)."""
+    out = []
+    minimums = (line.min_fit, line.min_engagement)
+    for before, after, minimum in zip(old_parts, parts, minimums, strict=True):
+        passing = int((before >= minimum).sum())
+        if minimum <= 0 or passing == 0 or len(after) == 0:
+            out.append(float(minimum))
+            continue
+        ranked = np.sort(after)[::-1]
+        out.append(float(max(0, int(np.floor(ranked[min(passing, len(ranked)) - 1])))))
+    return out[0], out[1]
+
+
 def _minimums(
-    parts: tuple[np.ndarray, np.ndarray], probs: np.ndarray, line: Line, step: float
+    parts: tuple[np.ndarray, np.ndarray], probs: np.ndarray, line: Line, step: float, target: float
 ) -> tuple[float, float]:
     """The minimum points per dimension, each lowered by the step when the leads it alone
     keeps out (above the line, short of that minimum) are expected to be promoted at least as
-    often as the lowest quarter of the leads that qualify: such a minimum keeps out better
-    leads than it lets in."""
+    often as the lowest quarter of the leads that qualify (as the target, when hardly any do):
+    such a minimum keeps out better leads than it lets in."""
     fit_part, eng_part = parts
     total = fit_part + eng_part
     qualifying = Layout.qualifies(fit_part, eng_part, line)
-    if qualifying.sum() < 4:
-        return line.min_fit, line.min_engagement
-    cut = np.quantile(total[qualifying], 0.25)
-    marginal = float(probs[qualifying & (total <= cut)].mean())
+    marginal = target  # with (almost) nobody qualifying, the leads kept out meet the target
+    if qualifying.sum() >= 4:
+        cut = np.quantile(total[qualifying], 0.25)
+        marginal = float(probs[qualifying & (total <= cut)].mean())
     out = []
     for own, other, own_min, other_min in (
         (fit_part, eng_part, line.min_fit, line.min_engagement),
@@ -100,7 +121,8 @@ def _volume_bounds(
 ) -> tuple[float, float]:
     """How many current leads may qualify after this run, given how many do now."""
     grow = 1.0 + options.max_volume_change
-    lo, hi = before / grow, max(before * grow, before + options.min_decisions * (grow - 1))
+    lo = before * (1.0 - options.max_volume_drop)
+    hi = max(before * grow, before + options.min_decisions * (grow - 1))
     if observed is not None and observed < options.target_rate - TOLERANCE:
         hi = before  # the latest MQLs fell short: no more of them, whatever the fit says
     if observed is not None and observed > options.target_rate + TOLERANCE:

@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from scoring.calibrate.recal_backtest import backtest, would_become_mqls
-from scoring.calibrate.recal_types import Current, Decided, NotEnough, RecalOptions, Revision
+from scoring.calibrate.recal_line import _minimums, _rescaled
+from scoring.calibrate.recal_types import (
+    Current,
+    Decided,
+    Line,
+    NotEnough,
+    RecalOptions,
+    Revision,
+)
 from scoring.calibrate.recalibration import revise
 from scoring.calibrate.revised_text import revised_text
 from scoring.loader import default_model, load_model
@@ -93,7 +101,7 @@ def test_too_few_decisions_are_refused_with_what_is_missing() -> None:
 def test_the_threshold_moves_towards_the_target_rate_with_a_damped_step() -> None:
     # hardly anyone is promoted: the line must go up, but only part of the way at once
     # (the cap on how many leads may qualify per run is lifted here: tested below)
-    free = {"max_volume_change": 100.0}
+    free = {"max_volume_change": 100.0, "max_volume_drop": 1.0}
     low = decisions(400, exec_rate=0.2, other_rate=0.02)
     rev = revise(default_model(), low, [], RecalOptions(step=0.5, **free))
     assert rev.threshold_new > rev.threshold_old
@@ -173,7 +181,9 @@ def test_minimums_that_keep_good_leads_out_are_lowered_and_the_nurture_band_foll
         data.append(Decided(units, {}, (), bool(rng.random() < 0.8), 1.0, T0 + timedelta(hours=i)))
     current = [Current(d.units, {}, (), T0, True) for d in data]
     model = default_model()
-    options = RecalOptions(step=1.0, max_threshold_step=100, max_volume_change=100.0)
+    options = RecalOptions(
+        step=1.0, max_threshold_step=100, max_volume_change=100.0, max_volume_drop=1.0
+    )
     rev = revise(model, data, current, options)
     assert rev.min_engagement == (20, 0) and rev.min_fit == (20, 0)
     assert rev.threshold_new < 30
@@ -203,7 +213,9 @@ def test_one_run_changes_the_number_of_qualifying_leads_by_a_capped_share() -> N
     capped = revise(default_model(), data, current, RecalOptions(step=1.0, max_threshold_step=100))
     after = _qualifying(capped, current)
     assert before < after <= before * 1.25 + 1
-    free = RecalOptions(step=1.0, max_threshold_step=100, max_volume_change=100.0)
+    free = RecalOptions(
+        step=1.0, max_threshold_step=100, max_volume_change=100.0, max_volume_drop=1.0
+    )
     assert _qualifying(revise(default_model(), data, current, free), current) > before * 1.25
 
 
@@ -228,3 +240,26 @@ def _default_score(units: dict[str, float] | object) -> float:
     }
     assert isinstance(units, dict)
     return sum(pts[k] * v for k, v in units.items())
+
+
+def test_a_minimum_that_keeps_out_better_leads_than_those_at_the_line_is_lowered() -> None:
+    """Leads above the line that only the engagement minimum keeps out: when they are expected
+    to be promoted more often than the lowest quarter of those that qualify, the minimum comes
+    down by the step; when less often, it stays. The fit minimum keeps out nobody: it stays."""
+    fit = np.r_[np.full(50, 80.0), np.linspace(40, 60, 100)]
+    eng = np.r_[np.zeros(50), np.full(100, 30.0)]
+    line = Line(70, 20, 20)
+    at_line = np.linspace(0.35, 0.15, 100)  # the qualifying ones, better the higher they score
+    better = _minimums((fit, eng), np.r_[np.full(50, 0.4), at_line], line, 0.5, 0.3)
+    assert better == (20, 10)
+    worse = _minimums((fit, eng), np.r_[np.full(50, 0.1), at_line], line, 0.5, 0.3)
+    assert worse == (20, 20)
+
+
+def test_minimums_keep_their_meaning_when_the_points_change_scale() -> None:
+    """Fit points doubled: a minimum of 20 becomes the one that keeps out as many leads."""
+    old_fit = np.array([0.0, 10, 20, 30, 40])
+    new_fit = old_fit * 2
+    eng = np.full(5, 25.0)
+    assert _rescaled((old_fit, eng), (new_fit, eng), Line(70, 20, 20)) == (40, 25)
+    assert _rescaled((old_fit, eng), (new_fit, eng), Line(70, 0, 20)) == (0, 25)
