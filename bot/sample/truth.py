@@ -18,13 +18,6 @@ from bot.sample.draws import FloatArray, IntArray
 
 TRUTHS = ("seed", "shifted")
 
-# How much of a lead's chance is hidden from everything the bot could see (noise on the logit).
-# The seed's market, which the demo shows, keeps much of it hidden. In the shifted one, which
-# the feedback-loop benchmark runs on, who the lead is and what it does tells more of it: that
-# benchmark measures the loop against the best ranking by the true chance, and a regression
-# fitted to every lead's true outcome is the most any model of what the bot sees can reach.
-_HIDDEN = {"seed": 0.8, "shifted": 0.4}
-
 _MANAGER = re.compile(r"head of|manager|leiter|director", re.IGNORECASE)
 _SHIFTED_INDUSTRY = {"Software": 1.0, "Retail": 0.8, "Finance": 0.7, "Consulting": 0.5}
 
@@ -62,7 +55,7 @@ def propensity(
     country: IntArray,
     source: IntArray,
 ) -> FloatArray:
-    """The chance of converting: a logistic curve of the weighted fit, plus hidden noise."""
+    """The chance of converting: a logistic curve of the weighted fit, plus noise."""
     if truth not in TRUTHS:
         raise ValueError(f"truth must be one of {', '.join(TRUTHS)}, not {truth!r}")
     fit = (
@@ -72,4 +65,4 @@ def propensity(
         + 0.06 * p.COUNTRY_FIT[country]
         + 0.04 * p.SOURCE_FIT[source]
     )
-    return 1 / (1 + np.exp(-(-5.4 + 6.0 * fit + rng.normal(0, _HIDDEN[truth], title.size))))
+    return 1 / (1 + np.exp(-(-5.4 + 6.0 * fit + rng.normal(0, 0.8, title.size))))
