@@ -59,15 +59,11 @@ def choose_line(
     limit = options.max_threshold_step
     move = int(np.clip(round(options.step * (aim - round(old.mql))), -limit, limit))
     wanted = Line(max(1, round(old.mql) + move), *minimums)
-    before = int(pop.qualifies(*old_parts, old).sum())
-    bounds = _volume_bounds(before, observed, options)
-    new = _within(parts, wanted, bounds)
+    guards = _guards(pop, parts, old_parts, old, observed, options)
+    new = _within(wanted, guards)
     if new[1] > 0 and minimums != (old.min_fit, old.min_engagement):
-        new = min(
-            new,
-            _within(parts, Line(wanted.mql, old.min_fit, old.min_engagement), bounds),
-            key=lambda found: found[1],
-        )
+        kept = _within(Line(wanted.mql, old.min_fit, old.min_engagement), guards)
+        new = min(new, kept, key=lambda found: found[1])
     above = pop.qualifies(fit_part, eng_part, new[0])
     return aim, new[0], float(probs[above].mean()) if above.any() else 0.0
 
@@ -116,6 +112,25 @@ def _minimums(
     return out[0], out[1]
 
 
+def _guards(
+    pop: Layout,
+    parts: tuple[np.ndarray, np.ndarray],
+    old_parts: tuple[np.ndarray, np.ndarray],
+    old: Line,
+    observed: float | None,
+    options: RecalOptions,
+) -> list[Guard]:
+    """The counts the run may change only so far: of all current leads (an approval rescores
+    them all at once) and of the newest fifth of them (the leads arriving now, whose MQLs are
+    next week's: older leads, decided or decayed, would hide a jump among them)."""
+    out: list[Guard] = []
+    for n in (len(parts[0]), max(1, len(parts[0]) // 5)):
+        before = int(pop.qualifies(old_parts[0][:n], old_parts[1][:n], old).sum())
+        mine = (parts[0][:n], parts[1][:n])
+        out.append((mine, _volume_bounds(before, observed, options)))
+    return out
+
+
 def _volume_bounds(
     before: int, observed: float | None, options: RecalOptions
 ) -> tuple[float, float]:
@@ -130,22 +145,26 @@ def _volume_bounds(
     return lo, hi
 
 
-def _within(
-    parts: tuple[np.ndarray, np.ndarray], wanted: Line, bounds: tuple[float, float]
-) -> tuple[Line, float]:
-    """The line nearest `wanted` (same minimums) whose count of qualifying leads is within
-    `bounds`, or, when no line's is, the one whose count comes nearest; with how far off
-    its count is (0: within)."""
-    lo, hi = bounds
-    fit_part, eng_part = parts
-    ok = (fit_part >= wanted.min_fit) & (eng_part >= wanted.min_engagement)
-    totals = np.sort((fit_part + eng_part)[ok])[::-1]
+Guard = tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]  # leads' parts, count bounds
 
-    def off(t: int) -> float:  # how far the count at or above t lies outside the bounds
-        n = int(np.searchsorted(-totals, -t, side="right"))
-        return max(0.0, lo - n, n - hi)
 
-    lines = {max(1, int(np.ceil(v))) for v in totals} | {max(1, round(wanted.mql))}
+def _within(wanted: Line, guards: list[Guard]) -> tuple[Line, float]:
+    """The line nearest `wanted` (same minimums) whose count of qualifying leads is within the
+    bounds of every guard, or, when no line's is, the one whose counts come nearest; with how
+    far off they are (0: within)."""
+    ranked = []
+    for (fit_part, eng_part), _ in guards:
+        ok = (fit_part >= wanted.min_fit) & (eng_part >= wanted.min_engagement)
+        ranked.append(np.sort((fit_part + eng_part)[ok])[::-1])
+
+    def off(t: int) -> float:  # how far the counts at or above t lie outside the bounds
+        far = 0.0
+        for totals, (_, (lo, hi)) in zip(ranked, guards, strict=True):
+            n = int(np.searchsorted(-totals, -t, side="right"))
+            far = max(far, (lo - n) / max(lo, 1.0), (n - hi) / max(hi, 1.0))
+        return far
+
+    lines = {max(1, int(np.ceil(v))) for v in ranked[0]} | {max(1, round(wanted.mql))}
     best = min(lines, key=lambda t: (off(t), abs(t - wanted.mql), -t))
     return Line(best, wanted.min_fit, wanted.min_engagement), off(best)
 

@@ -31,7 +31,8 @@ class Decided:
 
 @dataclass(frozen=True)
 class Current:
-    """A lead as it is now: where it would stand under the revision."""
+    """A lead as it is now: where it would stand under the revision. Current leads are given
+    newest first: the newest of them stand for the MQLs of the weeks to come."""
 
     units: Mapping[str, float]
     facts: Mapping[str, Any]
