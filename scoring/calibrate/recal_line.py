@@ -121,13 +121,15 @@ def _guards(
     options: RecalOptions,
 ) -> list[Guard]:
     """The counts the run may change only so far: of all current leads (an approval rescores
-    them all at once) and of the newest fifth of them (the leads arriving now, whose MQLs are
-    next week's: older leads, decided or decayed, would hide a jump among them)."""
+    them all at once: only up) and of the newest fifth of them (the leads arriving now, whose
+    MQLs are next week's: older leads, decided or decayed, would hide a jump among them)."""
     out: list[Guard] = []
     for n in (len(parts[0]), max(1, len(parts[0]) // 5)):
         before = int(pop.qualifies(old_parts[0][:n], old_parts[1][:n], old).sum())
-        mine = (parts[0][:n], parts[1][:n])
-        out.append((mine, _volume_bounds(before, observed, options)))
+        lo, hi = _volume_bounds(before, observed, options)
+        if n == len(parts[0]):
+            lo = 0.0  # older leads decay and get decided: only their flood is bounded
+        out.append(((parts[0][:n], parts[1][:n]), (lo, hi)))
     return out
 
 
