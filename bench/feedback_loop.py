@@ -40,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedback_references import Ceiling, SameDecisions, promote_chance
+from _feedback_references import Ceiling, SameDecisions, promote_chance
 
 START = datetime(2026, 9, 7, 7, 0, tzinfo=UTC)  # a Monday morning
 

@@ -54,7 +54,7 @@ class RecalOptions:
     z: float = 2.0  # a new rule's weight must be this many standard errors from 0
     max_threshold_step: int = 20  # points the threshold moves at most per run
     max_volume_change: float = 0.25  # the share by which the leads that qualify grow per run
-    max_volume_drop: float = 0.10  # ...and shrink: fewer MQLs are also fewer decisions to learn from
+    max_volume_drop: float = 0.10  # ...and shrink: fewer MQLs are fewer decisions to learn from
     window_days: int = 180
     holdout: float = 0.25  # the latest share of decisions the backtest holds out
 
