@@ -1,7 +1,7 @@
 """Benchmark of the feedback loop: does weekly recalibration from SDR decisions find a truth
 the default model misjudges?
 
-    python bench/feedback_loop.py                  # 12 weeks of 1,500 new leads each
+    python bench/feedback_loop.py                  # 12 weeks of 3,000 new leads each
     python bench/feedback_loop.py --quick          # 3 weeks of 300 leads: a smoke run
 
 Each week `sdrbot generate --truth shifted` supplies new leads and their week of events (a
@@ -38,6 +38,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _feedback_references import Ceiling, SameDecisions, promote_chance
 
 START = datetime(2026, 9, 7, 7, 0, tzinfo=UTC)  # a Monday morning
 
@@ -50,13 +53,14 @@ class Week:
     dice: float  # the share the simulated SDRs actually promoted
     best: float  # expected promote rate of the same number of the week's best leads
     ceiling: float | None  # ...of as many chosen by a regression fitted to the truth's outcomes
+    learner: float | None  # ...of as many chosen by a regression fitted to the loop's decisions
     model: str  # what the week's learning step did
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=12, help="weeks to simulate (default 12)")
-    parser.add_argument("--leads", type=int, default=1500, help="new leads per week")
+    parser.add_argument("--leads", type=int, default=3000, help="new leads per week")
     parser.add_argument("--seed", type=int, default=7, help="seed of the stream and the SDRs")
     parser.add_argument("--noise", type=float, default=0.1, help="chance an SDR's call is wrong")
     parser.add_argument("--no-learning", action="store_true", help="keep the default model")
@@ -105,7 +109,7 @@ def simulate(tmp: Path, args: argparse.Namespace, learn: Any) -> list[Week]:
     engine = make_engine(f"sqlite:///{tmp / 'loop.db'}")
     upgrade(engine)
     rng = np.random.default_rng(args.seed)
-    ceiling = Ceiling()
+    ceiling, same = Ceiling(), SameDecisions()
     weeks, known = [], {}
     for n in range(1, args.weeks + 1):
         now = START + timedelta(weeks=n)
@@ -113,12 +117,16 @@ def simulate(tmp: Path, args: argparse.Namespace, learn: Any) -> list[Week]:
         known.update(truth)
         for kind in ("leads", "events"):
             import_file(engine, tmp / f"w{n}" / f"{kind}.csv", kind, now=now, actor="bench")
-        mqls, promoted = decide_open(engine, known, truth, rng, args, now + timedelta(hours=2))
+        calls: dict[str, str] = {}
+        mqls, promoted = decide_open(
+            engine, known, truth, rng, args, now + timedelta(hours=2), calls
+        )
         rate, best = expected_rates(truth, mqls, args)
         dice = promoted / len(mqls) if mqls else 0.0
         top = ceiling.rate(tmp / f"w{n}", truth, len(mqls), args)
+        learner = same.rate(tmp / f"w{n}", truth, len(mqls), args, calls)
         done = learn(engine, now + timedelta(days=2)) if learn else "default model kept"
-        weeks.append(Week(n, len(mqls), rate, dice, best, top, done))
+        weeks.append(Week(n, len(mqls), rate, dice, best, top, learner, done))
         print(f"week {n}: {len(mqls)} MQLs, rate {rate:.1%}, best {best:.1%} — {done}", flush=True)
     return weeks
 
@@ -149,11 +157,6 @@ def week_sample(
         }
 
 
-def promote_chance(p: np.ndarray, args: argparse.Namespace) -> np.ndarray:
-    """P(an SDR promotes) for a lead whose true chance of converting is `p`."""
-    return args.noise + (1 - 2 * args.noise) * p
-
-
 def decide_open(
     engine: Any,
     known: dict[str, tuple[float, bool]],
@@ -161,9 +164,10 @@ def decide_open(
     rng: np.random.Generator,
     args: Any,
     at: datetime,
+    calls: dict[str, str],
 ) -> tuple[list[str], int]:
-    """Every open MQL decided by the simulated SDRs; returns the week's own MQLs (e-mails) and
-    how many of those were promoted."""
+    """Every open MQL decided by the simulated SDRs (each call noted in `calls`); returns the
+    week's own MQLs (e-mails) and how many of those were promoted."""
     from bot.usecases.lifecycle.decisions import decide
     from storage.db import session_scope
     from storage.repositories import leads as repo
@@ -185,6 +189,7 @@ def decide_open(
         decide(
             engine, lead_id=lead_id, outcome=outcome, actor="slack:USIMSDR", now=at, reason=reason
         )
+        calls[email] = outcome
         if email in week:
             mine.append(email)
             promoted += outcome == "promote"
@@ -202,68 +207,19 @@ def expected_rates(
     return float(chance.mean()), float(promote_chance(ranked, args).mean())
 
 
-class Ceiling:
-    """What a model that sees all a points model could see, fitted to the true outcomes of
-    the earlier weeks' leads (all of them, not only the MQLs; the latest TRAIN, so that the
-    fits stay quick), reaches at the same volume: a one-hot logistic regression on the lead
-    fields and capped event counts. It shows how much of the distance to the best is the
-    truth's hidden noise rather than the loop."""
-
-    TRAIN = 6000
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, float]] = []
-        self.y: list[bool] = []
-
-    def rate(self, week: Path, truth: dict[str, Any], volume: int, args: Any) -> float | None:
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        emails, rows = _features(week)
-        found = None
-        if self.rows and volume and len(set(self.y)) == 2:
-            vec = DictVectorizer()
-            fit = LogisticRegression(C=0.5, max_iter=2000)
-            fit.fit(vec.fit_transform(self.rows), self.y)
-            chance = fit.predict_proba(vec.transform(rows))[:, 1]
-            chosen = [truth[emails[i]][0] for i in np.argsort(-chance)[:volume]]
-            found = float(promote_chance(np.array(chosen), args).mean())
-        self.rows = (self.rows + rows)[-self.TRAIN :]
-        self.y = (self.y + [truth[e][1] for e in emails])[-self.TRAIN :]
-        return found
-
-
-def _features(week: Path) -> tuple[list[str], list[dict[str, float]]]:
-    with (week / "leads.csv").open(newline="", encoding="utf-8") as fh:
-        leads = list(csv.DictReader(fh))
-    feats: dict[str, dict[str, float]] = {}
-    for lead in leads:
-        size = int(lead["company_size"] or 0)
-        band = next((b for b in (1, 5, 20, 50, 200, 1000, 5000) if size < b), 10**9)
-        feats[lead["email"]] = {
-            f"{k}={lead[k]}": 1.0 for k in ("title", "industry", "country", "source")
-        } | {f"size<{band}": 1.0}
-    with (week / "events.csv").open(newline="", encoding="utf-8") as fh:
-        for event in csv.DictReader(fh):
-            path = event["url"].partition(".com")[2].split("/")[1:2]
-            key = f"{event['type']}:{path[0] if path else ''}:{event['asset_type']}"
-            row = feats[event["email"]]
-            row[key] = min(3.0, row.get(key, 0.0) + 1.0)
-    return list(feats), list(feats.values())
-
-
 def report(weeks: list[Week], seconds: float, args: argparse.Namespace) -> None:
     print()
     print(
         f"{'week':>4} {'MQLs':>5} {'MQL->SQL':>9} {'(dice)':>7} {'best':>6} {'gap':>6} "
-        f"{'ceiling':>8}  learning"
+        f"{'ceiling':>8} {'learner':>8}  learning"
     )
     for w in weeks:
         gap = w.best - w.rate
         top = "–" if w.ceiling is None else f"{w.ceiling:.1%}"
+        same = "–" if w.learner is None else f"{w.learner:.1%}"
         print(
             f"{w.n:>4} {w.mqls:>5} {w.rate:>9.1%} {w.dice:>7.1%} {w.best:>6.1%} "
-            f"{gap * 100:>5.1f}p {top:>8}  {w.model}"
+            f"{gap * 100:>5.1f}p {top:>8} {same:>8}  {w.model}"
         )
     late = [w for w in weeks if w.n >= 8]
     close = bool(late) and all(w.best - w.rate <= 0.05 for w in late)

@@ -16,6 +16,7 @@ KEYS = {
     "approvers",
     "approver_groups",
     "recycle_weight",
+    "sent_back_weight",
     "target_rate",
     "min_decisions",
     "min_each",
@@ -24,6 +25,9 @@ KEYS = {
     "day",
     "time",
     "flood_limit",
+    "exploration_share",
+    "exploration_band",
+    "exploration_time",
 }
 
 
@@ -33,6 +37,7 @@ class LearningSettings:
     approvers: tuple[str, ...] = ()  # Slack user ids; with none and no groups, nobody in Slack
     approver_groups: tuple[str, ...] = ()  # Slack user group ids
     recycle_weight: float = 0.5  # a recycle is a "no" worth this much of a disqualify; 0: ignored
+    sent_back_weight: float = 1.0  # an AE's send-back: a "no" over the SDR's promote; 0: ignored
     target_rate: float = 0.30  # the promote rate wanted among MQLs
     min_decisions: int = 30
     min_each: int = 10  # promoted, and not promoted
@@ -41,6 +46,11 @@ class LearningSettings:
     day: str = "mon"  # the weekly recalibration, in the team's timezone
     time: str = "07:00"
     flood_limit: int = 20  # more new MQLs than this from one model change: one summary
+    # the exploration sample (docs/learning.md): this share of the leads scoring within
+    # `exploration_band` points under the MQL line, shown daily at `exploration_time`; 0: off
+    exploration_share: float = 0.0
+    exploration_band: float = 10.0
+    exploration_time: str = "10:00"
 
     def options(self) -> RecalOptions:
         return RecalOptions(
@@ -62,17 +72,22 @@ def learning_settings(config: Mapping[str, Any]) -> LearningSettings:
     for key in ("approvers", "approver_groups"):
         if key in got:
             values[key] = texts(f"learning.{key}", got[key])
-    for key in ("recycle_weight", "target_rate", "step"):
+    for key in ("recycle_weight", "target_rate", "step", "exploration_share"):
         if key in got:
-            values[key] = _share(f"learning.{key}", got[key], zero_ok=key == "recycle_weight")
+            zero_ok = key in ("recycle_weight", "exploration_share")
+            values[key] = _share(f"learning.{key}", got[key], zero_ok=zero_ok)
+    for key in ("exploration_band", "sent_back_weight"):
+        if key in got:
+            values[key] = number(f"learning.{key}", got[key], key == "sent_back_weight")
     for key in ("min_decisions", "min_each", "max_new_rules", "flood_limit"):
         if key in got:
             values[key] = _whole(f"learning.{key}", got[key], zero_ok=key == "max_new_rules")
     try:
         if "day" in got:
             values["day"] = day("learning.day", got["day"])
-        if "time" in got:
-            values["time"] = clock_time("learning.time", got["time"])
+        for key in ("time", "exploration_time"):
+            if key in got:
+                values[key] = clock_time(f"learning.{key}", got[key])
     except ScheduleSettingsError as exc:
         raise SettingsError(str(exc)) from exc
     return LearningSettings(**values)

@@ -98,7 +98,11 @@ def _from_db(exclude: list[str]) -> tuple[str, list[Example]]:
         )
         for ex in labelled.examples
     ]
-    source = f"the database ({labelled.decisions} SDR decision(s), {labelled.crm} CRM outcome(s))"
+    source = (
+        f"the database ({labelled.decisions} SDR decision(s) ({labelled.exploration} on "
+        f"exploration alerts), {labelled.ae} AE answer(s) to a handover ({labelled.sent_back} "
+        f"sent back), {labelled.crm} CRM outcome(s))"
+    )
     return source, examples
 
 

@@ -23,8 +23,11 @@ def _quality(q: dict[str, Any] | None) -> str:
 def show_evidence(ev: dict[str, Any]) -> None:
     console.print(
         f"Learned from {ev['decisions']} decided lead(s): {ev['positives']} promoted, "
-        f"{ev['negatives']} recycled or disqualified ({ev['from_crm']} labelled by a CRM "
-        f"outcome; a recycle counts {ev['recycle_weight']:g} of a no)."
+        f"{ev['negatives']} recycled, disqualified or sent back ({ev['from_crm']} labelled "
+        f"by a CRM outcome, {ev.get('from_ae', 0)} by an AE's answer to the handover; a recycle "
+        f"counts {ev['recycle_weight']:g} of a no, a send-back "
+        f"{ev.get('sent_back_weight', 1.0):g}; {ev.get('from_exploration', 0)} answer(s) to "
+        "exploration alerts, each weighed 1 / its sampling share)."
     )
     table = Table(title="Rules: points and the decisions behind them")
     for column in ("rule", "old", "new", "decided with it (promoted)", "without it (promoted)"):

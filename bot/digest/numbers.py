@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.digest.proposal import pending_proposal
+from bot.digest.proposal import exploration_week, pending_proposal
 from bot.digest.verdict import BANDS, verdict
 from bot.digest.weeks import Week
 from storage.repositories import digest as repo
@@ -114,6 +114,7 @@ class DigestNumbers:
     by_score: tuple[ScoreRow, ...] = field(default=())  # over the five weeks
     sla: Sla = field(default=Sla(0, None, None, 0, 0))
     proposal: dict[str, Any] | None = None  # the pending model proposal (bot/digest/proposal.py)
+    exploration: dict[str, int] | None = None  # the week's exploration sample, not in the funnel
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -185,6 +186,7 @@ def digest_numbers(session: Session, week: Week, tz: ZoneInfo, *, now: datetime)
         by_score=_by_score(session, week.shifted(1 - TREND_WEEKS).start(tz), end),
         sla=_sla(session, start, end),
         proposal=pending_proposal(session),
+        exploration=exploration_week(session, start, end),
     )
 
 
@@ -249,4 +251,5 @@ def from_payload(data: dict[str, Any]) -> DigestNumbers:
         by_score=tuple(ScoreRow(**s) for s in data.get("by_score", ())),
         sla=Sla(**data["sla"]) if "sla" in data else Sla(0, None, None, 0, 0),
         proposal=data.get("proposal"),
+        exploration=data.get("exploration"),
     )

@@ -1,13 +1,15 @@
 """The pending recalibration proposal, if there is one, as the digest mentions it: its headline
-in numbers and where it was posted, so the digest links to it (issue 13, criterion 2)."""
+in numbers and where it was posted, so the digest links to it (issue 13, criterion 2); and the
+week's exploration sample, apart from the funnel (its leads were never MQLs)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from storage.repositories import proposals
+from storage.repositories import exploration, proposals
 
 
 def pending_proposal(session: Session) -> dict[str, Any] | None:
@@ -24,6 +26,19 @@ def pending_proposal(session: Session) -> dict[str, Any] | None:
         "new": ev.get("threshold", {}).get("new"),
         "channel": row.slack_channel,
         "ts": row.slack_ts,
+    }
+
+
+def exploration_week(session: Session, start: datetime, end: datetime) -> dict[str, int] | None:
+    """Leads shown under the MQL line and the answers of the week; None for a week without."""
+    counts = exploration.week_counts(session, start, end)
+    if not any(counts.values()):
+        return None
+    answers = ("promote", "recycle", "disqualify")
+    return {
+        "shown": counts.get("shown", 0),
+        "answered": sum(counts.get(a, 0) for a in answers),
+        **{a: counts.get(a, 0) for a in answers},
     }
 
 

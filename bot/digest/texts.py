@@ -81,6 +81,11 @@ def digest_texts(numbers: DigestNumbers, locale: str, timezone: str) -> DigestTe
         _sla(numbers, locale),
         _quality(numbers, locale),
         *([_proposal(numbers.proposal, locale)] if numbers.proposal else []),
+        *(
+            [render("digest/exploration.mrkdwn", locale, **numbers.exploration)]
+            if numbers.exploration
+            else []
+        ),
     )
     return DigestTexts(
         header=render(

@@ -1,7 +1,9 @@
-"""The outbox kinds of recalibration (`jobs.proposal…`): a proposal posted to the marketing-ops
-channel, updated in place once decided, a note in its thread, and the one summary of the many
-MQLs a model change made at once. Delivered by bot/slack/proposal_delivery.py through the
-scheduled jobs' sender; the rows hold ids, the words are rendered at delivery."""
+"""The outbox kinds of learning (`jobs.proposal…`, `jobs.exploration…`): a proposal posted to
+the marketing-ops channel, updated in place once decided, a note in its thread, and the one
+summary of the many MQLs a model change made at once (delivered by
+bot/slack/proposal_delivery.py); an exploration alert of a lead under the MQL line, and its
+update once answered (bot/slack/exploration_delivery.py). All go through the scheduled jobs'
+sender; the rows hold ids, the words are rendered at delivery."""
 
 from __future__ import annotations
 
@@ -99,9 +101,63 @@ class MqlSummary:
         }
 
 
-LearningMessage = ProposalPost | ProposalUpdate | ProposalNote | MqlSummary
+@dataclass(frozen=True)
+class ExplorationPost:
+    """A lead of the exploration sample, shown to the SDRs though it is under the MQL line."""
+
+    kind: ClassVar[str] = "jobs.exploration"
+    sample_id: int
+    lead_id: int
+    channel: str
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        return f"exploration:{self.sample_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "sample_id": self.sample_id,
+            "lead_id": self.lead_id,
+            "channel": self.channel,
+            "locale": self.locale,
+        }
+
+
+@dataclass(frozen=True)
+class ExplorationUpdate:
+    """The exploration alert re-rendered in place once answered: the answer, no buttons."""
+
+    kind: ClassVar[str] = "jobs.exploration_update"
+    sample_id: int
+    lead_id: int
+    channel: str
+    locale: str = "en"
+
+    def dedupe_key(self) -> str:
+        return f"exploration:{self.sample_id}:answered"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "sample_id": self.sample_id,
+            "lead_id": self.lead_id,
+            "channel": self.channel,
+            "locale": self.locale,
+        }
+
+
+ProposalMessage = ProposalPost | ProposalUpdate | ProposalNote | MqlSummary
+ExplorationMessage = ExplorationPost | ExplorationUpdate
+LearningMessage = ProposalMessage | ExplorationMessage
 LEARNING_KINDS: dict[str, type[LearningMessage]] = {
-    cls.kind: cls for cls in (ProposalPost, ProposalUpdate, ProposalNote, MqlSummary)
+    cls.kind: cls
+    for cls in (
+        ProposalPost,
+        ProposalUpdate,
+        ProposalNote,
+        MqlSummary,
+        ExplorationPost,
+        ExplorationUpdate,
+    )
 }
 
 

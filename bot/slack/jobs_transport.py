@@ -26,7 +26,7 @@ from bot.digest.chart import alt_text, digest_chart
 from bot.digest.numbers import from_payload
 from bot.digest.texts import digest_texts
 from bot.outbox.lanes import PooledLanes
-from bot.outbox.learning_messages import LearningMessage
+from bot.outbox.learning_messages import ExplorationPost, ExplorationUpdate, LearningMessage
 from bot.outbox.messages import Digest, Reminder
 from bot.outbox.sender import LEASE, Sender
 from bot.outbox.transport import (
@@ -40,7 +40,7 @@ from bot.outbox.transport import (
     Unreadable,
     read,
 )
-from bot.slack import proposal_delivery, sla_delivery
+from bot.slack import exploration_delivery, proposal_delivery, sla_delivery
 from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.limits import BlockKitLimitError
 from bot.slack.channels import ChannelIds
@@ -83,6 +83,8 @@ class JobsTransport:
         if isinstance(message, Reminder):
             step = "escalation" if message.escalate else "reminder"
             return f"outbox row {row.id} (the SLA {step} of lead {message.lead_id})"
+        if isinstance(message, ExplorationPost | ExplorationUpdate):
+            return f"outbox row {row.id} ({row.kind} of lead {message.lead_id})"
         if not isinstance(message, Digest):
             return f"outbox row {row.id} ({row.kind} of proposal #{message.proposal_id})"
         part = "chart" if message.chart else "message"
@@ -92,6 +94,10 @@ class JobsTransport:
         try:
             if isinstance(message, Reminder):
                 return sla_delivery.deliver(self.engine, self.client, message)
+            if isinstance(message, ExplorationPost | ExplorationUpdate):
+                return exploration_delivery.deliver(
+                    self.engine, self.client, self.channel_ids, message
+                )
             if not isinstance(message, Digest):
                 return proposal_delivery.deliver(
                     self.engine, self.client, self.channel_ids, message

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.outbox.learning_messages import (
-    LearningMessage,
     MqlSummary,
+    ProposalMessage,
     ProposalNote,
     ProposalPost,
     ProposalUpdate,
@@ -33,7 +33,7 @@ def _view(row: ModelProposal) -> ProposalView:
 
 
 def deliver(
-    engine: Engine, client: WebClient, channel_ids: ChannelIds, message: LearningMessage
+    engine: Engine, client: WebClient, channel_ids: ChannelIds, message: ProposalMessage
 ) -> Outcome:
     if isinstance(message, MqlSummary):
         return _summary(engine, client, message)

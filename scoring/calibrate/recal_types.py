@@ -31,7 +31,8 @@ class Decided:
 
 @dataclass(frozen=True)
 class Current:
-    """A lead as it is now: where it would stand under the revision."""
+    """A lead as it is now: where it would stand under the revision. Current leads are given
+    newest first: the newest of them stand for the MQLs of the weeks to come."""
 
     units: Mapping[str, float]
     facts: Mapping[str, Any]
@@ -48,9 +49,12 @@ class RecalOptions:
     min_decisions: int = 30
     min_each: int = 10  # positives and negatives each
     max_new_rules: int = 5
+    per_attribute: int = 3  # new rules of one attribute or event type per run, at most
     min_points: int = 3  # a new rule needs at least this many points (either sign)
     z: float = 2.0  # a new rule's weight must be this many standard errors from 0
     max_threshold_step: int = 20  # points the threshold moves at most per run
+    max_volume_change: float = 0.25  # the share by which the leads that qualify grow per run
+    max_volume_drop: float = 0.10  # ...and shrink: fewer MQLs are fewer decisions to learn from
     window_days: int = 180
     holdout: float = 0.25  # the latest share of decisions the backtest holds out
 

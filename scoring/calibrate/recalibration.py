@@ -15,11 +15,11 @@ import numpy as np
 
 from scoring.calibrate.candidates import Candidate
 from scoring.calibrate.penalised import PriorFit, fit_towards, slope
-from scoring.calibrate.recal_features import Layout, candidates_for, layout, line_of
+from scoring.calibrate.recal_features import Layout, candidates_for, layout
+from scoring.calibrate.recal_line import choose_line, latest_rate
 from scoring.calibrate.recal_types import (
     Current,
     Decided,
-    Line,
     NewRule,
     NotEnough,
     Rates,
@@ -29,7 +29,6 @@ from scoring.calibrate.recal_types import (
 )
 from scoring.model import ScoringModel
 
-BINDING = 0.05  # a promote rate this far above the target at the lowest line: minimums bind
 MIN_SLOPE = 0.005  # log-odds per point: a score the decisions do not confirm still has a scale
 
 
@@ -83,10 +82,16 @@ def revise(
     new_cand_pts = np.round(options.step * fitted[r:]).astype(int)
     chosen = [cands[j] for j in kept]
     pop = layout(model, chosen, current or decided, options.window_days)
-    probs = 1.0 / (1.0 + np.exp(-refit.logits(np.hstack([pop.rules, pop.cands]))))
+    probs = _chances(refit, np.hstack([lay.rules, lay.cands[:, kept]]), y, pop)
     old_t = round(model.thresholds.mql)
-    aim, new_line, expected = _line(
-        pop, pop.dimensions(new_rule_pts, chosen, new_cand_pts), probs, model, options
+    aim, new_line, expected = choose_line(
+        pop,
+        pop.dimensions(new_rule_pts, chosen, new_cand_pts),
+        pop.dimensions(p_old, chosen, np.zeros(len(chosen))),
+        probs,
+        model,
+        options,
+        latest_rate(decided, options.holdout),
     )
     changes = [
         RuleChange(r.id, r.label, r.dimension, r.points, int(pts), _rates(lay.rules[:, j], y))
@@ -106,31 +111,16 @@ def revise(
     )
 
 
-def _line(
-    pop: Layout,
-    parts: tuple[np.ndarray, np.ndarray],
-    probs: np.ndarray,
-    model: ScoringModel,
-    options: RecalOptions,
-) -> tuple[int, Line, float]:
-    """(where the fit puts the line, what qualifies after this run's step, the expected promote
-    rate of the current leads that would qualify).
+def _chances(refit: PriorFit, seen: np.ndarray, y: np.ndarray, pop: Layout) -> np.ndarray:
+    """Each current lead's chance of being promoted, each decision counting once.
 
-    When the minimums per dimension, not the line, keep leads out (even the lowest line admits
-    only leads promoted well above the target rate), they are lowered by the step too."""
-    fit_part, eng_part = parts
-    old = line_of(model)
-    aim, rate = _aim(fit_part, eng_part, probs, old, options.target_rate)
-    minimums = (old.min_fit, old.min_engagement)
-    if rate > options.target_rate + BINDING and any(minimums):
-        minimums = tuple(float(round(m * (1 - options.step))) for m in minimums)  # type: ignore[assignment]
-        lowered = Line(old.mql, *minimums)
-        aim, rate = _aim(fit_part, eng_part, probs, lowered, options.target_rate)
-    limit = options.max_threshold_step
-    move = int(np.clip(round(options.step * (aim - round(old.mql))), -limit, limit))
-    new = Line(max(1, round(old.mql) + move), *minimums)
-    above = pop.qualifies(fit_part, eng_part, new)
-    return aim, new, float(probs[above].mean()) if above.any() else 0.0
+    The fit weighs a recycle as half a "no", which serves the points (a recycle says less
+    than a disqualification) but overstates how often leads are promoted: the line is set on
+    these chances, rescaled to the decisions as they were."""
+    z = refit.logits(seen)
+    calibration = slope(z, y, np.ones_like(y))
+    out = calibration.logits(refit.logits(np.hstack([pop.rules, pop.cands]))[:, None])
+    return np.asarray(1.0 / (1.0 + np.exp(-out)))
 
 
 def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions) -> np.ndarray:
@@ -149,8 +139,9 @@ def _chosen(
     beta: float,
     options: RecalOptions,
 ) -> list[int]:
-    """New rules worth proposing: far enough from nothing, worth a few points, one per
-    attribute or event type, the clearest first.
+    """New rules worth proposing: far enough from nothing, worth a few points, a few per
+    attribute or event type (the values of one attribute exclude each other), the clearest
+    first.
 
     Each candidate is judged by what it adds to the current score, one at a time: in the joint
     fit the values of one attribute (every industry, and "no industry") add up to the
@@ -158,7 +149,7 @@ def _chosen(
     """
     y, w, strength = data
     score = lay.rules @ lay.old_points
-    best: dict[str, tuple[float, int]] = {}
+    best: dict[str, list[tuple[float, int]]] = {}
     for j, cand in enumerate(cands):
         alone = fit_towards(
             np.column_stack([score, lay.cands[:, j]]),
@@ -174,30 +165,16 @@ def _chosen(
         if np.sign(full.coef[lay.rules.shape[1] + j]) != np.sign(coef):
             continue  # what it adds alone the others explain, and more
         key = cand.group or str(cand.spec.get("event"))
-        if key not in best or z > best[key][0]:
-            best[key] = (z, j)
-    ranked = sorted(best.values(), reverse=True)[: options.max_new_rules]
+        best.setdefault(key, []).append((z, j))
+    ranked = sorted(
+        (
+            found
+            for group in best.values()
+            for found in sorted(group)[::-1][: options.per_attribute]
+        ),
+        reverse=True,
+    )[: options.max_new_rules]
     return sorted(j for _, j in ranked)
-
-
-def _aim(
-    fit_part: np.ndarray, eng_part: np.ndarray, probs: np.ndarray, line: Line, target: float
-) -> tuple[int, float]:
-    """The lowest line whose leads at or above it are expected to be promoted at the target
-    rate, and that rate; when none is, the line with the best expected rate."""
-    total = fit_part + eng_part
-    ok = (fit_part >= line.min_fit) & (eng_part >= line.min_engagement)
-    best: tuple[float, int] | None = None
-    for t in sorted({int(v) for v in np.ceil(total[ok])}):
-        above = ok & (total >= t)
-        if not above.any():
-            continue
-        rate = float(probs[above].mean())
-        if rate >= target:
-            return max(1, t), rate
-        if best is None or rate > best[0]:
-            best = (rate, t)
-    return (max(1, best[1]), best[0]) if best is not None else (round(line.mql), 0.0)
 
 
 def _rates(column: np.ndarray, y: np.ndarray) -> Rates:

@@ -20,6 +20,7 @@ class DecisionRow:
     at: datetime
     model_version: int | None
     breakdown: list[dict[str, Any]]
+    id: int | None = None
 
 
 def latest_decisions(session: Session) -> dict[int, DecisionRow]:
@@ -28,7 +29,7 @@ def latest_decisions(session: Session) -> dict[int, DecisionRow]:
     )
     return {
         d.lead_id: DecisionRow(
-            d.lead_id, d.decision, d.decided_at, d.model_version, list(d.breakdown or [])
+            d.lead_id, d.decision, d.decided_at, d.model_version, list(d.breakdown or []), d.id
         )
         for d in rows
     }

@@ -1,5 +1,6 @@
-"""What calibration from the database reads: the leads with an outcome (SDR decisions and CRM
-outcomes), the leads' fields, and their events up to a moment per lead."""
+"""What calibration from the database reads: the leads with an outcome (SDR decisions, the
+account executives' answers to handovers and CRM outcomes), the leads' fields, and their events
+up to a moment per lead."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.tables import Decision, Event, Lead
+from storage.tables import Decision, Event, HandoverReply, Lead
 
 CRM_OUTCOMES = ("crm_won", "crm_opportunity", "crm_lost")
 
@@ -20,16 +21,23 @@ class Outcome:
     lead_id: int
     kind: str  # "promote" | "recycle" | "disqualify" | "crm_won" | "crm_opportunity" | "crm_lost"
     at: datetime
+    decision_id: int | None = None  # of a decision
 
 
 def latest_decisions(session: Session) -> dict[int, Outcome]:
     """Each decided lead's latest decision."""
     rows = session.exec(
-        select(Decision.lead_id, Decision.decision, Decision.decided_at).order_by(
+        select(Decision.lead_id, Decision.decision, Decision.decided_at, Decision.id).order_by(
             col(Decision.lead_id), col(Decision.decided_at), col(Decision.id)
         )
     )
-    return {lead: Outcome(lead, kind, at) for lead, kind, at in rows}
+    return {lead: Outcome(lead, kind, at, id_) for lead, kind, at, id_ in rows}
+
+
+def handover_answers(session: Session) -> dict[int, str]:
+    """The AE's answer ("accepted" | "sent_back") per answered decision id."""
+    rows = session.exec(select(HandoverReply.decision_id, HandoverReply.outcome))
+    return dict(rows.all())
 
 
 def latest_crm_outcomes(session: Session) -> dict[int, Outcome]:

@@ -6,6 +6,7 @@ from storage.tables.apikeys import ApiKey
 from storage.tables.claims import LeadClaim
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
+from storage.tables.exploration import ExplorationSample
 from storage.tables.handover_replies import HandoverReply
 from storage.tables.jobs import JobLease, JobRun
 from storage.tables.leads import Lead, LeadBase, LeadPublic
@@ -23,6 +24,7 @@ __all__ = [
     "ApiKey",
     "Decision",
     "Event",
+    "ExplorationSample",
     "HandoverReply",
     "IngestMessage",
     "JobLease",

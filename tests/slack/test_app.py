@@ -22,6 +22,7 @@ from bot.slack.blocks.alert import (
     ACTION_REASSIGN,
     ACTION_RECYCLE,
 )
+from bot.slack.blocks.exploration import ACTIONS as EXPLORATION_ACTIONS
 from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.listeners import actions, commands, events, views
 from bot.slack.listeners.actions import proposal
@@ -86,11 +87,13 @@ def test_the_manifest_and_the_listeners_agree(sqlite_engine: Engine, clock: Cloc
     }
     app = build_app(settings(), engine=sqlite_engine, client=WebClient("xoxb-x"), clock=clock)
     # the alert's and the handover's buttons, the pick list's Show buttons, a proposal's two
-    # buttons and its reject modal, the decision modals, commands, events
+    # buttons and its reject modal, an exploration alert's three answers, the decision modals,
+    # commands, events
     expected = (
         len(actions.ACTIONS)
         + 1
         + len(proposal.ACTIONS)
+        + len(EXPLORATION_ACTIONS)
         + len(proposal.CALLBACKS)
         + len(views.CALLBACKS)
         + len(commands.COMMANDS)

@@ -31,6 +31,7 @@ from bot.slack.blocks import (
     thread_note,
     view_problems,
 )
+from bot.slack.blocks.exploration import ExplorationView, answer_label, exploration_message
 from bot.slack.blocks.queue import home_view, queue_message
 from bot.slack.replies import (
     not_allowed,
@@ -161,6 +162,11 @@ def listed(first_id: int, owner: str | None) -> list[QueueItem]:
     return [replace(item, lead_id=first_id + i, owner=owner) for i, item in enumerate(items()[:15])]
 
 
+def explored(locale: str) -> ExplorationView:
+    lead = view(locale, score=63, status="lead")
+    return ExplorationView(7, lead, 63, 70, 0.1, 10)
+
+
 def match(i: int, status: str) -> LeadMatch:
     return LeadMatch(i, "Dana Example", "dana@example.com", "Acme", 50, "B2", status)
 
@@ -209,6 +215,17 @@ MESSAGES: dict[str, Callable[[str], dict[str, Any]]] = {
     "pick list, nothing found": lambda lo: pick_list([], "Dana", locale=lo),
     "queue": lambda lo: queue_message(items(), 44, NOW, locale=lo),
     "queue, empty": lambda lo: queue_message([], 0, NOW, locale=lo),
+    "exploration alert": lambda lo: exploration_message(explored(lo), lo),
+    **{
+        f"exploration alert answered {a}": partial(
+            lambda answer, lo: exploration_message(
+                replace(explored(lo), answer=answer, answered_by=f"slack:{SDR}", answered_at=NOW),
+                lo,
+            ),
+            a,
+        )
+        for a in ("promote", "recycle", "disqualify")
+    },
 }
 VIEWS: dict[str, Callable[[str], dict[str, Any]]] = {
     "home": lambda lo: home_view(
@@ -238,6 +255,11 @@ EPHEMERALS: dict[str, Callable[[str], str]] = {
     "not allowed": lambda lo: not_allowed(SDR, lo),
     "not allowed (modal)": lambda lo: not_allowed_plain(SDR, lo),
     "unknown lead": lambda lo: unknown_lead(42, lo),
+    "exploration lead gone": lambda lo: say(lo, "exploration.gone"),
+    "exploration lead moved on": lambda lo: say(lo, "exploration.moved"),
+    "exploration answered already": lambda lo: say(
+        lo, "exploration.already", who=f"<@{SDR}>", label=answer_label(lo, "recycle")
+    ),
     "/lead help": lambda lo: render("lead_help.mrkdwn", lo),
     **{
         f"/lead {key}": partial(lambda name, lo: say(lo, name, id=42), key)

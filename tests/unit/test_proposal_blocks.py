@@ -111,3 +111,15 @@ def test_thread_notes_and_the_summary() -> None:
     assert "Approved by <@U1>. Model v3 is active; 900 leads" in note and "one summary" in note
     text = summary_text("en", 40, ["Ann (A&B)", "Bo"])
     assert "*40* leads MQLs at once" in text and "Ann (A&amp;B), Bo and 38 more" in text
+
+
+def test_the_evidence_says_how_many_labels_came_from_aes_and_exploration() -> None:
+    plain = _text(proposal_message(ProposalView(7, "pending", EVIDENCE), "en"))
+    assert "account executive" not in plain and "exploration" not in plain
+    more = {**EVIDENCE, "from_ae": 4, "from_exploration": 2}
+    en = _text(proposal_message(ProposalView(7, "pending", more), "en"))
+    assert "4 labelled by an account executive's answer to the handover" in en
+    assert "2 from answers to exploration alerts (leads under the MQL line)" in en
+    de = _text(proposal_message(ProposalView(7, "pending", more), "de"))
+    assert "4 davon nach der Antwort eines Account Executives" in de
+    assert "2 aus Antworten auf Erkundungs-Alerts" in de

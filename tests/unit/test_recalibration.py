@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from scoring.calibrate.recal_backtest import backtest, would_become_mqls
-from scoring.calibrate.recal_types import Current, Decided, NotEnough, RecalOptions, Revision
+from scoring.calibrate.recal_line import _minimums, _rescaled
+from scoring.calibrate.recal_types import (
+    Current,
+    Decided,
+    Line,
+    NotEnough,
+    RecalOptions,
+    Revision,
+)
 from scoring.calibrate.recalibration import revise
 from scoring.calibrate.revised_text import revised_text
 from scoring.loader import default_model, load_model
@@ -92,15 +100,17 @@ def test_too_few_decisions_are_refused_with_what_is_missing() -> None:
 
 def test_the_threshold_moves_towards_the_target_rate_with_a_damped_step() -> None:
     # hardly anyone is promoted: the line must go up, but only part of the way at once
+    # (the cap on how many leads may qualify per run is lifted here: tested below)
+    free = {"max_volume_change": 100.0, "max_volume_drop": 1.0}
     low = decisions(400, exec_rate=0.2, other_rate=0.02)
-    rev = revise(default_model(), low, [], RecalOptions(step=0.5))
+    rev = revise(default_model(), low, [], RecalOptions(step=0.5, **free))
     assert rev.threshold_new > rev.threshold_old
     assert rev.threshold_new - rev.threshold_old <= max(1, (rev.threshold_aim - rev.threshold_old))
-    full = revise(default_model(), low, [], RecalOptions(step=1.0, max_threshold_step=100))
+    full = revise(default_model(), low, [], RecalOptions(step=1.0, max_threshold_step=100, **free))
     assert full.threshold_new >= rev.threshold_new
     # nearly everyone is promoted: the line comes down to let more leads through
     high = decisions(400, exec_rate=0.95, other_rate=0.8)
-    assert revise(default_model(), high, [], RecalOptions()).threshold_new < 70
+    assert revise(default_model(), high, [], RecalOptions(**free)).threshold_new < 70
 
 
 def test_the_proposed_file_is_a_valid_model_saying_what_was_fitted() -> None:
@@ -171,9 +181,85 @@ def test_minimums_that_keep_good_leads_out_are_lowered_and_the_nurture_band_foll
         data.append(Decided(units, {}, (), bool(rng.random() < 0.8), 1.0, T0 + timedelta(hours=i)))
     current = [Current(d.units, {}, (), T0, True) for d in data]
     model = default_model()
-    rev = revise(model, data, current, RecalOptions(step=1.0, max_threshold_step=100))
+    options = RecalOptions(
+        step=1.0, max_threshold_step=100, max_volume_change=100.0, max_volume_drop=1.0
+    )
+    rev = revise(model, data, current, options)
     assert rev.min_engagement == (20, 0) and rev.min_fit == (20, 0)
     assert rev.threshold_new < 30
     proposed = load_model(revised_text(_default_text(), model, rev, [], 180))
     assert proposed.thresholds.min_engagement == 0
     assert proposed.thresholds.nurture_min <= proposed.thresholds.mql == rev.threshold_new
+
+
+def _qualifying(rev: Revision, current: list[Current]) -> int:
+    return would_become_mqls(default_model(), rev, current, 180)[1]
+
+
+def test_one_run_changes_the_number_of_qualifying_leads_by_a_capped_share() -> None:
+    """Nearly everyone is promoted: the fit would open the gates to every lead at once (the
+    minimums lowered, the line far down); one run lets at most a quarter more leads qualify."""
+    rng = np.random.default_rng(4)
+    data = []
+    for i in range(300):
+        webinar = float(rng.uniform(0.0, 2.0))  # attended up to twice, some time ago
+        units = {"role_manager": 1.0, "webinar_attended": webinar}
+        if i % 3 == 0:
+            units["company_size_50_200"] = 1.0
+        label = bool(rng.random() < 0.6 + 0.15 * webinar)
+        data.append(Decided(units, {}, (), label, 1.0, T0 + timedelta(hours=i)))
+    current = [Current(d.units, {}, (), T0, True) for d in data]
+    before = sum(1 for d in data if _default_score(d.units) >= 70)
+    capped = revise(default_model(), data, current, RecalOptions(step=1.0, max_threshold_step=100))
+    after = _qualifying(capped, current)
+    assert before < after <= before * 1.25 + 1
+    free = RecalOptions(
+        step=1.0, max_threshold_step=100, max_volume_change=100.0, max_volume_drop=1.0
+    )
+    assert _qualifying(revise(default_model(), data, current, free), current) > before * 1.25
+
+
+def test_no_more_leads_qualify_while_the_latest_mqls_fall_short_of_the_target() -> None:
+    """The latest decisions promoted 5 % where 30 % is wanted: whatever the fit says about leads
+    below the line, where nobody was decided, the proposal lets no more leads qualify."""
+    data = decisions(400, exec_rate=0.9, other_rate=0.5)
+    late = [
+        Decided(d.units, d.facts, (), i % 20 == 0, 1.0, T0 + timedelta(days=30, hours=i))
+        for i, d in enumerate(decisions(120, seed=9))
+    ]
+    current = [Current(d.units, d.facts, (), T0, True) for d in data + late]
+    before = sum(1 for d in data + late if _default_score(d.units) >= 70)
+    rev = revise(default_model(), data + late, current, RecalOptions())
+    assert _qualifying(rev, current) <= before
+
+
+def _default_score(units: dict[str, float] | object) -> float:
+    model = default_model()
+    pts = {r.id: r.points for r in model.fit_rules} | {
+        r.id: r.points for r in model.engagement_rules
+    }
+    assert isinstance(units, dict)
+    return sum(pts[k] * v for k, v in units.items())
+
+
+def test_a_minimum_that_keeps_out_better_leads_than_those_at_the_line_is_lowered() -> None:
+    """Leads above the line that only the engagement minimum keeps out: when they are expected
+    to be promoted more often than the lowest quarter of those that qualify, the minimum comes
+    down by the step; when less often, it stays. The fit minimum keeps out nobody: it stays."""
+    fit = np.r_[np.full(50, 80.0), np.linspace(40, 60, 100)]
+    eng = np.r_[np.zeros(50), np.full(100, 30.0)]
+    line = Line(70, 20, 20)
+    at_line = np.linspace(0.35, 0.15, 100)  # the qualifying ones, better the higher they score
+    better = _minimums((fit, eng), np.r_[np.full(50, 0.4), at_line], line, 0.5, 0.3)
+    assert better == (20, 10)
+    worse = _minimums((fit, eng), np.r_[np.full(50, 0.1), at_line], line, 0.5, 0.3)
+    assert worse == (20, 20)
+
+
+def test_minimums_keep_their_meaning_when_the_points_change_scale() -> None:
+    """Fit points doubled: a minimum of 20 becomes the one that keeps out as many leads."""
+    old_fit = np.array([0.0, 10, 20, 30, 40])
+    new_fit = old_fit * 2
+    eng = np.full(5, 25.0)
+    assert _rescaled((old_fit, eng), (new_fit, eng), Line(70, 20, 20)) == (40, 25)
+    assert _rescaled((old_fit, eng), (new_fit, eng), Line(70, 0, 20)) == (0, 25)

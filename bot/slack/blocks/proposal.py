@@ -131,6 +131,8 @@ def _evidence_blocks(view: ProposalView, locale: str) -> list[dict[str, Any]]:
                 locale,
                 "proposal.intro",
                 **{k: ev[k] for k in ("decisions", "positives", "negatives", "from_crm")},
+                from_ae=ev.get("from_ae", 0),
+                from_exploration=ev.get("from_exploration", 0),
             )
         ),
         _section("\n".join(_lines(locale, ev))),

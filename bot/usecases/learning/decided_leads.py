@@ -1,12 +1,18 @@
 """The stored decisions as recalibration's examples, and the scored leads as they are now.
 
 A decided lead counts with its latest decision (promote positive, disqualify negative, recycle
-negative at the configured weight); a CRM outcome, when there is one, overrides it (won and
-opportunity positive, lost negative), and a CRM outcome of a lead never decided counts too: it
-is the only word about leads the model never alerted. What a lead had of each current rule is
-read from the breakdown stored with its decision, where the rule existed in that decision's
-model version; other rules, and the candidate rules, are computed from its events up to the
-moment of its label (never later) and its fields.
+negative at the configured weight); an account executive's answer to that decision's handover
+overrides it (a send-back negative at `sent_back_weight`, an accept positive), and a CRM
+outcome, when there is one, overrides both (won and opportunity positive, lost negative); a CRM
+outcome of a lead never decided counts too: it is the only word about leads the model never
+alerted (`labels.py`). Features stay those of the SDR's decision time, whoever labelled it.
+An SDR's answer to an exploration alert (a lead under the MQL line, shown on purpose) counts as
+the lead's decision when it is the latest, its weight divided by the share it was drawn with,
+so the few shown stand for the band nobody was shown.
+
+What a lead had of each current rule is read from the breakdown stored with its decision,
+where the rule existed in that decision's model version; other rules, and the candidate rules,
+are computed from its events up to the moment of its decision (never later) and its fields.
 """
 
 from __future__ import annotations
@@ -19,12 +25,14 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.learning_settings import LearningSettings
-from bot.usecases.learning.from_db import CRM, IDENTITY
+from bot.usecases.learning.from_db import IDENTITY
+from bot.usecases.learning.labels import AE, FROM_CRM, SDR, label_of
 from scoring.calibrate.recal_types import Current, Decided
 from scoring.engine import Event, score_events
 from scoring.facts import STANDARD_FIELDS, lead_facts
 from scoring.lifecycle import OPEN_FOR_SCORING
 from scoring.model import ScoringModel
+from storage.repositories import exploration as exploration_repo
 from storage.repositories import learning as repo
 from storage.repositories import model_versions
 from storage.repositories import outcomes_history as history
@@ -37,6 +45,9 @@ class Labels:
     decided: list[Decided]
     from_crm: int  # labels a CRM outcome gave (over a decision, or of a lead never decided)
     ignored_recycles: int  # recycles left out (recycle_weight = 0)
+    from_ae: int = 0  # labels an AE's answer to a handover gave (over the SDR's promote)
+    ignored_sent_back: int = 0  # send-backs left out (sent_back_weight = 0)
+    from_exploration: int = 0  # answers to exploration alerts, each weighed 1 / its share
 
 
 def units_of(model: ScoringModel, lines: Sequence[Mapping[str, Any]]) -> dict[str, float]:
@@ -62,8 +73,27 @@ def _candidate_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if k not in IDENTITY and not k.startswith("attributes.")}
 
 
+def with_exploration(session: Session, decisions: dict[int, repo.DecisionRow]) -> dict[int, float]:
+    """Put each lead's latest answer to an exploration alert among the decisions where it is
+    newer than the lead's latest decision (or the lead has none); returns the sampling share
+    per lead whose label it now is."""
+    shares = {}
+    for lead_id, row in exploration_repo.latest_answers(session).items():
+        decided = decisions.get(lead_id)
+        if row.answer is None or row.answered_at is None:
+            continue
+        if decided is not None and decided.at >= row.answered_at:
+            continue
+        decisions[lead_id] = repo.DecisionRow(
+            lead_id, row.answer, row.answered_at, row.model_version, list(row.breakdown)
+        )
+        shares[lead_id] = row.share
+    return shares
+
+
 def labelled(session: Session, model: ScoringModel, settings: LearningSettings) -> Labels:
     decisions = repo.latest_decisions(session)
+    shares = with_exploration(session, decisions)
     crm = history.latest_crm_outcomes(session)
     ids = set(decisions) | set(crm)
     moments: dict[int, datetime] = {
@@ -71,23 +101,31 @@ def labelled(session: Session, model: ScoringModel, settings: LearningSettings) 
     }
     leads = history.leads(session, ids)
     events = history.events_until(session, moments)
+    answers = history.handover_answers(session)
     versions: dict[int, ScoringModel | None] = {}
     out: list[Decided] = []
-    ignored = 0
+    counts = {FROM_CRM: 0, AE: 0, "recycle": 0, "sent_back": 0, "exploration": 0}
     for lead_id in sorted(ids):
         lead = leads.get(lead_id)
-        if lead is None:
+        decided = decisions.get(lead_id)
+        label = label_of(
+            decided.decision if decided else None,
+            answers.get(decided.id or 0) if decided else None,
+            crm[lead_id].kind if lead_id in crm else None,
+            recycle_weight=settings.recycle_weight,
+            sent_back_weight=settings.sent_back_weight,
+        )
+        if lead is None or label is None:
             continue
-        weight = 1.0
-        if lead_id in crm:
-            label = CRM[crm[lead_id].kind]
-        else:
-            label = decisions[lead_id].decision == "promote"
-            if decisions[lead_id].decision == "recycle":
-                weight = settings.recycle_weight
-        if weight <= 0:
-            ignored += 1
+        if label.weight <= 0:
+            counts["sent_back" if label.source == AE else "recycle"] += 1
             continue
+        counts[label.source] = counts.get(label.source, 0) + 1
+        weight = label.weight
+        if label.source == SDR and lead_id in shares:
+            # one answer of the sample stands for the 1 / share leads of the band not shown
+            weight /= shares[lead_id]
+            counts["exploration"] += 1
         facts = _facts(lead)
         seen = tuple(
             Event(kind, at, props)
@@ -98,8 +136,17 @@ def labelled(session: Session, model: ScoringModel, settings: LearningSettings) 
         units = units_of(model, [line.to_dict() for line in score.lines])
         if lead_id in decisions:
             units |= _as_decided(session, model, decisions[lead_id], versions)
-        out.append(Decided(units, _candidate_facts(facts), seen, label, weight, moments[lead_id]))
-    return Labels(out, sum(1 for i in ids if i in crm and i in leads), ignored)
+        out.append(
+            Decided(units, _candidate_facts(facts), seen, label.positive, weight, moments[lead_id])
+        )
+    return Labels(
+        out,
+        counts[FROM_CRM],
+        counts["recycle"],
+        counts[AE],
+        counts["sent_back"],
+        counts["exploration"],
+    )
 
 
 def _as_decided(

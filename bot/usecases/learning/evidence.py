@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -23,13 +24,17 @@ def evidence(
     target: float,
     from_crm: int,
     recycle_weight: float,
+    labels: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
+    """`labels`: more about where the labels came from (from_ae, sent_back_weight,
+    from_exploration)."""
     return {
         "decisions": revision.decisions,
         "positives": revision.positives,
         "negatives": revision.negatives,
         "from_crm": from_crm,
         "recycle_weight": recycle_weight,
+        **(labels or {}),
         "rules": [
             {
                 "id": c.id,

@@ -70,6 +70,11 @@ def recalibrate_in(
         target=options.target_rate,
         from_crm=labels.from_crm,
         recycle_weight=learning.recycle_weight,
+        labels={
+            "from_ae": labels.from_ae,
+            "sent_back_weight": learning.sent_back_weight,
+            "from_exploration": labels.from_exploration,
+        },
     )
     title = headline(ev)
     header = [

@@ -1,7 +1,7 @@
 """claim time: who claimed an MQL and when (lead_claim)
 
 Revision ID: 0015_claim_time
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-03 10:30:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import storage.types
 
 revision: str = '0015_claim_time'
-down_revision: str | None = '0014'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,7 +28,7 @@ from bot.slack.blocks.alert import (
 from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
 from bot.slack.home_tab import HOME_ORIGIN, clicked_on_home, publish_home
-from bot.slack.listeners.actions import proposal, triage
+from bot.slack.listeners.actions import exploration, proposal, triage
 from bot.slack.listeners.actions.answers import whisper
 from bot.slack.lookup import card_answer
 from bot.slack.services import Services, services
@@ -62,6 +62,7 @@ def register(app: App) -> None:
     app.action(ACTION_ACCEPT)(triage.on_accept)
     app.action(ACTION_SEND_BACK)(triage.on_send_back)
     proposal.register(app)  # marketing ops' buttons on a model proposal, and its reject modal
+    exploration.register(app)  # the answers to an exploration alert of a lead under the line
 
 
 def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
