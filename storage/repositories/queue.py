@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from storage.tables import Decision, Lead, LeadScore
-from storage.tables.handles import TRANSITION
 
 
 def priority(
@@ -62,29 +61,3 @@ def decisions_by(session: Session, actor: str, *, since: datetime) -> list[str]:
         col(Decision.decided_by) == actor, col(Decision.decided_at) >= since
     )
     return list(session.exec(stmt))
-
-
-def decision_waits_by(session: Session, actor: str, *, since: datetime) -> list[float]:
-    """Seconds from becoming an MQL to `actor`'s decision, of each decision since `since`."""
-    exit_, entry = TRANSITION.alias("exit_"), TRANSITION.alias("entry")
-    rows = session.execute(
-        select(exit_.c.at, func.max(entry.c.at))
-        .join(
-            entry,
-            (entry.c.lead_id == exit_.c.lead_id)
-            & (entry.c.to_status == "mql")
-            & (entry.c.at <= exit_.c.at),
-        )
-        .where(
-            exit_.c.from_status == "mql",
-            exit_.c.cause.like("decision:%"),
-            exit_.c.actor == actor,
-            exit_.c.at >= since,
-        )
-        .group_by(exit_.c.id, exit_.c.at)
-    ).all()
-    return [(_utc(decided) - _utc(entered)).total_seconds() for decided, entered in rows]
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -3,6 +3,7 @@
 from storage.tables.alerts import SlackAlert
 from storage.tables.aliases import LeadAlias
 from storage.tables.apikeys import ApiKey
+from storage.tables.claims import LeadClaim
 from storage.tables.decisions import Decision
 from storage.tables.events import Event
 from storage.tables.exploration import ExplorationSample
@@ -31,6 +32,7 @@ __all__ = [
     "Lead",
     "LeadAlias",
     "LeadBase",
+    "LeadClaim",
     "LeadPublic",
     "LeadScore",
     "LifecycleTransition",

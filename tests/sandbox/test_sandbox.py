@@ -174,6 +174,45 @@ def test_the_home_tab_is_published_for_the_person_who_opens_it(sandbox: Sandbox)
     assert home["type"] == "home" and Page(sandbox, BEN).state()["home"] is None
 
 
+def home_button(home: dict[str, Any], action: str) -> dict[str, Any]:
+    """The first listed MQL's button `action` on a Home tab, as the page sends a click."""
+    for block in home["blocks"]:
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            if element["action_id"].startswith(f"{action}:"):
+                return {
+                    "type": "button",
+                    "action_id": element["action_id"],
+                    "block_id": block["block_id"],
+                    "value": element["value"],
+                }
+    raise AssertionError(f"no {action} button on the Home tab")
+
+
+def test_the_home_tabs_buttons_claim_and_decide_and_the_tab_follows(sandbox: Sandbox) -> None:
+    anna = Page(sandbox, ANNA)
+    first_alert(anna, sandbox)
+    anna.act(kind="home")
+    home = wait_for(lambda: anna.state()["home"], message="no Home tab")
+    claim = home_button(home, "lead_claim")
+    assert anna.act(kind="click", action=claim, view_id=home["id"]).json() == {"ok": True}
+
+    def mine() -> list[str]:
+        view = anna.state()["home"]
+        return [b["block_id"] for b in view["blocks"] if b["type"] == "actions"][:1]
+
+    wait_for(lambda: f"lead_claim:{claim['value']}" not in json.dumps(anna.state()["home"]))
+    assert mine() == [claim["block_id"]]  # first under "Claimed by you"
+    home = anna.state()["home"]
+    promote = home_button(home, "lead_promote")
+    assert promote["value"] == claim["value"]
+    assert anna.act(kind="click", action=promote, view_id=home["id"]).json() == {"ok": True}
+    modal = wait_for(lambda: anna.state()["modal"], message="the BANT modal did not open")
+    assert modal["private_metadata"] == f"{claim['value']}:home"
+    answer = anna.act(kind="submit", view_id=modal["id"], values=filled(modal)).json()
+    assert answer == {"ok": True}
+    wait_for(lambda: f':{claim["value"]}"' not in json.dumps(anna.state()["home"]))
+
+
 def test_what_no_slack_client_could_send_gets_a_clear_400(sandbox: Sandbox) -> None:
     page = Page(sandbox, "U0NOBODY01")
     answer = page.act(kind="home")

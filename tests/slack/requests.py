@@ -71,6 +71,34 @@ def block_action(
     )
 
 
+def home_action(
+    action_id: str, lead_id: int, user: str, view: dict[str, Any], *, trigger_id: str
+) -> str:
+    """A button pressed on the App Home tab `view` (as published): Slack sends the view and
+    no channel."""
+    return _payload(
+        {
+            "type": "block_actions",
+            "team": TEAM,
+            "api_app_id": "A0SDRBOT01",
+            "token": "legacy",
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": view,
+            "trigger_id": trigger_id,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": f"{action_id}:{lead_id}",
+                    "block_id": f"home_lead_{lead_id}",
+                    "value": str(lead_id),
+                    "action_ts": "1.2",
+                }
+            ],
+        }
+    )
+
+
 def _selected(value: str) -> dict[str, Any]:
     return {"type": "static_select", "selected_option": {"value": value}}
 

@@ -61,7 +61,8 @@ def leads(bot: Bot) -> dict[str, int]:
 def test_lead_without_a_query_explains_itself(bot: Bot, text: str) -> None:
     body = ask(bot, text)
     assert body["text"].startswith("*/lead* shows a lead only to you")
-    assert "/lead queue" in body["text"]
+    # the queue's order as it is: hand-raisers, then past their SLA, then score
+    assert "/lead queue` — the open MQLs: hand-raisers first" in body["text"]
 
 
 def test_help_speaks_the_configured_locale(
@@ -69,7 +70,8 @@ def test_help_speaks_the_configured_locale(
 ) -> None:
     german = Bot(sqlite_engine, fake, clock, locale="de")
     text = ask(german, "help")["text"]
-    assert text.startswith("*/lead* zeigt einen Lead nur dir") and "/lead queue" in text
+    assert text.startswith("*/lead* zeigt einen Lead nur dir")
+    assert "/lead queue` — die offenen MQLs: wer die Hand hob zuerst" in text
     fake.assert_no_problems()
 
 
@@ -142,7 +144,10 @@ def test_app_home_shows_my_queue_the_unclaimed_and_my_week(bot: Bot) -> None:
     home = bot.fake.home_view(ANNA)
     assert home is not None
     shown = json.dumps(home)
-    mine, unclaimed, week = (b["text"]["text"] for b in home["blocks"][1:4])
+    texts = [b["text"]["text"] for b in home["blocks"] if b["type"] == "section"]
+    at_unclaimed = next(i for i, t in enumerate(texts) if t.startswith("*Unclaimed*"))
+    mine, unclaimed = "\n".join(texts[:at_unclaimed]), "\n".join(texts[at_unclaimed:-1])
+    week = texts[-1]
     assert "Anna Adler" in mine and "Albert" not in mine
     assert "Albert Adler" in unclaimed and "Anna" not in unclaimed
     assert "0 promoted · 0 recycled · 1 disqualified" in week

@@ -125,9 +125,8 @@ def test_app_home_orders_marks_and_counts(bot: Bot) -> None:
     home = bot.fake.home_view(ANNA)
     assert home is not None
     texts = [b.get("text", {}).get("text", "") for b in home["blocks"]]
-    unclaimed = next(t for t in texts if t.startswith("*Unclaimed* (18)"))
-    assert unclaimed.splitlines()[1].startswith("• ⚡ *Raised")
-    assert unclaimed.splitlines()[2].startswith("• ⏰ *Late")
+    at = texts.index("*Unclaimed* (18)")
+    assert texts[at + 1].startswith("• ⚡ *Raised") and texts[at + 3].startswith("• ⏰ *Late")
     shown = json.dumps(home, ensure_ascii=False)
     assert "3 more not shown here" in shown and "/lead queue" in shown
     assert "0 open leads of yours · 0 promoted · 1 recycled" in shown

@@ -157,6 +157,11 @@ def items() -> list[QueueItem]:
     ] * 10
 
 
+def listed(first_id: int, owner: str | None) -> list[QueueItem]:
+    """A full Home section: distinct leads, each with its buttons (no action id repeats)."""
+    return [replace(item, lead_id=first_id + i, owner=owner) for i, item in enumerate(items()[:15])]
+
+
 def explored(locale: str) -> ExplorationView:
     lead = view(locale, score=63, status="lead")
     return ExplorationView(7, lead, 63, 70, 0.1, 10)
@@ -224,7 +229,14 @@ MESSAGES: dict[str, Callable[[str], dict[str, Any]]] = {
 }
 VIEWS: dict[str, Callable[[str], dict[str, Any]]] = {
     "home": lambda lo: home_view(
-        Home(items()[:15], items()[:15], {"promote": 2}, 20, 38, 5400), NOW, locale=lo
+        Home(listed(1, SDR), listed(101, None), {"promote": 2}, 20, 38, 5400), NOW, locale=lo
+    ),
+    # what became of a click on the tab, on top of it
+    "home, with a notice": lambda lo: home_view(
+        Home(listed(1, SDR), listed(101, None), {}, 20, 38),
+        NOW,
+        locale=lo,
+        notice=too_late(late("promote"), lo),
     ),
     "home, empty": lambda lo: home_view(Home([], [], {}), NOW, locale=lo),
 }

@@ -14,12 +14,14 @@ import pytest
 
 from bot import words
 from bot.locales import LOCALES
-from bot.slack.blocks import AlertView, message_problems, view_problems
+from bot.slack.blocks import AlertView, human, message_problems, view_problems
 from bot.slack.blocks.handover import handover_message, history_lines
 from bot.slack.blocks.handover_view import EarlierDecision, HandoverView, ReplyView
 from bot.slack.blocks.modals import Promotion, promote_modal, reason_modal
 from bot.slack.blocks.notes import TRIAGE_NOTES, triage_note
+from bot.slack.blocks.parts import timeline_line
 from bot.slack.blocks.reply_modals import reassign_modal, send_back_modal
+from bot.slack.blocks.views import TimelineEntry
 from bot.slack.checks import promote_errors, reason_errors
 from scoring.model import CANONICAL_EVENT_TYPES
 from scoring.qualification import ANSWERS, Gate
@@ -187,7 +189,7 @@ def test_the_handover_groups_repeats_and_names_events_in_words(locale: str) -> N
     history = next(
         t for t in shown(handover_message(handover(None), locale)["blocks"]) if "× " in t
     )
-    opened = words.say(locale, "handover.event.email_open")
+    opened = words.say(locale, "events.email_open")
     ago = words.say(locale, "handover.ago.today")
     assert f"6 × {opened}" in history and ago in history
     assert "Trial started" in history  # a custom event, readable though not in the catalogue
@@ -210,3 +212,36 @@ def test_every_canonical_event_has_a_label(locale: str) -> None:
     lines = history_lines(locale, replace(handover(None), events=every))
     assert len(lines) == len(CANONICAL_EVENT_TYPES)
     assert_in_locale(lines, locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("kind", CANONICAL_EVENT_TYPES)
+def test_the_handover_names_each_event_as_the_alert_does(kind: str, locale: str) -> None:
+    """One table of event words: the handover's history, once and grouped, and the alert's
+    timeline say the catalogue's `events.<type>`, nothing of their own."""
+    label = words.say(locale, f"events.{kind}")
+    once = [(NOW - timedelta(days=2), kind, "")]
+    twice = [(NOW, kind, ""), (NOW - timedelta(days=1), kind, "")]
+    [single] = history_lines(locale, replace(handover(None), events=once))
+    [grouped] = history_lines(locale, replace(handover(None), events=twice))
+    assert re.match(rf"• {re.escape(label)}\W", single), single
+    assert re.search(rf"\b2 × {re.escape(label)}\W", grouped), grouped
+    timeline = timeline_line(TimelineEntry(NOW, kind, ""), locale)
+    assert timeline.endswith(f" {label}")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_lone_event_shows_its_detail_as_the_alert_does(locale: str) -> None:
+    at = NOW - timedelta(hours=1)
+    [line] = history_lines(locale, replace(handover(None), events=[(at, "page_view", "/pricing")]))
+    shown_in_alert = timeline_line(TimelineEntry(at, "page_view", "/pricing"), locale)
+    assert words.say(locale, "events.page_view") + " /pricing" in line
+    assert shown_in_alert.endswith(words.say(locale, "events.page_view") + " /pricing")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_events_id_like_detail_reads_as_words_and_a_url_stays(locale: str) -> None:
+    form = human.event_label(locale, "form_submit", "newsletter_signup")
+    assert form == words.say(locale, "events.form_submit") + " newsletter signup"
+    url = human.event_label(locale, "page_view", "https://x.example/a_b")
+    assert url.endswith(" https://x.example/a_b")

@@ -16,10 +16,10 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 HOSTILE = "<!channel> *Zoë* _&_ <http://x|y> " * 20
 
 
-def items(n: int) -> list[QueueItem]:
+def items(n: int, first: int = 0, owner: str | None = "U0SDRANNA1") -> list[QueueItem]:
     return [
-        QueueItem(i, HOSTILE, HOSTILE, 100 - i, "A1", "U0SDRANNA1", NOW - timedelta(hours=i))
-        for i in range(n)
+        QueueItem(i, HOSTILE, HOSTILE, 100 - i, "A1", owner, NOW - timedelta(hours=i))
+        for i in range(first, first + n)
     ]
 
 
@@ -53,9 +53,10 @@ def test_hand_raisers_and_late_mqls_are_marked() -> None:
 
 
 def test_the_home_view_fits_with_many_leads_and_says_how_many_it_hides() -> None:
-    shown = Home(items(15), items(15), {"promote": 3}, 40, 38, 5400.0)
-    view = home_view(shown, NOW)
+    shown = Home(items(15), items(15, first=100, owner=None), {"promote": 3}, 40, 38, 5400.0)
+    view = home_view(shown, NOW, notice="<@U0SDRBEN01> was first.")
     check_view(view)
+    assert len(view["blocks"]) <= 100  # each listed MQL is a line and its buttons
     text = str(view)
     assert view["type"] == "home" and "<!channel>" not in text
     assert "23 more not shown here" in text and "25 more not shown here" in text

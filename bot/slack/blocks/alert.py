@@ -7,6 +7,7 @@ owner shown, no Claim button) and decided (the outcome, who and when, no buttons
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -30,33 +31,51 @@ MAX_TIMELINE = 5
 
 
 def buttons(view: AlertView, locale: str = "en") -> ActionsBlock:
-    """Claim (while nobody owns the lead), Promote, Recycle, Disqualify: the alert's and the
-    /lead card's decision buttons."""
+    """Claim (while nobody owns the lead), Promote, Recycle, Disqualify, Reassign: the alert's
+    and the /lead card's decision buttons."""
+    return decision_buttons(view.lead_id, owned=bool(view.owner_slack_id), locale=locale)
+
+
+def decision_buttons(
+    lead_id: int,
+    *,
+    owned: bool,
+    locale: str = "en",
+    block_id: str = ACTIONS_BLOCK_ID,
+    per_lead: bool = False,
+) -> ActionsBlock:
+    """The buttons of an open MQL wherever it is shown (alert, /lead card, App Home), so every
+    place opens the same modals under the same checks. `per_lead`: the action ids end in
+    ":<lead id>" (`lead_promote:42`), for a surface listing many leads (App Home), where no
+    action id may repeat; `base_action` gives the action back."""
 
     def word(key: str) -> str:
         return say(locale, f"alert.{key}")
 
-    value = str(view.lead_id)
+    def action(name: str) -> str:
+        return f"{name}:{lead_id}" if per_lead else name
+
+    value = str(lead_id)
     elements = []
-    if not view.owner_slack_id:
+    if not owned:
         elements.append(
             ButtonElement(
-                text=parts.plain(word("button.claim")), action_id=ACTION_CLAIM, value=value
+                text=parts.plain(word("button.claim")), action_id=action(ACTION_CLAIM), value=value
             )
         )
     elements += [
         ButtonElement(
             text=parts.plain(word("button.promote")),
-            action_id=ACTION_PROMOTE,
+            action_id=action(ACTION_PROMOTE),
             value=value,
             style="primary",
         ),
         ButtonElement(
-            text=parts.plain(word("button.recycle")), action_id=ACTION_RECYCLE, value=value
+            text=parts.plain(word("button.recycle")), action_id=action(ACTION_RECYCLE), value=value
         ),
         ButtonElement(
             text=parts.plain(word("button.disqualify")),
-            action_id=ACTION_DISQUALIFY,
+            action_id=action(ACTION_DISQUALIFY),
             value=value,
             style="danger",
             confirm=ConfirmObject(
@@ -69,11 +88,21 @@ def buttons(view: AlertView, locale: str = "en") -> ActionsBlock:
         ),
         ButtonElement(
             text=parts.plain(say(locale, "ownership.reassign_button")),
-            action_id=ACTION_REASSIGN,
+            action_id=action(ACTION_REASSIGN),
             value=value,
         ),
     ]
-    return ActionsBlock(block_id=ACTIONS_BLOCK_ID, elements=elements)
+    return ActionsBlock(block_id=block_id, elements=elements)
+
+
+def base_action(action_id: str) -> str:
+    """`lead_promote:42` (a per-lead button) → `lead_promote`; other ids as they are."""
+    return action_id.split(":", 1)[0]
+
+
+def any_lead(action_id: str) -> re.Pattern[str]:
+    """What a listener matches: the action id, alone or per lead."""
+    return re.compile(rf"^{re.escape(action_id)}(?::\d+)?$")
 
 
 def hand_raise(view: AlertView, locale: str, now: datetime | None) -> tuple[str, str] | None:

@@ -14,10 +14,10 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, SectionBlock
 
 from bot import mrkdwn
-from bot.slack.blocks import parts
+from bot.slack.blocks import human, parts
 from bot.slack.blocks.handover_view import HandoverView
 from bot.slack.blocks.modals import bant_label
-from bot.words import catalogue, say
+from bot.words import say
 from scoring.qualification import QUESTIONS
 
 ACTION_ACCEPT = "handover_accept"
@@ -26,13 +26,6 @@ REPLY_BLOCK_ID = "handover_reply"
 MAX_REASONS = 8
 MAX_GROUPS = 12
 MAX_EARLIER = 5
-
-
-def event_label(locale: str, event_type: str) -> str:
-    key = f"handover.event.{event_type}"
-    if key in catalogue(locale) or key in catalogue("en"):
-        return say(locale, key)
-    return mrkdwn.clip(event_type.replace("_", " ").strip().capitalize(), 100)
 
 
 def ago(locale: str, at: datetime, now: datetime) -> str:
@@ -49,7 +42,9 @@ def _day(moment: datetime) -> date:
 
 
 def history_lines(locale: str, view: HandoverView) -> list[str]:
-    """One line per kind of event, the most recent kind first: repeats are counted."""
+    """One line per kind of event, the most recent kind first: repeats are counted. Events are
+    named by the one catalogue of event words (`human.event_label`), as in the alert and the
+    card; a lone event shows its detail the same way ("Page view /pricing")."""
     groups: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     for at, kind, detail in view.events:
         groups[kind].append((at, detail))
@@ -57,14 +52,13 @@ def history_lines(locale: str, view: HandoverView) -> list[str]:
     lines = []
     for kind, seen in ranked:
         last_at, detail = max(seen, key=lambda e: parts.timestamp(e[0]))
-        label = event_label(locale, kind)
         when = ago(locale, last_at, view.now)
         if len(seen) > 1:
+            label = human.event_label(locale, kind)
             line = say(locale, "handover.group.many", count=len(seen), label=label, ago=when)
         else:
+            label = human.event_label(locale, kind, detail)
             line = say(locale, "handover.group.one", label=label, ago=when)
-            if detail:
-                line += f" — {mrkdwn.clip(detail, 200)}"
         lines.append(f"• {line}")
     return lines
 

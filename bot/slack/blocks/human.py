@@ -29,10 +29,20 @@ def event_label(locale: str, kind: str, detail: str = "") -> str:
     elif _known(f"events.{kind}"):
         label = say(locale, f"events.{kind}")
     else:
-        label = say(locale, "events.other", kind=mrkdwn.escape(kind.replace("_", " ").strip()))
+        # a custom event reads like a catalogued one: "trial_started" → "Trial started"
+        words = kind.replace("_", " ").strip()
+        label = say(locale, "events.other", kind=mrkdwn.escape(words[:1].upper() + words[1:]))
     if not detail:
         return label
-    return say(locale, "events.with_detail", label=label, detail=mrkdwn.clip(detail, 200))
+    return say(locale, "events.with_detail", label=label, detail=mrkdwn.clip(_words(detail), 200))
+
+
+def _words(detail: str) -> str:
+    """A form's or asset's id as words (`newsletter_signup` → "newsletter signup"); a URL, a
+    path or a title stays as it is."""
+    if "_" in detail and not any(c in detail for c in " /:."):
+        return detail.replace("_", " ").strip()
+    return detail
 
 
 def raised(locale: str, kind: str) -> str:

@@ -125,15 +125,25 @@ def shown_name(locale: str, lead_id: int, name: str) -> str:
     return mrkdwn.clip(name or say(locale, "modals.unnamed", lead_id=lead_id), 200)
 
 
+def metadata_of(lead_id: int, origin: str | None) -> str:
+    """A modal's private_metadata: the lead id, and where the click was (App Home: "home")."""
+    return f"{lead_id}:{origin}" if origin else str(lead_id)
+
+
 def promote_modal(
-    lead_id: int, name: str, *, locale: str = "en", owner: str | None = None
+    lead_id: int,
+    name: str,
+    *,
+    locale: str = "en",
+    owner: str | None = None,
+    origin: str | None = None,
 ) -> dict[str, Any]:
     """For `views.open` on a Promote click: BANT, an optional AE, pain points and notes;
     `owner`: the lead's owner when it is not the person deciding."""
     intro = say(locale, "modals.promote.intro", name=shown_name(locale, lead_id, name))
     return modal(
         PROMOTE_CALLBACK,
-        str(lead_id),
+        metadata_of(lead_id, origin),
         locale,
         say(locale, "modals.promote.title"),
         say(locale, "modals.promote.submit"),
@@ -181,6 +191,7 @@ def reason_modal(
     *,
     locale: str = "en",
     owner: str | None = None,
+    origin: str | None = None,
 ) -> dict[str, Any]:
     """For `views.open` on a Recycle or Disqualify click: a reason from the list, and notes."""
     if kind not in REASON_CALLBACKS:
@@ -189,7 +200,7 @@ def reason_modal(
     intro = say(locale, f"modals.{kind}.intro", name=shown_name(locale, lead_id, name))
     return modal(
         REASON_CALLBACKS[kind],
-        str(lead_id),
+        metadata_of(lead_id, origin),
         locale,
         say(locale, f"modals.{kind}.title"),
         say(locale, f"modals.{kind}.submit"),

@@ -1,9 +1,10 @@
 """Open MQLs as a list: `/lead queue` and the SDR's App Home (SPEC §4).
 
-The order is the use case's (hand-raisers, then past their SLA, then score); each line marks a
-hand-raiser (⚡) and an MQL past its SLA (⏰ overdue, 🚨 escalated). The age shown is the time
-since the lead became an MQL: what the SLA is measured against. A list cut short says how many
-it left out and where to see them.
+App Home gives each MQL it lists the alert's buttons (same action ids, same modals, same
+checks). The order is the use case's (hand-raisers, then past their SLA, then score); each
+line marks a hand-raiser (⚡) and an MQL past its SLA (⏰ overdue, 🚨 escalated). The age shown
+is the time since the lead became an MQL: what the SLA is measured against. A list cut short
+says how many it left out and where to see them.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, SectionBlock
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, SectionBlock
 from slack_sdk.models.views import View
 
 from bot import mrkdwn
 from bot.slack.blocks import human, parts
+from bot.slack.blocks.alert import decision_buttons
 from bot.usecases.queries.queue import Home, QueueItem
 from bot.words import say
 
 MAX_ITEMS = 20
-HOME_SECTION = 15
+HOME_SECTION = 15  # per Home section: 2 blocks each, well within a view's 100
+HOME_ACTIONS = "home_lead_"  # + lead id: the block of a listed MQL's buttons
 
 
 def _marks(item: QueueItem, locale: str) -> str:
@@ -108,31 +111,57 @@ def _week(shown: Home, locale: str) -> SectionBlock:
     return SectionBlock(text=parts.md(f"{say(locale, 'home.week')}\n{numbers}\n{wait}"))
 
 
-def home_view(shown: Home, now: datetime, *, locale: str = "en") -> dict[str, Any]:
-    """The App Home tab: the SDR's claimed MQLs, the unclaimed ones, and their week."""
+def _listed(
+    title: str, items: Sequence[QueueItem], now: datetime, locale: str, *, empty: str
+) -> list[Block]:
+    """A Home section: its title, then each MQL's line over its own decision buttons."""
+    if not items:
+        return [SectionBlock(text=parts.md(f"{title}\n{empty}"))]
+    blocks: list[Block] = [SectionBlock(text=parts.md(title))]
+    for item in items:
+        line = mrkdwn.truncate(_line(item, now, locale, show_owner=False), parts.SECTION_TEXT)
+        blocks.append(SectionBlock(text=parts.md(line)))
+        blocks.append(
+            decision_buttons(
+                item.lead_id,
+                owned=bool(item.owner),
+                locale=locale,
+                block_id=f"{HOME_ACTIONS}{item.lead_id}",
+                per_lead=True,
+            )
+        )
+    return blocks
+
+
+def home_view(
+    shown: Home, now: datetime, *, locale: str = "en", notice: str | None = None
+) -> dict[str, Any]:
+    """The App Home tab: the SDR's claimed MQLs and the unclaimed ones, each with the alert's
+    buttons, and their week; `notice` (mrkdwn) on top: what became of a click made here."""
     mine, unclaimed = shown.mine[:HOME_SECTION], shown.unclaimed[:HOME_SECTION]
-    blocks = [
+    blocks: list[Block | None] = [
         parts.header(say(locale, "home.header"), locale),
-        _section(
+        SectionBlock(text=parts.md(mrkdwn.truncate(notice, parts.SECTION_TEXT)))
+        if notice
+        else None,
+        *_listed(
             say(locale, "home.mine", total=shown.mine_total),
             mine,
             now,
             locale,
-            show_owner=False,
-            limit=HOME_SECTION,
             empty=say(locale, "home.mine_empty"),
         ),
         _hidden(shown.mine_total, len(mine), "home.hidden", locale),
-        _section(
+        DividerBlock(),
+        *_listed(
             say(locale, "home.unclaimed", total=shown.unclaimed_total),
             unclaimed,
             now,
             locale,
-            show_owner=False,
-            limit=HOME_SECTION,
             empty=say(locale, "home.unclaimed_empty"),
         ),
         _hidden(shown.unclaimed_total, len(unclaimed), "home.hidden", locale),
+        DividerBlock(),
         _week(shown, locale),
         parts.footer(
             say(locale, "home.footer"), say(locale, "queue.order"), say(locale, "grades.short")

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot import mrkdwn
 from bot.slack.blocks import parts
-from bot.slack.blocks.modals import NOTES_MAX, modal, shown_name, value_of
+from bot.slack.blocks.modals import NOTES_MAX, metadata_of, modal, shown_name, value_of
 from bot.words import say
 
 REASSIGN_CALLBACK = "reassign_submit"
@@ -25,7 +25,12 @@ REASON = "reason"
 
 
 def reassign_modal(
-    lead_id: int, name: str, *, locale: str = "en", owner: str | None = None
+    lead_id: int,
+    name: str,
+    *,
+    locale: str = "en",
+    owner: str | None = None,
+    origin: str | None = None,
 ) -> dict[str, Any]:
     intro = say(locale, "ownership.reassign.intro", name=shown_name(locale, lead_id, name))
     select = UserSelectElement(
@@ -35,7 +40,7 @@ def reassign_modal(
         select.initial_user = owner
     return modal(
         REASSIGN_CALLBACK,
-        str(lead_id),
+        metadata_of(lead_id, origin),
         locale,
         say(locale, "ownership.reassign.title"),
         say(locale, "ownership.reassign.submit"),

@@ -27,6 +27,7 @@ from scoring.lifecycle import DECISION_TARGET, Status, Transition
 from scoring.lifecycle import Decision as Outcome
 from scoring.lifecycle import decide as lifecycle_decide
 from storage.db import session_scope
+from storage.repositories import claims as claims_repo
 from storage.repositories import decisions as repo
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ def claim(engine: Engine, *, lead_id: int, user_id: str, now: datetime) -> Resul
         if repo.claim_if_unowned(
             session=s, lead_id=lead_id, owner=user_id, status=Status.MQL, now=now
         ):
-            # a claim moves no status: the alert shows the owner, the thread says who
+            # a claim moves no status, but is kept with its time: a first action on the alert
+            claims_repo.add_claim(session=s, lead_id=lead_id, actor=slack_actor(user_id), now=now)
+            # the alert shows the owner, the thread says who
             key = f"claim:{lead_id}:{user_id}:{micros(now)}"
             note = Note(outcome=CLAIM, by=user_id, at=now.isoformat())
             queue(s, [AlertUpdate(lead_id, key), ThreadNote(lead_id, key, note)], now=now)

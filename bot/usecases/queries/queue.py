@@ -13,7 +13,9 @@ from sqlmodel import Session
 
 from bot.jobs.sla_clock import Sla
 from bot.usecases.lifecycle.decisions import slack_actor
+from bot.usecases.queries.first_action import first_action_waits
 from storage.db import session_scope
+from storage.repositories import claims as claims_repo
 from storage.repositories import queue as repo
 
 WEEK = timedelta(days=7)
@@ -82,7 +84,8 @@ def queue(
 @dataclass(frozen=True)
 class Home:
     """An SDR's App Home: their open MQLs, the unclaimed ones (each with its total), and their
-    week: decisions by outcome and the median seconds from MQL to their decision."""
+    week: decisions by outcome and the median seconds from an alert to their first action on it
+    (a claim or a decision)."""
 
     mine: list[QueueItem]
     unclaimed: list[QueueItem]
@@ -99,7 +102,8 @@ def home(
     with session_scope(engine) as s:
         mine, mine_total = open_mqls(s, now=now, sla=sla, owner=user_id, limit=limit)
         unclaimed, unclaimed_total = open_mqls(s, now=now, sla=sla, unclaimed=True, limit=limit)
-        waits = repo.decision_waits_by(s, slack_actor(user_id), since=now - WEEK)
+        acted = claims_repo.acted_since(s, slack_actor(user_id), since=now - WEEK)
+        waits = first_action_waits(acted, since=now - WEEK)
         return Home(
             mine,
             unclaimed,

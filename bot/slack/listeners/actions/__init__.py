@@ -1,6 +1,7 @@
-"""The alert's buttons: Claim decides at once; Promote, Recycle and Disqualify open a modal
-(with a take-over confirmation on someone else's lead); Reassign, and a handover's Accept and
-Send back, are in triage.py."""
+"""The alert's buttons, also on the /lead card and App Home: Claim decides at once; Promote,
+Recycle and Disqualify open a modal (with a take-over confirmation on someone else's lead);
+Reassign, and a handover's Accept and Send back, are in triage.py. A click on App Home is
+answered on the tab, which is published again after it."""
 
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ from bot.slack.blocks.alert import (
     ACTION_PROMOTE,
     ACTION_REASSIGN,
     ACTION_RECYCLE,
+    any_lead,
+    base_action,
 )
 from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
+from bot.slack.home_tab import HOME_ORIGIN, clicked_on_home, publish_home
 from bot.slack.listeners.actions import exploration, proposal, triage
 from bot.slack.listeners.actions.answers import whisper
 from bot.slack.lookup import card_answer
@@ -49,11 +53,12 @@ PICK_ACTION = re.compile(rf"^{PICK_ACTION_PREFIX}\d+$")
 
 def register(app: App) -> None:
     app.action(PICK_ACTION)(on_pick)
-    app.action(ACTION_CLAIM)(on_claim)
-    app.action(ACTION_PROMOTE)(on_open_modal)
-    app.action(ACTION_RECYCLE)(on_open_modal)
-    app.action(ACTION_DISQUALIFY)(on_open_modal)
-    app.action(ACTION_REASSIGN)(triage.on_reassign)
+    # the alert's and the card's ids, and App Home's per-lead ones (`lead_promote:42`)
+    app.action(any_lead(ACTION_CLAIM))(on_claim)
+    app.action(any_lead(ACTION_PROMOTE))(on_open_modal)
+    app.action(any_lead(ACTION_RECYCLE))(on_open_modal)
+    app.action(any_lead(ACTION_DISQUALIFY))(on_open_modal)
+    app.action(any_lead(ACTION_REASSIGN))(triage.on_reassign)
     app.action(ACTION_ACCEPT)(triage.on_accept)
     app.action(ACTION_SEND_BACK)(triage.on_send_back)
     proposal.register(app)  # marketing ops' buttons on a model proposal, and its reject modal
@@ -64,7 +69,7 @@ def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
     user = body["user"]["id"]
     if svc.deciders.allows(user):
         return True
-    whisper(client, body, replies.not_allowed(user, svc.settings.locale))
+    whisper(client, body, replies.not_allowed(user, svc.settings.locale), svc)
     return False
 
 
@@ -106,12 +111,14 @@ def on_claim(
             svc.engine, lead_id=int(action["value"]), user_id=body["user"]["id"], now=svc.clock()
         )
     except LeadNotFound:
-        whisper(client, body, replies.unknown_lead(action["value"], svc.settings.locale))
+        whisper(client, body, replies.unknown_lead(action["value"], svc.settings.locale), svc)
         return
-    if result.won:
-        svc.wake()
-    else:
-        whisper(client, body, replies.too_late(result, svc.settings.locale))
+    if not result.won:
+        whisper(client, body, replies.too_late(result, svc.settings.locale), svc)
+        return
+    svc.wake()
+    if clicked_on_home(body):  # the lead moves to "Claimed by you"
+        publish_home(client, svc, body["user"]["id"])
 
 
 def on_open_modal(
@@ -128,22 +135,23 @@ def on_open_modal(
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)
     if lead is None:
-        whisper(client, body, replies.unknown_lead(lead_id, svc.settings.locale))
+        whisper(client, body, replies.unknown_lead(lead_id, svc.settings.locale), svc)
         return
     if isinstance(lead, Result):  # decided already: say who was first
-        whisper(client, body, replies.too_late(lead, svc.settings.locale))
+        whisper(client, body, replies.too_late(lead, svc.settings.locale), svc)
         return
-    kind = action["action_id"].removeprefix("lead_")
+    kind = base_action(action["action_id"]).removeprefix("lead_")
     settings, user = svc.settings, body["user"]["id"]
     locale, policy = settings.locale, settings.triage.ownership
     # the policy asks first (refuse) or in the modal (confirm); the submission checks again
     if blocked(lead.owner, user, policy, False) == REFUSE:
         named = mrkdwn.mention(lead.owner)
-        whisper(client, body, say(locale, "ownership.refused.ephemeral", owner=named))
+        whisper(client, body, say(locale, "ownership.refused.ephemeral", owner=named), svc)
         return
     owner = lead.owner if blocked(lead.owner, user, policy, False) else None
+    origin = HOME_ORIGIN if clicked_on_home(body) else None  # publish the tab after it
     view = (
-        promote_modal(lead_id, lead.name, locale=locale, owner=owner)
+        promote_modal(lead_id, lead.name, locale=locale, owner=owner, origin=origin)
         if kind == "promote"
         else reason_modal(
             kind,
@@ -152,6 +160,7 @@ def on_open_modal(
             settings.recycle_reasons if kind == "recycle" else settings.disqualify_reasons,
             locale=locale,
             owner=owner,
+            origin=origin,
         )
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.slack import replies
 from bot.slack.blocks.reply_modals import reassign_modal, send_back_modal
+from bot.slack.home_tab import HOME_ORIGIN, clicked_on_home
 from bot.slack.listeners.actions.answers import whisper
 from bot.slack.listeners.views.triage import reply_problem
 from bot.slack.services import services
@@ -29,21 +30,22 @@ def on_reassign(
     svc = services(context)
     user, locale = body["user"]["id"], svc.settings.locale
     if not svc.deciders.allows(user):
-        whisper(client, body, replies.not_allowed(user, svc.settings.locale))
+        whisper(client, body, replies.not_allowed(user, svc.settings.locale), svc)
         return
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)
     if lead is None:
-        whisper(client, body, replies.unknown_lead(lead_id, svc.settings.locale))
+        whisper(client, body, replies.unknown_lead(lead_id, svc.settings.locale), svc)
         return
     if isinstance(lead, Result):
-        whisper(client, body, replies.too_late(lead, svc.settings.locale))
+        whisper(client, body, replies.too_late(lead, svc.settings.locale), svc)
         return
     reassigners = svc.settings.triage.reassigners
     if lead.owner and user != lead.owner and user not in reassigners:
-        whisper(client, body, say(locale, "ownership.reassign.not_allowed"))
+        whisper(client, body, say(locale, "ownership.reassign.not_allowed"), svc)
         return
-    view = reassign_modal(lead_id, lead.name, locale=locale, owner=lead.owner)
+    origin = HOME_ORIGIN if clicked_on_home(body) else None
+    view = reassign_modal(lead_id, lead.name, locale=locale, owner=lead.owner, origin=origin)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

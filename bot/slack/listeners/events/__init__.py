@@ -16,10 +16,8 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.jobs.sla_clock import Sla
-from bot.slack.blocks.queue import HOME_SECTION, home_view
+from bot.slack.home_tab import publish_home
 from bot.slack.services import services
-from bot.usecases.queries.queue import home
 
 EVENTS = ("app_home_opened",)
 SEEN_FOR = 3600.0
@@ -62,8 +60,4 @@ def register(app: App) -> None:
 def on_home_opened(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
     if event.get("tab", "home") != "home":
         return
-    svc = services(context)
-    user = event["user"]
-    now = svc.clock()
-    shown = home(svc.engine, user, now=now, limit=HOME_SECTION, sla=Sla.of(svc.settings))
-    client.views_publish(user_id=user, view=home_view(shown, now, locale=svc.settings.locale))
+    publish_home(client, services(context), event["user"])

@@ -20,6 +20,7 @@ from bot.slack.blocks.modals import (
     took_over,
 )
 from bot.slack.checks import promote_errors, reason_errors
+from bot.slack.home_tab import opened_from_home, publish_home
 from bot.slack.services import Services, services
 from bot.usecases.lifecycle.decisions import LeadNotFound, Result, decide, slack_actor
 from bot.usecases.lifecycle.ownership import REFUSE, comment
@@ -103,11 +104,13 @@ def on_submit(
     if result.won:
         ack()
         svc.wake()
+        if opened_from_home(view):  # the decided lead leaves the tab's lists
+            publish_home(client, svc, user)
         return
     if result.blocked:
         ack(response_action="errors", errors=_blocked(svc.settings.locale, result, view))
         return
-    _tell_loser(ack, client, svc, user, result, typed)
+    _tell_loser(ack, client, svc, user, result, typed, home=opened_from_home(view))
 
 
 def _blocked(locale: str, result: Result, view: dict[str, Any]) -> dict[str, str]:
@@ -120,10 +123,18 @@ def _blocked(locale: str, result: Result, view: dict[str, Any]) -> dict[str, str
 
 
 def _tell_loser(
-    ack: Ack, client: WebClient, svc: Services, user: str, result: Result, typed: str
+    ack: Ack,
+    client: WebClient,
+    svc: Services,
+    user: str,
+    result: Result,
+    typed: str,
+    *,
+    home: bool,
 ) -> None:
-    """An ephemeral note in the alert's thread, and what they typed kept there as a comment;
-    without a known alert, the modal stays open with the news (and their text in it)."""
+    """An ephemeral note in the alert's thread (on App Home, `home`: on top of the tab), and
+    what they typed kept there as a comment; without a known alert, the modal stays open with
+    the news (and their text in it)."""
     alert = latest_alert(svc.engine, result.lead_id)
     if alert is None:
         ack(
@@ -137,4 +148,7 @@ def _tell_loser(
         comment(svc.engine, lead_id=result.lead_id, by=user, text=typed, now=svc.clock())
         svc.wake()
         text += "\n" + say(svc.settings.locale, "ownership.lost_notes.told")
+    if home:
+        publish_home(client, svc, user, notice=text)
+        return
     client.chat_postEphemeral(channel=alert.channel, user=user, text=text, thread_ts=alert.ts)

@@ -18,6 +18,7 @@ from bot.slack.blocks.reply_modals import (
     read_reassign,
     read_send_back,
 )
+from bot.slack.home_tab import opened_from_home, publish_home
 from bot.slack.services import services
 from bot.usecases.lifecycle.decisions import LeadNotFound
 from bot.usecases.lifecycle.handover_replies import SENT_BACK, answer
@@ -61,6 +62,8 @@ def on_reassign(
     if done.done:
         ack()
         svc.wake()
+        if opened_from_home(view):
+            publish_home(client, svc, user)
         return
     problem = {
         "not_open": say(
