@@ -17,6 +17,8 @@ def _quality(q: dict[str, Any] | None) -> str:
     if not q:
         return "–"
     auc = f", AUC {q['auc']:.2f}" if q.get("auc") is not None else ""
+    if q["precision"] is None:
+        return f"no held-out lead at or above the line, recall 0%{auc}"
     return f"precision {q['precision']:.0%}, recall {q['recall']:.0%}{auc}"
 
 
@@ -52,13 +54,15 @@ def show_evidence(ev: dict[str, Any]) -> None:
     th = ev["threshold"]
     console.print(
         f"MQL line: {th['old']} → {th['new']} (the fit puts it at {th['aim']} for a promote "
-        f"rate of {th['target']:.0%}; each run goes part of the way). Expected promote rate "
-        f"above the new line: {th['expected_rate']:.0%}."
+        f"rate of {th['target']:.0%}; a run goes part of the way, and lets at most a quarter "
+        f"more or a tenth fewer leads qualify). Expected promote rate above the new line: "
+        f"{th['expected_rate']:.0%}."
     )
     fit, eng = th.get("min_fit", [0, 0]), th.get("min_engagement", [0, 0])
     if fit[0] != fit[1] or eng[0] != eng[1]:
         console.print(
-            f"Minimum points per dimension (they kept leads out more than the line did): "
+            f"Minimum points per dimension (carried over to the new points, and lowered where "
+            f"they kept out leads as good as those at the line): "
             f"fit {fit[0]:g} → {fit[1]:g}, engagement {eng[0]:g} → {eng[1]:g}."
         )
     bt = ev["backtest"]

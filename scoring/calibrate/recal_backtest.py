@@ -25,7 +25,7 @@ from scoring.model import ScoringModel
 
 @dataclass(frozen=True)
 class Quality:
-    precision: float  # promote rate of the held-out decisions at or above the line
+    precision: float | None  # promote rate of the held-out decisions at or above the line
     recall: float  # share of the promoted ones at or above it
     auc: float | None  # None: the held-out part has one kind of decision only
 
@@ -58,7 +58,7 @@ def quality(y: np.ndarray, total: np.ndarray, above: np.ndarray) -> Quality:
     n, pos = int(above.sum()), int(y.sum())
     auc = float(roc_auc_score(y, total)) if 0 < pos < len(y) else None
     return Quality(
-        float(y[above].mean()) if n else 0.0,
+        float(y[above].mean()) if n else None,  # nobody at or above the line: no rate
         float(y[above].sum() / pos) if pos else 0.0,
         auc,
     )

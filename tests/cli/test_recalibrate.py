@@ -86,3 +86,11 @@ def test_reject_needs_a_reason_and_keeps_it(cli: CliRunner, tmp_path: Path) -> N
     assert "rejected" in listed and "season" in listed
     code, out = run(cli, "model", "approve", "9")
     assert code == 2 and "no proposal #9" in out
+
+
+def test_a_backtest_line_no_held_out_lead_reaches_says_so_rather_than_zero_percent() -> None:
+    from bot.cli.proposal_report import _quality
+
+    nobody = {"precision": None, "recall": 0.0, "auc": 0.63}
+    assert _quality(nobody) == "no held-out lead at or above the line, recall 0%, AUC 0.63"
+    assert _quality({"precision": 0.4, "recall": 0.09, "auc": None}) == "precision 40%, recall 9%"

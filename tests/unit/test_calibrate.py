@@ -78,6 +78,18 @@ def test_useless_columns_are_skipped_with_the_reason() -> None:
     assert "rare" in reasons["Id"]
 
 
+def test_names_and_contact_details_are_skipped_however_the_export_spells_them() -> None:
+    """A common surname converts above the rate by chance (seen: "last_name: Schulz +45" from
+    3,000 generated leads): a person's name or address is never a rule candidate by its value;
+    whether a phone number was given can be (test below)."""
+    common = ["Schulz", "Müller"] * 20
+    pool = _pool({"Last Name": common, "first_name": common, "E-Mail": common, "Team": common})
+    fields = {c.spec["field"] for c in pool.candidates}
+    assert fields == {"Team"}
+    reasons = {s.field: s.reason for s in pool.skipped}
+    assert all("names a person" in reasons[n] for n in ("Last Name", "first_name", "E-Mail"))
+
+
 def test_yes_no_gives_one_rule_and_presence_stands_alone() -> None:
     pool = _pool(
         {
