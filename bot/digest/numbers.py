@@ -20,6 +20,8 @@ from sqlmodel import Session
 from bot.digest.proposal import exploration_week, pending_proposal
 from bot.digest.verdict import BANDS, verdict
 from bot.digest.weeks import Week
+from bot.usecases.queries.first_action import first_action_waits
+from storage.repositories import claims as claims_repo
 from storage.repositories import digest as repo
 
 TREND_WEEKS = 5
@@ -91,9 +93,9 @@ class ScoreRow:
 
 @dataclass(frozen=True)
 class Sla:
-    decided: int  # decisions in the week
-    median_hours: float | None  # from becoming an MQL to the decision (wall-clock hours)
-    p90_hours: float | None  # nearest rank: 9 in 10 were decided within this
+    acted: int  # MQL rounds whose first claim or decision fell in the week
+    median_hours: float | None  # from the round's alert to that first action (wall-clock)
+    p90_hours: float | None  # nearest rank: 9 in 10 were acted on within this
     reminders: int
     escalations: int
 
@@ -191,10 +193,9 @@ def digest_numbers(session: Session, week: Week, tz: ZoneInfo, *, now: datetime)
 
 
 def _sla(session: Session, start: datetime, end: datetime) -> Sla:
-    hours = sorted(
-        (decided - entered).total_seconds() / 3600
-        for entered, decided in repo.decision_waits(session, start, end)
-    )
+    # App Home's definition for the whole team: a round's first action is anyone's
+    acted = claims_repo.acted_since(session, None, since=start, until=end)
+    hours = sorted(w / 3600 for w in first_action_waits(acted, since=start, until=end))
     reminders, escalations = repo.sla_messages(session, start, end)
     if not hours:
         return Sla(0, None, None, reminders, escalations)
@@ -249,7 +250,15 @@ def from_payload(data: dict[str, Any]) -> DigestNumbers:
             b["open"], b["oldest_days"], tuple((int(d), int(n)) for d, n in b["older"])
         ),
         by_score=tuple(ScoreRow(**s) for s in data.get("by_score", ())),
-        sla=Sla(**data["sla"]) if "sla" in data else Sla(0, None, None, 0, 0),
+        sla=_sla_payload(data.get("sla")),
         proposal=data.get("proposal"),
         exploration=data.get("exploration"),
     )
+
+
+def _sla_payload(data: dict[str, Any] | None) -> Sla:
+    if data is None:
+        return Sla(0, None, None, 0, 0)
+    # a digest queued before claims counted stored its count as "decided"
+    old = {"acted": data["decided"]} if "decided" in data else {}
+    return Sla(**{**{k: v for k, v in data.items() if k != "decided"}, **old})

@@ -149,7 +149,7 @@ def _sla(numbers: DigestNumbers, locale: str) -> str:
     return render(
         "digest/sla.mrkdwn",
         locale,
-        decided=s.decided,
+        acted=s.acted,
         median=hours(s.median_hours),
         p90=hours(s.p90_hours),
         reminders=s.reminders,

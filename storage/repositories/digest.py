@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
@@ -97,29 +96,6 @@ def decided_scores(
         )
     ).all()
     return [(str(d), None if s is None else float(s)) for d, s in rows]
-
-
-def decision_waits(session: Session, start: datetime, end: datetime) -> list[tuple[Any, Any]]:
-    """(became MQL, decided) of every decision on an MQL in the window: the decision's
-    transition and the latest transition into MQL of its lead before it."""
-    exit_, entry = TRANSITION.alias("exit_"), TRANSITION.alias("entry")
-    rows = session.execute(
-        select(exit_.c.at, func.max(entry.c.at))
-        .join(
-            entry,
-            (entry.c.lead_id == exit_.c.lead_id)
-            & (entry.c.to_status == "mql")
-            & (entry.c.at <= exit_.c.at),
-        )
-        .where(
-            exit_.c.from_status == "mql",
-            exit_.c.cause.like("decision:%"),
-            exit_.c.at >= start,
-            exit_.c.at < end,
-        )
-        .group_by(exit_.c.id, exit_.c.at)
-    ).all()
-    return [(entered, decided) for decided, entered in rows]
 
 
 def sla_messages(session: Session, start: datetime, end: datetime) -> tuple[int, int]:

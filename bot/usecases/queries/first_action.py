@@ -1,5 +1,6 @@
 """How long an SDR took to act on an alert: from the alert's time to their first claim or
-decision on that MQL (App Home's "median time to first action this week").
+decision on that MQL (App Home's "median time to first action this week"; the weekly digest
+times the team the same way, a round's first action being anyone's).
 
 An MQL round starts when the lead became an MQL (a lead with no recorded entry: at each of its
 alerts); the alert's time is that round's first alert posted before the action, or the round's
@@ -16,11 +17,14 @@ from datetime import UTC, datetime
 from storage.repositories.claims import Acted
 
 
-def first_action_waits(acted: Acted, *, since: datetime) -> list[float]:
-    """Seconds from each round's alert to the SDR's first action in it, for the firsts since
-    `since`."""
+def first_action_waits(
+    acted: Acted, *, since: datetime, until: datetime | None = None
+) -> list[float]:
+    """Seconds from each round's alert to the first action in it, for the firsts in
+    [since, until)."""
     waits: list[float] = []
     since = _utc(since)
+    end = None if until is None else _utc(until)
     for lead_id, actions in acted.actions.items():
         alerts = sorted(_utc(a) for a in acted.alerts.get(lead_id, ()))
         starts = sorted(_utc(a) for a in acted.mql_since.get(lead_id, ())) or alerts
@@ -30,7 +34,7 @@ def first_action_waits(acted: Acted, *, since: datetime) -> list[float]:
             if i:  # an action before any known start has nothing to be timed from
                 firsts.setdefault(starts[i - 1], at)
         for start, first in firsts.items():
-            if first < since:
+            if first < since or (end is not None and first >= end):
                 continue
             shown = next((a for a in alerts if start <= a <= first), start)
             waits.append((first - shown).total_seconds())
