@@ -43,11 +43,12 @@ def choose_line(
     """(where the fit puts the line, what qualifies after this run, the expected promote rate
     of the current leads that would qualify).
 
-    When the minimums per dimension, not the line, keep leads out (even the lowest line admits
-    only leads promoted well above the target rate), they are lowered by the step too."""
+    The minimums are first carried over to the new points' scale, then lowered by the step
+    where they keep out leads as good as those at the line, or where even the lowest line
+    admits only leads promoted well above the target rate."""
     fit_part, eng_part = parts
-    old = line_of(model)
-    old = Line(old.mql, *_rescaled(old_parts, parts, old))
+    before = line_of(model)  # on the old points' scale, as `old_parts` are
+    old = Line(before.mql, *_rescaled(old_parts, parts, before))
     aim, rate = _aim(fit_part, eng_part, probs, old, options.target_rate)
     minimums = _minimums(
         parts, probs, Line(aim, old.min_fit, old.min_engagement), options.step, options.target_rate
@@ -59,7 +60,7 @@ def choose_line(
     limit = options.max_threshold_step
     move = int(np.clip(round(options.step * (aim - round(old.mql))), -limit, limit))
     wanted = Line(max(1, round(old.mql) + move), *minimums)
-    guards = _guards(pop, parts, old_parts, old, observed, options)
+    guards = _guards(pop, parts, old_parts, before, observed, options)
     new = _within(wanted, guards)
     if new[1] > 0 and minimums != (old.min_fit, old.min_engagement):
         kept = _within(Line(wanted.mql, old.min_fit, old.min_engagement), guards)

@@ -263,3 +263,17 @@ def test_minimums_keep_their_meaning_when_the_points_change_scale() -> None:
     eng = np.full(5, 25.0)
     assert _rescaled((old_fit, eng), (new_fit, eng), Line(70, 20, 20)) == (40, 25)
     assert _rescaled((old_fit, eng), (new_fit, eng), Line(70, 0, 20)) == (0, 25)
+
+
+def test_the_count_guard_counts_todays_mqls_on_the_old_points_and_the_old_line() -> None:
+    from scoring.calibrate.recal_features import Layout
+    from scoring.calibrate.recal_line import _guards
+
+    old_fit = np.array([0.0, 10, 20, 30, 40] * 4)
+    eng = np.full(20, 25.0)
+    options = RecalOptions()
+    guards = _guards(Layout, (old_fit * 2, eng), (old_fit, eng), Line(40, 20, 20), None, options)
+    (_, (lo_all, hi_all)), (_, (lo_new, hi_new)) = guards
+    # 12 of 20 qualify today (fit 20, 30 or 40); of the newest 4, the ones with fit 20 and 30
+    assert (lo_all, hi_all) == (0.0, 12 + 30 * 0.25)  # at least a quarter of 30 more
+    assert (lo_new, hi_new) == (2 * 0.9, 2 + 30 * 0.25)
