@@ -83,7 +83,6 @@ def rescore_all(
                 locale=locale,
             )
     url = url_of(engine)
-    size = RANGE * (POSTGRES_RANGES if engine.dialect.name == "postgresql" else 1)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return gather(
             (
@@ -91,7 +90,7 @@ def rescore_all(
                     _worker,
                     url,
                     start,
-                    min(start + size - 1, high),
+                    end,
                     now,
                     actor,
                     chunk,
@@ -100,10 +99,16 @@ def rescore_all(
                     expiry,
                     locale,
                 )
-                for start in range(low, high + 1, size)
+                for start, end in ranges(engine, low, high)
             ),
             progress,
         )
+
+
+def ranges(engine: Engine, low: int, high: int) -> list[tuple[int, int]]:
+    """The ranges of lead ids [start, end] handed to the workers, one task each."""
+    size = RANGE * (POSTGRES_RANGES if engine.dialect.name == "postgresql" else 1)
+    return [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
 
 
 def _worker(
