@@ -109,8 +109,9 @@ def due_lead_ids(
         )
     # On PostgreSQL a condition on the join visits every lead of the range, a round of index
     # lookups each; every kind is its own indexed lookup instead. The estimate of the union
-    # reaches the JIT threshold, and compiling it would cost more than the lookups.
-    session.execute(text("SET LOCAL jit = off"))
+    # reaches the JIT threshold, and compiling it would cost more than the lookups; starting
+    # parallel workers for a range of 25,000 leads costs more than they share out.
+    _small_query(session)
     scored = sc.lead_id.between(low, high)
     parts = union(
         select(sc.lead_id).where(scored, sc.model_version == version, sc.next_change_at <= now),
@@ -128,6 +129,8 @@ def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:
     fast-track hold: those the expiry looks at every day even when no score is due (one within
     the margin or the grace may have a score that never changes again)."""
     ld, sc = LEAD.c, SCORE.c
+    if session.get_bind().dialect.name == "postgresql":
+        _small_query(session)
     stmt = (
         select(ld.id)
         .select_from(LEAD.join(SCORE, sc.lead_id == ld.id))
@@ -139,6 +142,18 @@ def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:
         )
     )
     return sorted(session.scalars(stmt))
+
+
+def _small_query(session: Session) -> None:
+    """For the rest of the transaction, PostgreSQL neither compiles queries (JIT) nor shares
+    them out to parallel workers: the rescore's lookups of a range of leads take milliseconds,
+    less than either costs to start."""
+    session.execute(
+        text(
+            "SELECT set_config('jit', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+    )
 
 
 def insert_scores(session: Session, rows: list[dict[str, Any]]) -> None:
