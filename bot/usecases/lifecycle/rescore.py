@@ -32,10 +32,6 @@ from storage.repositories.scores import due_lead_ids, mqls_below_the_bar
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
-# on PostgreSQL a task's setup (an engine, its connection, its statements compiled anew, the
-# lookups of the due leads) weighs more: tasks twice as large took a tenth off the daily expiry
-# at 100,000 leads (docs/performance.md, 2026-12-03)
-POSTGRES_RANGES = 2
 
 
 def count_leads(engine: Engine) -> int:
@@ -90,7 +86,7 @@ def rescore_all(
                     _worker,
                     url,
                     start,
-                    end,
+                    min(start + RANGE - 1, high),
                     now,
                     actor,
                     chunk,
@@ -99,16 +95,10 @@ def rescore_all(
                     expiry,
                     locale,
                 )
-                for start, end in ranges(engine, low, high)
+                for start in range(low, high + 1, RANGE)
             ),
             progress,
         )
-
-
-def ranges(engine: Engine, low: int, high: int) -> list[tuple[int, int]]:
-    """The ranges of lead ids [start, end] handed to the workers, one task each."""
-    size = RANGE * (POSTGRES_RANGES if engine.dialect.name == "postgresql" else 1)
-    return [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
 
 
 def _worker(
