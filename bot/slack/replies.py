@@ -19,6 +19,12 @@ def _done(locale: str, outcome: str) -> str:
     return say(locale, key if key in catalogue("en") else "replies.done.other")
 
 
+def got_there_first(result: Result, user_id: str) -> bool:
+    """Whether what stopped this action was the same Slack user's own decision or claim."""
+    prior = result.prior
+    return prior is not None and prior.by in (user_id, f"slack:{user_id}")
+
+
 def too_late(result: Result, locale: str = "en") -> str:
     """Who got there first, with what and when; or why the lead is not open any more."""
     prior = result.prior

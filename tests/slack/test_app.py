@@ -121,6 +121,21 @@ def test_the_second_claimer_is_told_who_has_it(bot: Bot, alerted: int) -> None:
     assert f"<@{ANNA}> already claimed this lead" in text
 
 
+def test_a_claim_that_arrives_after_the_same_sdrs_own_decision_says_nothing(
+    bot: Bot, alerted: int
+) -> None:
+    """Slack delivers a claim and a promote clicked quickly one after the other in any order;
+    an SDR whose own decision came first is not told "too late" about it."""
+    bot.click(ACTION_PROMOTE, alerted, ANNA)
+    bot.send(view_submission("promote_submit", alerted, ANNA, BANT))
+    assert bot.lead(alerted).status == "sql"
+    bot.click(ACTION_CLAIM, alerted, ANNA)
+    assert bot.ephemerals_for(ANNA) == []
+    bot.click(ACTION_CLAIM, alerted, BEN)
+    [text] = bot.ephemerals_for(BEN)
+    assert "already promoted" in text and f"<@{ANNA}>" in text
+
+
 def test_promote_opens_the_bant_modal_and_the_submission_hands_over(bot: Bot, alerted: int) -> None:
     bot.click(ACTION_PROMOTE, alerted, ANNA)
     [modal] = bot.fake.views.values()

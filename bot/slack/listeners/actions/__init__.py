@@ -114,7 +114,9 @@ def on_claim(
         whisper(client, body, replies.unknown_lead(action["value"], svc.settings.locale), svc)
         return
     if not result.won:
-        whisper(client, body, replies.too_late(result, svc.settings.locale), svc)
+        # a claim that reaches us after the same SDR's own decision or claim tells them nothing
+        if not replies.got_there_first(result, body["user"]["id"]):
+            whisper(client, body, replies.too_late(result, svc.settings.locale), svc)
         return
     svc.wake()
     if clicked_on_home(body):  # the lead moves to "Claimed by you"
