@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot.usecases.lifecycle.recorder import Change, record
 from storage.db import session_scope
-from storage.tables import Event, Lead, LeadScore, OutboxMessage
+from storage.tables import Event, Lead, LeadScore, OutboxMessage, SlackAlert
 
 BREAKDOWN = [
     {
@@ -115,3 +116,27 @@ def file_engine(path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+def became_mql(engine: Engine, lead_id: int, at: datetime, old: str = "lead") -> None:
+    """A transition to MQL at `at` (cause `score`), through the recorder."""
+    with session_scope(engine) as s:
+        record(s, [Change(lead_id, old, "mql", "score", "system", at, {})], now=at)
+
+
+def alert_posted(engine: Engine, lead_id: int, at: datetime) -> None:
+    """The lead's alert as sent at `at`: its outbox row and the Slack message it made."""
+    with session_scope(engine) as s:
+        row = OutboxMessage(
+            kind="slack.alert",
+            lead_id=lead_id,
+            dedupe_key=f"alert:{lead_id}:{at.isoformat()}",
+            payload={"lead_id": lead_id},
+            next_attempt_at=at,
+            created_at=at,
+            result={},
+        )
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        s.add(SlackAlert(lead_id=lead_id, outbox_id=row.id, channel="C1", ts="1.1", posted_at=at))

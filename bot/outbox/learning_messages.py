@@ -8,12 +8,28 @@ sender; the rows hold ids, the words are rendered at delivery."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 
+class _Stored:
+    """A learning message's row payload: every field, as JSON holds it (ids and words' keys
+    only: the message is rendered at delivery)."""
+
+    def payload(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, Mapping):
+                value = dict(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+
 @dataclass(frozen=True)
-class ProposalPost:
+class ProposalPost(_Stored):
     kind: ClassVar[str] = "jobs.proposal"
     lead_id: ClassVar[None] = None
     proposal_id: int
@@ -23,12 +39,9 @@ class ProposalPost:
     def dedupe_key(self) -> str:
         return f"proposal:{self.proposal_id}"
 
-    def payload(self) -> dict[str, Any]:
-        return {"proposal_id": self.proposal_id, "channel": self.channel, "locale": self.locale}
-
 
 @dataclass(frozen=True)
-class ProposalUpdate:
+class ProposalUpdate(_Stored):
     """The proposal's message re-rendered in place: decided, superseded; its buttons gone."""
 
     kind: ClassVar[str] = "jobs.proposal_update"
@@ -41,17 +54,9 @@ class ProposalUpdate:
     def dedupe_key(self) -> str:
         return f"proposal:{self.proposal_id}:update:{self.status}"
 
-    def payload(self) -> dict[str, Any]:
-        return {
-            "proposal_id": self.proposal_id,
-            "channel": self.channel,
-            "status": self.status,
-            "locale": self.locale,
-        }
-
 
 @dataclass(frozen=True)
-class ProposalNote:
+class ProposalNote(_Stored):
     """A reply in the proposal's thread: approved (the new version, leads rescored, MQLs
     made) or rejected (with the reason)."""
 
@@ -66,18 +71,9 @@ class ProposalNote:
     def dedupe_key(self) -> str:
         return f"proposal:{self.proposal_id}:note:{self.status}"
 
-    def payload(self) -> dict[str, Any]:
-        return {
-            "proposal_id": self.proposal_id,
-            "channel": self.channel,
-            "status": self.status,
-            "facts": dict(self.facts),
-            "locale": self.locale,
-        }
-
 
 @dataclass(frozen=True)
-class MqlSummary:
+class MqlSummary(_Stored):
     """One message for the many MQLs of a model change, in place of an alert each."""
 
     kind: ClassVar[str] = "jobs.mql_summary"
@@ -91,18 +87,9 @@ class MqlSummary:
     def dedupe_key(self) -> str:
         return f"proposal:{self.proposal_id}:summary"
 
-    def payload(self) -> dict[str, Any]:
-        return {
-            "proposal_id": self.proposal_id,
-            "channel": self.channel,
-            "count": self.count,
-            "lead_ids": list(self.lead_ids),
-            "locale": self.locale,
-        }
-
 
 @dataclass(frozen=True)
-class ExplorationPost:
+class ExplorationPost(_Stored):
     """A lead of the exploration sample, shown to the SDRs though it is under the MQL line."""
 
     kind: ClassVar[str] = "jobs.exploration"
@@ -114,17 +101,9 @@ class ExplorationPost:
     def dedupe_key(self) -> str:
         return f"exploration:{self.sample_id}"
 
-    def payload(self) -> dict[str, Any]:
-        return {
-            "sample_id": self.sample_id,
-            "lead_id": self.lead_id,
-            "channel": self.channel,
-            "locale": self.locale,
-        }
-
 
 @dataclass(frozen=True)
-class ExplorationUpdate:
+class ExplorationUpdate(_Stored):
     """The exploration alert re-rendered in place once answered: the answer, no buttons."""
 
     kind: ClassVar[str] = "jobs.exploration_update"
@@ -135,14 +114,6 @@ class ExplorationUpdate:
 
     def dedupe_key(self) -> str:
         return f"exploration:{self.sample_id}:answered"
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "sample_id": self.sample_id,
-            "lead_id": self.lead_id,
-            "channel": self.channel,
-            "locale": self.locale,
-        }
 
 
 ProposalMessage = ProposalPost | ProposalUpdate | ProposalNote | MqlSummary

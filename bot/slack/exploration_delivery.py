@@ -10,6 +10,7 @@ from bot.outbox.learning_messages import ExplorationMessage, ExplorationPost
 from bot.outbox.transport import Failed, Outcome, Sent
 from bot.slack.blocks.exploration import ExplorationView, exploration_message
 from bot.slack.channels import ChannelIds
+from bot.slack.kept_post import post_and_keep
 from bot.slack.render import alert_view
 from storage.db import session_scope
 from storage.repositories import exploration as repo
@@ -37,12 +38,8 @@ def deliver(
         posted = (row.slack_channel, row.slack_ts)
     body = exploration_message(view, message.locale)
     if isinstance(message, ExplorationPost):
-        answer = client.chat_postMessage(channel=message.channel, unfurl_links=False, **body)
-        channel, ts = str(answer["channel"]), str(answer["ts"])
-        channel_ids.learn(message.channel, channel)
-        with session_scope(engine) as session:
-            repo.set_posted(session, message.sample_id, channel=channel, ts=ts)
-        return Sent({"requested": message.channel, "channel": channel, "ts": ts})
+        keep = (repo.set_posted, message.sample_id)
+        return post_and_keep(engine, client, channel_ids, message.channel, body, keep)
     where, when = posted
     if where is None or when is None:
         # its buttons were never in Slack: nothing shows it to update

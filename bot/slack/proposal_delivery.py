@@ -17,6 +17,7 @@ from bot.outbox.learning_messages import (
 from bot.outbox.transport import Defer, Failed, Outcome, Sent
 from bot.slack.blocks.proposal import ProposalView, note_text, proposal_message, summary_text
 from bot.slack.channels import ChannelIds
+from bot.slack.kept_post import post_and_keep
 from storage.db import session_scope
 from storage.repositories import leads as leads_repo
 from storage.repositories import proposals as repo
@@ -44,12 +45,8 @@ def deliver(
         session.expunge(row)
     body = proposal_message(_view(row), message.locale)
     if isinstance(message, ProposalPost):
-        answer = client.chat_postMessage(channel=message.channel, unfurl_links=False, **body)
-        channel, ts = str(answer["channel"]), str(answer["ts"])
-        channel_ids.learn(message.channel, channel)
-        with session_scope(engine) as session:
-            repo.set_posted(session, message.proposal_id, channel=channel, ts=ts)
-        return Sent({"requested": message.channel, "channel": channel, "ts": ts})
+        keep = (repo.set_posted, message.proposal_id)
+        return post_and_keep(engine, client, channel_ids, message.channel, body, keep)
     if row.slack_channel is None or row.slack_ts is None:
         with session_scope(engine) as session:
             waiting = repo.post_waiting(session, message.proposal_id)

@@ -15,37 +15,13 @@ from bot.outbox.messages import Reminder
 from bot.outbox.queue import queue
 from bot.slack.blocks.digest import digest_message
 from bot.usecases.lifecycle.decisions import claim, decide, slack_actor
-from bot.usecases.lifecycle.recorder import Change, record
 from storage.db import session_scope
-from storage.tables import OutboxMessage, SlackAlert
 from tests.digest.week48 import MONDAY_EARLY, NOW, TUESDAY
-from tests.factories import make_mql
+from tests.factories import alert_posted, became_mql, make_mql
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ANNA, BEN = "U0SDRANNA1", "U0SDRBEN01"
 H = timedelta(hours=1)
-
-
-def became_mql(engine: Engine, lead_id: int, at: datetime, old: str = "lead") -> None:
-    with session_scope(engine) as s:
-        record(s, [Change(lead_id, old, "mql", "score", "system", at, {})], now=at)
-
-
-def alert_posted(engine: Engine, lead_id: int, at: datetime) -> None:
-    with session_scope(engine) as s:
-        row = OutboxMessage(
-            kind="slack.alert",
-            lead_id=lead_id,
-            dedupe_key=f"alert:{lead_id}:{at}",
-            payload={"lead_id": lead_id},
-            next_attempt_at=at,
-            created_at=at,
-            result={},
-        )
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        s.add(SlackAlert(lead_id=lead_id, outbox_id=row.id, channel="C1", ts="1.1", posted_at=at))
 
 
 def mql(engine: Engine, name: str, at: datetime, *, alert: timedelta | None = timedelta()) -> int:

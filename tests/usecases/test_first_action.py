@@ -9,39 +9,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.usecases.lifecycle.decisions import claim, decide, slack_actor
-from bot.usecases.lifecycle.recorder import Change, record
 from bot.usecases.queries.first_action import first_action_waits
 from bot.usecases.queries.queue import home
 from storage.db import session_scope
 from storage.repositories.claims import Acted
-from storage.tables import LeadClaim, OutboxMessage, SlackAlert
-from tests.factories import make_mql
+from storage.tables import LeadClaim
+from tests.factories import alert_posted, became_mql, make_mql
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # a Thursday
 ANNA, BEN = "U0SDRANNA1", "U0SDRBEN01"
 H = 3600.0
-
-
-def became_mql(engine: Engine, lead_id: int, at: datetime, old: str = "lead") -> None:
-    with session_scope(engine) as s:
-        record(s, [Change(lead_id, old, "mql", "score", "system", at, {})], now=at)
-
-
-def alert_posted(engine: Engine, lead_id: int, at: datetime) -> None:
-    with session_scope(engine) as s:
-        row = OutboxMessage(
-            kind="slack.alert",
-            lead_id=lead_id,
-            dedupe_key=f"alert:{lead_id}:{at.isoformat()}",
-            payload={"lead_id": lead_id},
-            next_attempt_at=at,
-            created_at=at,
-            result={},
-        )
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        s.add(SlackAlert(lead_id=lead_id, outbox_id=row.id, channel="C1", ts="1.1", posted_at=at))
 
 
 def mql(engine: Engine, name: str, at: datetime, *, alert_after: float | None = 0.0) -> int:

@@ -29,9 +29,9 @@ from bot.slack.blocks.handover import ACTION_ACCEPT, ACTION_SEND_BACK
 from bot.slack.blocks.lead_card import PICK_ACTION_PREFIX
 from bot.slack.home_tab import HOME_ORIGIN, clicked_on_home, publish_home
 from bot.slack.listeners.actions import exploration, proposal, triage
-from bot.slack.listeners.actions.answers import whisper
+from bot.slack.listeners.actions.answers import decider_or_told, whisper
 from bot.slack.lookup import card_answer
-from bot.slack.services import Services, services
+from bot.slack.services import services
 from bot.usecases.lifecycle.decisions import LeadNotFound, Result, claim
 from bot.usecases.lifecycle.ownership import REFUSE, blocked
 from bot.usecases.queries.leads import lead_card, lead_to_decide
@@ -65,14 +65,6 @@ def register(app: App) -> None:
     exploration.register(app)  # the answers to an exploration alert of a lead under the line
 
 
-def _allowed(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
-    user = body["user"]["id"]
-    if svc.deciders.allows(user):
-        return True
-    whisper(client, body, replies.not_allowed(user, svc.settings.locale), svc)
-    return False
-
-
 def on_pick(
     ack: Ack,
     action: dict[str, Any],
@@ -104,7 +96,7 @@ def on_claim(
 ) -> None:
     ack()
     svc = services(context)
-    if not _allowed(svc, client, body):
+    if not decider_or_told(svc, client, body):
         return
     try:
         result = claim(
@@ -132,7 +124,7 @@ def on_open_modal(
 ) -> None:
     ack()
     svc = services(context)
-    if not _allowed(svc, client, body):
+    if not decider_or_told(svc, client, body):
         return
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)

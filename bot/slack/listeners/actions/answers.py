@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.slack import replies
 from bot.slack.home_tab import clicked_on_home, publish_home
 from bot.slack.services import Services
 
@@ -23,3 +24,12 @@ def whisper(
         "channel_id"
     )
     client.chat_postEphemeral(channel=str(channel), user=user, text=text)
+
+
+def decider_or_told(svc: Services, client: WebClient, body: dict[str, Any]) -> bool:
+    """Whether the clicking user may decide leads; someone who may not is told who may."""
+    user = body["user"]["id"]
+    if svc.deciders.allows(user):
+        return True
+    whisper(client, body, replies.not_allowed(user, svc.settings.locale), svc)
+    return False

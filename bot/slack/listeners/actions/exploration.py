@@ -9,9 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import mrkdwn
-from bot.slack import replies
 from bot.slack.blocks.exploration import ACTIONS, answer_label, answer_of
-from bot.slack.listeners.actions.answers import whisper
+from bot.slack.listeners.actions.answers import decider_or_told, whisper
 from bot.slack.services import services
 from bot.usecases.learning.exploration import answer
 from bot.usecases.lifecycle.decisions import slack_actor, user_of
@@ -33,8 +32,7 @@ def on_answer(
     ack()
     svc = services(context)
     user, locale = body["user"]["id"], svc.settings.locale
-    if not svc.deciders.allows(user):
-        whisper(client, body, replies.not_allowed(user, locale))
+    if not decider_or_told(svc, client, body):
         return
     result = answer(
         svc.engine,

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.slack import replies
 from bot.slack.blocks.reply_modals import reassign_modal, send_back_modal
 from bot.slack.home_tab import HOME_ORIGIN, clicked_on_home
-from bot.slack.listeners.actions.answers import whisper
+from bot.slack.listeners.actions.answers import decider_or_told, whisper
 from bot.slack.listeners.views.triage import reply_problem
 from bot.slack.services import services
 from bot.usecases.lifecycle.decisions import Result
@@ -29,8 +29,7 @@ def on_reassign(
     ack()
     svc = services(context)
     user, locale = body["user"]["id"], svc.settings.locale
-    if not svc.deciders.allows(user):
-        whisper(client, body, replies.not_allowed(user, svc.settings.locale), svc)
+    if not decider_or_told(svc, client, body):
         return
     lead_id = int(action["value"])
     lead = lead_to_decide(svc.engine, lead_id)
