@@ -48,7 +48,7 @@ def test_lead_shows_status_score_breakdown_events_and_history(loaded: CliRunner)
         "Status MQL",
         "Score 130 = fit 75 + engagement 55",
         "A2",
-        "CEO / Geschäftsführer / founder",
+        "CEO, managing director or founder",
         "Webinar attended",
         "+30",
         "page_view",
