@@ -65,15 +65,15 @@ def _labels(engine: Engine, lead_id: int, locale: str) -> list[str]:
 
 
 def test_reasons_are_named_in_the_locale_with_label_and_stored_label_as_fallbacks(
-    sqlite_engine: Engine,
+    engine: Engine,
 ) -> None:
-    lead_id = _labelled_mql(sqlite_engine)
-    assert _labels(sqlite_engine, lead_id, "de") == [
+    lead_id = _labelled_mql(engine)
+    assert _labels(engine, lead_id, "de") == [
         "Geschäftsführung oder Gründer",
         "Product page",
         "Webinar besucht",
     ]
-    assert _labels(sqlite_engine, lead_id, "en") == [
+    assert _labels(engine, lead_id, "en") == [
         "CEO, managing director or founder",
         "Product page",
         "Webinar attended",
