@@ -29,6 +29,11 @@ CANONICAL_EVENT_TYPES = (
     "chat_with_sales",
 )
 DEFAULT_FAST_TRACK = ("demo_request", "pricing_request", "contact_request", "chat_with_sales")
+# the languages a rule's `labels` table may hold besides its `label`, which is the English one
+# and every other language's fallback (bot.locales.LOCALES without "en"; scoring imports no bot)
+LABEL_LOCALES = ("de",)
+# a rule's labels in other languages: (locale, label) pairs, sorted by locale
+Labels = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class FitRule:
     condition: Condition
     points: int
     group: str | None = None
+    labels: Labels = ()
+
+    def label_in(self, locale: str) -> str:
+        return dict(self.labels).get(locale, self.label)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,10 @@ class EngagementRule:
     distinct_days: bool  # count distinct days instead of events (with min_count)
     window_days: int  # 0 = all time
     half_life_days: float  # 0 = no decay
+    labels: Labels = ()
+
+    def label_in(self, locale: str) -> str:
+        return dict(self.labels).get(locale, self.label)
 
     @property
     def is_threshold(self) -> bool:
@@ -139,6 +152,11 @@ class ScoringModel:
     @property
     def checksum(self) -> str:
         return hashlib.sha256(self.source.encode()).hexdigest()[:16]
+
+    def rule_labels(self, locale: str) -> dict[str, str]:
+        """Rule id → the rule's label in `locale` (its `label` where it has none in it)."""
+        rules: list[FitRule | EngagementRule] = [*self.fit_rules, *self.engagement_rules]
+        return {r.id: r.label_in(locale) for r in rules}
 
     def rules_for_event(self, event_type: str) -> tuple[EngagementRule, ...]:
         return self._by_event.get(event_type, ())

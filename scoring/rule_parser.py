@@ -10,14 +10,27 @@ from typing import Any
 
 from scoring.checks import Checks, Where
 from scoring.conditions import CONDITION_KEYS, Condition, ConditionError, parse_condition
-from scoring.model import CANONICAL_EVENT_TYPES, EngagementRule, FitRule
+from scoring.model import CANONICAL_EVENT_TYPES, LABEL_LOCALES, EngagementRule, FitRule, Labels
 from scoring.toml_lines import TomlPath
 
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-FIT_KEYS = {"id", "label", "field", "op", "value", "values", "min", "max", "points", "group"}
+FIT_KEYS = {
+    "id",
+    "label",
+    "labels",
+    "field",
+    "op",
+    "value",
+    "values",
+    "min",
+    "max",
+    "points",
+    "group",
+}
 ENG_KEYS = {
     "id",
     "label",
+    "labels",
     "event",
     "where",
     "points",
@@ -86,7 +99,7 @@ class RuleParser(Checks):
                 )
                 group = None
             label = str(raw.get("label") or _default_label(cond))
-            rules.append(FitRule(rid, label, cond, points, group))
+            rules.append(FitRule(rid, label, cond, points, group, self.labels(raw, where)))
         return rules
 
     def engagement_rules(self, raws: Any, half_life: float, window: int) -> list[EngagementRule]:
@@ -139,9 +152,47 @@ class RuleParser(Checks):
                     distinct,
                     rule_window,
                     rule_half,
+                    self.labels(raw, where),
                 )
             )
         return rules
+
+    def labels(self, raw: dict[str, Any], where: Where) -> Labels:
+        """The rule's labels in other languages, e.g. labels = { de = "Webinar besucht" }."""
+        value = raw.get("labels")
+        if value is None:
+            return ()
+        example = 'e.g. labels = { de = "Unternehmensgröße 50–200" }'
+        if not isinstance(value, dict):
+            self.err(where, "labels", f"expected a table of labels by language, {example}")
+            return ()
+        found = []
+        for locale, text in sorted(value.items()):
+            if locale == "en":
+                self.err(
+                    where,
+                    f"labels.{locale}",
+                    "the English label is the rule's `label`; write it there",
+                    key=("labels", locale),
+                )
+            elif locale not in LABEL_LOCALES:
+                self.err(
+                    where,
+                    f"labels.{locale}",
+                    f"unknown language; labels may be given in: "
+                    f"{', '.join(LABEL_LOCALES)} (English is the rule's `label`)",
+                    key=("labels", locale),
+                )
+            elif not isinstance(text, str) or not text.strip():
+                self.err(
+                    where,
+                    f"labels.{locale}",
+                    f"expected a non-empty text, got {text!r}",
+                    key=("labels", locale),
+                )
+            else:
+                found.append((locale, text.strip()))
+        return tuple(found)
 
     def cap(self, raw: dict[str, Any], where: Where) -> int | None:
         """The most points an engagement rule may give in total, as a magnitude; None: no cap."""

@@ -22,7 +22,7 @@ from bot.cli.common import (
 from bot.usecases.learning.proposals import note_rollback
 from bot.usecases.lifecycle.rescore import count_leads, rescore_all
 from scoring.loader import load_model
-from scoring.model import ModelError, ScoringModel
+from scoring.model import Labels, ModelError, ScoringModel
 from storage.db import session_scope
 from storage.repositories import model_versions
 
@@ -69,13 +69,14 @@ def show_cmd(
         f"Fast track: {', '.join(m.fast_track.events) or 'none'}."
     )
     table = Table(title="Rules")
-    for column in ("dimension", "id", "label", "when", "points", "limits"):
+    for column in ("dimension", "id", "label", "label (de)", "when", "points", "limits"):
         table.add_column(column, justify="right" if column == "points" else "left")
     for fr in m.fit_rules:
         table.add_row(
             "fit",
             fr.id,
             fr.label,
+            _other(fr.labels),
             fr.condition.describe(),
             f"{fr.points:+d}",
             f"group {fr.group}" if fr.group else "",
@@ -90,7 +91,15 @@ def show_cmd(
         if er.window_days:
             limits.append(f"{er.window_days}-day window")
         limits.append(f"half-life {er.half_life_days:g}d" if er.half_life_days else "no decay")
-        table.add_row("engagement", er.id, er.label, when, f"{er.points:+d}", ", ".join(limits))
+        table.add_row(
+            "engagement",
+            er.id,
+            er.label,
+            _other(er.labels),
+            when,
+            f"{er.points:+d}",
+            ", ".join(limits),
+        )
     console.print(table)
     console.print(
         "Edit a copy (`sdrbot model show --raw > model.toml`), check it with "
@@ -187,3 +196,8 @@ def _rescore(eng: Engine) -> None:
     console.print(f"Rescored {summary.scored} lead(s).")
     for key, count in sorted(summary.transitions.items()):
         console.print(f"  {key}: {count}")
+
+
+def _other(labels: Labels) -> str:
+    """The German label; "–" where the rule has none (Slack in German shows its `label`)."""
+    return dict(labels).get("de", "–")

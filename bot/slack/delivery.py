@@ -159,7 +159,7 @@ class Delivery:
 
     def handover(self, row: Row, message: Handover, now: datetime) -> Delivered:
         with session_scope(self.engine) as s:
-            view = handover_view(s, message.decision_id, self.triage, now)
+            view = handover_view(s, message.decision_id, self.triage, now, self.locale)
             alert = decisions_repo.latest_alert(session=s, lead_id=message.lead_id)
         if view is None:
             raise Permanent("the decision or the lead of this handover no longer exists")
@@ -172,7 +172,7 @@ class Delivery:
     def handover_answered(self, message: HandoverAnswered, now: datetime) -> Delivered:
         """Every copy of the handover shows the AE's answer instead of the buttons."""
         with session_scope(self.engine) as s:
-            view = handover_view(s, message.decision_id, self.triage, now)
+            view = handover_view(s, message.decision_id, self.triage, now, self.locale)
             alert = decisions_repo.latest_alert(session=s, lead_id=message.lead_id)
             posts = replies_repo.handover_posts(s, message.lead_id, message.decision_id)
             pending = outbox.has_pending(s, kind=Handover.kind, lead_id=message.lead_id)

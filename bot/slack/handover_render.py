@@ -19,14 +19,14 @@ HISTORY = 200  # events condensed into the handover's history
 
 
 def handover_view(
-    session: Session, decision_id: int, triage: Triage, now: datetime
+    session: Session, decision_id: int, triage: Triage, now: datetime, locale: str = "en"
 ) -> HandoverView | None:
-    """None when the decision or its lead is gone."""
+    """None when the decision or its lead is gone; the lead's reasons are in `locale`."""
     decision = replies_repo.decision(session, decision_id)
     if decision is None:
         return None
     lead_id = decision.lead_id
-    alert = render.alert_view(session, lead_id)
+    alert = render.alert_view(session, lead_id, locale)
     lead = leads_repo.get_lead(session, lead_id)
     if alert is None or lead is None:
         return None

@@ -70,6 +70,7 @@ def view_of(facts: LeadFacts, locale: str = "en") -> AlertView:
             if moved.cause == "expired":
                 expired = ExpiredView.of(moved.at, moved.details or {})
     re_mql = bool(to_mql and to_mql.cause.startswith("re_mql"))
+    labels = facts.model.rule_labels(locale) if facts.model else None
     return AlertView(
         lead_id=lead_id,
         name=lead.name,
@@ -81,7 +82,7 @@ def view_of(facts: LeadFacts, locale: str = "en") -> AlertView:
         engagement=score.engagement if score else 0,
         fit_grade=score.fit_grade if score else "D",
         engagement_level=score.engagement_level if score else 4,
-        reasons=reasons_from_breakdown(score.breakdown, locale) if score else (),
+        reasons=reasons_from_breakdown(score.breakdown, locale, labels) if score else (),
         timeline=[(e.occurred_at, e.type, event_detail(e)) for e in events],
         fast_track=score.fast_track if score else None,
         re_mql=re_mql,

@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from scoring.calibrate.binning import ranges
+from scoring.calibrate.binning import Range, ranges
+from scoring.calibrate.phrases import phrase, split
 from scoring.conditions import _text, as_number, is_empty
+from scoring.model import Labels
 
 NUMERIC_SHARE = 0.95  # of the filled values, for an attribute to be taken as a number
 MIN_DISTINCT_NUMBERS = 8  # fewer distinct numbers are treated as values (0/1, ratings 1–5)
@@ -29,8 +31,9 @@ class Candidate:
     id: str
     label: str
     kind: str  # "fit" | "engagement"
-    spec: Mapping[str, Any]  # the rule's TOML keys besides id, label and points
+    spec: Mapping[str, Any]  # the rule's TOML keys besides id, label(s) and points
     group: str | None = None
+    labels: Labels = ()  # `label` in the other languages (scoring.calibrate.phrases)
 
 
 @dataclass
@@ -48,14 +51,21 @@ class Pool:
     _ids: set[str] = field(default_factory=set)
 
     def add(
-        self, stem: str, label: str, kind: str, spec: dict[str, Any], group: str | None
+        self,
+        stem: str,
+        labels: Mapping[str, str],
+        kind: str,
+        spec: dict[str, Any],
+        group: str | None,
     ) -> None:
+        """`labels`: the rule's label in each language (`scoring.calibrate.phrases.phrase`)."""
         base = _slug(stem)
         rid, n = base, 2
         while rid in self._ids:
             rid, n = f"{base}_{n}", n + 1
         self._ids.add(rid)
-        self.candidates.append(Candidate(rid, label, kind, spec, group))
+        label, others = split(labels)
+        self.candidates.append(Candidate(rid, label, kind, spec, group, others))
 
 
 def _slug(text: str) -> str:
@@ -146,7 +156,18 @@ def _numeric(pool: Pool, name: str, numbers: np.ndarray, support: int) -> None:
             spec["min"] = _number(rng.low)
         if rng.high is not None:
             spec["max"] = _number(rng.high)
-        pool.add(f"{name}_{rng.label()}", f"{name} {rng.label()}", "fit", spec, _slug(name))
+        pool.add(f"{name}_{rng.label()}", _range_labels(name, rng), "fit", spec, _slug(name))
+
+
+def _range_labels(name: str, rng: Range) -> dict[str, str]:
+    if rng.low is None:
+        assert rng.high is not None
+        return phrase("up_to", field=name, high=rng.high)
+    if rng.high is None:
+        return phrase("or_more", field=name, low=rng.low)
+    if rng.low == rng.high:
+        return phrase("exactly", field=name, low=rng.low)
+    return phrase("between", field=name, low=rng.low, high=rng.high)
 
 
 def _bins(count: int, support: int) -> int:
@@ -179,7 +200,7 @@ def _categorical(
         value: Any = _typed(shown)
         pool.add(
             f"{name}_{shown}",
-            f"{name}: {shown}",
+            phrase("equals", field=name, value=shown),
             "fit",
             {"field": name, "op": "equals", "value": value},
             _slug(name),
@@ -197,11 +218,9 @@ def _presence(
     pool: Pool, name: str, empty: int, filled: int, support: int, has_values: bool
 ) -> None:
     if support <= empty <= empty + filled - support:
-        pool.add(
-            f"{name}_empty", f"{name} empty", "fit", {"field": name, "op": "is_empty"}, _slug(name)
-        )
+        labels = phrase("empty", field=name)
+        pool.add(f"{name}_empty", labels, "fit", {"field": name, "op": "is_empty"}, _slug(name))
     # with values of its own an attribute's "set" is their sum; alone it is the signal
     if not has_values and filled >= support and empty >= support:
-        pool.add(
-            f"{name}_set", f"{name} given", "fit", {"field": name, "op": "is_set"}, _slug(name)
-        )
+        labels = phrase("given", field=name)
+        pool.add(f"{name}_set", labels, "fit", {"field": name, "op": "is_set"}, _slug(name))

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from scoring.calibrate.candidates import COUNTS, Pool
 from scoring.calibrate.examples import Example
+from scoring.calibrate.phrases import event_name, phrase
 from scoring.engine import Event, to_epoch
 from scoring.state import DAY
 
@@ -70,7 +71,7 @@ def engagement_candidates(
                 if e.type == PAGE_VIEW and (seg := first_segment(e.properties.get("url")))
             )
         )
-    _counted(pool, by_type, support, lambda t: ({"event": t}, t.replace("_", " "), t))
+    _counted(pool, by_type, support, _event_rule)
     reach = Counter(seg for counts in by_path for seg in counts)
     paths = [seg for seg, n in reach.most_common(MAX_PATHS) if n >= support]
     for seg in paths:
@@ -78,25 +79,46 @@ def engagement_candidates(
         _counted(pool, counts, support, _path_rule)
 
 
-def _path_rule(segment: str) -> tuple[dict[str, Any], str, str]:
+# what a kind of count rule is: its spec, its labels for a count (in every language), its id stem
+Described = tuple[dict[str, Any], Callable[[int], dict[str, str]], str]
+
+
+def _event_rule(event: str) -> Described:
+    def labels(k: int) -> dict[str, str]:
+        name = event_name(event)
+        return (
+            phrase("event_once", event=name)
+            if k == 1
+            else phrase("event_times", event=name, count=k)
+        )
+
+    return {"event": event}, labels, event
+
+
+def _path_rule(segment: str) -> Described:
     where = [{"field": "url", "op": "glob", "value": f"/{segment}*"}]
-    return {"event": PAGE_VIEW, "where": where}, f"/{segment} visited", f"page_{segment}"
+
+    def labels(k: int) -> dict[str, str]:
+        return (
+            phrase("path_once", path=segment)
+            if k == 1
+            else phrase("path_times", path=segment, count=k)
+        )
+
+    return {"event": PAGE_VIEW, "where": where}, labels, f"page_{segment}"
 
 
 def _counted(
     pool: Pool,
     counts: list[Counter[str]],
     support: int,
-    describe: Callable[[str], tuple[dict[str, Any], str, str]],
+    describe: Callable[[str], Described],
 ) -> None:
     kinds = sorted({k for c in counts for k in c})
     for kind in kinds:
         per_lead = [c[kind] for c in counts]
-        spec, label, stem = describe(kind)
+        spec, labels, stem = describe(kind)
         for k in COUNTS:
             if sum(1 for n in per_lead if n >= k) < support:
                 break
-            times = "once or more" if k == 1 else f"{k}+ times"
-            pool.add(
-                f"{stem}_{k}", f"{label} {times}", "engagement", {**spec, "min_count": k}, None
-            )
+            pool.add(f"{stem}_{k}", labels(k), "engagement", {**spec, "min_count": k}, None)

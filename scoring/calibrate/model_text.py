@@ -29,6 +29,8 @@ def rule_table(cand: Candidate, points: int) -> list[str]:
     """A rule's table: a count rule of one gives its points once (a cap of its own size)."""
     header = "[[fit]]" if cand.kind == "fit" else "[[engagement_rule]]"
     lines = [header, f'id = "{cand.id}"', f"label = {toml_value(cand.label)}"]
+    if cand.labels:
+        lines.append(f"labels = {toml_value(dict(cand.labels))}")
     spec = dict(cand.spec)
     count = spec.pop("min_count", None)
     for key, value in spec.items():

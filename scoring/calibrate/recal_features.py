@@ -13,7 +13,7 @@ from scoring.calibrate.engagement import PAGE_VIEW, engagement_candidates
 from scoring.calibrate.examples import Example, Options
 from scoring.calibrate.features import matrix
 from scoring.calibrate.recal_types import Current, Decided, Line, RecalOptions
-from scoring.model import ScoringModel
+from scoring.model import Labels, ScoringModel
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,12 @@ class RuleRef:
     label: str
     dimension: str  # "fit" | "engagement"
     points: int
+    labels: Labels = ()
 
 
 def rules_of(model: ScoringModel) -> list[RuleRef]:
-    return [RuleRef(r.id, r.label, "fit", r.points) for r in model.fit_rules] + [
-        RuleRef(r.id, r.label, "engagement", r.points) for r in model.engagement_rules
+    return [RuleRef(r.id, r.label, "fit", r.points, r.labels) for r in model.fit_rules] + [
+        RuleRef(r.id, r.label, "engagement", r.points, r.labels) for r in model.engagement_rules
     ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from scoring.calibrate.candidates import Candidate
 from scoring.engine import Event
+from scoring.model import Labels
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class RuleChange:
     old: int
     new: int
     rates: Rates
+    labels: Labels = ()  # `label` in other languages, as the model has them
 
 
 @dataclass(frozen=True)

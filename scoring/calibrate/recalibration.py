@@ -94,7 +94,9 @@ def revise(
         latest_rate(decided, options.holdout),
     )
     changes = [
-        RuleChange(r.id, r.label, r.dimension, r.points, int(pts), _rates(lay.rules[:, j], y))
+        RuleChange(
+            r.id, r.label, r.dimension, r.points, int(pts), _rates(lay.rules[:, j], y), r.labels
+        )
         for j, (r, pts) in enumerate(zip(lay.rule_list, new_rule_pts, strict=True))
     ]
     new_rules = [

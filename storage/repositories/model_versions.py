@@ -66,6 +66,20 @@ def stored_active_model(*, session: Session) -> tuple[int, ScoringModel] | None:
     return int(found.version), _cache[found.checksum]
 
 
+def model_of(*, session: Session, version: int) -> ScoringModel | None:
+    """The parsed model of a version (the one a stored score was made under); None when gone.
+    Only the checksum is read where this process has parsed that text before."""
+    checksum = session.execute(
+        select(ModelVersion.checksum).where(ModelVersion.version == version)
+    ).scalar_one_or_none()
+    if checksum is None:
+        return None
+    if checksum in _cache:
+        return _cache[checksum]
+    row = get_version(session=session, version=version)
+    return None if row is None else parsed(row)
+
+
 def add_version(
     *,
     session: Session,

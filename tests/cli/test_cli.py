@@ -48,7 +48,7 @@ def test_lead_shows_status_score_breakdown_events_and_history(loaded: CliRunner)
         "Status MQL",
         "Score 130 = fit 75 + engagement 55",
         "A2",
-        "CEO / Geschäftsführer / founder",
+        "CEO, managing director or founder",
         "Webinar attended",
         "+30",
         "page_view",
@@ -187,6 +187,7 @@ def test_model_validate_names_line_rule_and_field(cli: CliRunner, tmp_path: Path
 def test_model_show_apply_history_rollback(loaded: CliRunner, tmp_path: Path) -> None:
     code, out = run(loaded, "model", "show")
     assert code == 0 and "Model v1" in out and "role_executive" in out
+    assert "label (de)" in out and "Abgemeldet" in out  # the German labels beside `label`
     code, raw = run(loaded, "model", "show", "--raw")
     new = tmp_path / "model.toml"
     new.write_text(

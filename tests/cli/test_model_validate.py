@@ -49,3 +49,37 @@ def test_apply_refuses_a_broken_file_with_its_lines(cli: CliRunner, tmp_path: Pa
     assert result.exit_code == 1
     assert "broken.toml has 3 problem(s)" in result.output
     assert "line 10, fit 'company_size_50_200' (#1), field 'op'" in result.output
+
+
+LABELS = """\
+[[fit]]
+id = "ceo"
+label = "CEO"
+labels = { de = "Geschäftsführung", fr = "PDG" }
+field = "title"
+op = "equals"
+value = "CEO"
+points = 30
+
+[[engagement_rule]]
+id = "webinar"
+label = "Webinar attended"
+labels = { de = 1 }
+event = "webinar_attended"
+points = 25
+"""
+
+
+def test_validate_names_a_label_of_an_unknown_language_or_no_text(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "labels.toml").write_text(LABELS, encoding="utf-8")
+    result = cli.invoke(app, ["model", "validate", "labels.toml"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "labels.toml has 2 problem(s):",
+        "  - line 4, fit 'ceo' (#1), field 'labels.fr': unknown language; labels may be given "
+        "in: de (English is the rule's `label`)",
+        "  - line 13, engagement_rule 'webinar' (#1), field 'labels.de': expected a non-empty "
+        "text, got 1",
+    ]

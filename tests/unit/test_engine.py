@@ -698,7 +698,7 @@ def test_breakdown_json_round_trip() -> None:
     assert data[0] == {
         "rule": "role_executive",
         "dim": "fit",
-        "label": "CEO / Geschäftsführer / founder",
+        "label": "CEO, managing director or founder",
         "points": 30.0,
         "nominal": 30.0,
         "evidence": {"field": "title", "value": "CEO"},

@@ -123,3 +123,22 @@ def test_the_evidence_says_how_many_labels_came_from_aes_and_exploration() -> No
     de = _text(proposal_message(ProposalView(7, "pending", more), "de"))
     assert "4 davon nach der Antwort eines Account Executives" in de
     assert "2 aus Antworten auf Erkundungs-Alerts" in de
+
+
+def test_rules_are_named_in_the_teams_language_where_the_evidence_has_it() -> None:
+    changed, same = EVIDENCE["rules"]  # type: ignore[index,misc]
+    [new] = EVIDENCE["new_rules"]  # type: ignore[index,misc]
+    labelled = {
+        **EVIDENCE,
+        "rules": [{**changed, "labels": {"de": "Geschäftsführung <b>"}}, same],
+        "new_rules": [{**new, "labels": {"de": "Segment: Großkunden"}}],
+    }
+    de = _text(proposal_message(ProposalView(7, "pending", labelled), "de"))
+    assert "Geschäftsführung &lt;b&gt;: 30 → *38*" in de and "CEO" not in de
+    assert "Segment: Großkunden: *12* Punkte" in de
+    en = _text(proposal_message(ProposalView(7, "pending", labelled), "en"))
+    assert "CEO &lt;b&gt;: 30 → *38*" in en and "Großkunden" not in en
+    # a proposal stored before labels by language, or a rule without a German one: its label
+    assert "Segment: Enterprise: *12* Punkte" in _text(
+        proposal_message(ProposalView(7, "pending", EVIDENCE), "de")
+    )

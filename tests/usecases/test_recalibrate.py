@@ -37,6 +37,13 @@ def test_the_planted_signal_is_recovered_from_stored_decisions(sqlite_engine: En
     assert any(r["label"].casefold().startswith("segment") for r in done.evidence["new_rules"])
     assert done.proposal_id is None
     model = load_model(done.toml)
+    # the German labels reach the proposal and the revised model: kept ones and new ones
+    kept = next(r for r in done.evidence["rules"] if r["id"] == "role_executive")
+    assert kept["labels"] == {"de": "Geschäftsführung, Inhaber oder Gründer"}
+    german = model.rule_labels("de")
+    assert german["role_executive"] == kept["labels"]["de"]
+    for new_rule in done.evidence["new_rules"]:
+        assert german[new_rule["id"]] == new_rule["labels"]["de"]
     assert model.thresholds.mql == done.evidence["threshold"]["new"]
     with session_scope(sqlite_engine) as s:
         assert s.exec(select(ModelProposal)).first() is None  # a dry run stores nothing

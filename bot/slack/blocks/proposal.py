@@ -55,17 +55,36 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": cut}}
 
 
+def _label(rule: Mapping[str, Any], locale: str) -> str:
+    """The rule's label in `locale`; a proposal stored before rules had labels by language, or
+    a rule without one in it, shows its `label`."""
+    return str((rule.get("labels") or {}).get(locale) or rule["label"])
+
+
 def _lines(locale: str, ev: Mapping[str, Any]) -> list[str]:
     changed = [r for r in ev["rules"] if r["old"] != r["new"]][:MAX_LINES]
     out = [say(locale, "proposal.rules_title")]
     out += [
-        say(locale, "proposal.rule_line", label=r["label"], old=r["old"], new=r["new"], **_rates(r))
+        say(
+            locale,
+            "proposal.rule_line",
+            label=_label(r, locale),
+            old=r["old"],
+            new=r["new"],
+            **_rates(r),
+        )
         for r in changed
     ] or [say(locale, "proposal.no_changes")]
     if ev["new_rules"]:
         out.append(say(locale, "proposal.new_rules_title"))
         out += [
-            say(locale, "proposal.new_rule_line", label=r["label"], points=r["points"], **_rates(r))
+            say(
+                locale,
+                "proposal.new_rule_line",
+                label=_label(r, locale),
+                points=r["points"],
+                **_rates(r),
+            )
             for r in ev["new_rules"][:MAX_LINES]
         ]
     return out

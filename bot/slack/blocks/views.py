@@ -151,10 +151,16 @@ def _number(x: float) -> str:
 
 
 def reasons_from_breakdown(
-    lines: Iterable[BreakdownLine | dict[str, Any]], locale: str = "en"
+    lines: Iterable[BreakdownLine | dict[str, Any]],
+    locale: str = "en",
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[Reason, ...]:
     """The breakdown as reasons in words, biggest effect first (a stored breakdown's dicts
-    work too)."""
+    work too). `labels` names each rule id in `locale` (`ScoringModel.rule_labels`); a line
+    keeps its stored label where its rule is not named there."""
     parsed = [ln if isinstance(ln, BreakdownLine) else BreakdownLine.from_dict(ln) for ln in lines]
     parsed.sort(key=lambda ln: -abs(ln.points))
-    return tuple(Reason(ln.label, ln.points, _evidence(ln, locale)) for ln in parsed)
+    named = labels or {}
+    return tuple(
+        Reason(named.get(ln.rule_id, ln.label), ln.points, _evidence(ln, locale)) for ln in parsed
+    )

@@ -39,6 +39,7 @@ def evidence(
             {
                 "id": c.id,
                 "label": c.label,
+                "labels": dict(c.labels),
                 "dimension": c.dimension,
                 "old": c.old,
                 "new": c.new,
@@ -50,6 +51,7 @@ def evidence(
             {
                 "id": r.candidate.id,
                 "label": r.candidate.label,
+                "labels": dict(r.candidate.labels),
                 "dimension": r.candidate.kind,
                 "points": r.points,
                 **asdict(r.rates),

@@ -11,9 +11,11 @@ from sqlmodel import Session
 
 from bot.usecases.lifecycle.decisions import Result, prior_of
 from scoring.lifecycle import DECISION_TARGET
+from scoring.model import ScoringModel
 from storage.db import session_scope
 from storage.repositories import decisions as decisions_repo
 from storage.repositories import leads as leads_repo
+from storage.repositories import model_versions
 from storage.tables import Decision, Event, Lead, LeadScore, LifecycleTransition, SlackAlert
 
 TIMELINE = 15  # events read: the handover shows up to 15, the alert its first 5
@@ -33,6 +35,7 @@ class LeadFacts:
     decision: Decision | None  # the latest, when the status is one a decision leads to
     hand_raise_at: datetime | None = None  # the latest event of the fast-track type
     earlier: Decision | None = None  # an open MQL's earlier decision (a re-MQL's context)
+    model: ScoringModel | None = None  # the one the score was made under: its rules' labels
 
 
 def lead_facts(session: Session, lead_id: int) -> LeadFacts | None:
@@ -51,7 +54,10 @@ def lead_facts(session: Session, lead_id: int) -> LeadFacts | None:
     raised = None
     if score is not None and score.fast_track:
         raised = leads_repo.latest_event_at(session, lead_id, score.fast_track)
-    return LeadFacts(lead, score, events, history, decision, raised, earlier)
+    model = None
+    if score is not None:
+        model = model_versions.model_of(session=session, version=score.model_version)
+    return LeadFacts(lead, score, events, history, decision, raised, earlier, model)
 
 
 @dataclass(frozen=True)
