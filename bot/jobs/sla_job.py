@@ -17,6 +17,7 @@ from bot.outbox.messages import Reminder
 from bot.outbox.queue import queue
 from bot.settings import Settings
 from storage.repositories import jobs as runs
+from storage.repositories import outbox
 from storage.repositories import sla as repo
 
 EVERY_MINUTES = 5
@@ -45,28 +46,35 @@ def mentions(settings: Settings, owner: str | None) -> tuple[str, ...]:
 def late_mqls(ctx: RunContext) -> list[Reminder]:
     s, hours = ctx.settings, ctx.settings.sla_working_hours
     working = WorkingTime.of(s)
+    # an MQL is N working hours old at `now` exactly when it started no later than N working
+    # hours before `now` (tests/jobs/test_working_time.py checks the two walks agree): two
+    # walks of the calendar for the run, not two for each of thousands of open MQLs
+    overdue, escalated = working.before(ctx.now, hours), working.before(ctx.now, 2 * hours)
     out: list[Reminder] = []
-    # N working hours are at least N hours: younger MQLs cannot be late yet
-    for lead_id, since, owner in repo.open_mqls_since_before(
-        ctx.session, ctx.now - timedelta(hours=hours)
-    ):
-        if ctx.now >= working.after(since, hours):
-            out.append(Reminder(lead_id, since, hours, mentions(s, owner), locale=s.locale))
-        if ctx.now >= working.after(since, 2 * hours):
-            out.append(
-                Reminder(
-                    lead_id, since, hours, mentions(s, owner), True, s.manager_channel, s.locale
-                )
-            )
+    for lead_id, since, owner in repo.open_mqls_since_until(ctx.session, overdue):
+        named = mentions(s, owner)
+        out.append(Reminder(lead_id, since, hours, named, locale=s.locale))
+        if since <= escalated:
+            out.append(Reminder(lead_id, since, hours, named, True, s.manager_channel, s.locale))
     return out
 
 
 def work(ctx: RunContext) -> str:
-    due = late_mqls(ctx)
+    late = late_mqls(ctx)
+    # a late MQL stays late every five minutes until someone decides: only the steps not
+    # queued before are new (the outbox's unique key would drop the others anyway, after
+    # writing them out)
+    known = outbox.queued_keys(ctx.session, [r.dedupe_key() for r in late])
+    due = [r for r in late if r.dedupe_key() not in known]
     queue(ctx.session, due, now=ctx.now)
     runs.forget_runs(ctx.session, "sla", started_before=ctx.now - KEEP_RUNS)
     escalations = sum(r.escalate for r in due)
-    return f"{len(due) - escalations} reminders and {escalations} escalations due (each sent once)"
+    reminders = len(due) - escalations
+    return f"queued {_count(reminders, 'reminder')} and {_count(escalations, 'escalation')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} new {noun}" + ("" if n == 1 else "s")
 
 
 SLA = Job(

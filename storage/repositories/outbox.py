@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.db import session_scope
-from storage.fastwrite import insert_ignoring_duplicates
+from storage.fastwrite import driver_rows, insert_ignoring_duplicates
 from storage.repositories.queue import priority as queue_order
 from storage.tables.handles import LEAD, OUTBOX, SCORE
 
@@ -199,6 +199,18 @@ def new_row(
         "next_attempt_at": now,
         "created_at": now,
         "result": {},
+    }
+
+
+def queued_keys(session: Session, keys: list[str]) -> set[str]:
+    """Those of `keys` some outbox row holds already, in whatever state."""
+    if not keys:
+        return set()
+    return {
+        row[0]
+        for row in driver_rows(
+            session, f"SELECT dedupe_key FROM {OUTBOX.name}", "dedupe_key", keys, "text"
+        )
     }
 
 

@@ -23,6 +23,18 @@ def open_mqls_since_before(session: Session, cutoff: datetime) -> list[Any]:
     )
 
 
+def open_mqls_since_until(session: Session, cutoff: datetime) -> list[Any]:
+    """(id, status_since, owner) of every MQL that became one at or before `cutoff`, oldest
+    first."""
+    return list(
+        session.execute(
+            select(LEAD.c.id, LEAD.c.status_since, LEAD.c.owner)
+            .where(LEAD.c.status == "mql", LEAD.c.status_since <= cutoff)
+            .order_by(LEAD.c.status_since)
+        ).all()
+    )
+
+
 def still_open(session: Session, lead_id: int, mql_at: datetime) -> Any:
     """(name fields, owner) of the lead if it is still the MQL it became at `mql_at`."""
     return session.execute(

@@ -135,3 +135,17 @@ def test_old_slots_are_forgotten(threaded_engine: Engine) -> None:
     with session_scope(threaded_engine) as s:
         assert runs.run_of(s, "sla", "2026-06-01T14:00") is None
         assert runs.run_of(s, "sla", "2026-06-07T14:00") is not None
+
+
+def test_later_runs_queue_only_the_steps_not_queued_before(
+    threaded_engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    _posted_alert(threaded_engine, fake, tmp_path)
+    first = run_job(threaded_engine, SLA, now=REMINDER_AT, settings=CONFIG, holder="a")
+    assert first.summary == "queued 1 new reminder and 0 new escalations"
+    again = run_job(
+        threaded_engine, SLA, now=REMINDER_AT + timedelta(minutes=5), settings=CONFIG, holder="a"
+    )
+    assert again.summary == "queued 0 new reminders and 0 new escalations"
+    later = run_job(threaded_engine, SLA, now=ESCALATION_AT, settings=CONFIG, holder="a")
+    assert later.summary == "queued 0 new reminders and 1 new escalation"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.jobs.sla_clock import Sla
 from bot.jobs.working_time import WorkingTime
@@ -82,3 +83,17 @@ def test_the_sla_states_of_an_open_mql() -> None:
     # what the queue's SQL asks: started at or before this moment means overdue now
     assert sla.overdue_before(now) == since
     assert sla.state(sla.overdue_before(now), now) == "overdue"
+
+
+def test_being_n_working_hours_old_is_starting_no_later_than_n_hours_before() -> None:
+    # the SLA job finds late MQLs by the second form (one walk of the calendar per run), the
+    # queue's state asks the first one for each MQL: they must agree, across nights, weekends,
+    # holidays and both changes of the clock
+    rng = random.Random(13)
+    for settings in (BERLIN, replace(BERLIN, timezone="America/New_York")):
+        wt = WorkingTime.of(settings)
+        for _ in range(3000):
+            now = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(300 * 86400))
+            since = now - timedelta(seconds=rng.randrange(8 * 86400))
+            hours = rng.choice((0.5, 2, 4, 8, 16))
+            assert (now >= wt.after(since, hours)) == (since <= wt.before(now, hours))
