@@ -7,11 +7,34 @@ from dataclasses import asdict
 from typing import Any
 
 from scoring.calibrate.recal_backtest import Backtest, Quality
-from scoring.calibrate.recal_types import Revision
+from scoring.calibrate.recal_types import NewRule, Revision, RuleChange
 
 
 def _quality(q: Quality | None) -> dict[str, Any] | None:
     return None if q is None else asdict(q)
+
+
+def _changed(c: RuleChange) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "label": c.label,
+        "labels": dict(c.labels),
+        "dimension": c.dimension,
+        "old": c.old,
+        "new": c.new,
+        **asdict(c.rates),
+    }
+
+
+def _new(r: NewRule) -> dict[str, Any]:
+    return {
+        "id": r.candidate.id,
+        "label": r.candidate.label,
+        "labels": dict(r.candidate.labels),
+        "dimension": r.candidate.kind,
+        "points": r.points,
+        **asdict(r.rates),
+    }
 
 
 def evidence(
@@ -35,29 +58,8 @@ def evidence(
         "from_crm": from_crm,
         "recycle_weight": recycle_weight,
         **(labels or {}),
-        "rules": [
-            {
-                "id": c.id,
-                "label": c.label,
-                "labels": dict(c.labels),
-                "dimension": c.dimension,
-                "old": c.old,
-                "new": c.new,
-                **asdict(c.rates),
-            }
-            for c in revision.changes
-        ],
-        "new_rules": [
-            {
-                "id": r.candidate.id,
-                "label": r.candidate.label,
-                "labels": dict(r.candidate.labels),
-                "dimension": r.candidate.kind,
-                "points": r.points,
-                **asdict(r.rates),
-            }
-            for r in revision.new_rules
-        ],
+        "rules": [_changed(c) for c in revision.changes],
+        "new_rules": [_new(r) for r in revision.new_rules],
         "threshold": {
             "old": revision.threshold_old,
             "new": revision.threshold_new,
