@@ -294,3 +294,22 @@ def test_the_latest_rate_holds_the_count_only_when_it_misses_the_target_beyond_c
     assert _volume_bounds(200, Observed(0.35, 2000), options) == (200, 250.0)
     # near the target even many decisions move nothing: the tolerance stays the floor
     assert _volume_bounds(200, Observed(0.28, 100_000), options) == free
+
+
+def test_a_rule_the_decisions_settle_moves_nearly_all_the_way_one_they_do_not_half_way() -> None:
+    """3,000 decisions, half of them with rule A: its fitted weight owes almost nothing to the
+    prior, so it moves nearly all the way; rule B no decided lead has moves by the step only."""
+    from scoring.calibrate.penalised import fit_towards
+    from scoring.calibrate.recalibration import _steps
+
+    rng = np.random.default_rng(3)
+    a = (rng.random(3000) < 0.5).astype(float)
+    x = np.column_stack([a, np.zeros(3000)])
+    y = (rng.random(3000) < 0.1 + 0.3 * a).astype(float)
+    strength = np.array([2.0, 2.0])
+    fit = fit_towards(x, y, np.ones(3000), np.zeros(2), strength)
+    moved = _steps(fit, strength, 0.5)
+    assert moved[0] > 0.95
+    assert moved[1] == pytest.approx(0.5)
+    thin = fit_towards(x[:40], y[:40], np.ones(40), np.zeros(2), strength)
+    assert 0.5 < _steps(thin, strength, 0.5)[0] < moved[0]
