@@ -41,7 +41,7 @@ class LearningSettings:
     target_rate: float = 0.30  # the promote rate wanted among MQLs
     min_decisions: int = 30
     min_each: int = 10  # promoted, and not promoted
-    step: float = 0.5  # the share of the way to the fitted points taken per run
+    step: float = 0.5  # the least share of the way to the fitted points taken per run
     max_new_rules: int = 5
     day: str = "mon"  # the weekly recalibration, in the team's timezone
     time: str = "07:00"

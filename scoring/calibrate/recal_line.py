@@ -10,6 +10,7 @@ lets the line walk down week by week while each week's decisions check the step 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,17 +19,23 @@ from scoring.calibrate.recal_types import Decided, Line, RecalOptions
 from scoring.model import ScoringModel
 
 BINDING = 0.05  # a promote rate this far above the target at the lowest line: minimums bind
-TOLERANCE = 0.03  # the latest promote rate this near the target neither grows nor shrinks
+TOLERANCE = 0.03  # the latest promote rate this near the target neither grows nor shrinks...
+CHANCE = 2.0  # ...nor one within this many standard errors of it, which the dice alone give
 
 
-def latest_rate(decided: Sequence[Decided], share: float) -> float | None:
+class Observed(NamedTuple):
+    rate: float  # the share promoted among the latest decisions
+    n: int  # how many decisions that is
+
+
+def latest_rate(decided: Sequence[Decided], share: float) -> Observed | None:
     """The share promoted among the latest decisions (`share` of them, at least 30), each
     counting once: the MQL->SQL rate the digest shows, not the fit's weighted one."""
     if not decided:
         return None
     ordered = sorted(decided, key=lambda d: d.at)
     recent = ordered[-max(30, round(share * len(ordered))) :]
-    return sum(1 for d in recent if d.label) / len(recent)
+    return Observed(sum(1 for d in recent if d.label) / len(recent), len(recent))
 
 
 def choose_line(
@@ -38,7 +45,7 @@ def choose_line(
     probs: np.ndarray,
     model: ScoringModel,
     options: RecalOptions,
-    observed: float | None,
+    observed: Observed | None,
 ) -> tuple[int, Line, float]:
     """(where the fit puts the line, what qualifies after this run, the expected promote rate
     of the current leads that would qualify).
@@ -118,7 +125,7 @@ def _guards(
     parts: tuple[np.ndarray, np.ndarray],
     old_parts: tuple[np.ndarray, np.ndarray],
     old: Line,
-    observed: float | None,
+    observed: Observed | None,
     options: RecalOptions,
 ) -> list[Guard]:
     """The counts the run may change only so far: of all current leads (an approval rescores
@@ -135,15 +142,24 @@ def _guards(
 
 
 def _volume_bounds(
-    before: int, observed: float | None, options: RecalOptions
+    before: int, observed: Observed | None, options: RecalOptions
 ) -> tuple[float, float]:
-    """How many current leads may qualify after this run, given how many do now."""
+    """How many current leads may qualify after this run, given how many do now.
+
+    The latest rate holds the count only when it misses the target by more than chance: a
+    week of 250 MQLs promoted at exactly the target shows a rate 3 points off one week in
+    three, and a hold on each such week kept the count at a tenth of the leads for weeks while
+    the newly ranked ones would have met the target at twice that."""
     grow = 1.0 + options.max_volume_change
     lo = before * (1.0 - options.max_volume_drop)
     hi = max(before * grow, before + options.min_decisions * (grow - 1))
-    if observed is not None and observed < options.target_rate - TOLERANCE:
+    if observed is None:
+        return lo, hi
+    t = options.target_rate
+    margin = max(TOLERANCE, CHANCE * float(np.sqrt(t * (1 - t) / max(observed.n, 1))))
+    if observed.rate < t - margin:
         hi = before  # the latest MQLs fell short: no more of them, whatever the fit says
-    if observed is not None and observed > options.target_rate + TOLERANCE:
+    if observed.rate > t + margin:
         lo = before  # ...and when they beat it, no fewer
     return lo, hi
 

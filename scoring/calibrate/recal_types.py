@@ -45,7 +45,7 @@ class Current:
 @dataclass(frozen=True)
 class RecalOptions:
     target_rate: float = 0.30  # the promote rate wanted among MQLs
-    step: float = 0.5  # the share of the way to the fitted points and threshold taken per run
+    step: float = 0.5  # the least share of the way to the fitted points (more with evidence)
     prior_strength: float = 40.0  # the current points count as this many decisions
     min_decisions: int = 30
     min_each: int = 10  # positives and negatives each

@@ -2,9 +2,10 @@
 they are now, new rules from attributes and events the model does not use yet, and a threshold
 that puts the expected promote rate of the MQLs at the target.
 
-Each run moves only part of the way (`step`) from the current points and threshold to the
-fitted ones: the decisions of next week come from leads this week's model chose, and a model
-that jumped to every week's fit would chase its own selection back and forth.
+Each run moves the threshold `step` of the way to the fitted one, and each rule's points at
+least that share of the way, more as the decisions rather than the prior settle the rule: the
+decisions of next week come from leads this week's model chose, and a rule the decisions say
+little about would otherwise swing with each week's selection.
 """
 
 from __future__ import annotations
@@ -78,8 +79,9 @@ def revise(
     )
     r = len(p_old)
     fitted = refit.coef / beta
-    new_rule_pts = np.round(p_old + options.step * (fitted[:r] - p_old)).astype(int)
-    new_cand_pts = np.round(options.step * fitted[r:]).astype(int)
+    steps = _steps(refit, np.r_[strength[:r], strength[r:][kept]], options.step)
+    new_rule_pts = np.round(p_old + steps[:r] * (fitted[:r] - p_old)).astype(int)
+    new_cand_pts = np.round(steps[r:] * fitted[r:]).astype(int)
     chosen = [cands[j] for j in kept]
     pop = layout(model, chosen, current or decided, options.window_days)
     probs = _chances(refit, np.hstack([lay.rules, lay.cands[:, kept]]), y, pop)
@@ -123,6 +125,16 @@ def _chances(refit: PriorFit, seen: np.ndarray, y: np.ndarray, pop: Layout) -> n
     calibration = slope(z, y, np.ones_like(y))
     out = calibration.logits(refit.logits(np.hstack([pop.rules, pop.cands]))[:, None])
     return np.asarray(1.0 / (1.0 + np.exp(-out)))
+
+
+def _steps(refit: PriorFit, strength: np.ndarray, step: float) -> np.ndarray:
+    """The share of the way to the fitted points each rule moves: `step` where the prior (the
+    current points) still supplies most of what is known about it, all the way as the
+    decisions come to outweigh it. The fit itself is already pulled towards the current
+    points by as much as the evidence is thin; damping a rule that thousands of decisions
+    have settled by half again only leaves it half-learned for another run."""
+    prior_share = np.clip(strength * refit.stderr**2, 0.0, 1.0)
+    return step + (1.0 - step) * (1.0 - prior_share)
 
 
 def _strength(x: np.ndarray, y: np.ndarray, w: np.ndarray, options: RecalOptions) -> np.ndarray:

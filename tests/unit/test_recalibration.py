@@ -277,3 +277,39 @@ def test_the_count_guard_counts_todays_mqls_on_the_old_points_and_the_old_line()
     # 12 of 20 qualify today (fit 20, 30 or 40); of the newest 4, the ones with fit 20 and 30
     assert (lo_all, hi_all) == (0.0, 12 + 30 * 0.25)  # at least a quarter of 30 more
     assert (lo_new, hi_new) == (2 * 0.9, 2 + 30 * 0.25)
+
+
+def test_the_latest_rate_holds_the_count_only_when_it_misses_the_target_beyond_chance() -> None:
+    """25 % promoted where 30 % is wanted: over 100 decisions the dice alone give that (two
+    standard errors are 9 points), so the count may grow; over 2,000 it is a real shortfall and
+    holds it. The same both ways: 35 % over 2,000 keeps the count from shrinking."""
+    from scoring.calibrate.recal_line import Observed, _volume_bounds
+
+    options = RecalOptions()
+    free = _volume_bounds(200, None, options)
+    assert free == (180.0, 250.0)
+    assert _volume_bounds(200, Observed(0.25, 100), options) == free
+    assert _volume_bounds(200, Observed(0.25, 2000), options) == (180.0, 200)
+    assert _volume_bounds(200, Observed(0.35, 100), options) == free
+    assert _volume_bounds(200, Observed(0.35, 2000), options) == (200, 250.0)
+    # near the target even many decisions move nothing: the tolerance stays the floor
+    assert _volume_bounds(200, Observed(0.28, 100_000), options) == free
+
+
+def test_a_rule_the_decisions_settle_moves_nearly_all_the_way_one_they_do_not_half_way() -> None:
+    """3,000 decisions, half of them with rule A: its fitted weight owes almost nothing to the
+    prior, so it moves nearly all the way; rule B no decided lead has moves by the step only."""
+    from scoring.calibrate.penalised import fit_towards
+    from scoring.calibrate.recalibration import _steps
+
+    rng = np.random.default_rng(3)
+    a = (rng.random(3000) < 0.5).astype(float)
+    x = np.column_stack([a, np.zeros(3000)])
+    y = (rng.random(3000) < 0.1 + 0.3 * a).astype(float)
+    strength = np.array([2.0, 2.0])
+    fit = fit_towards(x, y, np.ones(3000), np.zeros(2), strength)
+    moved = _steps(fit, strength, 0.5)
+    assert moved[0] > 0.95
+    assert moved[1] == pytest.approx(0.5)
+    thin = fit_towards(x[:40], y[:40], np.ones(40), np.zeros(2), strength)
+    assert 0.5 < _steps(thin, strength, 0.5)[0] < moved[0]
