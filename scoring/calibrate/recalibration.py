@@ -95,17 +95,7 @@ def revise(
         options,
         latest_rate(decided, options.holdout),
     )
-    changes = [
-        RuleChange(
-            r.id, r.label, r.dimension, r.points, int(pts), _rates(lay.rules[:, j], y), r.labels
-        )
-        for j, (r, pts) in enumerate(zip(lay.rule_list, new_rule_pts, strict=True))
-    ]
-    new_rules = [
-        NewRule(cand, int(pts), _rates(lay.cands[:, j], y))
-        for cand, pts, j in zip(chosen, new_cand_pts, kept, strict=True)
-        if pts != 0
-    ]
+    changes, new_rules = _described(lay, y, new_rule_pts, (chosen, new_cand_pts, kept))
     pos, th = int(y.sum()), model.thresholds
     return Revision(
         *(changes, new_rules, old_t, round(new_line.mql), aim, expected),
@@ -113,6 +103,28 @@ def revise(
         (th.min_fit, new_line.min_fit),
         (th.min_engagement, new_line.min_engagement),
     )
+
+
+def _described(
+    lay: Layout,
+    y: np.ndarray,
+    rule_pts: np.ndarray,
+    new: tuple[list[Candidate], np.ndarray, list[int]],
+) -> tuple[list[RuleChange], list[NewRule]]:
+    """The current rules' old and new points and the new rules, each with its evidence."""
+    chosen, cand_pts, kept = new
+    changes = [
+        RuleChange(
+            r.id, r.label, r.dimension, r.points, int(pts), _rates(lay.rules[:, j], y), r.labels
+        )
+        for j, (r, pts) in enumerate(zip(lay.rule_list, rule_pts, strict=True))
+    ]
+    new_rules = [
+        NewRule(cand, int(pts), _rates(lay.cands[:, j], y))
+        for cand, pts, j in zip(chosen, cand_pts, kept, strict=True)
+        if pts != 0
+    ]
+    return changes, new_rules
 
 
 def _chances(refit: PriorFit, seen: np.ndarray, y: np.ndarray, pop: Layout) -> np.ndarray:
