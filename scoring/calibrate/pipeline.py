@@ -146,7 +146,11 @@ def cross_validate(prepared: Prepared, options: Options) -> list[float]:
     The candidates come from all examples: they are built without labels."""
     aucs = []
     for train, test in folds(prepared.y, options):
-        learned = learn(prepared.x[train], prepared.y[train], prepared.pool.candidates, options)
+        try:
+            learned = learn(prepared.x[train], prepared.y[train], prepared.pool.candidates, options)
+        except CalibrationError:
+            aucs.append(0.5)  # no rule learned from this part: it ranks no lead above another
+            continue
         aucs.append(auc(prepared.y[test], learned.scores(prepared.x[test])))
     return aucs
 
