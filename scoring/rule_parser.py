@@ -162,7 +162,7 @@ class RuleParser(Checks):
         value = raw.get("labels")
         if value is None:
             return ()
-        example = 'e.g. labels = { de = "Unternehmensgröße 50–200" }'
+        example = 'e.g. labels = { de = "Firmengröße 50–200" }'
         if not isinstance(value, dict):
             self.err(where, "labels", f"expected a table of labels by language, {example}")
             return ()

@@ -102,7 +102,7 @@ def test_the_default_model_has_a_german_label_for_every_rule() -> None:
     for rule in rules:
         german = dict(rule.labels).get("de")
         assert german and german != rule.label, rule.id
-    assert model.rule_labels("de")["company_size_50_200"] == "Unternehmensgröße 50–200"
+    assert model.rule_labels("de")["company_size_50_200"] == "Firmengröße 50–200"
 
 
 def test_the_default_models_english_labels_are_english() -> None:
