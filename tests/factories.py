@@ -140,3 +140,25 @@ def alert_posted(engine: Engine, lead_id: int, at: datetime) -> None:
         s.flush()
         assert row.id is not None
         s.add(SlackAlert(lead_id=lead_id, outbox_id=row.id, channel="C1", ts="1.1", posted_at=at))
+
+
+def ceo_and_webinar_rules(ceo_labels: str, webinar_labels: str, *, ceo_label: str = "CEO") -> str:
+    """A model file's rules "ceo" (fit) and "webinar" (engagement), two of the three in
+    make_mql's breakdown, each with the `labels` line given; its first line is the fit rule's."""
+    return f"""\
+[[fit]]
+id = "ceo"
+label = "{ceo_label}"
+{ceo_labels}
+field = "title"
+op = "equals"
+value = "CEO"
+points = 30
+
+[[engagement_rule]]
+id = "webinar"
+label = "Webinar attended"
+{webinar_labels}
+event = "webinar_attended"
+points = 25
+"""

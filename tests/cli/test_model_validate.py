@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.factories import ceo_and_webinar_rules
 
 BROKEN = """\
 [model]
@@ -51,23 +52,9 @@ def test_apply_refuses_a_broken_file_with_its_lines(cli: CliRunner, tmp_path: Pa
     assert "line 10, fit 'company_size_50_200' (#1), field 'op'" in result.output
 
 
-LABELS = """\
-[[fit]]
-id = "ceo"
-label = "CEO"
-labels = { de = "Geschäftsführung", fr = "PDG" }
-field = "title"
-op = "equals"
-value = "CEO"
-points = 30
-
-[[engagement_rule]]
-id = "webinar"
-label = "Webinar attended"
-labels = { de = 1 }
-event = "webinar_attended"
-points = 25
-"""
+LABELS = ceo_and_webinar_rules(
+    'labels = { de = "Geschäftsführung", fr = "PDG" }', "labels = { de = 1 }"
+)
 
 
 def test_validate_names_a_label_of_an_unknown_language_or_no_text(

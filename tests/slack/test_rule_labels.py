@@ -19,28 +19,13 @@ from storage.db import session_scope
 from storage.repositories import model_versions
 from storage.tables import Decision, LeadScore
 from tests.conftest import NOW
-from tests.factories import make_mql
+from tests.factories import ceo_and_webinar_rules, make_mql
 
-MODEL = """
-[model]
-name = "Labels"
-
-[[fit]]
-id = "ceo"
-label = "CEO, managing director or founder"
-labels = { de = "Geschäftsführung oder Gründer" }
-field = "title"
-op = "equals"
-value = "CEO"
-points = 30
-
-[[engagement_rule]]
-id = "webinar"
-label = "Webinar attended"
-labels = { de = "Webinar besucht" }
-event = "webinar_attended"
-points = 25
-"""
+MODEL = '[model]\nname = "Labels"\n\n' + ceo_and_webinar_rules(
+    'labels = { de = "Geschäftsführung oder Gründer" }',
+    'labels = { de = "Webinar besucht" }',
+    ceo_label="CEO, managing director or founder",
+)
 # the breakdown of tests.factories.make_mql: "ceo", "webinar" and "product" (which MODEL lacks)
 
 
