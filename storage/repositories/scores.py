@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import or_, select, text, union, update
+from sqlalchemy import and_, or_, select, text, union, update
 from sqlmodel import Session
 
 from storage.fastwrite import chunks, driver_rows, fast_insert, member_of, update_many
@@ -46,22 +46,23 @@ def score_full(
 ) -> dict[int, Any]:
     """The stored scores with their state, to rescore and compare (no timestamps); without
     `compare`, the state and what a transition needs, not the breakdown (the largest part)."""
+    if not compare:
+        return score_states(session, lead_ids)  # through the driver, as the hot lookups are
     ids = list(set(lead_ids))
     rows: dict[int, Any] = {}
     columns = [SCORE.c.lead_id, SCORE.c.model_version, SCORE.c.dirty, SCORE.c.state]
-    if compare:
-        columns += [
-            SCORE.c.score,
-            SCORE.c.fit,
-            SCORE.c.engagement,
-            SCORE.c.fit_grade,
-            SCORE.c.engagement_level,
-            SCORE.c.band,
-            SCORE.c.qualifies,
-            SCORE.c.fast_track,
-            SCORE.c.breakdown,
-            SCORE.c.next_change_at,
-        ]
+    columns += [
+        SCORE.c.score,
+        SCORE.c.fit,
+        SCORE.c.engagement,
+        SCORE.c.fit_grade,
+        SCORE.c.engagement_level,
+        SCORE.c.band,
+        SCORE.c.qualifies,
+        SCORE.c.fast_track,
+        SCORE.c.breakdown,
+        SCORE.c.next_change_at,
+    ]
     stmt = select(*columns)
     for part in chunks(ids):
         for row in session.execute(stmt.where(member_of(session, SCORE.c.lead_id, part))):
@@ -119,7 +120,10 @@ def due_lead_ids(
             scored, or_(sc.model_version < version, sc.model_version > version)
         ),
         select(sc.lead_id).where(scored, sc.dirty == True),  # noqa: E712 (the index's form)
-        never.where(sc.lead_id.is_(None)),
+        # the range on both sides of the anti-join, or it walks the scores from the first
+        select(ld.id)
+        .select_from(LEAD.outerjoin(SCORE, and_(sc.lead_id == ld.id, scored)))
+        .where(ld.id.between(low, high), sc.lead_id.is_(None)),
     )
     return sorted(session.scalars(parts))
 
@@ -137,6 +141,9 @@ def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:
         .where(
             ld.status == "mql",
             ld.id.between(low, high),
+            # PostgreSQL does not carry a range across the join: without it, it read every
+            # score of the table for each range
+            sc.lead_id.between(low, high),
             sc.qualifies == False,  # noqa: E712 (SQL, not Python)
             sc.fast_track.is_(None),
         )

@@ -20,7 +20,14 @@ class LeadScore(SQLModel, table=True):
         # dirty few. SQLite finds them as fast by walking a join, and keeping these indexes up
         # cost its event import a tenth of its speed: they exist on PostgreSQL only
         # (storage/schema.include_object keeps Alembic's comparison from asking for them).
-        Index("ix_lead_score_due", "model_version", "next_change_at").ddl_if(dialect="postgresql"),
+        # The due index carries lead_id: each worker's range of ids is then filtered inside the
+        # index, where it cost a visit to every due row of the whole table per range.
+        Index(
+            "ix_lead_score_due",
+            "model_version",
+            "next_change_at",
+            postgresql_include=["lead_id"],
+        ).ddl_if(dialect="postgresql"),
         Index("ix_lead_score_dirty", "lead_id", postgresql_where=text("dirty")).ddl_if(
             dialect="postgresql"
         ),

@@ -63,5 +63,7 @@ def test_indexes_for_postgresql_only_are_not_on_sqlite(tmp_path: Path) -> None:
 def test_the_rescore_indexes_are_on_postgres(pg_engine: Engine) -> None:
     from sqlalchemy import inspect
 
-    names = {ix["name"] for ix in inspect(pg_engine).get_indexes("lead_score")}
-    assert {"ix_lead_score_due", "ix_lead_score_dirty"} <= names
+    indexes = {ix["name"]: ix for ix in inspect(pg_engine).get_indexes("lead_score")}
+    assert {"ix_lead_score_due", "ix_lead_score_dirty"} <= set(indexes)
+    # the due leads of a range of ids are found in the index alone (migration 0016)
+    assert indexes["ix_lead_score_due"]["dialect_options"]["postgresql_include"] == ["lead_id"]

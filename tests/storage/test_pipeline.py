@@ -16,6 +16,7 @@ from storage.db import session_scope
 from storage.repositories import leads as repo
 from storage.repositories import model_versions as models
 from storage.repositories.scores import due_lead_ids as due_ids
+from storage.repositories.scores import mqls_below_the_bar as below_the_bar
 from storage.tables import Lead, LeadScore
 from storage.tables import handles as bulk
 from tests.conftest import NOW
@@ -520,6 +521,8 @@ def test_each_kind_of_due_lead_is_found_and_no_other(engine: Engine, tmp_path: P
         due = due_ids(s, min(ids.values()), max(ids.values()), version=version, now=NOW)
         assert due == sorted(ids[n] for n in (2, 3, 4, 5))
         assert due_ids(s, ids[3], ids[4], version=version, now=NOW) == [ids[3], ids[4]]
+        # a range that starts past the first scores still finds its never-scored lead
+        assert due_ids(s, ids[2], ids[2], version=version, now=NOW) == [ids[2]]
         assert due_ids(s, ids[0], ids[1], version=version, now=NOW, force=True) == [ids[0], ids[1]]
     assert rescore_all(engine, now=NOW, actor="test").scored == 4
     with session_scope(engine) as s:
@@ -543,3 +546,19 @@ def test_a_second_sample_adds_people_and_renames_nobody(engine: Engine, tmp_path
         row = next(csv.DictReader(f))
     found, _ = lead(engine, row["email"])
     assert (found.external_id, found.first_name) == (row["external_id"], row["first_name"])
+
+
+def test_mqls_below_the_bar_are_found_in_their_range_only(engine: Engine, tmp_path: Path) -> None:
+    """The expiry looks each day at the MQLs whose stored score no longer qualifies: in the
+    range of lead ids asked for, and none outside it."""
+    load(engine, tmp_path, [CEO, MANAGER], [["ceo@hotel.example", "webinar_attended", T, "", ""]])
+    ceo, _ = lead(engine, "ceo@hotel.example")
+    manager, _ = lead(engine, "mgr@soft.example")
+    assert ceo.status == "mql" and ceo.id is not None and manager.id is not None
+    with session_scope(engine) as s:
+        assert below_the_bar(s, ceo.id, ceo.id) == []  # it still qualifies
+        s.execute(bulk.SCORE.update().where(bulk.SCORE.c.lead_id == ceo.id).values(qualifies=False))
+        assert below_the_bar(s, ceo.id, ceo.id) == [ceo.id]
+        assert below_the_bar(s, min(ceo.id, manager.id), max(ceo.id, manager.id)) == [ceo.id]
+        assert below_the_bar(s, ceo.id + 1, ceo.id + 100) == []
+        assert below_the_bar(s, ceo.id - 100, ceo.id - 1) == []

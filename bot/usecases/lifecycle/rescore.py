@@ -58,7 +58,7 @@ def rescore_all(
     `force` computes every lead. `hold_alerts`: new MQLs get no alert yet (their transitions
     say so); the caller announces them (bot/usecases/learning/announce.py)."""
     with session_scope(engine) as session:
-        model_versions.ensure_active(session=session, now=now)  # before any worker looks for it
+        model_versions.active_model(session=session, now=now)  # parsed: forked workers inherit it
         low, high, count = leads_repo.id_range(session)
     if count == 0 or low is None or high is None:
         return SettleSummary()
