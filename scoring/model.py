@@ -87,22 +87,20 @@ class EngagementRule:
     window_days: int  # 0 = all time
     half_life_days: float  # 0 = no decay
     labels: Labels = ()
+    # derived once: every rescore reads them for each of its lines, and a property costs a call
+    is_threshold: bool = field(init=False, repr=False, compare=False)
+    always_adds: bool = field(init=False, repr=False, compare=False)  # whatever came before
+    decay_seconds: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        threshold = self.min_count > 1 or self.distinct_days
+        object.__setattr__(self, "is_threshold", threshold)
+        adds = self.points > 0 and self.cap is None and not threshold
+        object.__setattr__(self, "always_adds", adds)
+        object.__setattr__(self, "decay_seconds", self.half_life_days * 86400.0)
 
     def label_in(self, locale: str) -> str:
         return dict(self.labels).get(locale, self.label)
-
-    @property
-    def is_threshold(self) -> bool:
-        return self.min_count > 1 or self.distinct_days
-
-    @property
-    def always_adds(self) -> bool:
-        """Every event of this rule adds its points, whatever came before it."""
-        return self.points > 0 and self.cap is None and not self.is_threshold
-
-    @property
-    def decay_seconds(self) -> float:
-        return self.half_life_days * 86400.0
 
 
 @dataclass(frozen=True)

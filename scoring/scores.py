@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BreakdownLine:
     rule_id: str
     dimension: str  # "fit" | "engagement"
@@ -32,7 +32,7 @@ class BreakdownLine:
         return cls(d["rule"], d["dim"], d["label"], d["points"], d["nominal"], dict(d["evidence"]))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Score:
     total: float
     fit: float

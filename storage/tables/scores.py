@@ -14,7 +14,6 @@ class LeadScore(SQLModel, table=True):
 
     __tablename__ = "lead_score"
     __table_args__ = (
-        Index("ix_lead_score_score", "score"),
         # PostgreSQL's rescore looks up the leads that are due (bot/usecases/rescore.due_ids):
         # those past their next change under the active model, those under another model, the
         # dirty few. SQLite finds them as fast by walking a join, and keeping these indexes up

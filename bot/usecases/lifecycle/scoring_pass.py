@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from bot.usecases.lifecycle import recorder
 from bot.usecases.lifecycle.context import Ctx
 from bot.usecases.lifecycle.recorder import HELD, HELD_VALUE, Change, Snapshot
@@ -224,7 +226,10 @@ def _same(row: dict[str, Any], stored: Any, shapes: dict[int, bool]) -> bool:
         comparable = shapes[width] = "breakdown" in stored._fields
     if not comparable:
         return False
-    return all(row[f] == getattr(stored, f) for f in SCORE_FIELDS)
+    if not all(row[f] == getattr(stored, f) for f in SCORE_FIELDS if f != "breakdown"):
+        return False
+    # the new breakdown's evidence holds times where the stored one holds their text
+    return orjson.dumps(row["breakdown"]) == orjson.dumps(stored.breakdown)
 
 
 def score_row(lead_id: int, version: int, sc: Score, state: LeadState) -> dict[str, Any]:
