@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import and_, or_, select, text, union, update
+from sqlalchemy import and_, func, or_, select, text, union, update
 from sqlmodel import Session
 
 from storage.fastwrite import chunks, driver_rows, fast_insert, member_of, update_many
@@ -80,11 +80,19 @@ def mark_dirty(session: Session, lead_ids: list[int]) -> None:
 
 
 def due_lead_ids(
-    session: Session, low: int, high: int, *, version: int, now: datetime, force: bool = False
+    session: Session,
+    low: int,
+    high: int,
+    *,
+    version: int,
+    now: datetime,
+    force: bool = False,
+    unscored: bool = True,
 ) -> list[int]:
     """The ids in [low, high] of the leads whose score may differ at `now`, in order: never
     scored, scored under another model, holding unscored events, or past the moment their
-    score was due to change (every lead with `force`)."""
+    score was due to change (every lead with `force`). `unscored=False`: the caller knows
+    every lead has a score (`every_lead_scored`), so none is looked for."""
     ld, sc = LEAD.c, SCORE.c
     if force:
         return list(session.scalars(select(ld.id).where(ld.id.between(low, high)).order_by(ld.id)))
@@ -96,36 +104,38 @@ def due_lead_ids(
     if session.get_bind().dialect.name != "postgresql":
         # SQLite walks the join in-process in a few milliseconds; the indexes PostgreSQL needs
         # here would cost it a tenth of its import speed (storage/tables/scores.py)
-        return list(
-            session.scalars(
-                never.where(
-                    or_(
-                        sc.lead_id.is_(None),
-                        sc.model_version != version,
-                        sc.dirty.is_(True),
-                        sc.next_change_at <= now,
-                    )
-                ).order_by(ld.id)
-            )
-        )
+        kinds = [sc.model_version != version, sc.dirty.is_(True), sc.next_change_at <= now]
+        if unscored:
+            kinds.append(sc.lead_id.is_(None))
+        return list(session.scalars(never.where(or_(*kinds)).order_by(ld.id)))
     # On PostgreSQL a condition on the join visits every lead of the range, a round of index
     # lookups each; every kind is its own indexed lookup instead. The estimate of the union
     # reaches the JIT threshold, and compiling it would cost more than the lookups; starting
     # parallel workers for a range of 25,000 leads costs more than they share out.
     _small_query(session)
     scored = sc.lead_id.between(low, high)
-    parts = union(
+    lookups = [
         select(sc.lead_id).where(scored, sc.model_version == version, sc.next_change_at <= now),
         select(sc.lead_id).where(
             scored, or_(sc.model_version < version, sc.model_version > version)
         ),
         select(sc.lead_id).where(scored, sc.dirty == True),  # noqa: E712 (the index's form)
-        # the range on both sides of the anti-join, or it walks the scores from the first
-        select(ld.id)
-        .select_from(LEAD.outerjoin(SCORE, and_(sc.lead_id == ld.id, scored)))
-        .where(ld.id.between(low, high), sc.lead_id.is_(None)),
-    )
-    return sorted(session.scalars(parts))
+    ]
+    if unscored:
+        # the range on both sides of the anti-join, or it walks the scores from the first; it
+        # reads every lead and score of the range, most of a range's lookup
+        lookups.append(
+            select(ld.id)
+            .select_from(LEAD.outerjoin(SCORE, and_(sc.lead_id == ld.id, scored)))
+            .where(ld.id.between(low, high), sc.lead_id.is_(None))
+        )
+    return sorted(session.scalars(union(*lookups)))
+
+
+def every_lead_scored(session: Session, leads: int) -> bool:
+    """Whether each of the `leads` leads has a score row: as many scores as leads, since a
+    score belongs to one lead (its key) that exists (its foreign key)."""
+    return session.execute(select(func.count()).select_from(SCORE)).scalar_one() >= leads
 
 
 def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -28,7 +29,7 @@ from scoring.expiry import Expiry
 from storage.db import make_engine, session_scope
 from storage.repositories import leads as leads_repo
 from storage.repositories import model_versions
-from storage.repositories.scores import due_lead_ids, mqls_below_the_bar
+from storage.repositories.scores import due_lead_ids, every_lead_scored, mqls_below_the_bar
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
@@ -60,76 +61,42 @@ def rescore_all(
     with session_scope(engine) as session:
         model_versions.active_model(session=session, now=now)  # parsed: forked workers inherit it
         low, high, count = leads_repo.id_range(session)
+        # asked once here, where each range would look for leads without a score
+        unscored = not every_lead_scored(session, count)
     if count == 0 or low is None or high is None:
         return SettleSummary()
+    options: dict[str, Any] = {
+        "now": now,
+        "actor": actor,
+        "chunk": chunk,
+        "force": force,
+        "hold_alerts": hold_alerts,
+        "expiry": expiry,
+        "locale": locale,
+        "unscored": unscored,
+    }
     workers = use_workers(engine, count, workers)
     if not workers:
         with paused_gc():
-            return rescore_range(
-                engine,
-                low,
-                high,
-                now=now,
-                actor=actor,
-                chunk=chunk,
-                progress=progress,
-                force=force,
-                hold_alerts=hold_alerts,
-                expiry=expiry,
-                locale=locale,
-            )
+            return rescore_range(engine, low, high, progress=progress, **options)
     url = url_of(engine)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return gather(
             (
-                pool.submit(
-                    _worker,
-                    url,
-                    start,
-                    min(start + RANGE - 1, high),
-                    now,
-                    actor,
-                    chunk,
-                    force,
-                    hold_alerts,
-                    expiry,
-                    locale,
-                )
+                pool.submit(_worker, url, start, min(start + RANGE - 1, high), options)
                 for start in range(low, high + 1, RANGE)
             ),
             progress,
         )
 
 
-def _worker(
-    url: str,
-    low: int,
-    high: int,
-    now: datetime,
-    actor: str,
-    chunk: int,
-    force: bool,
-    hold_alerts: bool,
-    expiry: Expiry,
-    locale: str,
-) -> tuple[SettleSummary, int]:
+def _worker(url: str, low: int, high: int, options: dict[str, Any]) -> tuple[SettleSummary, int]:
+    """One range in a worker process; `options` are rescore_range's keyword arguments."""
     engine = make_engine(url)
     counted: list[int] = []
     try:
         with paused_gc():
-            summary = rescore_range(
-                engine,
-                low,
-                high,
-                now=now,
-                actor=actor,
-                chunk=chunk,
-                progress=counted.append,
-                force=force,
-                hold_alerts=hold_alerts,
-                expiry=expiry,
-                locale=locale,
-            )
+            summary = rescore_range(engine, low, high, progress=counted.append, **options)
     finally:
         engine.dispose()
     return summary, sum(counted)
@@ -148,14 +115,17 @@ def rescore_range(
     hold_alerts: bool = False,
     expiry: Expiry = Expiry(),
     locale: str = "en",
+    unscored: bool = True,
 ) -> SettleSummary:
     """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
-    transaction."""
+    transaction. `unscored=False`: every lead is known to have a score."""
     summary = SettleSummary()
     with session_scope(engine) as session:
         version, _ = model_versions.active_model(session=session, now=now)
         # only the leads whose score can have changed (see storage/repositories/scores.py)
-        ids = due_lead_ids(session, low, high, version=version, now=now, force=force)
+        ids = due_lead_ids(
+            session, low, high, version=version, now=now, force=force, unscored=unscored
+        )
         if not force:
             ids = sorted(set(ids).union(mqls_below_the_bar(session, low, high)))
     for start in range(0, len(ids), chunk):
