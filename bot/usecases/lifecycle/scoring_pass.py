@@ -146,7 +146,7 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
         facts = facts_of(lead, ctx.model, has_attributes)
         sc = score(ctx.model, facts, item.state, ctx.now)
         ft = item.state.fast_track
-        status = Status(lead.status)
+        status = _STATUSES.get(lead.status) or Status(lead.status)
         stale = (
             status == Status.MQL
             and ctx.expiry is not None
@@ -171,6 +171,10 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
         row = score_row(lead.id, ctx.version, sc, item.state)
         (out.updates if item.has_score else out.inserts).append(row)
     return out
+
+
+# Status(text) walks the enum machinery, a microsecond for each lead a rescore reads
+_STATUSES = {s.value: s for s in Status}
 
 
 def write_scored(ctx: Ctx, scored: Scored) -> SettleSummary:
