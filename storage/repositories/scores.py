@@ -132,10 +132,13 @@ def due_lead_ids(
     return sorted(session.scalars(union(*lookups)))
 
 
-def every_lead_scored(session: Session, leads: int) -> bool:
-    """Whether each of the `leads` leads has a score row: as many scores as leads, since a
-    score belongs to one lead (its key) that exists (its foreign key)."""
-    return session.execute(select(func.count()).select_from(SCORE)).scalar_one() >= leads
+def every_lead_scored(session: Session) -> bool:
+    """Whether each lead has a score row: as many scores as leads, since a score belongs to one
+    lead (its key) that exists (its foreign key). One statement, so that both counts see the
+    same moment while an import adds leads and their scores."""
+    leads = select(func.count()).select_from(LEAD).scalar_subquery()
+    scores = select(func.count()).select_from(SCORE).scalar_subquery()
+    return bool(session.execute(select(scores >= leads)).scalar_one())
 
 
 def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:

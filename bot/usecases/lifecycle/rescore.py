@@ -62,7 +62,7 @@ def rescore_all(
         model_versions.active_model(session=session, now=now)  # parsed: forked workers inherit it
         low, high, count = leads_repo.id_range(session)
         # asked once here, where each range would look for leads without a score
-        unscored = not every_lead_scored(session, count)
+        unscored = not every_lead_scored(session)
     if count == 0 or low is None or high is None:
         return SettleSummary()
     options: dict[str, Any] = {
