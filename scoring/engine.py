@@ -243,7 +243,7 @@ def engagement_lines(
 
 def _when(t: float) -> datetime:
     # a time, not its ISO text: every writer of a breakdown is orjson, which writes it as the
-    # same text in C, where isoformat() cost a nightly rescore a tenth of its Python time
+    # same text in C, where isoformat() cost a twelfth of scoring a due lead
     return datetime.fromtimestamp(t, UTC)
 
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 
+# slotted, not frozen: a frozen dataclass sets each field through a call, and the nightly decay
+# builds a line for every rule of every due lead; nothing changes one once it is made
 @dataclass(slots=True)
 class BreakdownLine:
     rule_id: str
