@@ -92,7 +92,7 @@ def due_lead_ids(
     """The ids in [low, high] of the leads whose score may differ at `now`, in order: never
     scored, scored under another model, holding unscored events, or past the moment their
     score was due to change (every lead with `force`). `unscored=False`: the caller knows
-    every lead has a score (`every_lead_scored`), so none is looked for."""
+    every lead has a score (`lead_extent`), so none is looked for."""
     ld, sc = LEAD.c, SCORE.c
     if force:
         return list(session.scalars(select(ld.id).where(ld.id.between(low, high)).order_by(ld.id)))
@@ -132,13 +132,23 @@ def due_lead_ids(
     return sorted(session.scalars(union(*lookups)))
 
 
-def every_lead_scored(session: Session) -> bool:
-    """Whether each lead has a score row: as many scores as leads, since a score belongs to one
-    lead (its key) that exists (its foreign key). One statement, so that both counts see the
-    same moment while an import adds leads and their scores."""
-    leads = select(func.count()).select_from(LEAD).scalar_subquery()
+class LeadExtent(NamedTuple):
+    low: int | None  # the lowest lead id (None: no leads)
+    high: int | None
+    leads: int
+    scores: int  # fewer than `leads`: some lead has no score row
+
+
+def lead_extent(session: Session) -> LeadExtent:
+    """The range of lead ids, and how many leads and score rows there are. As many scores as
+    leads means every lead has one, since a score belongs to one lead (its key) that exists
+    (its foreign key); one statement, so that both counts see the same moment while an import
+    adds leads and their scores."""
     scores = select(func.count()).select_from(SCORE).scalar_subquery()
-    return bool(session.execute(select(scores >= leads)).scalar_one())
+    low, high, leads, scored = session.execute(
+        select(func.min(LEAD.c.id), func.max(LEAD.c.id), func.count(), scores).select_from(LEAD)
+    ).one()
+    return LeadExtent(low, high, int(leads), int(scored))
 
 
 def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:

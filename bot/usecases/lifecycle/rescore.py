@@ -29,7 +29,7 @@ from scoring.expiry import Expiry
 from storage.db import make_engine, session_scope
 from storage.repositories import leads as leads_repo
 from storage.repositories import model_versions
-from storage.repositories.scores import due_lead_ids, every_lead_scored, mqls_below_the_bar
+from storage.repositories.scores import due_lead_ids, lead_extent, mqls_below_the_bar
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
@@ -60,9 +60,9 @@ def rescore_all(
     say so); the caller announces them (bot/usecases/learning/announce.py)."""
     with session_scope(engine) as session:
         model_versions.active_model(session=session, now=now)  # parsed: forked workers inherit it
-        low, high, count = leads_repo.id_range(session)
         # asked once here, where each range would look for leads without a score
-        unscored = not every_lead_scored(session)
+        low, high, count, scores = lead_extent(session)
+        unscored = scores < count
     if count == 0 or low is None or high is None:
         return SettleSummary()
     options: dict[str, Any] = {
