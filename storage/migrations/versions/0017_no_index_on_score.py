@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # the lists by score order by coalesce(score, ...) over an outer join, which this index
-    # cannot answer; keeping it up cost the nightly decay a fifth of the server's update work
+    # cannot answer; keeping it up cost the nightly decay about a tenth of the server's update work
     with op.batch_alter_table('lead_score', schema=None) as batch_op:
         batch_op.drop_index('ix_lead_score_score')
 
