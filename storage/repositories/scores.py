@@ -135,20 +135,32 @@ def due_lead_ids(
 class LeadExtent(NamedTuple):
     low: int | None  # the lowest lead id (None: no leads)
     high: int | None
-    leads: int
-    scores: int  # fewer than `leads`: some lead has no score row
 
 
 def lead_extent(session: Session) -> LeadExtent:
-    """The range of lead ids, and how many leads and score rows there are. As many scores as
-    leads means every lead has one, since a score belongs to one lead (its key) that exists
-    (its foreign key); one statement, so that both counts see the same moment while an import
-    adds leads and their scores."""
-    scores = select(func.count()).select_from(SCORE).scalar_subquery()
-    low, high, leads, scored = session.execute(
-        select(func.min(LEAD.c.id), func.max(LEAD.c.id), func.count(), scores).select_from(LEAD)
+    """The lowest and the highest lead id: the two ends of the key's index, where counting
+    the leads reads all of it (10 to 70 ms for 100,000 leads before the workers start)."""
+    low, high = session.execute(select(func.min(LEAD.c.id), func.max(LEAD.c.id))).one()
+    return LeadExtent(low, high)
+
+
+def lacks_a_score(session: Session, low: int, high: int) -> bool:
+    """Whether a lead with an id in [low, high] has no score row. Fewer scores than leads in
+    the range says so: a score belongs to one lead (its key) that exists (its foreign key).
+    One statement, so that both counts see the same moment while an import adds leads and
+    their scores; asked per range, in the workers, because counting the scores of the whole
+    table before they start took the parent 20 to 70 ms (the index's pages are visible to all
+    only after a vacuum, so a count reads the table's pages for the rest)."""
+    scores = (
+        select(func.count())
+        .select_from(SCORE)
+        .where(SCORE.c.lead_id.between(low, high))
+        .scalar_subquery()
+    )
+    leads, scored = session.execute(
+        select(func.count(), scores).select_from(LEAD).where(LEAD.c.id.between(low, high))
     ).one()
-    return LeadExtent(low, high, int(leads), int(scored))
+    return int(scored) < int(leads)
 
 
 def mqls_below_the_bar(session: Session, low: int, high: int) -> list[int]:

@@ -11,7 +11,6 @@ stored but whose score was not is rebuilt from its events the next time anything
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,11 +23,16 @@ from bot.usecases.imports.gc_pause import paused_gc
 from bot.usecases.ingest import identities
 from bot.usecases.ingest.record_events import EventBatchResult
 from bot.usecases.lifecycle.context import Ctx, open_ctx
-from bot.usecases.lifecycle.parallel_scoring import gather, url_of, use_workers
+from bot.usecases.lifecycle.parallel_scoring import (
+    gather,
+    use_workers,
+    worker_engine,
+    worker_pool,
+)
 from bot.usecases.lifecycle.scoring_pass import LeadWork, SettleSummary, load_states, settle
 from scoring.engine import fold_event
 from scoring.state import LeadState
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.repositories import events as events_repo
 from storage.repositories import leads as leads_repo
 from storage.repositories import scores
@@ -178,7 +182,7 @@ class EventImport:
                     actor=self.actor,
                     progress=progress,
                 )
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with worker_pool(engine, workers) as pool:
                 futures = []
                 for start in range(0, len(ids), TASK):
                     part = ids[start : start + TASK]
@@ -189,7 +193,6 @@ class EventImport:
                     futures.append(
                         pool.submit(
                             _settle_worker,
-                            url_of(engine),
                             part,
                             payload,
                             [i for i in part if i in self.has_score],
@@ -237,13 +240,11 @@ def settle_in_chunks(
 
 
 def _settle_worker(
-    url: str, ids: list[int], payload: bytes, has_score: list[int], now: datetime, actor: str
+    ids: list[int], payload: bytes, has_score: list[int], now: datetime, actor: str
 ) -> tuple[SettleSummary, int]:
-    engine = make_engine(url)
-    try:
-        with paused_gc():
-            states = {int(k): LeadState.from_json(v) for k, v in orjson.loads(payload).items()}
-            summary = settle_in_chunks(engine, ids, states, set(has_score), now=now, actor=actor)
-            return summary, len(ids)
-    finally:
-        engine.dispose()
+    with paused_gc():
+        states = {int(k): LeadState.from_json(v) for k, v in orjson.loads(payload).items()}
+        summary = settle_in_chunks(
+            worker_engine(), ids, states, set(has_score), now=now, actor=actor
+        )
+        return summary, len(ids)

@@ -10,7 +10,6 @@ disk runs in one worker process per core, each taking ranges of lead ids.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,12 @@ from sqlalchemy.engine import Engine
 
 from bot.usecases.imports.gc_pause import paused_gc
 from bot.usecases.lifecycle.context import open_ctx
-from bot.usecases.lifecycle.parallel_scoring import gather, url_of, use_workers
+from bot.usecases.lifecycle.parallel_scoring import (
+    gather,
+    use_workers,
+    worker_engine,
+    worker_pool,
+)
 from bot.usecases.lifecycle.scoring_pass import (
     LeadWork,
     SettleSummary,
@@ -26,10 +30,15 @@ from bot.usecases.lifecycle.scoring_pass import (
     settle,
 )
 from scoring.expiry import Expiry
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.repositories import leads as leads_repo
 from storage.repositories import model_versions
-from storage.repositories.scores import due_lead_ids, lead_extent, mqls_below_the_bar
+from storage.repositories.scores import (
+    due_lead_ids,
+    lacks_a_score,
+    lead_extent,
+    mqls_below_the_bar,
+)
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
@@ -58,47 +67,59 @@ def rescore_all(
     (the config's `[expiry]`; by default at once, without margin) may move back to nurturing;
     `force` computes every lead. `hold_alerts`: new MQLs get no alert yet (their transitions
     say so); the caller announces them (bot/usecases/learning/announce.py)."""
-    with session_scope(engine) as session:
-        model_versions.active_model(session=session, now=now)  # parsed: forked workers inherit it
-        # asked once here, where each range would look for leads without a score
-        low, high, count, scores = lead_extent(session)
-        unscored = scores < count
-    if count == 0 or low is None or high is None:
-        return SettleSummary()
-    options: dict[str, Any] = {
-        "now": now,
-        "actor": actor,
-        "chunk": chunk,
-        "force": force,
-        "hold_alerts": hold_alerts,
-        "expiry": expiry,
-        "locale": locale,
-        "unscored": unscored,
-    }
-    workers = use_workers(engine, count, workers)
+    # the whole run: a collection in this process before the workers start (the model just
+    # parsed, say) walked everything it holds, 50 ms on the path of the daily expiry
+    with paused_gc():
+        with session_scope(engine) as session:
+            model_versions.active_model(session=session, now=now)  # parsed: the workers inherit it
+            low, high = lead_extent(session)
+        if low is None or high is None:
+            return SettleSummary()
+        return _rescore(
+            engine,
+            low,
+            high,
+            progress,
+            workers,
+            options={
+                "now": now,
+                "actor": actor,
+                "chunk": chunk,
+                "force": force,
+                "hold_alerts": hold_alerts,
+                "expiry": expiry,
+                "locale": locale,
+            },
+        )
+
+
+def _rescore(
+    engine: Engine,
+    low: int,
+    high: int,
+    progress: Callable[[int], None] | None,
+    workers: int | None,
+    options: dict[str, Any],
+) -> SettleSummary:
+    # ids are handed out in order, so the span is about the number of leads
+    workers = use_workers(engine, high - low + 1, workers)
     if not workers:
-        with paused_gc():
-            return rescore_range(engine, low, high, progress=progress, **options)
-    url = url_of(engine)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return rescore_range(engine, low, high, progress=progress, **options)
+    with worker_pool(engine, workers) as pool:
         return gather(
             (
-                pool.submit(_worker, url, start, min(start + RANGE - 1, high), options)
+                pool.submit(_worker, start, min(start + RANGE - 1, high), options)
                 for start in range(low, high + 1, RANGE)
             ),
             progress,
         )
 
 
-def _worker(url: str, low: int, high: int, options: dict[str, Any]) -> tuple[SettleSummary, int]:
+def _worker(low: int, high: int, options: dict[str, Any]) -> tuple[SettleSummary, int]:
     """One range in a worker process; `options` are rescore_range's keyword arguments."""
-    engine = make_engine(url)
     counted: list[int] = []
-    try:
-        with paused_gc():
-            summary = rescore_range(engine, low, high, progress=counted.append, **options)
-    finally:
-        engine.dispose()
+    with paused_gc():
+        summary = rescore_range(worker_engine(), low, high, progress=counted.append, **options)
     return summary, sum(counted)
 
 
@@ -115,14 +136,16 @@ def rescore_range(
     hold_alerts: bool = False,
     expiry: Expiry = Expiry(),
     locale: str = "en",
-    unscored: bool = True,
 ) -> SettleSummary:
     """Rescore the leads with ids in [low, high] that are due (all with `force`), a chunk per
-    transaction. `unscored=False`: every lead is known to have a score."""
+    transaction."""
     summary = SettleSummary()
     with session_scope(engine) as session:
         version, _ = model_versions.active_model(session=session, now=now)
         # only the leads whose score can have changed (see storage/repositories/scores.py)
+        # the lookup of leads without a score reads every lead and score of the range, most of
+        # the range's lookup; mostly there are none
+        unscored = not force and lacks_a_score(session, low, high)
         ids = due_lead_ids(
             session, low, high, version=version, now=now, force=force, unscored=unscored
         )
