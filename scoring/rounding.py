@@ -13,6 +13,7 @@ from scoring.model import EngagementRule
 from scoring.state import DAY
 
 DIGITS = 6  # round_points cuts a value to this many decimals before rounding it
+_HALF_UNIT = 0.5 * 10.0**-DIGITS  # half a unit of the last decimal kept
 
 
 def round_points(raw: float) -> float:
@@ -29,7 +30,7 @@ def shown_down_to(points: float) -> float:
     """The magnitude below which a line no longer shows `points` (|points| >= 1): round_points
     shows p down to p - 0.5 less half a unit of the last decimal kept, not down to p - 0.5
     (scheduling from p - 0.5 left values just below it with no change scheduled: frozen)."""
-    return abs(points) - 0.5 - 0.5 * 10.0**-DIGITS
+    return abs(points) - 0.5 - _HALF_UNIT
 
 
 def line_changes(

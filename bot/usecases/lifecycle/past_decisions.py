@@ -22,8 +22,7 @@ from bot.ingest.decisions import DecisionIn
 from bot.usecases.lifecycle import recorder
 from bot.usecases.lifecycle.context import Ctx
 from bot.usecases.lifecycle.recorder import Change, Decided, Snapshot
-from bot.usecases.lifecycle.scoring_pass import facts_of
-from scoring.engine import Event, Score, apply_event, score
+from scoring.engine import Event, Score, apply_event, lead_facts, score
 from scoring.lifecycle import DECISION_TARGET, Decision, Status
 from scoring.state import LeadState
 from storage.repositories import decisions as repo
@@ -135,7 +134,9 @@ def _score_at(ctx: Ctx, lead: Any, events: PastEvents, moment: datetime) -> Scor
         if at > moment:
             break
         apply_event(ctx.model, state, Event(kind, at, props or {}))
-    return score(ctx.model, facts_of(lead, ctx.model, True), state, moment)
+    mapping = lead._mapping if hasattr(lead, "_mapping") else lead
+    facts = lead_facts(mapping, mapping["attributes"] or {}, fields=ctx.model.fit_fields)
+    return score(ctx.model, facts, state, moment)
 
 
 def _snapshot(ctx: Ctx, sc: Score, reason: str) -> Snapshot:

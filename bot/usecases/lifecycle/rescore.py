@@ -33,12 +33,7 @@ from scoring.expiry import Expiry
 from storage.db import session_scope
 from storage.repositories import leads as leads_repo
 from storage.repositories import model_versions
-from storage.repositories.scores import (
-    due_lead_ids,
-    lacks_a_score,
-    lead_extent,
-    mqls_below_the_bar,
-)
+from storage.repositories.scores import due_lead_ids, lead_extent, mqls_below_the_bar
 
 CHUNK = 2000
 RANGE = 25_000  # leads per task handed to a worker
@@ -143,12 +138,7 @@ def rescore_range(
     with session_scope(engine) as session:
         version, _ = model_versions.active_model(session=session, now=now)
         # only the leads whose score can have changed (see storage/repositories/scores.py)
-        # the lookup of leads without a score reads every lead and score of the range, most of
-        # the range's lookup; mostly there are none
-        unscored = not force and lacks_a_score(session, low, high)
-        ids = due_lead_ids(
-            session, low, high, version=version, now=now, force=force, unscored=unscored
-        )
+        ids = due_lead_ids(session, low, high, version=version, now=now, force=force)
         if not force:
             ids = sorted(set(ids).union(mqls_below_the_bar(session, low, high)))
     for start in range(0, len(ids), chunk):

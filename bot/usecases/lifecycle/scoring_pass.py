@@ -20,7 +20,6 @@ from bot.usecases.lifecycle.recorder import HELD, HELD_VALUE, Change, Snapshot
 from scoring.engine import Event, Score, apply_event, from_epoch, lead_facts, score
 from scoring.expiry import is_stale
 from scoring.lifecycle import Status, Transition, evaluate
-from scoring.model import ScoringModel
 from scoring.state import LeadState
 from storage.repositories import events as events_repo
 from storage.repositories import scores as scores_repo
@@ -58,19 +57,9 @@ class SettleSummary:
             self.transitions[k] = self.transitions.get(k, 0) + v
 
 
-def contactable(lead: Any) -> bool:
+def contactable(lead: dict[str, Any]) -> bool:
     """A lead an SDR can reach: not an anonymous visitor (external id "anon:…") without e-mail."""
-    return bool(lead.email) or not str(lead.external_id or "").startswith(ANON_PREFIX)
-
-
-def facts_of(lead: Any, model: ScoringModel, has_attributes: bool | None = None) -> dict[str, Any]:
-    mapping = lead._mapping if hasattr(lead, "_mapping") else lead
-    # rows of a rescore carry attributes only when a rule needs them; a miss would cost a
-    # KeyError, and asking the row each time costs more than the scoring
-    if has_attributes is None:
-        has_attributes = "attributes" in lead._fields
-    attributes = mapping["attributes"] if has_attributes else None
-    return lead_facts(mapping, attributes or {}, fields=model.fit_fields)
+    return bool(lead["email"]) or not str(lead["external_id"] or "").startswith(ANON_PREFIX)
 
 
 def load_states(ctx: Ctx, lead_ids: Iterable[int]) -> tuple[dict[int, LeadState], set[int]]:
@@ -139,14 +128,19 @@ def settle(ctx: Ctx, work: list[LeadWork]) -> tuple[SettleSummary, list[Settled]
 def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
     """Scores and transitions of the leads; reads and writes nothing."""
     out = Scored()
-    has_attributes = bool(work) and "attributes" in work[0].lead._fields
+    names = work[0].lead._fields if work else ()
+    has_attributes = "attributes" in names
+    fit_fields = ctx.model.fit_fields
     shapes: dict[int, bool] = {}  # stored rows of the same length have the same columns
     for item in work:
-        lead = item.lead
-        facts = facts_of(lead, ctx.model, has_attributes)
+        # a row's values by name cost a quarter of a microsecond each (and its mapping twice
+        # that); one dict of them is a twentieth of scoring a due lead quicker
+        lead = dict(zip(names, item.lead, strict=True))
+        attributes = lead["attributes"] if has_attributes else None
+        facts = lead_facts(lead, attributes or {}, fields=fit_fields)
         sc = score(ctx.model, facts, item.state, ctx.now)
         ft = item.state.fast_track
-        status = _STATUSES.get(lead.status) or Status(lead.status)
+        status = _STATUSES.get(lead["status"]) or Status(lead["status"])
         stale = (
             status == Status.MQL
             and ctx.expiry is not None
@@ -155,20 +149,21 @@ def score_leads(ctx: Ctx, work: list[LeadWork]) -> Scored:
         transition = evaluate(
             status,
             sc,
-            status_since=lead.status_since,
+            status_since=lead["status_since"],
             last_positive=item.state.last_positive,
             fast_track_at=ft[0] if ft else None,
             stale=stale,
         )
         if transition is not None and transition.to_status == Status.MQL and not contactable(lead):
             transition = None  # nobody to call yet: it becomes an MQL once identified
-        out.settled.append(Settled(lead.id, sc, transition))
+        lead_id = lead["id"]
+        out.settled.append(Settled(lead_id, sc, transition))
         if item.stored is not None:
-            row = score_fields(lead.id, sc)
+            row = score_fields(lead_id, sc)
             if not _same(row, item.stored, shapes):
                 out.score_only.append(row)
             continue
-        row = score_row(lead.id, ctx.version, sc, item.state)
+        row = score_row(lead_id, ctx.version, sc, item.state)
         (out.updates if item.has_score else out.inserts).append(row)
     return out
 
